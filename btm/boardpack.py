@@ -1,0 +1,502 @@
+"""Assemble the board pack from run folders: one PDF (A4 landscape) and one HTML page.
+
+:func:`build` runs every board-pack analysis (notebook metadata ``btm.boardpack: true``, in the
+order of ``btm.order``) with :func:`btm.runs.run`, or takes the latest existing runs, then reads
+each run's ``results.json`` and ``figures/*.png``; nothing scrapes a notebook. It writes
+``<reports_dir>/boardpack/<id>/`` with ``boardpack.pdf`` (cover, contents, per analysis a page of
+key numbers and key messages and one page per figure; page numbers and a footer naming the btm
+version and the run), ``index.html`` with the figures copied into ``figures/``, and
+``manifest.json`` listing the runs used. A failed analysis gets a page saying so; the board pack
+is still built and its manifest says ``"status": "incomplete"``.
+
+Examples
+--------
+>>> format_key_number({"value": 1_234_567, "unit": "EUR"})
+'EUR 1.2M'
+>>> format_key_number({"value": 0.08, "unit": "%"})
+'8 %'
+>>> format_key_number({"value": 5, "unit": "years"})
+'5 years'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import json
+import math
+import os
+import re
+import shutil
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import btm
+from btm import analyses as _analyses
+from btm import runs as _runs
+from btm.errors import InputError
+from btm.report import RESULTS_FILE, to_jsonable
+
+__all__ = ["build", "format_key_number", "PACK_TITLE", "Section"]
+
+PACK_TITLE = "Technology decisions — board pack"
+_A4_LANDSCAPE = (11.69, 8.27)  # inches
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_INK, _MUTED, _ACCENT, _RULE, _ALERT = "#222222", "#555555", "#0072B2", "#DDDDDD", "#D55E00"
+
+
+@dataclass(frozen=True)
+class Section:
+    """What the board pack shows for one analysis (read from its run folder)."""
+
+    analysis: str
+    title: str
+    run: _runs.RunRecord
+    results: dict[str, Any] | None
+    figures: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        """Pages this section takes in the PDF (summary page plus one per figure)."""
+        return 1 + len(self.figures)
+
+
+def format_key_number(number: Mapping[str, Any]) -> str:
+    """Show a key number for readers: money compactly, ``"%"`` fractions as percentages.
+
+    Examples
+    --------
+    >>> format_key_number({"value": None, "unit": "EUR"})
+    'n/a'
+    >>> format_key_number({"value": 0.125, "unit": ""})
+    '0.125'
+    """
+    from btm import charts
+
+    value, unit = number.get("value"), str(number.get("unit") or "")
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return "n/a"
+    x = float(value)
+    if not math.isfinite(x):
+        return "n/a"
+    if _CURRENCY.match(unit):
+        return charts.format_money(x, unit)
+    if unit in ("%", "percent"):
+        return f"{_trim(x * 100)} %"
+    text = charts.format_money(x, None) if abs(x) >= 1000 else _trim(x)
+    return f"{text} {unit}".strip()
+
+
+def _trim(x: float) -> str:
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:.3g}" if abs(x) < 1 else f"{x:,.1f}".rstrip("0").rstrip(".")
+
+
+# --------------------------------------------------------------------------- collecting
+
+
+def _select(
+    names: Sequence[str] | str | None, notebooks: str | os.PathLike[str] | None
+) -> list[_analyses.Analysis]:
+    if names is None:
+        chosen = [a for a in _analyses.list_analyses(notebooks) if a.boardpack]
+        if not chosen:
+            raise InputError(
+                f"analyses: no notebook in {_analyses.notebooks_dir(notebooks)} is marked for "
+                "the board pack; expected notebook metadata btm.boardpack = true"
+            )
+        return chosen
+    if isinstance(names, str):
+        names = [n.strip() for n in names.split(",") if n.strip()]
+    if not names:
+        raise InputError("analyses: got an empty list; expected at least one analysis name")
+    return [_analyses.get_analysis(n, notebooks) for n in names]
+
+
+def _split_parameters(
+    chosen: list[_analyses.Analysis], parameters: Mapping[str, Any] | None
+) -> dict[str, dict[str, Any]]:
+    """Give each analysis the parameters it declares; refuse ones no analysis declares."""
+    parameters = dict(parameters or {})
+    declared = {a.name: {p.name for p in _analyses.parameters(a)} for a in chosen}
+    for name in parameters:
+        if not any(name in d for d in declared.values()):
+            valid = sorted(set().union(*declared.values()) - {"output_dir"})
+            raise InputError(
+                f"{name}: not a parameter of any analysis in the board pack; expected one of "
+                + (", ".join(valid) or "(none)")
+            )
+    return {a.name: {k: v for k, v in parameters.items() if k in declared[a.name]} for a in chosen}
+
+
+def _existing_run(analysis: str, reports_dir: Path) -> _runs.RunRecord:
+    rec = _runs.latest_run(analysis, reports_dir=reports_dir) or _runs.latest_run(
+        analysis, reports_dir=reports_dir, succeeded=False
+    )
+    if rec is None:
+        raise InputError(
+            f"{analysis}: no run folder in {reports_dir / analysis}; expected a run "
+            f"(btm run {analysis}) or a board pack built with runs"
+        )
+    return rec
+
+
+def _section(a: _analyses.Analysis, rec: _runs.RunRecord) -> Section:
+    results = None
+    f = rec.path / RESULTS_FILE
+    if f.is_file():
+        try:
+            results = json.loads(f.read_text(encoding="utf-8"))
+        except ValueError:
+            results = None
+    figures = []
+    if results and rec.succeeded:
+        for fig in results.get("figures", []):
+            png = fig.get("png")
+            if png and (rec.path / png).is_file():
+                figures.append(dict(fig, png_path=str(rec.path / png)))
+    title = str((results or {}).get("title") or a.title)
+    return Section(a.name, title, rec, results, figures)
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def _page(fig_title: str | None = None) -> Any:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=_A4_LANDSCAPE, layout="none")
+    if fig_title:
+        fig.text(0.06, 0.9, fig_title, fontsize=22, fontweight="bold", color=_INK, va="bottom")
+        fig.add_artist(_rule(0.885))
+    return fig
+
+
+def _rule(y: float) -> Any:
+    from matplotlib.lines import Line2D
+
+    return Line2D([0.06, 0.94], [y, y], color=_RULE, linewidth=1.0)
+
+
+def _footer(fig: Any, left: str, page: int, total: int) -> None:
+    fig.add_artist(_rule(0.06))
+    fig.text(0.06, 0.035, left, fontsize=8, color=_MUTED, va="center")
+    fig.text(0.94, 0.035, f"page {page} of {total}", fontsize=8, color=_MUTED, va="center",
+             ha="right")
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(str(text), width=width)) or ""
+
+
+def _cover(sections: list[Section], created: _dt.datetime) -> Any:
+    fig = _page()
+    fig.patches.append(_band(fig))
+    fig.text(0.06, 0.66, PACK_TITLE, fontsize=30, fontweight="bold", color=_INK)
+    fig.text(0.06, 0.6, f"{created:%d %B %Y}", fontsize=14, color=_MUTED)
+    fig.text(0.06, 0.5, "Analyses in this pack", fontsize=12, fontweight="bold", color=_INK)
+    y = 0.455
+    for s in sections:
+        mark = "" if s.run.succeeded else "   (did not complete)"
+        fig.text(0.08, y, f"•  {s.title}{mark}", fontsize=12, color=_INK)
+        y -= 0.04
+    return fig
+
+
+def _band(fig: Any) -> Any:
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((0, 0.78), 1, 0.012, transform=fig.transFigure, color=_ACCENT, zorder=0)
+
+
+def _contents(sections: list[Section], first_pages: list[int]) -> Any:
+    fig = _page("Contents")
+    y = 0.8
+    for s, page in zip(sections, first_pages, strict=True):
+        fig.text(0.08, y, s.title, fontsize=13, color=_INK)
+        fig.text(0.92, y, str(page), fontsize=13, color=_INK, ha="right")
+        y -= 0.05
+        for fig_entry in s.figures:
+            page += 1
+            fig.text(0.11, y, str(fig_entry.get("title") or fig_entry["name"]), fontsize=10,
+                     color=_MUTED)
+            fig.text(0.92, y, str(page), fontsize=10, color=_MUTED, ha="right")
+            y -= 0.035
+        y -= 0.015
+    return fig
+
+
+def _summary(s: Section) -> Any:
+    from matplotlib.patches import FancyBboxPatch
+
+    fig = _page(s.title)
+    fig.text(0.06, 0.845, f"Run {s.run.run_id}" + _params_line(s.run.parameters), fontsize=9,
+             color=_MUTED, va="top")
+    if not s.run.succeeded:
+        fig.text(0.06, 0.72, "This analysis did not run to the end.", fontsize=18,
+                 fontweight="bold", color=_ALERT)
+        fig.text(0.06, 0.64, _wrap(_runs.describe_error(s.run.error), 110), fontsize=11,
+                 color=_INK, va="top")
+        fig.text(0.06, 0.5, _wrap(f"The executed notebook shows where: "
+                                  f"{s.run.path / 'executed.ipynb'}", 120),
+                 fontsize=10, color=_MUTED, va="top")
+        return fig
+    if not s.results:
+        fig.text(0.06, 0.72, "This run wrote no results.json, so there are no key numbers.",
+                 fontsize=14, color=_ALERT)
+        return fig
+    numbers = list(s.results.get("key_numbers", {}).values())[:8]
+    per_row = min(4, max(len(numbers), 1))
+    box_w, gap = (0.88 - (per_row - 1) * 0.02) / per_row, 0.02
+    top = 0.8
+    for i, num in enumerate(numbers):
+        row, col = divmod(i, per_row)
+        x, y = 0.06 + col * (box_w + gap), top - (row + 1) * 0.17
+        fig.patches.append(FancyBboxPatch(
+            (x, y), box_w, 0.15, boxstyle="round,pad=0,rounding_size=0.008",
+            transform=fig.transFigure, facecolor="#F3F6F9", edgecolor=_RULE, linewidth=0.8))
+        fig.text(x + 0.015, y + 0.08, format_key_number(num), fontsize=24, fontweight="bold",
+                 color=_ACCENT, va="center")
+        fig.text(x + 0.015, y + 0.03, _wrap(num.get("label", ""), int(box_w * 120)),
+                 fontsize=10, color=_INK, va="center")
+    rows = math.ceil(len(numbers) / per_row) if numbers else 0
+    y = top - rows * 0.17 - 0.06
+    messages = s.results.get("key_messages", [])
+    if messages:
+        fig.text(0.06, y, "Key messages", fontsize=13, fontweight="bold", color=_INK, va="top")
+        y -= 0.05
+        for m in messages:
+            text = _wrap(m, 120)
+            fig.text(0.06, y, "•", fontsize=12, color=_ACCENT, va="top")
+            fig.text(0.08, y, text, fontsize=12, color=_INK, va="top", linespacing=1.4)
+            y -= 0.045 * (text.count("\n") + 1) + 0.012
+    return fig
+
+
+def _params_line(params: Mapping[str, Any]) -> str:
+    shown = [f"{k} = {v}" for k, v in params.items()
+             if not _runs.is_path_parameter(k) and not isinstance(v, dict | list)]
+    return ("  ·  " + ", ".join(shown)) if shown else ""
+
+
+def _figure_page(s: Section, entry: Mapping[str, Any]) -> Any:
+    import matplotlib.image as mpimg
+
+    fig = _page(str(entry.get("title") or entry["name"]))
+    fig.text(0.06, 0.845, s.title, fontsize=10, color=_MUTED, va="top")
+    img = mpimg.imread(entry["png_path"])
+    h, w = img.shape[:2]
+    box = (0.06, 0.15, 0.88, 0.66)  # left, bottom, width, height in figure fraction
+    page_w, page_h = _A4_LANDSCAPE
+    scale = min(box[2] * page_w / w, box[3] * page_h / h)
+    fw, fh = w * scale / page_w, h * scale / page_h
+    ax = fig.add_axes((box[0] + (box[2] - fw) / 2, box[1] + (box[3] - fh), fw, fh))
+    ax.imshow(img)
+    ax.set_axis_off()
+    if entry.get("caption"):
+        fig.text(0.06, 0.1, _wrap(str(entry["caption"]), 150), fontsize=10, color=_INK,
+                 va="center")
+    return fig
+
+
+def _write_pdf(path: Path, sections: list[Section], pack_id: str, created: _dt.datetime) -> int:
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from btm import charts
+
+    first_pages, page = [], 3
+    for s in sections:
+        first_pages.append(page)
+        page += s.pages
+    total = page - 1
+    version = f"btm {btm.__version__}"
+    import matplotlib
+
+    # House fonts and colours, but whole pages: no tight cropping, no constrained layout.
+    page_rc = {"savefig.bbox": "standard", "figure.constrained_layout.use": False}
+    with charts.house_style(), matplotlib.rc_context(page_rc), PdfPages(path, metadata={
+        "Title": PACK_TITLE, "Creator": version, "CreationDate": created,
+    }) as pdf:
+        pages: list[tuple[Any, str]] = [
+            (_cover(sections, created), f"{version} · board pack {pack_id}"),
+            (_contents(sections, first_pages), f"{version} · board pack {pack_id}"),
+        ]
+        for s in sections:
+            footer = f"{version} · run {s.run.run_id}"
+            pages.append((_summary(s), footer))
+            pages.extend((_figure_page(s, e), footer) for e in s.figures)
+        for n, (fig, footer) in enumerate(pages, start=1):
+            _footer(fig, footer, n, total)
+            pdf.savefig(fig, dpi=200)
+    return total
+
+
+# --------------------------------------------------------------------------- HTML
+
+_CSS = """
+body{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;color:#222;max-width:1100px;
+margin:2em auto;padding:0 1.5em;line-height:1.45}
+h1{font-size:2.1em;margin-bottom:.2em;border-bottom:4px solid #0072B2;padding-bottom:.3em}
+h2{margin-top:2.2em;border-bottom:1px solid #ddd;padding-bottom:.2em}
+.muted{color:#555;font-size:.9em}.numbers{display:flex;flex-wrap:wrap;gap:1em;margin:1em 0}
+.number{background:#F3F6F9;border:1px solid #ddd;border-radius:6px;padding:.8em 1.2em;
+min-width:200px}.number .value{font-size:1.8em;font-weight:bold;color:#0072B2}
+.failed{color:#D55E00;font-weight:bold}figure{margin:1.5em 0}img{max-width:100%;
+border:1px solid #eee}figcaption{color:#333;font-size:.95em}footer{margin-top:3em;color:#555;
+font-size:.85em;border-top:1px solid #ddd;padding-top:.5em}
+"""
+
+
+def _write_html(
+    folder: Path, sections: list[Section], pack_id: str, created: _dt.datetime
+) -> None:
+    e = html.escape
+    out = [
+        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        f"<title>{e(PACK_TITLE)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
+        f"<h1>{e(PACK_TITLE)}</h1>", f'<p class="muted">{created:%d %B %Y} · board pack {e(pack_id)}</p>',
+        "<h2>Contents</h2>", "<ol>",
+    ]
+    for s in sections:
+        mark = "" if s.run.succeeded else ' <span class="failed">(did not complete)</span>'
+        out.append(f'<li><a href="#{e(s.analysis)}">{e(s.title)}</a>{mark}</li>')
+    out.append("</ol>")
+    for s in sections:
+        report = os.path.relpath(s.run.path / "report.html", folder)
+        out.append(f'<section id="{e(s.analysis)}">')
+        out.append(f"<h2>{e(s.title)}</h2>")
+        links = f'run {e(s.run.run_id)}'
+        if (s.run.path / "report.html").is_file():
+            links += f' · <a href="{e(Path(report).as_posix())}">full report</a>'
+        out.append(f'<p class="muted">{links}</p>')
+        if not s.run.succeeded:
+            out.append('<p class="failed">This analysis did not run to the end.</p>')
+            out.append(f"<p>{e(_runs.describe_error(s.run.error))}</p>")
+        elif not s.results:
+            out.append('<p class="failed">This run wrote no results.json.</p>')
+        else:
+            out.append('<div class="numbers">')
+            for num in s.results.get("key_numbers", {}).values():
+                out.append(
+                    f'<div class="number"><div class="value">{e(format_key_number(num))}</div>'
+                    f'<div>{e(str(num.get("label", "")))}</div></div>'
+                )
+            out.append("</div>")
+            messages = s.results.get("key_messages", [])
+            if messages:
+                out.append("<h3>Key messages</h3><ul>")
+                out.extend(f"<li>{e(str(m))}</li>" for m in messages)
+                out.append("</ul>")
+            for entry in s.figures:
+                target = folder / "figures" / s.analysis / Path(entry["png_path"]).name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(entry["png_path"], target)
+                rel = target.relative_to(folder).as_posix()
+                title = str(entry.get("title") or entry["name"])
+                caption = f"<strong>{e(title)}.</strong> {e(str(entry.get('caption') or ''))}"
+                out.append(
+                    f'<figure><img src="{e(rel)}" alt="{e(title)}">'
+                    f"<figcaption>{caption}</figcaption></figure>"
+                )
+        out.append("</section>")
+    out.append(f"<footer>btm {e(btm.__version__)} · board pack {e(pack_id)}</footer>")
+    out.extend(["</body>", "</html>"])
+    (folder / "index.html").write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- build
+
+
+def build(
+    analyses: Sequence[str] | str | None = None,
+    *,
+    reports_dir: str | os.PathLike[str] = "reports",
+    parameters: Mapping[str, Any] | None = None,
+    run: bool = True,
+    notebooks: str | os.PathLike[str] | None = None,
+    progress: bool = False,
+) -> Path:
+    """Run the board-pack analyses (or take their latest runs) and assemble the board pack.
+
+    Parameters
+    ----------
+    analyses : list of str or comma-separated str, optional
+        Which analyses, in this order; default every notebook marked ``btm.boardpack`` in
+        metadata, ordered by ``btm.order``.
+    reports_dir : path-like
+        Where run folders are and where ``boardpack/<id>/`` is written.
+    parameters : mapping, optional
+        Parameter values given to every analysis that declares them (one no analysis declares
+        is an error).
+    run : bool
+        Run each analysis now (default), or use its latest run folder (the latest successful
+        one, else the latest failed one).
+    notebooks : path-like, optional
+        Folder of the notebooks (see :func:`btm.analyses.notebooks_dir`).
+    progress : bool
+        Show papermill's progress bar for each run.
+
+    Returns
+    -------
+    pathlib.Path
+        The board-pack folder holding ``boardpack.pdf``, ``index.html``, ``figures/`` and
+        ``manifest.json`` (whose ``status`` is ``"incomplete"`` when an analysis failed).
+
+    Raises
+    ------
+    InputError
+        Unknown analysis or parameter, bad parameter value (all checked before any run), or
+        no existing run when ``run=False``.
+    """
+    chosen = _select(analyses, notebooks)
+    per_analysis = _split_parameters(chosen, parameters)
+    reports = Path(reports_dir).expanduser().resolve()
+    for a in chosen:  # validate everything before running anything
+        _runs.validate_parameters(a.name, per_analysis[a.name], notebooks=a.path.parent)
+    records = []
+    for a in chosen:
+        if run:
+            records.append(_runs.run(a.name, per_analysis[a.name], reports_dir=reports,
+                                     progress=progress, notebooks=a.path.parent))
+        else:
+            records.append(_existing_run(a.name, reports))
+    sections = [_section(a, r) for a, r in zip(chosen, records, strict=True)]
+
+    created = _dt.datetime.now(_dt.UTC)
+    pack_id, partial = _runs._claim_folder(reports / "boardpack", f"{created:%Y%m%dT%H%M%SZ}",
+                                           exact=False)
+    pages = _write_pdf(partial / "boardpack.pdf", sections, pack_id, created)
+    _write_html(partial, sections, pack_id, created)
+    failed = [s.analysis for s in sections if not s.run.succeeded]
+    manifest = {
+        "boardpack_id": pack_id,
+        "title": PACK_TITLE,
+        "created_at": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "btm_version": btm.__version__,
+        "status": "incomplete" if failed else "complete",
+        "failed": failed,
+        "pages": pages,
+        "parameters": dict(parameters or {}),
+        "runs": [
+            {
+                "analysis": s.analysis,
+                "title": s.title,
+                "run_id": s.run.run_id,
+                "path": str(s.run.path),
+                "status": s.run.status,
+                "error": s.run.error,
+                "figures": [f["name"] for f in s.figures],
+            }
+            for s in sections
+        ],
+        "files": ["boardpack.pdf", "index.html", "figures/"],
+    }
+    (partial / "manifest.json").write_text(
+        json.dumps(to_jsonable(manifest), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    _, final = _runs._publish(partial, reports / "boardpack", pack_id)
+    return final

@@ -1,0 +1,203 @@
+"""The ``btm`` command: list, run, sweep and assemble analyses (parse and call, no logic).
+
+::
+
+    btm list
+    btm run tco_comparison -p discount_rate 0.06 -p horizon_years 7 [-f params.yaml]
+    btm sweep tco_comparison -g discount_rate 0.06,0.08,0.10 [--workers 2] [--dask ADDRESS]
+    btm boardpack [--analyses a,b] [-p NAME VALUE] [--no-run]
+
+Bad input gives a one-line ``btm: error: ...`` on stderr and exit code 2; a failed run exits 1.
+Heavy libraries (papermill, nbconvert, matplotlib) are imported only by the commands that run
+notebooks, so ``btm --help`` and ``btm list`` answer at once.
+
+Examples
+--------
+>>> main(["--version"])  # doctest: +ELLIPSIS
+btm ...
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import btm
+from btm.errors import InputError
+
+__all__ = ["main", "build_parser"]
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--reports-dir", default="reports", metavar="DIR",
+                   help="where run folders are written (default: reports)")
+    p.add_argument("--notebooks", default=None, metavar="DIR",
+                   help="folder of the analysis notebooks (default: $BTM_NOTEBOOKS or notebooks/)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``btm`` command."""
+    parser = argparse.ArgumentParser(
+        prog="btm",
+        description="Repeatable, auditable technology decisions: run the analyses in "
+        "notebooks/ into reports/ and assemble the board pack.",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("list", help="list the analyses and their parameters")
+    p.add_argument("--notebooks", default=None, metavar="DIR", help="folder of the notebooks")
+
+    p = sub.add_parser("run", help="run one analysis into reports/<analysis>/<run-id>/")
+    p.add_argument("analysis", help="analysis name (see btm list)")
+    p.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
+                   metavar=("NAME", "VALUE"), help="set a parameter (repeatable)")
+    p.add_argument("-f", "--parameters-file", metavar="FILE",
+                   help="YAML or JSON file of parameters (-p values win)")
+    p.add_argument("--run-id", default=None, help="name of the run folder (must be new)")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    _add_common(p)
+
+    p = sub.add_parser("sweep", help="run one analysis for many parameter sets in parallel")
+    p.add_argument("analysis", help="analysis name (see btm list)")
+    p.add_argument("-g", "--grid", nargs=2, action="append", default=[],
+                   metavar=("NAME", "VALUES"),
+                   help="comma-separated values to sweep over, e.g. -g discount_rate 0.06,0.08")
+    p.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
+                   metavar=("NAME", "VALUE"), help="a parameter fixed for every run")
+    p.add_argument("-f", "--grid-file", metavar="FILE",
+                   help="YAML/JSON: a mapping of name to list of values (a grid) or a list of "
+                   "parameter sets")
+    p.add_argument("--workers", type=int, default=None, help="parallel workers (default: CPUs)")
+    p.add_argument("--dask", default=None, metavar="ADDRESS", nargs="?", const="",
+                   help="run on Dask: a scheduler address, or empty for a local cluster")
+    p.add_argument("--output", default=None, metavar="CSV",
+                   help="also write the summary table to this CSV file")
+    _add_common(p)
+
+    p = sub.add_parser("boardpack", help="run the board-pack analyses and assemble the pack")
+    p.add_argument("--analyses", default=None, metavar="A,B",
+                   help="comma-separated analyses (default: those marked for the board pack)")
+    p.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
+                   metavar=("NAME", "VALUE"),
+                   help="a parameter for every analysis that declares it (repeatable)")
+    p.add_argument("--no-run", action="store_true",
+                   help="use the latest existing runs instead of running the analyses")
+    p.add_argument("--progress", action="store_true", help="show a progress bar per run")
+    _add_common(p)
+    return parser
+
+
+def _pairs(pairs: Sequence[Sequence[str]]) -> dict[str, str]:
+    return {name: value for name, value in pairs}
+
+
+def _list(args: argparse.Namespace) -> int:
+    from btm import analyses
+
+    found = analyses.list_analyses(args.notebooks)
+    if not found:
+        print(f"No analyses in {analyses.notebooks_dir(args.notebooks)}")
+        return 0
+    for a in found:
+        mark = "  [board pack]" if a.boardpack else ""
+        print(f"{a.name}: {a.title}{mark}")
+        for p in analyses.parameters(a):
+            if p.name == "output_dir":
+                continue
+            default = p.default_source or "(none)"
+            line = f"    {p.name}: {p.type or 'any'} = {default}"
+            print(f"{line:<56}  {p.help}".rstrip() if p.help else line)
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from btm import runs
+
+    params: dict[str, Any] = {}
+    if args.parameters_file:
+        params.update(runs.load_parameters_file(args.parameters_file))
+    params.update(_pairs(args.parameter))
+    rec = runs.run(args.analysis, params, reports_dir=args.reports_dir, run_id=args.run_id,
+                   progress=not args.no_progress, notebooks=args.notebooks)
+    if rec.succeeded:
+        print(f"btm: run {rec.run_id} succeeded", file=sys.stderr)
+        print(rec.path)
+        return 0
+    print(f"btm: run {rec.run_id} failed: {runs.describe_error(rec.error)}", file=sys.stderr)
+    print(f"btm: the executed notebook shows where: {rec.path / 'executed.ipynb'}",
+          file=sys.stderr)
+    print(rec.path)
+    return 1
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from btm import sweep
+
+    sets = sweep.parameter_sets(grid=_pairs(args.grid), fixed=_pairs(args.parameter),
+                                file=args.grid_file)
+    table = sweep.sweep(
+        args.analysis, sets, reports_dir=args.reports_dir, workers=args.workers,
+        scheduler="dask" if args.dask is not None else "processes",
+        dask_address=args.dask or None, notebooks=args.notebooks,
+    )
+    if args.output:
+        table.to_csv(args.output, index=False)
+    print(table.drop(columns=["path", "error"]).to_string(index=False))
+    failed = table[table["status"] != "succeeded"]
+    for row in failed.itertuples():
+        print(f"btm: run {row.run_id} failed: {row.error} ({row.path})", file=sys.stderr)
+    return 1 if len(failed) else 0
+
+
+def _boardpack(args: argparse.Namespace) -> int:
+    import json
+
+    from btm import boardpack
+
+    folder = boardpack.build(
+        args.analyses, reports_dir=args.reports_dir, parameters=_pairs(args.parameter),
+        run=not args.no_run, notebooks=args.notebooks, progress=args.progress,
+    )
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    for r in manifest["runs"]:
+        print(f"btm: {r['analysis']}: {r['status']} ({r['path']})", file=sys.stderr)
+    print(folder / "boardpack.pdf")
+    if manifest["failed"]:
+        print(f"btm: board pack incomplete: {', '.join(manifest['failed'])} failed",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+_COMMANDS = {"list": _list, "run": _run, "sweep": _sweep, "boardpack": _boardpack}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``btm`` command; returns the exit code.
+
+    Exit codes: 0 success, 1 a run failed, 2 bad input (message on stderr, no traceback).
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        print(f"btm {btm.__version__}")
+        return 0
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return _COMMANDS[args.command](args)
+    except InputError as exc:
+        print(f"btm: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("btm: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,783 @@
+"""Demand forecasts per SKU, with the model chosen per SKU by a rolling-origin backtest.
+
+Built on statsforecast's batch API: every candidate model is fitted to all the SKUs it applies
+to in one call (no Python loop over SKUs; loops run over model groups only).
+
+How a model is chosen
+---------------------
+1. Every SKU gets its Syntetos–Boylan demand class (:func:`btm.demand.classify_demand`).
+2. The class decides the candidates (``DEFAULT_CANDIDATES``):
+
+   * smooth and erratic: ``SeasonalNaive``, ``AutoETS``, ``Theta`` and ``ETS_Theta`` (the
+     mean of the ETS and Theta forecasts; simple combinations are hard to beat, M3/M4
+     competitions);
+   * intermittent and lumpy: ``CrostonClassic``, ``CrostonOptimized``, ``CrostonSBA`` and
+     ``TSB`` (alpha_d = alpha_p = 0.1); these forecast a demand *rate*;
+   * no_demand (no sale in the whole history): ``Naive`` (forecast 0).
+
+   ``AutoETS`` is statsforecast's automatic ETS with the season length when the season is at
+   most 24 periods long (monthly, quarterly, daily data). For longer seasons (weekly data,
+   52) it is the automatic *non-seasonal* ETS (``model="ZZN"``): measured on three years of
+   weekly data, a seasonal AutoETS almost never keeps its seasonal component and is ~25
+   times slower. Seasonality of weekly data is then carried by ``Theta`` (classical
+   multiplicative decomposition after a seasonality test), ``SeasonalNaive`` and the
+   combination. A SKU whose training window is shorter than two seasons gets the same
+   candidates with season length 1 (column ``season_length`` of ``BacktestResult.chosen``).
+3. :func:`backtest` runs statsforecast ``cross_validation`` with ``n_windows`` rolling origins
+   (default 2, ``step_size`` default = horizon, so the test windows do not overlap), clips
+   forecasts at 0, and scores each SKU × model with MAE, RMSE, MASE, WAPE and bias
+   (``utilsforecast.losses``). Each SKU keeps the candidate with the lowest selection metric:
+   MAE for smooth/erratic, RMSE for intermittent/lumpy (MAE rewards forecasting zero for
+   intermittent demand, whose median is often 0; Hyndman 2006, *Foresight* 4:43–46;
+   Kourentzes 2014, *IJPE* 156:180–190). Ties go to the earlier candidate in the list.
+4. :func:`forecast` fits each SKU's chosen model on its whole history and predicts.
+
+Intervals for stock
+-------------------
+Forecasts and bounds are clipped at 0 (demand cannot be negative). ``SeasonalNaive``,
+``AutoETS``, ``Theta``, ``Naive`` and the other statsforecast models with a likelihood give
+their own prediction intervals. The Croston family, TSB and the ``ETS_Theta`` combination
+have none; for them the interval is empirical: the chosen forecast plus the
+``(1 - level/100) / 2`` and ``(1 + level/100) / 2`` quantiles of that SKU's backtest errors
+(actual - forecast, pooled over all windows and steps), clipped at 0. These bounds do not
+widen with the horizon, and with the default two windows they rest on 2 × horizon errors:
+take more windows (``n_windows``) when the bounds drive safety stock. For safety stock over a
+lead time use :func:`lead_time_error_quantiles`.
+
+Scale
+-----
+``n_jobs`` is passed to statsforecast (-1 = all cores; default 1, which avoids starting a
+process pool for small tables and notebooks). ``client`` runs the same call on a Dask
+cluster: the SKUs are cut into contiguous chunks, each chunk runs the whole flow on a worker
+(``client.map``), and the tables are put back together; results equal the local run because
+every SKU is handled independently.
+
+Examples
+--------
+>>> import numpy as np, pandas as pd
+>>> rng = np.random.default_rng(0)
+>>> ds = pd.date_range("2021-01-03", periods=60, freq="W-SUN")
+>>> history = pd.DataFrame({"unique_id": np.repeat(["A", "B"], 60), "ds": np.tile(ds, 2),
+...     "y": np.r_[rng.poisson(20, 60), rng.poisson(0.3, 60) * 4]})
+>>> fc = forecast(history, 4, season_length=1)
+>>> list(fc.columns)
+['unique_id', 'ds', 'forecast', 'model', 'lo_80', 'hi_80', 'lo_95', 'hi_95']
+>>> fc.groupby("unique_id")["model"].first().isin(INTERMITTENT_MODELS).tolist()
+[False, True]
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from btm.demand import _classify, season_length_for, validate_history
+from btm.errors import InputError
+from btm.validate import integer, number, one_of
+
+__all__ = [
+    "DEFAULT_CANDIDATES",
+    "INTERMITTENT_MODELS",
+    "MODEL_NAMES",
+    "BacktestResult",
+    "backtest",
+    "forecast",
+    "lead_time_error_quantiles",
+]
+
+#: Candidate models per demand class (see the module docstring for the reasons).
+DEFAULT_CANDIDATES: dict[str, tuple[str, ...]] = {
+    "smooth": ("SeasonalNaive", "AutoETS", "Theta", "ETS_Theta"),
+    "erratic": ("SeasonalNaive", "AutoETS", "Theta", "ETS_Theta"),
+    "intermittent": ("CrostonClassic", "CrostonOptimized", "CrostonSBA", "TSB"),
+    "lumpy": ("CrostonClassic", "CrostonOptimized", "CrostonSBA", "TSB"),
+    "no_demand": ("Naive",),
+}
+#: Methods for intermittent demand (a demand rate, no likelihood, empirical intervals).
+INTERMITTENT_MODELS = ("CrostonClassic", "CrostonOptimized", "CrostonSBA", "TSB", "ADIDA", "IMAPA")
+_SELECTION_METRIC = {
+    "smooth": "mae", "erratic": "mae", "intermittent": "rmse", "lumpy": "rmse",
+    "no_demand": "mae",
+}
+_METRICS = ("mae", "rmse", "mase", "wape", "bias")
+_LONG_SEASON = 24  # above this, AutoETS is non-seasonal (speed; see module docstring)
+_MIN_TRAIN = 8  # fewest periods any window may train on
+
+
+def _sf_models() -> Any:
+    import statsforecast.models as m
+
+    return m
+
+
+def _registry() -> dict[str, Callable[[int], list[Any]]]:
+    """Model name -> factory(season_length) -> statsforecast model instances."""
+    m = _sf_models()
+
+    def ets(sl: int) -> Any:
+        if sl <= _LONG_SEASON:
+            return m.AutoETS(season_length=sl, alias="AutoETS")
+        return m.AutoETS(season_length=sl, model="ZZN", alias="AutoETS")
+
+    return {
+        "SeasonalNaive": lambda sl: [m.SeasonalNaive(season_length=sl, alias="SeasonalNaive")],
+        "Naive": lambda sl: [m.Naive(alias="Naive")],
+        "HistoricAverage": lambda sl: [m.HistoricAverage(alias="HistoricAverage")],
+        "AutoETS": lambda sl: [ets(sl)],
+        "AutoARIMA": lambda sl: [m.AutoARIMA(season_length=sl, alias="AutoARIMA")],
+        "Theta": lambda sl: [m.Theta(season_length=sl, alias="Theta")],
+        "OptimizedTheta": lambda sl: [m.OptimizedTheta(season_length=sl, alias="OptimizedTheta")],
+        "DynamicOptimizedTheta": lambda sl: [
+            m.DynamicOptimizedTheta(season_length=sl, alias="DynamicOptimizedTheta")],
+        "ETS_Theta": lambda sl: [ets(sl), m.Theta(season_length=sl, alias="Theta")],
+        "CrostonClassic": lambda sl: [m.CrostonClassic(alias="CrostonClassic")],
+        "CrostonOptimized": lambda sl: [m.CrostonOptimized(alias="CrostonOptimized")],
+        "CrostonSBA": lambda sl: [m.CrostonSBA(alias="CrostonSBA")],
+        "TSB": lambda sl: [m.TSB(alpha_d=0.1, alpha_p=0.1, alias="TSB")],
+        "ADIDA": lambda sl: [m.ADIDA(alias="ADIDA")],
+        "IMAPA": lambda sl: [m.IMAPA(alias="IMAPA")],
+    }
+
+
+#: Every model name ``models=`` accepts.
+MODEL_NAMES = (
+    "SeasonalNaive", "Naive", "HistoricAverage", "AutoETS", "AutoARIMA", "Theta",
+    "OptimizedTheta", "DynamicOptimizedTheta", "ETS_Theta", "CrostonClassic",
+    "CrostonOptimized", "CrostonSBA", "TSB", "ADIDA", "IMAPA",
+)
+_COMBINATIONS = {"ETS_Theta": ("AutoETS", "Theta")}
+_EMPIRICAL = set(INTERMITTENT_MODELS) | set(_COMBINATIONS)
+
+
+# --------------------------------------------------------------------------- result type
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """Rolling-origin backtest of the candidate models and the model chosen per SKU.
+
+    Attributes
+    ----------
+    forecasts : pandas.DataFrame
+        Long cross-validation table: ``unique_id``, ``cutoff`` (last period the model saw),
+        ``ds``, ``step`` (1 = first period after the cutoff), ``y`` (actual), ``model``,
+        ``forecast`` (clipped at 0).
+    accuracy : pandas.DataFrame
+        One row per SKU × candidate model over all windows: ``unique_id``, ``demand_class``,
+        ``model``, ``mae``, ``rmse``, ``mase`` (Hyndman & Koehler 2006, scaled by the
+        in-sample MAE of the seasonal naive forecast on the data before the first cutoff),
+        ``wape`` (sum |error| / sum actual), ``bias`` (mean forecast - actual).
+    chosen : pandas.DataFrame
+        One row per SKU: ``unique_id``, ``demand_class``, ``adi``, ``cv2``, ``model``,
+        ``season_length`` (used for that SKU), ``metric`` (the selection metric) and
+        ``score`` (its value).
+    overall : pandas.DataFrame
+        One row per model plus ``chosen`` (each SKU's chosen model): ``model``, ``n_series``,
+        ``mae``, ``rmse`` (over all points), ``mase`` (mean over SKUs with a finite MASE),
+        ``wape``, ``bias``. The ``chosen`` row is measured on the windows used to choose, so
+        it is optimistic.
+    summary : pandas.DataFrame
+        Count of SKUs per demand class and chosen model.
+    horizon, n_windows, step_size, season_length : int
+    freq : str
+    """
+
+    forecasts: pd.DataFrame
+    accuracy: pd.DataFrame
+    chosen: pd.DataFrame
+    overall: pd.DataFrame
+    summary: pd.DataFrame
+    horizon: int
+    n_windows: int
+    step_size: int
+    season_length: int
+    freq: str
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _check_levels(level: Any) -> tuple[float, ...]:
+    if level is None:
+        return ()
+    if isinstance(level, int | float) and not isinstance(level, bool):
+        level = (level,)
+    if isinstance(level, str) or not isinstance(level, Sequence):
+        raise InputError(f"level: got {level!r}; expected a list of levels such as (80, 95)")
+    out = []
+    for i, lv in enumerate(level):
+        x = number(lv, f"level[{i}]", min=0, max=100, min_inclusive=False, max_inclusive=False)
+        out.append(x)
+    if len(set(out)) != len(out):
+        raise InputError(f"level: got {list(level)!r} with a repeated level; expected distinct levels")
+    return tuple(out)
+
+
+def _level_name(lv: float) -> str:
+    return f"{lv:g}"
+
+
+def _check_models(models: Any) -> dict[str, tuple[str, ...]] | None:
+    if models is None:
+        return None
+    if isinstance(models, Mapping):
+        out = {}
+        for cls, names in models.items():
+            one_of(cls, "models (key)", list(DEFAULT_CANDIDATES))
+            out[cls] = _check_names(names, f"models[{cls!r}]")
+        return {**DEFAULT_CANDIDATES, **out}
+    names = _check_names(models, "models")
+    return {cls: names for cls in DEFAULT_CANDIDATES}
+
+
+def _check_names(names: Any, where: str) -> tuple[str, ...]:
+    if isinstance(names, str):
+        names = (names,)
+    if not isinstance(names, Sequence) or len(names) == 0:
+        raise InputError(f"{where}: got {names!r}; expected a non-empty list of model names")
+    for i, n in enumerate(names):
+        one_of(n, f"{where}[{i}]", MODEL_NAMES)
+    if len(set(names)) != len(names):
+        raise InputError(f"{where}: got {list(names)!r}; expected each model once")
+    return tuple(names)
+
+
+def _check_common(history: Any, horizon: Any, n_windows: Any, step_size: Any,
+                  season_length: Any, freq: Any, fill_gaps: Any, n_jobs: Any
+                  ) -> tuple[pd.DataFrame, int, int, int, int, str, int]:
+    h = integer(horizon, "horizon", min=1)
+    nw = integer(n_windows, "n_windows", min=2)
+    step = h if step_size is None else integer(step_size, "step_size", min=1)
+    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs == 0 or n_jobs < -1:
+        raise InputError(f"n_jobs: got {n_jobs!r}; expected a whole number >= 1, or -1 for all cores")
+    df = validate_history(history, fill_gaps=fill_gaps, freq=freq)
+    f = df.attrs["freq"]
+    sl = season_length_for(f) if season_length is None else integer(
+        season_length, "season_length", min=1)
+    return df, h, nw, step, sl, f, n_jobs
+
+
+def _check_lengths(df: pd.DataFrame, test_size: int, horizon: int, n_windows: int) -> None:
+    sizes = df.groupby("unique_id", sort=True).size()
+    need = test_size + _MIN_TRAIN
+    short = sizes[sizes < need]
+    if len(short):
+        uid = short.index[0]
+        raise InputError(
+            f"history, unique_id {uid!r}: has {int(short.iloc[0])} periods, too short for a "
+            f"backtest of {n_windows} windows of horizon {horizon}; expected at least {need} "
+            f"periods ({test_size} to test + {_MIN_TRAIN} to train), or a smaller horizon/"
+            "n_windows"
+        )
+
+
+# --------------------------------------------------------------------------- plan
+
+
+def _plan(df: pd.DataFrame, candidates: dict[str, tuple[str, ...]], season_length: int,
+          test_size: int) -> pd.DataFrame:
+    """One row per SKU: demand class, candidate set and the season length it can use."""
+    cls = _classify(df)
+    sizes = df.groupby("unique_id", sort=True).size().to_numpy()
+    train = sizes - test_size
+    sl = np.where(train >= 2 * season_length, season_length, 1)
+    return cls.assign(
+        season_length=sl.astype(np.int64),
+        candidates=cls["demand_class"].map(candidates),
+    )
+
+
+def _groups(plan: pd.DataFrame) -> list[tuple[tuple[str, ...], int, np.ndarray]]:
+    keys = plan[["candidates", "season_length"]].astype({"candidates": object})
+    out = []
+    for (cands, sl), idx in keys.groupby(["candidates", "season_length"], sort=False).groups.items():
+        out.append((tuple(cands), int(sl), plan["unique_id"].to_numpy()[np.asarray(idx)]))
+    # deterministic order
+    out.sort(key=lambda t: (t[0], t[1]))
+    return out
+
+
+def _instances(names: Sequence[str], sl: int) -> list[Any]:
+    reg = _registry()
+    seen: dict[str, Any] = {}
+    for n in names:
+        for inst in reg[n](sl):
+            seen.setdefault(inst.alias, inst)
+    return list(seen.values())
+
+
+def _add_combinations(wide: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    extra = {c: wide[list(parts)].mean(axis=1) for c, parts in _COMBINATIONS.items()
+             if c in names}
+    return wide.assign(**extra) if extra else wide
+
+
+def _sf(models: list[Any], freq: str, n_jobs: int) -> Any:
+    from statsforecast import StatsForecast
+
+    return StatsForecast(models=models, freq=freq, n_jobs=n_jobs)
+
+
+# --------------------------------------------------------------------------- backtest
+
+
+def backtest(
+    history: pd.DataFrame,
+    *,
+    horizon: int,
+    n_windows: int = 2,
+    step_size: int | None = None,
+    season_length: int | None = None,
+    freq: str | None = None,
+    models: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
+    metric: str | None = None,
+    fill_gaps: bool = False,
+    n_jobs: int = 1,
+    client: Any = None,
+) -> BacktestResult:
+    """Rolling-origin backtest of the candidate models; choose one model per SKU.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        Long format (``unique_id``, ``ds``, ``y``); see :func:`btm.demand.validate_history`.
+    horizon : int
+        Periods forecast from each origin (>= 1).
+    n_windows : int
+        Number of rolling origins (>= 2).
+    step_size : int, optional
+        Periods between origins; default ``horizon`` (non-overlapping test windows).
+    season_length : int, optional
+        Periods per seasonal cycle; inferred from the frequency when omitted (weekly 52,
+        daily 7, monthly 12, quarterly 4, hourly 24, yearly 1).
+    freq : str, optional
+        Pandas frequency; inferred from the dates when omitted.
+    models : list of str or dict, optional
+        Candidate names from ``MODEL_NAMES`` for every SKU, or a dict demand class -> names
+        overriding ``DEFAULT_CANDIDATES`` for those classes.
+    metric : {"mae", "rmse", "mase", "wape"}, optional
+        Selection metric for every SKU; default MAE for smooth/erratic and RMSE for
+        intermittent/lumpy SKUs.
+    fill_gaps : bool
+        Count missing periods as zero demand instead of refusing them.
+    n_jobs : int
+        Processes statsforecast uses (-1 = all cores).
+    client : dask.distributed.Client or str, optional
+        Run on a Dask cluster (a Client, or a scheduler address such as
+        ``"tcp://10.0.0.5:8786"``).
+
+    Returns
+    -------
+    BacktestResult
+
+    Raises
+    ------
+    InputError
+        Bad history (see ``validate_history``), bad parameter, or a SKU with fewer than
+        ``horizon + step_size * (n_windows - 1) + 8`` periods.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> ds = pd.date_range("2020-01-01", periods=48, freq="MS")
+    >>> y = 100 + 30 * np.sin(2 * np.pi * np.arange(48) / 12)
+    >>> bt = backtest(pd.DataFrame({"unique_id": "A", "ds": ds, "y": y}), horizon=6)
+    >>> bt.chosen[["unique_id", "demand_class", "season_length"]].to_dict("records")
+    [{'unique_id': 'A', 'demand_class': 'smooth', 'season_length': 12}]
+    """
+    df, h, nw, step, sl, f, n_jobs = _check_common(
+        history, horizon, n_windows, step_size, season_length, freq, fill_gaps, n_jobs)
+    candidates = _check_models(models) or DEFAULT_CANDIDATES
+    if metric is not None:
+        one_of(metric, "metric", ("mae", "rmse", "mase", "wape"))
+    test_size = h + step * (nw - 1)
+    _check_lengths(df, test_size, h, nw)
+    kwargs = dict(horizon=h, n_windows=nw, step=step, season_length=sl, freq=f,
+                  candidates=candidates, metric=metric, n_jobs=n_jobs)
+    if client is None:
+        parts = _backtest_tables(df, **kwargs)
+    else:
+        parts = _concat_parts(_on_dask(client, _backtest_tables, df, kwargs))
+    return _result(*parts, horizon=h, n_windows=nw, step=step, season_length=sl, freq=f)
+
+
+def _backtest_tables(df: pd.DataFrame, *, horizon: int, n_windows: int, step: int,
+                     season_length: int, freq: str, candidates: dict[str, tuple[str, ...]],
+                     metric: str | None, n_jobs: int
+                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Forecasts (long), accuracy and chosen tables for one chunk of SKUs."""
+    test_size = horizon + step * (n_windows - 1)
+    plan = _plan(df, candidates, season_length, test_size)
+    fc_parts, acc_parts = [], []
+    for names, sl, uids in _groups(plan):
+        sub = df.loc[df["unique_id"].isin(uids)]
+        sf = _sf(_instances(names, sl), freq, n_jobs)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            cv = sf.cross_validation(h=horizon, df=sub, n_windows=n_windows, step_size=step)
+        cv = _add_combinations(cv, names)
+        cv = cv.assign(**{n: np.clip(cv[n].to_numpy(dtype=float), 0, None) for n in names})
+        cv = cv.assign(unique_id=cv["unique_id"].astype(object))
+        acc_parts.append(_accuracy(cv, sub, list(names), sl))
+        long = cv.melt(id_vars=["unique_id", "ds", "cutoff", "y"], value_vars=list(names),
+                       var_name="model", value_name="forecast")
+        fc_parts.append(long)
+    fcs = pd.concat(fc_parts, ignore_index=True)
+    fcs = fcs.sort_values(["unique_id", "model", "cutoff", "ds"], kind="stable",
+                          ignore_index=True)
+    step_no = fcs.groupby(["unique_id", "model", "cutoff"], sort=False).cumcount() + 1
+    fcs = fcs.assign(step=step_no.to_numpy())[
+        ["unique_id", "cutoff", "ds", "step", "y", "model", "forecast"]]
+    acc = pd.concat(acc_parts, ignore_index=True).merge(
+        plan[["unique_id", "demand_class"]], on="unique_id", how="left")
+    acc = acc[["unique_id", "demand_class", "model", *_METRICS]]
+    chosen = _choose(acc, plan, metric)
+    return fcs, acc, chosen
+
+
+def _accuracy(cv: pd.DataFrame, history: pd.DataFrame, names: list[str], sl: int
+              ) -> pd.DataFrame:
+    """MAE, RMSE, MASE, WAPE and bias per SKU and model over all windows."""
+    from utilsforecast import losses
+
+    first_cut = cv.groupby("unique_id")["cutoff"].min().rename("first_cutoff").reset_index()
+    train = history.merge(first_cut, on="unique_id")
+    train = train.loc[train["ds"] <= train["first_cutoff"], ["unique_id", "ds", "y"]]
+    pooled = cv.drop(columns=["cutoff"])  # aggregate over all windows, not per window
+    wape = getattr(losses, "wape", losses.nd)
+    tables = {
+        "mae": losses.mae(pooled, names),
+        "rmse": losses.rmse(pooled, names),
+        "mase": losses.mase(pooled, names, seasonality=sl, train_df=train),
+        "wape": wape(pooled, names),
+        "bias": losses.bias(pooled, names),
+    }
+    out = None
+    for metric, t in tables.items():
+        long = t.melt(id_vars="unique_id", var_name="model", value_name=metric)
+        out = long if out is None else out.merge(long, on=["unique_id", "model"])
+    assert out is not None
+    return out.assign(unique_id=out["unique_id"].astype(object))
+
+
+def _choose(acc: pd.DataFrame, plan: pd.DataFrame, metric: str | None) -> pd.DataFrame:
+    sel = acc.merge(plan[["unique_id", "candidates", "season_length"]], on="unique_id")
+    metric_col = (sel["demand_class"].map(_SELECTION_METRIC) if metric is None
+                  else pd.Series(metric, index=sel.index))
+    score = np.select([metric_col == m for m in ("mae", "rmse", "mase", "wape")],
+                      [sel[m] for m in ("mae", "rmse", "mase", "wape")], default=np.nan)
+    order = [list(c).index(m) for c, m in zip(sel["candidates"], sel["model"], strict=True)]
+    sel = sel.assign(metric=metric_col.to_numpy(), score=score, order=order,
+                     rank_score=np.where(np.isfinite(score), score, np.inf))
+    best = sel.sort_values(["unique_id", "rank_score", "order"], kind="stable")
+    best = best.drop_duplicates("unique_id", keep="first")
+    out = plan[["unique_id", "demand_class", "adi", "cv2", "season_length"]].merge(
+        best[["unique_id", "model", "metric", "score"]], on="unique_id", how="left")
+    return out[["unique_id", "demand_class", "adi", "cv2", "model", "season_length", "metric",
+                "score"]].reset_index(drop=True)
+
+
+def _overall(fcs: pd.DataFrame, acc: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFrame:
+    pick = fcs.merge(chosen[["unique_id", "model"]], on=["unique_id", "model"])
+    both = pd.concat([fcs, pick.assign(model="chosen")], ignore_index=True)
+    err = both["forecast"].to_numpy() - both["y"].to_numpy()
+    both = both.assign(abs_err=np.abs(err), sq_err=err**2, err=err)
+    g = both.groupby("model", sort=True)
+    out = pd.DataFrame({
+        "n_series": g["unique_id"].nunique(),
+        "mae": g["abs_err"].mean(),
+        "rmse": np.sqrt(g["sq_err"].mean()),
+        "wape": g["abs_err"].sum() / g["y"].sum().replace(0, np.nan),
+        "bias": g["err"].mean(),
+    })
+    chosen_mase = acc.merge(chosen[["unique_id", "model"]], on=["unique_id", "model"])
+    mase = pd.concat([acc, chosen_mase.assign(model="chosen")], ignore_index=True)
+    mase = mase.loc[np.isfinite(mase["mase"].to_numpy(dtype=float))]
+    out["mase"] = mase.groupby("model")["mase"].mean().reindex(out.index)
+    out = out.reset_index()
+    return out[["model", "n_series", "mae", "rmse", "mase", "wape", "bias"]]
+
+
+def _result(fcs: pd.DataFrame, acc: pd.DataFrame, chosen: pd.DataFrame, *, horizon: int,
+            n_windows: int, step: int, season_length: int, freq: str) -> BacktestResult:
+    summary = (chosen.groupby(["demand_class", "model"], sort=True).size()
+               .rename("n_series").reset_index())
+    return BacktestResult(
+        forecasts=fcs, accuracy=acc, chosen=chosen, overall=_overall(fcs, acc, chosen),
+        summary=summary, horizon=horizon, n_windows=n_windows, step_size=step,
+        season_length=season_length, freq=freq)
+
+
+def _concat_parts(parts: list[tuple[pd.DataFrame, ...]]) -> tuple[pd.DataFrame, ...]:
+    return tuple(pd.concat([p[i] for p in parts], ignore_index=True)
+                 for i in range(len(parts[0])))
+
+
+# --------------------------------------------------------------------------- dask
+
+
+def _on_dask(client: Any, fn: Callable[..., Any], df: pd.DataFrame, kwargs: dict[str, Any]
+             ) -> list[Any]:
+    """Run ``fn(chunk, **kwargs)`` on contiguous chunks of SKUs on a Dask cluster."""
+    own = False
+    if isinstance(client, str):
+        try:
+            from distributed import Client
+        except ImportError:  # pragma: no cover - distributed is a dependency
+            raise InputError("client: dask.distributed is not installed; expected it "
+                             "installed to use a Dask cluster") from None
+        client = Client(client)
+        own = True
+    if not hasattr(client, "map") or not hasattr(client, "gather"):
+        raise InputError(f"client: got {type(client).__name__}; expected a "
+                         "dask.distributed.Client or a scheduler address")
+    try:
+        n_workers = max(1, len(client.scheduler_info().get("workers", {})))
+        uids = df["unique_id"].drop_duplicates().to_numpy()
+        n_chunks = int(min(len(uids), 4 * n_workers))
+        bounds = np.linspace(0, len(uids), n_chunks + 1).astype(int)
+        codes = pd.Index(uids).get_indexer(df["unique_id"])
+        chunks = [df.loc[(codes >= a) & (codes < b)].reset_index(drop=True).pipe(_keep_attrs, df)
+                  for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        futures = client.map(fn, chunks, **kwargs, pure=False)
+        return client.gather(futures)
+    finally:
+        if own:
+            client.close()
+
+
+def _keep_attrs(chunk: pd.DataFrame, df: pd.DataFrame) -> pd.DataFrame:
+    chunk.attrs.update(df.attrs)
+    return chunk
+
+
+# --------------------------------------------------------------------------- forecast
+
+
+def forecast(
+    history: pd.DataFrame,
+    horizon: int,
+    *,
+    season_length: int | None = None,
+    freq: str | None = None,
+    level: Sequence[float] | None = (80, 95),
+    models: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
+    n_windows: int = 2,
+    step_size: int | None = None,
+    metric: str | None = None,
+    fill_gaps: bool = False,
+    n_jobs: int = 1,
+    client: Any = None,
+    backtest_result: BacktestResult | None = None,
+) -> pd.DataFrame:
+    """Forecast every SKU with the model its backtest chose, with intervals fit for stock.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        Long format (``unique_id``, ``ds``, ``y``); not modified.
+    horizon : int
+        Future periods to forecast (>= 1).
+    season_length : int, optional
+        Periods per seasonal cycle; inferred from the frequency when omitted (weekly 52,
+        daily 7, monthly 12, quarterly 4, hourly 24, yearly 1).
+    freq : str, optional
+        Pandas frequency of the periods; inferred from the dates when omitted.
+    level : sequence of float
+        Interval levels in percent, each strictly between 0 and 100.
+    models, n_windows, step_size, metric, fill_gaps, n_jobs, client
+        As in :func:`backtest`. ``models=["AutoETS"]`` forces one model for every SKU.
+    backtest_result : BacktestResult, optional
+        Reuse a backtest already run on this history with this horizon (its choice and
+        errors) instead of running it again.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per SKU and future period: ``unique_id``, ``ds``, ``forecast``, ``model``,
+        then ``lo_<level>`` and ``hi_<level>`` for each level; all clipped at 0.
+
+    Raises
+    ------
+    InputError
+        Bad history or parameter (see :func:`backtest`); ``level`` outside (0, 100).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> ds = pd.date_range("2020-01-01", periods=36, freq="MS")
+    >>> h = pd.DataFrame({"unique_id": "A", "ds": ds, "y": np.arange(36.0) + 10})
+    >>> fc = forecast(h, 3, models=["Naive"], level=[90])
+    >>> fc[["ds", "forecast", "model"]].to_dict("list")["forecast"]
+    [45.0, 45.0, 45.0]
+    """
+    levels = _check_levels(level)
+    if backtest_result is None:
+        bt = backtest(history, horizon=horizon, n_windows=n_windows, step_size=step_size,
+                      season_length=season_length, freq=freq, models=models, metric=metric,
+                      fill_gaps=fill_gaps, n_jobs=n_jobs, client=client)
+    else:
+        if not isinstance(backtest_result, BacktestResult):
+            raise InputError(f"backtest_result: got {type(backtest_result).__name__}; "
+                             "expected the BacktestResult of btm.forecast.backtest")
+        bt = backtest_result
+    h = integer(horizon, "horizon", min=1)
+    df = validate_history(history, fill_gaps=fill_gaps, freq=bt.freq)
+    ids = set(df["unique_id"].unique())
+    if ids != set(bt.chosen["unique_id"]):
+        raise InputError("backtest_result: its SKUs differ from those of history; expected "
+                         "the backtest of this same history")
+    kwargs = dict(horizon=h, levels=levels, freq=bt.freq, n_jobs=n_jobs)
+    if client is None:
+        return _forecast_chosen(df, bt.chosen, bt.forecasts, **kwargs)
+    chosen = bt.chosen.set_index("unique_id")
+    errs = bt.forecasts
+
+    def run(chunk: pd.DataFrame, **kw: Any) -> pd.DataFrame:
+        ids = chunk["unique_id"].unique()
+        return _forecast_chosen(chunk, chosen.loc[ids].reset_index(),
+                                errs.loc[errs["unique_id"].isin(ids)], **kw)
+
+    parts = _on_dask(client, run, df, kwargs)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _forecast_chosen(df: pd.DataFrame, chosen: pd.DataFrame, backtest_fcs: pd.DataFrame, *,
+                     horizon: int, levels: tuple[float, ...], freq: str, n_jobs: int
+                     ) -> pd.DataFrame:
+    parts = []
+    keys = chosen.groupby(["model", "season_length"], sort=True).groups
+    for (name, sl), idx in keys.items():
+        uids = chosen["unique_id"].to_numpy()[np.asarray(idx)]
+        sub = df.loc[df["unique_id"].isin(uids)]
+        empirical = name in _EMPIRICAL
+        sf = _sf(_instances([name], int(sl)), freq, n_jobs)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            out = sf.forecast(h=horizon, df=sub,
+                              level=list(levels) if levels and not empirical else None)
+        out = _add_combinations(out, [name])
+        out = out.assign(unique_id=out["unique_id"].astype(object))
+        res = pd.DataFrame({"unique_id": out["unique_id"], "ds": out["ds"],
+                            "forecast": np.clip(out[name].to_numpy(dtype=float), 0, None),
+                            "model": name})
+        if levels and empirical:
+            res = _empirical_bounds(res, backtest_fcs, name, levels)
+        elif levels:
+            for lv in levels:
+                tag = _level_name(lv)
+                sf_tag = f"{lv:g}" if f"{name}-lo-{lv:g}" in out.columns else str(lv)
+                res[f"lo_{tag}"] = out[f"{name}-lo-{sf_tag}"].to_numpy(dtype=float)
+                res[f"hi_{tag}"] = out[f"{name}-hi-{sf_tag}"].to_numpy(dtype=float)
+        parts.append(res)
+    res = pd.concat(parts, ignore_index=True)
+    cols = ["unique_id", "ds", "forecast", "model"]
+    for lv in sorted(levels):
+        tag = _level_name(lv)
+        cols += [f"lo_{tag}", f"hi_{tag}"]
+        lo = np.clip(np.minimum(res[f"lo_{tag}"].to_numpy(dtype=float),
+                                res["forecast"].to_numpy()), 0, None)
+        hi = np.clip(np.maximum(res[f"hi_{tag}"].to_numpy(dtype=float),
+                                res["forecast"].to_numpy()), 0, None)
+        res = res.assign(**{f"lo_{tag}": lo, f"hi_{tag}": hi})
+    res = res.sort_values(["unique_id", "ds"], kind="stable", ignore_index=True)
+    return res[cols]
+
+
+def _empirical_bounds(res: pd.DataFrame, backtest_fcs: pd.DataFrame, name: str,
+                      levels: tuple[float, ...]) -> pd.DataFrame:
+    """Forecast + quantiles of the SKU's backtest errors (actual - forecast) of model `name`."""
+    bt = backtest_fcs.loc[(backtest_fcs["model"] == name)
+                          & backtest_fcs["unique_id"].isin(res["unique_id"].unique())]
+    err = bt.assign(error=bt["y"].to_numpy() - bt["forecast"].to_numpy())
+    qs = sorted({q for lv in levels for q in ((1 - lv / 100) / 2, (1 + lv / 100) / 2)})
+    table = err.groupby("unique_id")["error"].quantile(qs).unstack()
+    table = table.reindex(res["unique_id"].to_numpy())
+    f = res["forecast"].to_numpy()
+    extra = {}
+    for lv in levels:
+        tag = _level_name(lv)
+        extra[f"lo_{tag}"] = f + table[(1 - lv / 100) / 2].to_numpy(dtype=float)
+        extra[f"hi_{tag}"] = f + table[(1 + lv / 100) / 2].to_numpy(dtype=float)
+    return res.assign(**extra)
+
+
+# --------------------------------------------------------------------------- lead time
+
+
+def lead_time_error_quantiles(
+    backtest_result: BacktestResult,
+    *,
+    lead_time: int,
+    quantiles: Sequence[float] = (0.5, 0.8, 0.9, 0.95, 0.99),
+    model: str = "chosen",
+) -> pd.DataFrame:
+    """Empirical quantiles of each SKU's lead-time demand forecast error, for safety stock.
+
+    For every SKU and backtest origin, the error of the lead-time demand forecast is
+    ``sum(actual - forecast)`` over the first ``lead_time`` periods after the origin. Its
+    ``q``-quantile over the origins is the stock to hold above the lead-time forecast so
+    that demand over the lead time is covered with probability ``q`` (a cycle service level):
+    ``reorder point = sum of the next lead_time forecasts + max(error(q), 0)``.
+
+    Parameters
+    ----------
+    backtest_result : BacktestResult
+        From :func:`backtest` with ``horizon >= lead_time``. Each origin gives one error per
+        SKU, so the quantiles rest on ``n_windows`` values: run the backtest with more
+        windows (e.g. ``n_windows=12, step_size=1``) when these numbers set stock levels.
+    lead_time : int
+        Replenishment lead time in periods (1 <= lead_time <= horizon).
+    quantiles : sequence of float
+        Probabilities strictly between 0 and 1.
+    model : str
+        ``"chosen"`` (each SKU's chosen model) or one candidate's name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``unique_id``, ``quantile``, ``error`` (units over the lead time; positive = demand
+        above forecast), ``n_samples`` (origins used). Quantiles use numpy's linear
+        interpolation.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> ds = pd.date_range("2020-01-05", periods=40, freq="W-SUN")
+    >>> h = pd.DataFrame({"unique_id": "A", "ds": ds, "y": np.tile([8.0, 12.0], 20)})
+    >>> bt = backtest(h, horizon=4, n_windows=3, season_length=1, models=["Naive"])
+    >>> lead_time_error_quantiles(bt, lead_time=2, quantiles=[0.9])
+      unique_id  quantile  error  n_samples
+    0         A       0.9   -4.0          3
+    """
+    if not isinstance(backtest_result, BacktestResult):
+        raise InputError(f"backtest_result: got {type(backtest_result).__name__}; expected "
+                         "the BacktestResult of btm.forecast.backtest")
+    bt = backtest_result
+    lt = integer(lead_time, "lead_time", min=1, max=bt.horizon)
+    if isinstance(quantiles, str) or not isinstance(quantiles, Sequence) or not quantiles:
+        raise InputError(f"quantiles: got {quantiles!r}; expected a list such as (0.9, 0.95)")
+    qs = [number(q, f"quantiles[{i}]", min=0, max=1, min_inclusive=False, max_inclusive=False)
+          for i, q in enumerate(quantiles)]
+    fcs = bt.forecasts
+    if model == "chosen":
+        fcs = fcs.merge(bt.chosen[["unique_id", "model"]], on=["unique_id", "model"])
+    else:
+        one_of(model, "model", ["chosen", *sorted(fcs["model"].unique())])
+        fcs = fcs.loc[fcs["model"] == model]
+    fcs = fcs.loc[fcs["step"] <= lt]
+    err = fcs.assign(error=fcs["y"].to_numpy() - fcs["forecast"].to_numpy())
+    sums = err.groupby(["unique_id", "cutoff"], sort=True)["error"].sum().reset_index()
+    g = sums.groupby("unique_id", sort=True)["error"]
+    table = g.quantile(qs).rename_axis(["unique_id", "quantile"]).rename("error").reset_index()
+    n = g.size().rename("n_samples").reset_index()
+    out = table.merge(n, on="unique_id")
+    out = out.assign(unique_id=out["unique_id"].astype(object),
+                     quantile=out["quantile"].astype(float),
+                     n_samples=out["n_samples"].astype(np.int64))
+    return out.sort_values(["unique_id", "quantile"], ignore_index=True)

@@ -1,0 +1,194 @@
+"""Reading the analyst's input files: locate them, read them as tables, fingerprint them.
+
+Relative paths are looked up in the current directory first and then in the project root, so
+``data/tco/costs.csv`` works from a shell in the project, from a notebook in ``notebooks/`` and
+from a run folder alike. Input files are only read, never written. Every problem (missing file,
+unknown format, unreadable content) raises :class:`btm.InputError` naming the parameter and
+the path tried.
+
+Examples
+--------
+>>> from btm.io import project_root, resolve_path
+>>> (project_root() / "pyproject.toml").is_file()
+True
+>>> resolve_path("pyproject.toml", parameter="config").name
+'pyproject.toml'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from btm.errors import InputError
+
+__all__ = ["project_root", "resolve_path", "read_table", "sha256", "sha256_dir", "TABLE_FORMATS"]
+
+#: File suffixes :func:`read_table` understands.
+TABLE_FORMATS = (".csv", ".xlsx", ".parquet")
+
+
+def project_root() -> Path:
+    """The folder holding ``btm/``, ``data/``, ``notebooks/`` and ``reports/``.
+
+    Examples
+    --------
+    >>> (project_root() / "btm" / "__init__.py").is_file()
+    True
+    """
+    return Path(__file__).resolve().parents[1]
+
+
+def resolve_path(
+    path: str | os.PathLike[str],
+    *,
+    parameter: str,
+    search: Sequence[str | os.PathLike[str]] | None = None,
+    kind: str = "file",
+) -> Path:
+    """Return the absolute path of an existing input file (or folder).
+
+    Parameters
+    ----------
+    path : str or path-like
+        Absolute, or relative to one of the `search` folders.
+    parameter : str
+        The parameter (or column, or option) the path came from; named in error messages.
+    search : sequence of path-like, optional
+        Folders a relative path is looked up in, in order. Default: the current directory,
+        then :func:`project_root`.
+    kind : {"file", "dir", "any"}
+        What the path must point to.
+
+    Returns
+    -------
+    pathlib.Path
+        Absolute, resolved path.
+
+    Raises
+    ------
+    InputError
+        Empty path, or nothing of the right kind at any of the places tried.
+
+    Examples
+    --------
+    >>> resolve_path("no/such/file.csv", parameter="input_file")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: input_file: file 'no/such/file.csv' not found (tried ...); expected an existing file
+    """
+    if path is None or str(path).strip() == "":
+        raise InputError(f"{parameter}: got an empty path; expected the path of an existing {kind}")
+    p = Path(os.path.expanduser(str(path)))
+    if p.is_absolute():
+        candidates = [p]
+    else:
+        folders = [Path.cwd(), project_root()] if search is None else [Path(s) for s in search]
+        candidates = []
+        for folder in folders:
+            c = (folder / p).resolve()
+            if c not in candidates:
+                candidates.append(c)
+    for c in candidates:
+        if (kind == "file" and c.is_file()) or (kind == "dir" and c.is_dir()) or (
+            kind == "any" and c.exists()
+        ):
+            return c.resolve()
+    what = {"file": "file", "dir": "folder", "any": "path"}.get(kind, "path")
+    tried = ", ".join(str(c) for c in candidates)
+    raise InputError(
+        f"{parameter}: {what} '{path}' not found (tried {tried}); expected an existing {what}"
+    )
+
+
+def read_table(
+    path: str | os.PathLike[str], *, parameter: str = "input", sheet: str | int = 0
+) -> pd.DataFrame:
+    """Read a CSV, Excel (``.xlsx``) or Parquet file into a DataFrame.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Located with :func:`resolve_path`.
+    parameter : str
+        Named in error messages.
+    sheet : str or int
+        Excel sheet name or position.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table as stored; check it with :func:`btm.validate.frame` before use.
+
+    Raises
+    ------
+    InputError
+        Missing file, unknown suffix, or a file the reader cannot parse.
+
+    Examples
+    --------
+    >>> read_table("pyproject.toml", parameter="costs_file")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: costs_file: cannot read '...pyproject.toml' (unknown format '.toml'); expected one of .csv, .xlsx, .parquet
+    """
+    p = resolve_path(path, parameter=parameter)
+    suffix = p.suffix.lower()
+    expected = "expected one of " + ", ".join(TABLE_FORMATS)
+    if suffix not in TABLE_FORMATS:
+        raise InputError(
+            f"{parameter}: cannot read '{p}' (unknown format '{suffix or 'none'}'); {expected}"
+        )
+    try:
+        if suffix == ".csv":
+            return pd.read_csv(p)
+        if suffix == ".xlsx":
+            return pd.read_excel(p, sheet_name=sheet)
+        return pd.read_parquet(p)
+    except ImportError as exc:
+        raise InputError(
+            f"{parameter}: cannot read '{p}' ({exc}); expected a CSV or .xlsx file"
+        ) from None
+    except Exception as exc:  # the readers raise many unrelated types for bad content
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(
+            f"{parameter}: cannot read '{p}' ({reason}); expected a valid {suffix[1:]} file"
+        ) from None
+
+
+def sha256(path: str | os.PathLike[str]) -> str:
+    """SHA-256 hex digest of a file's bytes (read in chunks).
+
+    Examples
+    --------
+    >>> len(sha256(project_root() / "pyproject.toml"))
+    64
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sha256_dir(path: str | os.PathLike[str]) -> str:
+    """Fingerprint of a folder: SHA-256 of the sorted ``"<relative path> <file sha256>"`` lines.
+
+    Hidden files and folders (names starting with ``.``) are skipped.
+
+    Examples
+    --------
+    >>> len(sha256_dir(project_root() / "btm"))
+    64
+    """
+    root = Path(path)
+    lines = []
+    for f in sorted(root.rglob("*")):
+        rel = f.relative_to(root)
+        if f.is_file() and not any(part.startswith(".") for part in rel.parts):
+            lines.append(f"{rel.as_posix()} {sha256(f)}\n")
+    return hashlib.sha256("".join(lines).encode()).hexdigest()

@@ -1,0 +1,260 @@
+"""What a notebook calls to write its outputs into its run folder.
+
+A notebook declares ``output_dir: str = ""`` in its parameters cell and makes one
+:class:`RunOutput` from it. ``btm run`` sets ``output_dir`` to the run folder; run interactively
+(or by nbval) it is empty and every method does nothing, so exploring a notebook writes nothing.
+
+``results.json`` is what the board pack and sweeps read::
+
+    {"analysis": "tco_comparison", "title": "...",
+     "key_numbers": {"npv_saving": {"value": 1.2e6, "unit": "EUR", "label": "NPV saving"}},
+     "key_messages": ["Cloud is cheaper over 5 years ..."],
+     "figures": [{"name": "cumulative_cost", "title": "...", "caption": "...",
+                  "png": "figures/cumulative_cost.png", "svg": "figures/cumulative_cost.svg"}],
+     "tables": [{"name": "summary", "csv": "tables/summary.csv"}]}
+
+Figures are listed in the order the notebook saved them: that is their order in the board pack.
+Key number units: an ISO currency code (``"EUR"``) is shown as money, ``"%"`` marks a fraction
+shown as a percentage (``0.08`` → 8 %), anything else is shown after the number.
+
+Examples
+--------
+>>> import tempfile, json, pathlib
+>>> out = RunOutput("")            # interactive: nothing is written
+>>> out.results(title="T", key_numbers={"x": 1.0}, key_messages=["m"]) is None
+True
+>>> with tempfile.TemporaryDirectory() as d:
+...     out = RunOutput(d, analysis="demo")
+...     path = out.results(title="Demo", key_numbers={"saving": {"value": 2.5, "unit": "EUR"}},
+...                        key_messages=["B is cheaper."])
+...     json.loads(path.read_text())["key_numbers"]["saving"]
+{'value': 2.5, 'unit': 'EUR', 'label': 'saving'}
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import numbers
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from btm.errors import InputError
+
+__all__ = ["RunOutput", "to_jsonable", "RESULTS_FILE"]
+
+RESULTS_FILE = "results.json"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+def to_jsonable(value: Any) -> Any:
+    """Convert numpy/pandas scalars and containers to plain JSON values; NaN and inf → None.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> to_jsonable({"a": np.float64("nan"), "b": np.int64(3), "c": (np.bool_(True), 1.5)})
+    {'a': None, 'b': 3, 'c': [True, 1.5]}
+    """
+    if value is None or isinstance(value, str | bool):
+        return value
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, _dt.datetime | _dt.date):
+        return value.isoformat()
+    if hasattr(value, "tolist") and not isinstance(value, numbers.Number):
+        return to_jsonable(value.tolist())  # numpy arrays, pandas Series/Index
+    if hasattr(value, "item") and callable(value.item):  # numpy scalars
+        try:
+            value = value.item()
+        except (TypeError, ValueError):
+            return str(value)
+        if isinstance(value, str | bool) or value is None:
+            return value
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        x = float(value)
+        return x if math.isfinite(x) else None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _check_name(name: str, what: str) -> str:
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise InputError(
+            f"{what} name: got {name!r}; expected letters, digits, '_' or '-' "
+            "(it becomes a file name)"
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class RunOutput:
+    """Writer of a run's figures, tables and ``results.json``.
+
+    Parameters
+    ----------
+    output_dir : str, path-like or None
+        The run folder (``btm run`` passes it as the notebook's ``output_dir`` parameter).
+        Empty or None: every method is a no-op and returns None.
+    analysis : str, optional
+        Name recorded in ``results.json``; default: the run folder's parent folder name.
+
+    Examples
+    --------
+    >>> RunOutput(None).enabled
+    False
+    """
+
+    output_dir: str | os.PathLike[str] | None
+    analysis: str | None = None
+    _figures: list[dict[str, Any]] = field(default_factory=list, repr=False, compare=False)
+    _tables: list[dict[str, Any]] = field(default_factory=list, repr=False, compare=False)
+
+    @property
+    def enabled(self) -> bool:
+        """Whether this output writes anything (an output folder was given)."""
+        return self.output_dir is not None and str(self.output_dir).strip() != ""
+
+    @property
+    def path(self) -> Path | None:
+        """The output folder, or None when disabled."""
+        return Path(self.output_dir) if self.enabled else None  # type: ignore[arg-type]
+
+    def figure(
+        self, fig: Any, name: str, *, title: str | None = None, caption: str | None = None
+    ) -> list[Path] | None:
+        """Save `fig` as ``figures/<name>.png`` and ``.svg`` (house style) and record it.
+
+        Returns the files written, or None when disabled. Saving a name twice replaces the
+        earlier entry (the notebook's last word counts) but keeps its position.
+        """
+        _check_name(name, "figure")
+        if not self.enabled:
+            return None
+        from btm import charts
+
+        folder = self.path / "figures"  # type: ignore[operator]
+        folder.mkdir(parents=True, exist_ok=True)
+        files = [Path(f) for f in charts.save_figure(fig, folder, name)]
+        entry: dict[str, Any] = {"name": name, "title": title, "caption": caption}
+        for f in files:
+            entry[f.suffix.lstrip(".").lower()] = f"figures/{f.name}"
+        entry.setdefault("png", None)
+        entry.setdefault("svg", None)
+        self._replace(self._figures, entry)
+        return files
+
+    def table(self, df: Any, name: str, *, index: bool | None = None) -> Path | None:
+        """Write a DataFrame (or Series) as ``tables/<name>.csv`` and record it.
+
+        The index is written when it is named or not a plain RangeIndex (unless `index` says
+        otherwise). Returns the file written, or None when disabled.
+        """
+        _check_name(name, "table")
+        if not self.enabled:
+            return None
+        import pandas as pd
+
+        if isinstance(df, pd.Series):
+            df = df.to_frame()
+        if not isinstance(df, pd.DataFrame):
+            raise InputError(f"table '{name}': got {type(df).__name__}; expected a DataFrame")
+        if index is None:
+            index = not isinstance(df.index, pd.RangeIndex) or any(
+                n is not None for n in df.index.names
+            )
+        folder = self.path / "tables"  # type: ignore[operator]
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{name}.csv"
+        df.to_csv(target, index=index)
+        self._replace(self._tables, {"name": name, "csv": f"tables/{name}.csv"})
+        return target
+
+    def results(
+        self,
+        *,
+        title: str,
+        key_numbers: dict[str, dict[str, Any] | float],
+        key_messages: list[str],
+    ) -> Path | None:
+        """Write ``results.json`` with the key numbers, key messages, figures and tables.
+
+        Parameters
+        ----------
+        title : str
+            The analysis's title for readers (board pack page heading).
+        key_numbers : dict
+            ``{name: value}`` or ``{name: {"value": v, "unit": "EUR", "label": "NPV saving"}}``;
+            label defaults to the name, unit to ``""``. NaN is written as null.
+        key_messages : list of str
+            Plain-word sentences, most important first.
+
+        Returns
+        -------
+        pathlib.Path or None
+            The file written, or None when disabled.
+        """
+        numbers_out = {}
+        if not isinstance(key_numbers, dict):
+            raise InputError(
+                f"key_numbers: got {type(key_numbers).__name__}; expected a dict of name → value"
+            )
+        for name, spec in key_numbers.items():
+            if isinstance(spec, dict):
+                unknown = set(spec) - {"value", "unit", "label"}
+                if "value" not in spec or unknown:
+                    raise InputError(
+                        f"key_numbers['{name}']: got keys {sorted(spec)}; expected 'value' "
+                        "and optionally 'unit' and 'label'"
+                    )
+                value, unit, label = spec["value"], spec.get("unit", ""), spec.get("label")
+            else:
+                value, unit, label = spec, "", None
+            value = to_jsonable(value)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+                raise InputError(f"key_numbers['{name}']: got {value!r}; expected a number")
+            numbers_out[str(name)] = {
+                "value": value,
+                "unit": str(unit or ""),
+                "label": str(label) if label else str(name),
+            }
+        if isinstance(key_messages, str) or not all(isinstance(m, str) for m in key_messages):
+            raise InputError("key_messages: expected a list of sentences (str)")
+        if not self.enabled:
+            return None
+        doc = {
+            "analysis": self.analysis or self.path.resolve().parent.name,  # type: ignore[union-attr]
+            "title": str(title),
+            "key_numbers": numbers_out,
+            "key_messages": list(key_messages),
+            "figures": [dict(f) for f in self._figures],
+            "tables": [dict(t) for t in self._tables],
+        }
+        self.path.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
+        target = self.path / RESULTS_FILE  # type: ignore[operator]
+        target.write_text(
+            json.dumps(to_jsonable(doc), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+            encoding="utf-8",
+        )
+        return target
+
+    @staticmethod
+    def _replace(entries: list[dict[str, Any]], entry: dict[str, Any]) -> None:
+        for i, e in enumerate(entries):
+            if e["name"] == entry["name"]:
+                entries[i] = entry
+                return
+        entries.append(entry)

@@ -1,0 +1,740 @@
+"""Run one analysis notebook into a run folder: ``reports/<analysis>/<run-id>/``.
+
+:func:`run` checks the parameters against the types declared in the notebook's parameters cell
+*before* any kernel starts, resolves and fingerprints input files, executes the notebook with
+papermill in this process, writes ``report.html`` (no input cells) and ``manifest.json`` and
+renames the folder from ``.<run-id>.partial`` to ``<run-id>`` when complete. A failed run is kept
+and marked failed; an existing run folder is never overwritten.
+
+Parameter values given as text (from the command line) are converted to the declared type:
+``"0.06"`` → 0.06 for ``float``, ``"5"`` → 5 for ``int`` (``"5.5"`` is refused), ``true``/``no``
+for ``bool``, YAML for lists and dicts (``"[a, b]"`` or ``"a,b"``).
+
+Examples
+--------
+>>> from btm.runs import coerce
+>>> coerce("0.06", "float", parameter="discount_rate")
+0.06
+>>> coerce("5.5", "int", parameter="horizon_years")
+Traceback (most recent call last):
+...
+btm.errors.InputError: horizon_years: got '5.5'; expected a whole number (int)
+>>> coerce("a,b", "list[str]", parameter="skus")
+['a', 'b']
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as _dt
+import hashlib
+import json
+import math
+import numbers
+import os
+import platform
+import re
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from btm import analyses as _analyses
+from btm import io as _io
+from btm.errors import InputError, RunError
+from btm.report import RESULTS_FILE, to_jsonable
+
+__all__ = [
+    "RunRecord",
+    "run",
+    "coerce",
+    "validate_parameters",
+    "load_parameters_file",
+    "is_path_parameter",
+    "read_manifest",
+    "latest_run",
+    "VERSIONED_PACKAGES",
+]
+
+#: Distributions whose versions every manifest records.
+VERSIONED_PACKAGES = (
+    "btm", "numpy", "pandas", "scipy", "matplotlib", "papermill", "statsforecast",
+)
+OUTPUT_PARAMETER = "output_dir"
+_PATH_SUFFIXES = ("_file", "_path", "_dir")
+_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_TRUE = {"true", "yes", "y", "on", "1"}
+_FALSE = {"false", "no", "n", "off", "0"}
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """The outcome of one run.
+
+    Attributes
+    ----------
+    analysis, run_id : str
+    path : pathlib.Path
+        The run folder.
+    status : {"succeeded", "failed"}
+    parameters : dict
+        Effective parameters (defaults included), as recorded in the manifest.
+    error : dict or None
+        ``{"type", "message", "cell", ...}`` when the run failed.
+    """
+
+    analysis: str
+    run_id: str
+    path: Path
+    status: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+    error: dict[str, Any] | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        """Whether the notebook ran to the end."""
+        return self.status == "succeeded"
+
+    def check(self) -> RunRecord:
+        """Return self when the run succeeded, else raise :class:`btm.RunError`."""
+        if not self.succeeded:
+            raise RunError(f"run {self.analysis}/{self.run_id} failed: {describe_error(self.error)}"
+                           f"; see {self.path / 'executed.ipynb'}")
+        return self
+
+
+def describe_error(error: Mapping[str, Any] | None) -> str:
+    """One line for a manifest's ``error`` entry.
+
+    Examples
+    --------
+    >>> describe_error({"type": "ZeroDivisionError", "message": "division by zero", "cell": 3})
+    'ZeroDivisionError: division by zero (in cell [3])'
+    """
+    if not error:
+        return "unknown error"
+    text = f"{error.get('type', 'Error')}: {error.get('message', '')}".strip()
+    if error.get("cell") is not None:
+        text += f" (in cell [{error['cell']}])"
+    return text
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+def is_path_parameter(name: str) -> bool:
+    """Whether a parameter names an input file or folder (``*_file``, ``*_path``, ``*_dir``).
+
+    Examples
+    --------
+    >>> is_path_parameter("costs_file"), is_path_parameter("output_dir")
+    (True, False)
+    """
+    return name != OUTPUT_PARAMETER and name.endswith(_PATH_SUFFIXES)
+
+
+def _type_node(type_name: str) -> ast.expr | None:
+    if not type_name:
+        return None
+    try:
+        return ast.parse(type_name, mode="eval").body
+    except SyntaxError:
+        return None
+
+
+_DESCRIBE = {
+    "int": "a whole number",
+    "float": "a number",
+    "str": "text",
+    "bool": "true or false",
+    "list": "a list",
+    "tuple": "a list",
+    "dict": "a mapping",
+}
+
+
+def _head(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript):
+        return _head(node.value)
+    if isinstance(node, ast.Constant) and node.value is None:
+        return "None"
+    return ""
+
+
+def _args(node: ast.expr) -> list[ast.expr]:
+    if not isinstance(node, ast.Subscript):
+        return []
+    s = node.slice
+    return list(s.elts) if isinstance(s, ast.Tuple) else [s]
+
+
+class _Mismatch(Exception):
+    pass
+
+
+def _parse_text(text: str) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        raise _Mismatch from None
+
+
+def _convert(value: Any, node: ast.expr | None) -> Any:
+    """Convert `value` to the annotation `node`; raise _Mismatch when it cannot be."""
+    if node is None:
+        return value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        alternatives = _flatten_union(node)
+        return _convert_union(value, alternatives)
+    head = _head(node)
+    if head in ("Optional",):
+        return _convert_union(value, [*_args(node), ast.Constant(None)])
+    if head == "Union":
+        return _convert_union(value, _args(node))
+    if head == "None":
+        if value is None or (isinstance(value, str) and value.strip().lower() in ("none", "null", "~")):
+            return None
+        raise _Mismatch
+    if head == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        raise _Mismatch
+    if head == "int":
+        if isinstance(value, bool):
+            raise _Mismatch
+        if isinstance(value, str):
+            if not re.fullmatch(r"\s*[+-]?\d[\d_]*\s*", value):
+                raise _Mismatch
+            return int(value)
+        if isinstance(value, numbers.Integral):
+            return int(value)
+        if isinstance(value, numbers.Real) and math.isfinite(float(value)) and float(value).is_integer():
+            return int(value)
+        raise _Mismatch
+    if head == "float":
+        if isinstance(value, bool):
+            raise _Mismatch
+        if isinstance(value, str):
+            try:
+                x = float(value.strip())
+            except ValueError:
+                raise _Mismatch from None
+        elif isinstance(value, numbers.Real):
+            x = float(value)
+        else:
+            raise _Mismatch
+        if not math.isfinite(x):
+            raise _Mismatch
+        return x
+    if head == "str":
+        if isinstance(value, str):
+            return value
+        if isinstance(value, os.PathLike):
+            return os.fspath(value)
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            return str(value)
+        raise _Mismatch
+    if head in ("list", "List", "tuple", "Tuple", "Sequence"):
+        if isinstance(value, str):
+            parsed = _parse_text(value)
+            if isinstance(parsed, list):
+                value = parsed
+            elif "," in value:
+                value = [v.strip() for v in value.split(",") if v.strip() != ""]
+            else:
+                value = [value.strip()]
+        if not isinstance(value, list | tuple):
+            raise _Mismatch
+        args = _args(node)
+        if head in ("tuple", "Tuple") and len(args) > 1 and not (
+            isinstance(args[-1], ast.Constant) and args[-1].value is Ellipsis
+        ):
+            if len(args) != len(value):
+                raise _Mismatch
+            items = [_convert(v, a) for v, a in zip(value, args, strict=True)]
+        else:
+            item = args[0] if args else None
+            items = [_convert(v, item) for v in value]
+        return tuple(items) if head in ("tuple", "Tuple") else items
+    if head in ("dict", "Dict", "Mapping"):
+        if isinstance(value, str):
+            value = _parse_text(value)
+        if not isinstance(value, dict):
+            raise _Mismatch
+        args = _args(node)
+        key_t, val_t = (args + [None, None])[:2] if args else (None, None)
+        return {_convert(k, key_t): _convert(v, val_t) for k, v in value.items()}
+    # Any, object, Path, date ...: passed through unchanged.
+    return value
+
+
+def _flatten_union(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _flatten_union(node.left) + _flatten_union(node.right)
+    return [node]
+
+
+def _convert_union(value: Any, alternatives: list[ast.expr]) -> Any:
+    # None first (so "none" means None), then the others in the order written.
+    ordered = sorted(alternatives, key=lambda a: _head(a) != "None")
+    for alt in ordered:
+        try:
+            return _convert(value, alt)
+        except _Mismatch:
+            continue
+    raise _Mismatch
+
+
+def _describe(type_name: str) -> str:
+    node = _type_node(type_name)
+    head = _head(node) if node is not None else ""
+    words = _DESCRIBE.get(head)
+    return f"{words} ({type_name})" if words else f"a value of type {type_name}"
+
+
+def coerce(value: Any, type_name: str, *, parameter: str) -> Any:
+    """Convert `value` to the declared type `type_name` of `parameter`.
+
+    Text is parsed (``"5"`` → 5 for ``int``); typed values are checked (an integral float is
+    accepted for ``int``, an int for ``float``). Unknown annotations pass values through.
+
+    Raises
+    ------
+    InputError
+        The value cannot be read as the declared type; the message names the parameter, the
+        value and the expected type.
+
+    Examples
+    --------
+    >>> coerce("yes", "bool", parameter="include_tax")
+    True
+    >>> coerce("abc", "float", parameter="discount_rate")
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: discount_rate: got 'abc'; expected a number (float)
+    """
+    node = _type_node(type_name)
+    try:
+        return _convert(value, node)
+    except _Mismatch:
+        raise InputError(f"{parameter}: got {value!r}; expected {_describe(type_name)}") from None
+
+
+def _signature(params: list[_analyses.Parameter]) -> str:
+    return ", ".join(f"{p.name} ({p.type or 'any'})" for p in params if p.name != OUTPUT_PARAMETER)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    analysis: _analyses.Analysis
+    notebooks: Path
+    declared: dict[str, _analyses.Parameter]
+    given: dict[str, Any]  # converted, paths resolved
+    effective: dict[str, Any]
+    inputs: dict[str, dict[str, Any]]
+    inject: dict[str, Any]
+
+
+def _plan(
+    analysis: str | _analyses.Analysis,
+    parameters: Mapping[str, Any] | None,
+    notebooks: str | os.PathLike[str] | None,
+    *,
+    hash_inputs: bool = True,
+) -> _Plan:
+    folder = _analyses.notebooks_dir(notebooks)
+    a = _analyses.get_analysis(analysis, folder)
+    declared_list = _analyses.parameters(a)
+    declared = {p.name: p for p in declared_list}
+    parameters = dict(parameters or {})
+    for name in parameters:
+        if not isinstance(name, str) or name not in declared:
+            raise InputError(
+                f"{name}: not a parameter of analysis '{a.name}'; expected one of "
+                f"{_signature(declared_list) or '(none)'}"
+            )
+        if name == OUTPUT_PARAMETER:
+            raise InputError(
+                f"{name}: set by btm to the run folder; expected it not to be given"
+            )
+    given = {n: coerce(v, declared[n].type, parameter=n) for n, v in parameters.items()}
+    effective: dict[str, Any] = {}
+    for p in declared_list:
+        if p.name == OUTPUT_PARAMETER:
+            continue
+        if p.name in given:
+            effective[p.name] = given[p.name]
+        else:
+            effective[p.name] = p.default if p.default is not None or not p.default_source else (
+                p.default_source
+            )
+    inputs: dict[str, dict[str, Any]] = {}
+    inject = dict(given)
+    for name, value in effective.items():
+        if not is_path_parameter(name) or not isinstance(value, str | os.PathLike):
+            continue
+        if str(value).strip() == "":
+            continue  # an optional input left empty
+        if name not in given and not isinstance(declared[name].default, str):
+            continue  # a computed default: the notebook works it out
+        kind = "dir" if name.endswith("_dir") else ("file" if name.endswith("_file") else "any")
+        search = [Path.cwd(), _io.project_root()] if name in given else [folder, _io.project_root()]
+        resolved = _io.resolve_path(value, parameter=name, search=search, kind=kind)
+        effective[name] = inject[name] = str(resolved)
+        if hash_inputs:
+            digest = _io.sha256_dir(resolved) if resolved.is_dir() else _io.sha256(resolved)
+            inputs[name] = {"path": str(resolved), "sha256": digest}
+    return _Plan(a, folder, declared, given, effective, inputs, inject)
+
+
+def validate_parameters(
+    analysis: str,
+    parameters: Mapping[str, Any] | None = None,
+    *,
+    notebooks: str | os.PathLike[str] | None = None,
+) -> dict[str, Any]:
+    """Check `parameters` for `analysis` and return the effective parameters (defaults included).
+
+    Nothing is executed. Path parameters are returned as absolute paths.
+
+    Raises
+    ------
+    InputError
+        Unknown analysis, unknown parameter (the message lists the valid ones with their
+        types), a value of the wrong type, or a missing input file.
+    """
+    return dict(_plan(analysis, parameters, notebooks, hash_inputs=False).effective)
+
+
+def load_parameters_file(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a YAML or JSON file holding a mapping of parameter name → value.
+
+    Raises
+    ------
+    InputError
+        Missing file, invalid YAML/JSON, or content that is not a mapping.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     f = pathlib.Path(d) / "p.yaml"
+    ...     _ = f.write_text("discount_rate: 0.06\\nhorizon_years: 7\\n")
+    ...     load_parameters_file(f)
+    {'discount_rate': 0.06, 'horizon_years': 7}
+    """
+    import yaml
+
+    p = _io.resolve_path(path, parameter="parameters file")
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"{p}: not valid YAML or JSON ({first}); expected name: value lines") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(
+            f"{p}: got a {type(data).__name__}; expected a mapping of parameter name to value"
+        )
+    return {str(k): v for k, v in data.items()}
+
+
+# --------------------------------------------------------------------------- run folder
+
+
+def _now() -> _dt.datetime:
+    return _dt.datetime.now(_dt.UTC)
+
+
+def _iso(t: _dt.datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _params_hash(effective: Mapping[str, Any]) -> str:
+    text = json.dumps(to_jsonable(dict(effective)), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:6]
+
+
+def _claim_folder(parent: Path, base: str, *, exact: bool) -> tuple[str, Path]:
+    """Create ``parent/.<id>.partial`` for the first free id (base, base-2, ...)."""
+    parent.mkdir(parents=True, exist_ok=True)
+    n = 1
+    while True:
+        run_id = base if n == 1 else f"{base}-{n}"
+        final, partial = parent / run_id, parent / f".{run_id}.partial"
+        if not final.exists() and not partial.exists():
+            try:
+                partial.mkdir()
+                return run_id, partial
+            except FileExistsError:
+                pass
+        if exact:
+            raise InputError(
+                f"run_id: {final} already exists; expected a new run id (runs are never overwritten)"
+            )
+        n += 1
+
+
+def _publish(partial: Path, parent: Path, run_id: str) -> tuple[str, Path]:
+    """Rename the partial folder to its final name; never replace an existing folder."""
+    base, n = run_id, 1
+    while True:
+        final = parent / run_id
+        if not final.exists():
+            try:
+                os.rename(partial, final)
+                return run_id, final
+            except OSError:
+                if not final.exists():
+                    raise
+        n += 1
+        run_id = f"{base}-{n}"
+
+
+def _versions() -> dict[str, str | None]:
+    out: dict[str, str | None] = {"python": platform.python_version()}
+    for dist in VERSIONED_PACKAGES:
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = None
+    return out
+
+
+def _git(root: Path) -> dict[str, Any] | None:
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True, text=True, timeout=5, check=False,
+        )
+        if head.returncode != 0:
+            return None
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True, text=True, timeout=5, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {"commit": head.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
+
+
+def _error_info(exc: BaseException) -> dict[str, Any]:
+    if type(exc).__name__ == "PapermillExecutionError":
+        source = str(getattr(exc, "source", "") or "")
+        first = next((ln.strip() for ln in source.splitlines() if ln.strip()), "")
+        return {
+            "type": str(getattr(exc, "ename", type(exc).__name__)),
+            "message": str(getattr(exc, "evalue", "")),
+            "cell": getattr(exc, "exec_count", None),
+            "cell_index": getattr(exc, "cell_index", None),
+            "cell_source": first[:200],
+        }
+    return {"type": type(exc).__name__, "message": str(exc), "cell": None}
+
+
+def _write_html(executed: Path, target: Path, title: str) -> str | None:
+    """Export the executed notebook without input cells; return an error text on failure."""
+    try:
+        import nbformat
+        from nbconvert import HTMLExporter
+
+        nb = nbformat.read(executed, as_version=4)
+        exporter = HTMLExporter(
+            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+        )
+        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+        target.write_text(body, encoding="utf-8")
+        return None
+    except Exception as exc:  # a report that cannot be rendered must not lose the run
+        return f"{type(exc).__name__}: {exc}"
+
+
+def run(
+    analysis: str,
+    parameters: Mapping[str, Any] | None = None,
+    *,
+    reports_dir: str | os.PathLike[str] = "reports",
+    run_id: str | None = None,
+    progress: bool = True,
+    notebooks: str | os.PathLike[str] | None = None,
+) -> RunRecord:
+    """Execute an analysis notebook into a new run folder ``<reports_dir>/<analysis>/<run_id>/``.
+
+    Parameters
+    ----------
+    analysis : str
+        Notebook name (see :func:`btm.analyses.list_analyses`).
+    parameters : mapping, optional
+        Parameter values; text is converted to the declared types. Defaults fill the rest.
+    reports_dir : path-like
+        Where run folders go.
+    run_id : str, optional
+        Folder name; default ``YYYYmmddTHHMMSSZ-<6 hex of the parameters' hash>`` (with
+        ``-2``, ``-3`` ... added when taken). A given run id that exists is refused.
+    progress : bool
+        Show papermill's progress bar.
+    notebooks : path-like, optional
+        Folder of the notebooks (default: see :func:`btm.analyses.notebooks_dir`).
+
+    Returns
+    -------
+    RunRecord
+        With ``status`` ``"succeeded"`` or ``"failed"``; a failed run keeps its folder with the
+        executed notebook showing the failing cell. Call ``.check()`` to raise on failure.
+
+    Raises
+    ------
+    InputError
+        Bad parameters or missing inputs, found before anything is executed or written.
+    """
+    plan = _plan(analysis, parameters, notebooks)
+    if run_id is not None and not (isinstance(run_id, str) and _RUN_ID.match(run_id)):
+        raise InputError(
+            f"run_id: got {run_id!r}; expected letters, digits, '_', '-' or '.' (a folder name)"
+        )
+    started = _now()
+    base = run_id or f"{started:%Y%m%dT%H%M%SZ}-{_params_hash(plan.effective)}"
+    parent = Path(reports_dir).expanduser().resolve() / plan.analysis.name
+    rid, partial = _claim_folder(parent, base, exact=run_id is not None)
+
+    inject = dict(plan.inject)
+    if OUTPUT_PARAMETER in plan.declared:
+        inject[OUTPUT_PARAMETER] = str(partial)
+    executed = partial / "executed.ipynb"
+    error: dict[str, Any] | None = None
+    interrupted: BaseException | None = None
+    try:
+        import papermill
+
+        papermill.execute_notebook(
+            str(plan.analysis.path),
+            str(executed),
+            parameters=inject,
+            kernel_name="python3",
+            language="python",
+            cwd=str(plan.notebooks),
+            progress_bar=progress,
+        )
+    except Exception as exc:
+        error = _error_info(exc)
+    except BaseException as exc:  # KeyboardInterrupt: record the run as failed, then stop
+        error = _error_info(exc)
+        interrupted = exc
+    html_error = None
+    if executed.exists():
+        html_error = _write_html(executed, partial / "report.html", plan.analysis.title)
+    finished = _now()
+    status = "failed" if error else "succeeded"
+    manifest = {
+        "analysis": plan.analysis.name,
+        "title": plan.analysis.title,
+        "run_id": rid,
+        "status": status,
+        "notebook": str(plan.analysis.path),
+        "notebook_sha256": _io.sha256(plan.analysis.path),
+        "parameters": plan.effective,
+        "parameters_given": plan.given,
+        "inputs": plan.inputs,
+        "versions": _versions(),
+        "platform": {
+            "system": platform.system(),
+            "release": platform.release(),
+            "machine": platform.machine(),
+            "python_implementation": platform.python_implementation(),
+            "executable": sys.executable,
+        },
+        "git": _git(_io.project_root()),
+        "started_at": _iso(started),
+        "finished_at": _iso(finished),
+        "duration_s": round((finished - started).total_seconds(), 3),
+        "error": error,
+        "report_error": html_error,
+        "results": RESULTS_FILE if (partial / RESULTS_FILE).exists() else None,
+    }
+    (partial / "manifest.json").write_text(
+        json.dumps(to_jsonable(manifest), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+        encoding="utf-8",
+    )
+    rid, final = _publish(partial, parent, rid)
+    if rid != manifest["run_id"]:  # renamed on a collision: keep the manifest truthful
+        manifest["run_id"] = rid
+        (final / "manifest.json").write_text(
+            json.dumps(to_jsonable(manifest), indent=2, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
+    if interrupted is not None:
+        raise interrupted
+    return RunRecord(
+        analysis=plan.analysis.name,
+        run_id=rid,
+        path=final,
+        status=status,
+        parameters=to_jsonable(plan.effective),
+        error=error,
+    )
+
+
+# --------------------------------------------------------------------------- reading runs
+
+
+def read_manifest(run_folder: str | os.PathLike[str]) -> dict[str, Any]:
+    """The manifest of a run folder.
+
+    Raises
+    ------
+    InputError
+        No readable ``manifest.json`` in the folder.
+    """
+    p = Path(run_folder) / "manifest.json"
+    try:
+        return json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{p}: cannot read the run manifest ({exc}); expected a run folder") from None
+
+
+def record_from_folder(run_folder: str | os.PathLike[str]) -> RunRecord:
+    """Rebuild the :class:`RunRecord` of an existing run folder from its manifest."""
+    m = read_manifest(run_folder)
+    return RunRecord(
+        analysis=m.get("analysis", Path(run_folder).parent.name),
+        run_id=m.get("run_id", Path(run_folder).name),
+        path=Path(run_folder).resolve(),
+        status=m.get("status", "failed"),
+        parameters=m.get("parameters", {}),
+        error=m.get("error"),
+    )
+
+
+def latest_run(
+    analysis: str, *, reports_dir: str | os.PathLike[str] = "reports", succeeded: bool = True
+) -> RunRecord | None:
+    """The most recently finished run of `analysis` (only successful ones by default), or None."""
+    parent = Path(reports_dir) / analysis
+    best: tuple[str, RunRecord] | None = None
+    if not parent.is_dir():
+        return None
+    for folder in parent.iterdir():
+        if folder.name.startswith(".") or not (folder / "manifest.json").is_file():
+            continue
+        try:
+            m = read_manifest(folder)
+        except InputError:
+            continue
+        if succeeded and m.get("status") != "succeeded":
+            continue
+        key = str(m.get("finished_at", ""))
+        if best is None or key > best[0]:
+            best = (key, record_from_folder(folder))
+    return best[1] if best else None

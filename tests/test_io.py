@@ -1,0 +1,99 @@
+"""Tests of btm.io: locating, reading and fingerprinting input files."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from btm import InputError
+from btm import io as bio
+
+DATA = Path(__file__).parent / "data"
+TINY = DATA / "tiny_costs.csv"
+
+
+def test_sha256_fips_180_2_abc_vector(tmp_path):
+    """FIPS 180-2, Appendix B.1: SHA-256("abc") = ba7816bf 8f01cfea ... f20015ad."""
+    f = tmp_path / "abc.txt"
+    f.write_bytes(b"abc")
+    assert bio.sha256(f) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+def test_sha256_equals_hashlib_on_a_file_larger_than_one_chunk(tmp_path):
+    """Chunked reading must give hashlib's digest of the whole content (3 MiB > 1 MiB chunk)."""
+    content = bytes(range(256)) * (3 * 4096 + 7)
+    f = tmp_path / "big.bin"
+    f.write_bytes(content)
+    assert bio.sha256(f) == hashlib.sha256(content).hexdigest()
+
+
+def test_sha256_dir_is_the_hash_of_sorted_file_lines(tmp_path):
+    (tmp_path / "b.csv").write_text("2")
+    (tmp_path / "a.csv").write_text("1")
+    (tmp_path / ".hidden").write_text("ignored")
+    expected_lines = "".join(
+        f"{name} {hashlib.sha256(text.encode()).hexdigest()}\n"
+        for name, text in [("a.csv", "1"), ("b.csv", "2")]
+    )
+    assert bio.sha256_dir(tmp_path) == hashlib.sha256(expected_lines.encode()).hexdigest()
+    before = bio.sha256_dir(tmp_path)
+    (tmp_path / "a.csv").write_text("changed")
+    assert bio.sha256_dir(tmp_path) != before
+
+
+def test_resolve_path_prefers_current_directory_then_project_root(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("local")
+    assert bio.resolve_path("pyproject.toml", parameter="x") == (tmp_path / "pyproject.toml")
+    (tmp_path / "pyproject.toml").unlink()
+    assert bio.resolve_path("pyproject.toml", parameter="x") == bio.project_root() / "pyproject.toml"
+    rel = TINY.relative_to(bio.project_root())
+    assert bio.resolve_path(rel, parameter="x") == TINY
+
+
+def test_resolve_path_missing_names_parameter_and_paths_tried(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError, match=r"^costs_file: file 'nope\.csv' not found") as err:
+        bio.resolve_path("nope.csv", parameter="costs_file")
+    assert str(tmp_path / "nope.csv") in str(err.value)
+    assert str(bio.project_root() / "nope.csv") in str(err.value)
+    with pytest.raises(InputError, match="^costs_file: got an empty path"):
+        bio.resolve_path("", parameter="costs_file")
+    with pytest.raises(InputError, match="^data_dir: folder"):
+        bio.resolve_path(TINY, parameter="data_dir", kind="dir")
+
+
+def test_read_table_csv_and_xlsx_give_the_same_frame(tmp_path):
+    csv = bio.read_table(TINY, parameter="input_file")
+    assert list(csv.columns) == ["option", "year", "amount"]
+    assert len(csv) == 12
+    xlsx = tmp_path / "costs.xlsx"
+    csv.to_excel(xlsx, index=False)
+    pd.testing.assert_frame_equal(bio.read_table(xlsx, parameter="input_file"), csv)
+
+
+def test_read_table_never_modifies_the_input(tmp_path):
+    f = tmp_path / "costs.csv"
+    f.write_bytes(TINY.read_bytes())
+    before = (f.read_bytes(), f.stat().st_mtime_ns)
+    df = bio.read_table(f)
+    df.loc[0, "amount"] = -1
+    assert (f.read_bytes(), f.stat().st_mtime_ns) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("costs.txt", b"a,b\n1,2\n", r"unknown format '\.txt'"),
+        ("costs.xlsx", b"this is not a zip file", r"expected a valid xlsx file"),
+        ("costs.csv", b"", r"expected a valid csv file"),
+    ],
+)
+def test_read_table_unreadable_file_is_an_input_error(tmp_path, name, content, message):
+    f = tmp_path / name
+    f.write_bytes(content)
+    with pytest.raises(InputError, match=rf"^demand_file: cannot read .*{message}"):
+        bio.read_table(f, parameter="demand_file")

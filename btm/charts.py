@@ -419,7 +419,8 @@ def save_figure(
     The directory is created if needed. Run folders are fresh, so an existing file of the same
     name is overwritten (saving the same figure twice gives the same file). Figures are saved
     under the house style with a tight bounding box, so outside legends and footnotes are kept;
-    SVG output is deterministic (no date, fixed ids) so runs can be compared.
+    SVG output carries no date and uses a fixed hash salt for its ids, so runs differ only
+    where the figure does (and in clip-path ids, which matplotlib derives from object ids).
 
     Parameters
     ----------
@@ -475,6 +476,9 @@ def save_figure(
     }
     paths = []
     with house_style():
+        # Constrained layout settles after one pass; lay out once first so that every format,
+        # and a second save of the same figure, get the same geometry.
+        fig.draw_without_rendering()
         for f in formats:
             path = folder / f"{name}.{f}"
             fig.savefig(path, format=f, dpi=dpi, metadata=metadata[f])

@@ -191,6 +191,13 @@ def infer_freq(history: pd.DataFrame) -> str:
 # --------------------------------------------------------------------------- validation
 
 
+def _show(value: Any) -> Any:
+    """A cell as users typed it: 2.0 rather than np.float64(2.0)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
 def _row_label(source: str, row: int, uid: Any, ds: Any = None) -> str:
     where = f"{source}, row {row} (unique_id {uid!r}"
     if ds is not None and not pd.isna(ds):
@@ -269,7 +276,8 @@ def validate_history(
             i = int(np.flatnonzero(bad)[0])
             where = _row_label(source, i + 1, uid[i], ds[i])
             raise InputError(
-                f"{where}, column 'y': {what.format(value=raw.iloc[i])}; expected {expected}"
+                f"{where}, column 'y': {what.format(value=_show(raw.iloc[i]))}; "
+                f"expected {expected}"
             )
     df = pd.DataFrame({"unique_id": uid.astype(object), "ds": pd.DatetimeIndex(ds), "y": y})
     # --- duplicates

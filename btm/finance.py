@@ -195,6 +195,8 @@ def irr_all(values: Any) -> np.ndarray:
                 & np.isfinite(candidate)
                 & (np.abs(np.polyval(coeffs, candidate)) <= np.abs(f))
             )
+            if not better.any():
+                break
             x = np.where(better, candidate, x)
         residual = np.abs(np.polyval(coeffs, x)) / np.polyval(np.abs(coeffs), x)
     x = x[residual <= 1e-7]

@@ -633,9 +633,10 @@ def tradeoff_curve(
     level_of_row = np.repeat(levels, n)
     rows = []
     kinds = ["forecast"] + ([naive] if naive is not None else [])
+    on_hand0 = None
     for kind in kinds:
         name = "forecast" if kind == "forecast" else "naive"
-        sim, _, _, _ = _run(tiled, name, kind, level_of_row, backorders)
+        sim, _, _, on_hand0 = _run(tiled, name, kind, level_of_row, backorders, on_hand0)
         m = _measures(tiled, sim, backorders, ppy)
         for j, sl in enumerate(levels):
             part = {key: value[j * n:(j + 1) * n] for key, value in m.items()}

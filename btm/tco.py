@@ -99,6 +99,8 @@ COST_COLUMNS: tuple[validate.Column, ...] = (
 )
 """Declared columns of a cost table (used by :func:`validate_costs` and ``btm.io``)."""
 
+_COST_NAMES = frozenset(c.name for c in COST_COLUMNS)
+
 
 @dataclass(frozen=True)
 class TCOResult:
@@ -178,7 +180,7 @@ def validate_costs(costs: Any, *, source: str = "costs") -> pd.DataFrame:
         if mask.any():
             i = int(np.flatnonzero(mask)[0])
             got = what.format(**{c: _show(table[c].iloc[i]) for c in table.columns
-                                 if c in COST_NAMES})
+                                 if c in _COST_NAMES})
             raise InputError(f"{_where(source, int(rows[i]), column)}: {got}; expected {expected}")
 
     esc = table["escalation"].to_numpy(dtype=float)
@@ -213,9 +215,6 @@ def validate_costs(costs: Any, *, source: str = "costs") -> pd.DataFrame:
             "expected each (option, item) pair once"
         )
     return table
-
-
-COST_NAMES = frozenset(c.name for c in COST_COLUMNS)
 
 
 def _show(value: Any) -> str:
@@ -655,8 +654,8 @@ def _correlation_matrix(
             return None
         if "correlation_group" in table.columns:
             groups = table.loc[uncertain, "correlation_group"]
-            labels = groups.astype(object).where(groups.notna(), None).to_numpy()
-            same = np.array([[a is not None and a == b for b in labels] for a in labels])
+            codes, _ = pd.factorize(groups.astype(object))  # empty cells get code -1
+            same = (codes[:, None] == codes[None, :]) & (codes[:, None] >= 0)
         else:
             same = np.ones((n_unc, n_unc), dtype=bool)
         matrix = np.where(same, rho, 0.0)

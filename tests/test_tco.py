@@ -338,10 +338,12 @@ def test_correlation_achieves_target_spearman(target):
 def test_correlation_groups_and_matrix():
     """With correlation_group only lines in the same group are correlated; a full matrix in
     the order of uncertain_lines gives each pair."""
-    costs = SIMPLE.iloc[[0, 2]].assign(correlation_group=["g1", "g2"])
-    trials = tco.simulate_trials(costs, horizon_years=4, discount_rate=0.05, n=20_000,
-                                 correlation=0.9, seed=1)
-    assert abs(stats.spearmanr(trials["A"], trials["B"]).statistic) < 0.03
+    kw = {"horizon_years": 4, "discount_rate": 0.05, "n": 20_000, "correlation": 0.9, "seed": 1}
+    for groups, expected in [(["g1", "g2"], 0.0), (["g", None], 0.0), (["g", "g"], 0.9)]:
+        costs = SIMPLE.iloc[[0, 2]].assign(correlation_group=groups)
+        trials = tco.simulate_trials(costs, **kw)
+        achieved = stats.spearmanr(trials["A"], trials["B"]).statistic
+        assert achieved == pytest.approx(expected, abs=0.03), groups
     order = tco.uncertain_lines(SIMPLE)
     assert order.values.tolist() == [["A", "capex"], ["A", "run"], ["B", "sub"]]
     matrix = [[1, 0, 0.7], [0, 1, 0], [0.7, 0, 1]]

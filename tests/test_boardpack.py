@@ -1,0 +1,153 @@
+"""Tests of btm.boardpack: PDF pages, HTML links, manifest, failed analyses, CLI exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from btm import InputError, boardpack
+from btm.cli import main
+
+HERE = Path(__file__).parent
+NOTEBOOKS = HERE / "notebooks"
+
+
+def _pdf_pages(path: Path) -> int:
+    """Count page objects in the PDF: pypdf when installed, else ``/Type /Page`` entries."""
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", path.read_bytes()))
+    return len(PdfReader(path).pages)
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        for key in ("href", "src"):
+            if a.get(key):
+                self.refs.append(a[key])
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One board pack with a successful (tiny) and a failed (failing) analysis."""
+    reports = tmp_path_factory.mktemp("reports")
+    folder = boardpack.build(["tiny", "failing"], reports_dir=reports, notebooks=NOTEBOOKS,
+                             parameters={"horizon_years": 4})
+    return reports, folder
+
+
+def test_boardpack_folder_and_pdf_page_count(built):
+    """cover + contents + tiny (summary + 2 figures) + failing (1 page) = 6 pages."""
+    reports, folder = built
+    assert folder.parent == reports.resolve() / "boardpack"
+    assert {"boardpack.pdf", "index.html", "manifest.json", "figures"} <= {
+        p.name for p in folder.iterdir()}
+    pdf = folder / "boardpack.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert _pdf_pages(pdf) == 6
+    # A4 landscape media box: 841.68 x 595.44 points (11.69 x 8.27 inches at 72 points).
+    assert re.search(rb"/MediaBox \[ ?0 0 841\.68 595\.44 ?\]", pdf.read_bytes())
+
+
+def test_boardpack_manifest_lists_runs_and_failure(built):
+    reports, folder = built
+    m = json.loads((folder / "manifest.json").read_text())
+    assert m["status"] == "incomplete" and m["failed"] == ["failing"]
+    assert m["pages"] == 6
+    assert [(r["analysis"], r["status"]) for r in m["runs"]] == [
+        ("tiny", "succeeded"), ("failing", "failed")]
+    tiny = m["runs"][0]
+    assert Path(tiny["path"]).parent == reports.resolve() / "tiny"
+    assert tiny["figures"] == ["present_value", "cumulative_cost"]
+    run_manifest = json.loads((Path(tiny["path"]) / "manifest.json").read_text())
+    assert run_manifest["parameters"]["horizon_years"] == 4  # -p applied to tiny only
+    failed = json.loads((Path(m["runs"][1]["path"]) / "manifest.json").read_text())
+    assert "horizon_years" not in failed["parameters"]
+
+
+def test_boardpack_html_links_resolve(built):
+    _, folder = built
+    page = _Links()
+    page.feed((folder / "index.html").read_text(encoding="utf-8"))
+    assert len([r for r in page.refs if r.endswith(".png")]) == 2
+    assert "#tiny" in page.refs and "#failing" in page.refs
+    for ref in page.refs:
+        parsed = urlparse(ref)
+        assert not parsed.scheme, ref  # nothing external
+        if ref.startswith("#"):
+            assert ref[1:] in page.ids, ref
+        else:
+            assert (folder / parsed.path).resolve().is_file(), ref
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    assert "Technology decisions — board pack" in html
+    assert "did not run to the end" in html and "ZeroDivisionError" in html
+    assert "tiny has" not in html and "cloud has the lowest present value over 4 years." in html
+
+
+def test_boardpack_from_existing_runs_defaults_to_boardpack_analyses(built):
+    """run=False takes the latest runs; default selection is the notebooks marked boardpack."""
+    reports, first = built
+    folder = boardpack.build(reports_dir=reports, notebooks=NOTEBOOKS, run=False)
+    assert folder != first
+    m = json.loads((folder / "manifest.json").read_text())
+    assert m["status"] == "complete" and [r["analysis"] for r in m["runs"]] == ["tiny"]
+    assert _pdf_pages(folder / "boardpack.pdf") == 5
+    assert json.loads((first / "manifest.json").read_text())["pages"] == 6  # untouched
+
+
+def test_cli_boardpack_exit_codes(built, capsys):
+    reports, _ = built
+    common = ["--reports-dir", str(reports), "--notebooks", str(NOTEBOOKS), "--no-run"]
+    assert main(["boardpack", *common, "--analyses", "tiny,failing"]) == 1
+    out, err = capsys.readouterr()
+    assert out.strip().endswith("boardpack.pdf") and Path(out.strip()).is_file()
+    assert "board pack incomplete: failing failed" in err
+    assert main(["boardpack", *common, "-p", "discount_rat", "0.1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("btm: error: discount_rat: not a parameter of any analysis")
+
+
+def test_no_existing_run_and_bad_selection_are_input_errors(tmp_path, monkeypatch):
+    import papermill
+
+    monkeypatch.setattr(papermill, "execute_notebook", lambda *a, **k: pytest.fail("ran"))
+    with pytest.raises(InputError, match=r"^tiny: no run folder in .*; expected a run"):
+        boardpack.build(["tiny"], reports_dir=tmp_path, run=False, notebooks=NOTEBOOKS)
+    with pytest.raises(InputError, match=r"^analysis: got 'nope'"):
+        boardpack.build("tiny,nope", reports_dir=tmp_path, notebooks=NOTEBOOKS)
+    with pytest.raises(InputError, match=r"^horizon_years: got 'x'"):
+        boardpack.build(["tiny"], reports_dir=tmp_path, notebooks=NOTEBOOKS,
+                        parameters={"horizon_years": "x"})
+    with pytest.raises(InputError, match="no notebook in .* is marked for the board pack"):
+        boardpack.build(reports_dir=tmp_path, notebooks=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [
+        ({"value": 1_234_567, "unit": "EUR"}, "EUR 1.2M"),
+        ({"value": -40_000, "unit": "USD"}, "-USD 40k"),
+        ({"value": 0.075, "unit": "%"}, "7.5 %"),
+        ({"value": 12_500, "unit": "units"}, "12.5k units"),
+        ({"value": 3, "unit": "years"}, "3 years"),
+        ({"value": 2.25, "unit": ""}, "2.2"),
+        ({"value": None, "unit": "EUR"}, "n/a"),
+    ],
+)
+def test_format_key_number(number, text):
+    assert boardpack.format_key_number(number) == text

@@ -91,9 +91,13 @@ def format_key_number(number: Mapping[str, Any]) -> str:
 
 
 def _trim(x: float) -> str:
+    """Three significant digits, no exponent, no trailing zeros (whole numbers kept whole)."""
     if float(x).is_integer():
         return f"{int(x):,}"
-    return f"{x:.3g}" if abs(x) < 1 else f"{x:,.1f}".rstrip("0").rstrip(".")
+    if abs(x) < 1:
+        return f"{x:.3g}"
+    decimals = max(0, 2 - math.floor(math.log10(abs(x))))
+    return f"{x:,.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{x:,.0f}"
 
 
 # --------------------------------------------------------------------------- collecting

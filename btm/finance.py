@@ -417,8 +417,10 @@ def payback_period(values: Any) -> float:
     Returns
     -------
     float
-        ``0.0`` when ``values[0] >= 0`` (nothing to pay back at t = 0), ``inf`` when the
-        cumulative sum never turns non-negative. Later dips below zero (a decommissioning
+        ``0.0`` when the cumulative sum is never negative (nothing to pay back), ``inf`` when
+        it goes negative and never turns non-negative again. Leading zeros (an investment
+        that starts in year 1) do not count as paid back: the clock starts at t = 0 and the
+        payback is the first return to non-negative after the first negative cumulative sum. Later dips below zero (a decommissioning
         cost, say) do not move the payback: it is the *first* crossing, and, like every
         payback figure, it ignores everything after it; use :func:`npv` for decisions.
 
@@ -430,19 +432,23 @@ def payback_period(values: Any) -> float:
     3.7
     >>> payback_period([-100, 10, 10])
     inf
+    >>> round(payback_period([0, -100, 60, 60]), 4)  # spending starts in year 1
+    2.6667
     """
     v = validate.nonempty_sequence(values, "values")
     return _payback(v)
 
 
 def _payback(v: np.ndarray) -> float:
-    if v[0] >= 0:
-        return 0.0
     c = np.cumsum(v)
-    hit = np.flatnonzero(c >= 0)
+    negative = np.flatnonzero(c < 0)
+    if negative.size == 0:
+        return 0.0
+    first_negative = int(negative[0])
+    hit = np.flatnonzero(c[first_negative:] >= 0)
     if hit.size == 0:
         return math.inf
-    k = int(hit[0])
+    k = first_negative + int(hit[0])
     return float((k - 1) + (-c[k - 1]) / v[k])
 
 

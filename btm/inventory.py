@@ -522,7 +522,7 @@ def empirical_safety_stock(
         matrix = np.full((len(skus), width), np.nan)
         rank = np.arange(len(codes)) - np.repeat(np.cumsum(counts) - counts, counts)
         matrix[codes[order], rank] = data["error"].to_numpy(dtype=float)[order]
-        index = pd.Index(skus, name="unique_id")
+        index = pd.Index(np.asarray(skus), name="unique_id")
         levels = _levels_for(service_level, index)
         result = _row_quantiles(matrix, levels, method)
         return pd.Series(result, index=index, name="safety_stock")
@@ -548,7 +548,13 @@ def empirical_safety_stock(
         raise InputError(f"lead_time_errors[{row}]: the SKU has no error samples; "
                          "expected at least one number per row")
     (levels,), _ = _inputs({"service_level": (service_level, _PROB)})
-    levels = np.broadcast_to(levels, (matrix.shape[0],)) if levels.ndim <= 1 else levels
+    try:
+        levels = np.broadcast_to(levels, (matrix.shape[0],))
+    except ValueError:
+        raise InputError(
+            f"service_level: got shape {levels.shape} for {matrix.shape[0]} SKUs; expected one "
+            "value or one per row of lead_time_errors"
+        ) from None
     return _row_quantiles(matrix, np.asarray(levels, dtype=float), method)
 
 

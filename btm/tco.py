@@ -2,22 +2,22 @@
 
 The input is one table of cost lines (see ``data/tco/README.md`` for the data dictionary):
 
-=============== ==================================================================================
-column          meaning
-=============== ==================================================================================
-option          the alternative the line belongs to ("On-premises", "SaaS" ...)
-item            what the cost is for; unique within an option
-category        a grouping for tables and charts (licence, staff ...); ``residual`` marks a
-                resale or residual value, the only category whose amounts may be negative
-amount          today's money; per year for recurring lines, once for one-off lines
-start_year      first year the cost occurs (0 = now, undiscounted)
-end_year        last year, inclusive (equal to ``start_year`` for a one-off)
-escalation      optional, fraction per year (default 0): the cost in year k is
-                ``amount * (1 + escalation) ** k`` where k counts from year 0, not from start_year
-low, high       optional three-point estimate around ``amount`` (``low <= amount <= high``);
-                lines without them are certain
+================= ==================================================================================
+column            meaning
+================= ==================================================================================
+option            the alternative the line belongs to ("On-premises", "SaaS" ...)
+item              what the cost is for; unique within an option
+category          a grouping for tables and charts (licence, staff ...); ``residual`` marks a
+                  resale or residual value, the only category whose amounts may be negative
+amount            today's money; per year for recurring lines, once for one-off lines
+start_year        first year the cost occurs (0 = now, undiscounted)
+end_year          last year, inclusive (equal to ``start_year`` for a one-off)
+escalation        optional, fraction per year (default 0): the cost in year k is
+                  ``amount * (1 + escalation) ** k`` where k counts from year 0, not from start_year
+low, high         optional three-point estimate around ``amount`` (``low <= amount <= high``);
+                  lines without them are certain
 correlation_group optional, used by :func:`simulate` when ``correlation`` is a number
-=============== ==================================================================================
+================= ==================================================================================
 
 Years run ``0..horizon_years``; a line running past the horizon is cut at it. Year k is
 discounted by ``(1 + discount_rate) ** k``.

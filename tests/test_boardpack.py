@@ -95,7 +95,7 @@ def test_boardpack_html_links_resolve(built):
     html = (folder / "index.html").read_text(encoding="utf-8")
     assert "Technology decisions — board pack" in html
     assert "did not run to the end" in html and "ZeroDivisionError" in html
-    assert "tiny has" not in html and "cloud has the lowest present value over 4 years." in html
+    assert "cloud has the lowest present value over 4 years." in html
 
 
 def test_boardpack_from_existing_runs_defaults_to_boardpack_analyses(built):
@@ -145,7 +145,9 @@ def test_no_existing_run_and_bad_selection_are_input_errors(tmp_path, monkeypatc
         ({"value": 0.075, "unit": "%"}, "7.5 %"),
         ({"value": 12_500, "unit": "units"}, "12.5k units"),
         ({"value": 3, "unit": "years"}, "3 years"),
-        ({"value": 2.25, "unit": ""}, "2.2"),
+        ({"value": 2.25, "unit": ""}, "2.25"),
+        ({"value": 123.456, "unit": "hours"}, "123 hours"),
+        ({"value": 0.0123, "unit": ""}, "0.0123"),
         ({"value": None, "unit": "EUR"}, "n/a"),
     ],
 )

@@ -440,7 +440,12 @@ def test_payback_edge_cases():
     """0 when nothing is owed at t = 0; inf when never paid back; exact on a period end; the
     first crossing counts even if a later outflow takes the cumulative sum negative again."""
     assert finance.payback_period([0, 10]) == 0.0
-    assert finance.payback_period([50, -100, 10]) == 0.0
+    # never paid back: the cumulative sum goes negative in year 1 and stays there
+    assert finance.payback_period([50, -100, 10]) == math.inf
+    # spending that starts in year 1 is not "paid back" at t = 0 (leading zeros skipped):
+    # cumulative 0, -100, -40, +20 -> 2 + 40/60 years
+    assert finance.payback_period([0, -100, 60, 60]) == pytest.approx(2 + 40 / 60)
+    assert finance.payback_period([0, 0, 0]) == 0.0
     assert finance.payback_period([-100, 40, 40]) == math.inf
     assert finance.payback_period([-100, 50, 50, 50]) == 2.0
     assert finance.payback_period([-100, 100, -500, 10]) == 1.0

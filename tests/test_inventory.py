@@ -369,6 +369,7 @@ def test_replenishment_plan_vectorised_equals_per_sku_calls():
         (lambda: empirical_safety_stock(np.array([[1.0, 2.0], [np.nan, np.nan]]), 0.9),
          "lead_time_errors[1]"),
         (lambda: empirical_safety_stock(np.ones((2, 3)), 0), "service_level"),
+        (lambda: empirical_safety_stock(np.ones((2, 3)), [0.5, 0.6, 0.7]), "service_level"),
     ],
 )
 def test_bad_scalar_inputs_raise_input_error_naming_the_parameter(call, where):

@@ -340,7 +340,7 @@ def _run(
 ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
     """Levels, initial stock and simulation of one policy kind; returns (sim, f, level, start)."""
     f, sd = _signals(setup, kind, naive)
-    cover = (setup.lead + 1).astype(float)[:, None]
+    cover = (setup.lead + setup.review).astype(float)[:, None]
     z = special.ndtri(service_level)[:, None]
     level = f * cover + z * sd * np.sqrt(cover)
     if on_hand0 is None:

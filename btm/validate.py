@@ -182,8 +182,13 @@ def _convert(values: pd.Series, col: Column, source: str) -> pd.Series:
             f"{_where(source, row, col.name)}: the cell is empty; expected {_EXPECTED[kind]}"
         )
     if kind in ("number", "integer"):
-        if values.dtype == bool or values.map(lambda v: isinstance(v, bool)).any():
-            bad = values.map(lambda v: isinstance(v, bool)).to_numpy()
+        if values.dtype.kind == "b":
+            bad = np.ones(len(values), dtype=bool)
+        elif values.dtype.kind in "iuf":
+            bad = np.zeros(len(values), dtype=bool)
+        else:
+            bad = _on_distinct(values, lambda v: isinstance(v, bool | np.bool_))
+        if bad.any():
             row = _first_bad(bad)
             raise InputError(
                 f"{_where(source, row, col.name)}: got {values.iloc[row - 1]!r}; "
@@ -232,9 +237,13 @@ def _convert(values: pd.Series, col: Column, source: str) -> pd.Series:
             return pd.Series(arr.astype(np.int64), index=values.index)
         return pd.Series(arr, index=values.index)
     if kind == "text":
-        out = values.map(lambda v: v if v is None or (isinstance(v, float) and math.isnan(v))
-                         else str(v).strip())
-        empty = out.map(lambda v: isinstance(v, str) and v == "").to_numpy()
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        stripped = np.array([str(u).strip() for u in uniques], dtype=object)
+        out_arr = np.full(len(values), None, dtype=object)
+        present = codes >= 0
+        out_arr[present] = stripped[codes[present]]
+        out = pd.Series(out_arr, index=values.index, dtype=object)
+        empty = present & np.isin(codes, np.flatnonzero(stripped == ""))
         if empty.any() and not col.allow_missing:
             row = _first_bad(empty)
             raise InputError(
@@ -273,6 +282,13 @@ def _convert(values: pd.Series, col: Column, source: str) -> pd.Series:
             )
         return converted.astype(bool) if not missing.any() else converted
     return values
+
+
+def _on_distinct(values: pd.Series, test: Any) -> np.ndarray:
+    """Apply a per-value test once per distinct value (fast on long tables)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    verdict = np.array([bool(test(u)) for u in uniques] + [False], dtype=bool)
+    return verdict[codes]
 
 
 def _fmt(x: float) -> str:

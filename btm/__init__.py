@@ -25,7 +25,7 @@ __all__ = ["BtmError", "InputError", "RunError", "__version__"]
 # Submodules load on first use so that ``import btm`` stays fast (papermill, statsforecast and
 # matplotlib are only imported by the modules that need them).
 _SUBMODULES = {
-    "finance", "validate", "uncertainty", "tco", "mcda", "forecast", "demand", "inventory",
+    "finance", "validate", "messages", "uncertainty", "tco", "mcda", "forecast", "demand", "inventory",
     "replay", "charts", "io", "report", "runs", "analyses", "boardpack", "sweep", "cli",
 }
 

@@ -268,7 +268,7 @@ def sweep(
             )
         try:
             # Resolve relative paths here, where the user's current directory is known.
-            sets.append(_resolve_given_paths(dict(params), name, folder))
+            sets.append(_checked(dict(params), name, folder))
         except InputError as exc:
             raise InputError(f"parameter set {i}: {exc}") from None
     reports = str(Path(reports_dir).expanduser().resolve())
@@ -280,12 +280,13 @@ def sweep(
         with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
             futures = [pool.submit(_run_one, name, p, reports, str(folder)) for p in sets]
             outcomes = [_outcome(f) for f in futures]
-    return summarise([dict(p) for p in parameter_sets], outcomes)
+    return summarise(sets, outcomes)
 
 
-def _resolve_given_paths(params: dict[str, Any], analysis: str, folder: Path) -> dict[str, Any]:
+def _checked(params: dict[str, Any], analysis: str, folder: Path) -> dict[str, Any]:
+    """The given parameters converted to their declared types, paths made absolute."""
     effective = runs.validate_parameters(analysis, params, notebooks=folder)
-    return {k: (effective[k] if runs.is_path_parameter(k) else v) for k, v in params.items()}
+    return {k: effective[k] for k in params}
 
 
 def _outcome(future: Any) -> dict[str, Any]:

@@ -69,6 +69,13 @@ def test_run_unknown_analysis_exit_2(capsys):
 
 
 def test_run_with_parameters_file_and_override(capsys, tmp_path, monkeypatch):
+    """Parameter handling only, so execution is faked (it copies the notebook)."""
+    import shutil
+
+    import papermill
+
+    monkeypatch.setattr(papermill, "execute_notebook",
+                        lambda src, dst, **kwargs: shutil.copy(src, dst))
     monkeypatch.chdir(tmp_path)
     (tmp_path / "params.yaml").write_text("discount_rate: 0.1\nhorizon_years: 2\nlabel: file\n")
     code = main(["run", "tiny", "--notebooks", NOTEBOOKS, "--reports-dir", "reports",

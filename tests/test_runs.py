@@ -339,11 +339,25 @@ def test_run_results_match_numpy_financial(tiny_run):
     assert doc["key_messages"][0] == "cloud has the lowest present value over 3 years."
 
 
-def test_second_run_with_same_parameters_gets_its_own_folder(tiny_run):
+def test_second_run_with_same_parameters_gets_its_own_folder(tiny_run, monkeypatch):
+    """Folder handling only, so the second execution is faked: it copies the notebook."""
+    import shutil
+
+    import papermill
+
+    calls = []
+
+    def fake_execute(input_path, output_path, parameters=None, **kwargs):
+        calls.append(parameters)
+        shutil.copy(input_path, output_path)
+
+    monkeypatch.setattr(papermill, "execute_notebook", fake_execute)
     reports, first = tiny_run
     before = {p: p.read_bytes() for p in first.path.rglob("*") if p.is_file()}
     second = runs.run("tiny", {"discount_rate": "0.06", "horizon_years": "3", "label": "test"},
                       reports_dir=reports, notebooks=NOTEBOOKS, progress=False)
+    assert calls[0]["output_dir"] == str(reports.resolve() / "tiny" / f".{second.run_id}.partial")
+    assert calls[0]["discount_rate"] == 0.06 and calls[0]["horizon_years"] == 3
     assert second.path != first.path and second.succeeded
     assert second.run_id.split("-")[1] == first.run_id.split("-")[1]  # same parameters hash
     assert {p: p.read_bytes() for p in first.path.rglob("*") if p.is_file()} == before

@@ -75,6 +75,52 @@ def test_every_parameter_set_validated_before_anything_starts(tmp_path, monkeypa
     assert list(tmp_path.iterdir()) == []
 
 
+class _InlineExecutor:
+    """Stands in for ProcessPoolExecutor: runs each task at once, in this process."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def submit(self, fn, *args, **kwargs):
+        from concurrent.futures import Future
+
+        future = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+def test_sweep_table_has_converted_parameters_and_one_folder_per_set(tmp_path, monkeypatch):
+    """The glue around the pool, with execution faked (the notebook is copied, a results.json
+    written) so no kernel starts."""
+    import json
+    import shutil
+
+    import papermill
+
+    def fake_execute(src, dst, parameters=None, **kwargs):
+        shutil.copy(src, dst)
+        value = {"value": parameters["discount_rate"] * 100, "unit": "", "label": "r"}
+        Path(parameters["output_dir"], "results.json").write_text(
+            json.dumps({"key_numbers": {"rate_in_percent": value}}))
+
+    monkeypatch.setattr(papermill, "execute_notebook", fake_execute)
+    monkeypatch.setattr(sweep, "ProcessPoolExecutor", _InlineExecutor)
+    table = sweep.sweep("tiny", sweep.parameter_sets(grid={"discount_rate": "0.05,0.07"},
+                                                     fixed={"horizon_years": "4"}),
+                        reports_dir=tmp_path, notebooks=NOTEBOOKS)
+    assert table["status"].tolist() == ["succeeded", "succeeded"]
+    assert table["discount_rate"].tolist() == [0.05, 0.07]
+    assert table["horizon_years"].tolist() == [4, 4]
+    assert table["rate_in_percent"].tolist() == pytest.approx([5.0, 7.0])
+    assert sorted(p.name for p in (tmp_path / "tiny").iterdir()) == sorted(table["run_id"])
+
+
 @pytest.mark.slow
 def test_sweep_on_process_pool_and_dask_local_cluster(tmp_path):
     """Two parameter sets, each on a spawn process pool and on a 2-worker Dask LocalCluster;

@@ -238,8 +238,8 @@ def _summary(s: Section) -> Any:
     from matplotlib.patches import FancyBboxPatch
 
     fig = _page(s.title)
-    fig.text(0.06, 0.845, f"Run {s.run.run_id}" + _params_line(s.run.parameters), fontsize=9,
-             color=_MUTED, va="top")
+    fig.text(0.06, 0.845, _wrap(f"Run {s.run.run_id}" + _params_line(s.run.parameters), 150),
+             fontsize=9, color=_MUTED, va="top")
     if not s.run.succeeded:
         fig.text(0.06, 0.72, "This analysis did not run to the end.", fontsize=18,
                  fontweight="bold", color=_ALERT)
@@ -263,10 +263,16 @@ def _summary(s: Section) -> Any:
         fig.patches.append(FancyBboxPatch(
             (x, y), box_w, 0.15, boxstyle="round,pad=0,rounding_size=0.008",
             transform=fig.transFigure, facecolor="#F3F6F9", edgecolor=_RULE, linewidth=0.8))
-        fig.text(x + 0.015, y + 0.08, format_key_number(num), fontsize=24, fontweight="bold",
+        inner = (box_w - 0.03) * _A4_LANDSCAPE[0] * 72  # points of text width in the box
+        value = format_key_number(num)
+        size = min(24.0, inner / (0.62 * max(len(value), 1)))  # bold glyphs ~0.62 em wide
+        fig.text(x + 0.015, y + 0.105, value, fontsize=size, fontweight="bold",
                  color=_ACCENT, va="center")
-        fig.text(x + 0.015, y + 0.03, _wrap(num.get("label", ""), int(box_w * 120)),
-                 fontsize=10, color=_INK, va="center")
+        label = textwrap.wrap(str(num.get("label", "")), width=int(inner / (0.55 * 9.5)))
+        if len(label) > 3:
+            label = [*label[:2], textwrap.shorten(" ".join(label[2:]), int(inner / 5.2))]
+        fig.text(x + 0.015, y + 0.068, "\n".join(label), fontsize=9.5, color=_INK, va="top",
+                 linespacing=1.2)
     rows = math.ceil(len(numbers) / per_row) if numbers else 0
     y = top - rows * 0.17 - 0.06
     messages = s.results.get("key_messages", [])
@@ -277,7 +283,8 @@ def _summary(s: Section) -> Any:
             text = _wrap(m, 120)
             fig.text(0.06, y, "•", fontsize=12, color=_ACCENT, va="top")
             fig.text(0.08, y, text, fontsize=12, color=_INK, va="top", linespacing=1.4)
-            y -= 0.045 * (text.count("\n") + 1) + 0.012
+            line = 12 * 1.4 / 72 / _A4_LANDSCAPE[1]  # one line of 12-point text
+            y -= line * (text.count("\n") + 1) + 0.022
     return fig
 
 

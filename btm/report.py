@@ -59,9 +59,14 @@ def to_jsonable(value: Any) -> Any:
     >>> import numpy as np
     >>> to_jsonable({"a": np.float64("nan"), "b": np.int64(3), "c": (np.bool_(True), 1.5)})
     {'a': None, 'b': 3, 'c': [True, 1.5]}
+    >>> import pandas as pd
+    >>> to_jsonable([pd.NA, pd.NaT, pd.Timestamp("2024-01-31"), np.array([1.0, np.inf])])
+    [None, None, '2024-01-31T00:00:00', [1.0, None]]
     """
     if value is None or isinstance(value, str | bool):
         return value
+    if type(value).__name__ in ("NAType", "NaTType"):  # pandas.NA, pandas.NaT
+        return None
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):

@@ -29,6 +29,7 @@ import ast
 import datetime as _dt
 import hashlib
 import json
+import logging
 import math
 import numbers
 import os
@@ -588,6 +589,15 @@ def run(
     notebooks : path-like, optional
         Folder of the notebooks (default: see :func:`btm.analyses.notebooks_dir`).
 
+    Notes
+    -----
+    Input paths (parameters named ``*_file``, ``*_path`` or ``*_dir``, except ``output_dir``)
+    given by the caller are looked up in the current directory, then the project root; the
+    notebook's own defaults in the notebook's folder, then the project root. The notebook
+    receives absolute paths, and the manifest records each input's path and SHA-256 (for a
+    folder, :func:`btm.io.sha256_dir`). ``output_dir`` is set to the run folder when the
+    notebook declares it.
+
     Returns
     -------
     RunRecord
@@ -615,6 +625,11 @@ def run(
     executed = partial / "executed.ipynb"
     error: dict[str, Any] | None = None
     interrupted: BaseException | None = None
+    # btm has checked the parameters itself; papermill's own check only adds noise (it warns
+    # about any parameter line whose comment holds '=').
+    pm_logger = logging.getLogger("papermill")
+    pm_level = pm_logger.level
+    pm_logger.setLevel(logging.ERROR)
     try:
         import papermill
 
@@ -632,6 +647,8 @@ def run(
     except BaseException as exc:  # KeyboardInterrupt: record the run as failed, then stop
         error = _error_info(exc)
         interrupted = exc
+    finally:
+        pm_logger.setLevel(pm_level)
     html_error = None
     if executed.exists():
         html_error = _write_html(executed, partial / "report.html", plan.analysis.title)

@@ -325,10 +325,12 @@ def test_real_quarterly_series_btm_vs_autoets_and_seasonal_naive():
 
 
 @pytest.mark.slow
-def test_dask_local_cluster_gives_same_forecasts(monthly, intermittent):
+def test_dask_local_cluster_gives_same_forecasts(intermittent):
     """The same call on a Dask LocalCluster (2 thread workers) returns the local result."""
     distributed = pytest.importorskip("distributed")
-    data = pd.concat([monthly, intermittent], ignore_index=True)
+    rng = np.random.default_rng(2)
+    data = pd.concat([intermittent, _long(rng.poisson(30, (4, 104)), prefix="smooth")],
+                     ignore_index=True)
     local = forecast(data, 4, season_length=4)
     with distributed.LocalCluster(n_workers=2, processes=False, dashboard_address=None) as cl, \
             distributed.Client(cl) as client:

@@ -35,8 +35,8 @@ def synthetic_demand(n_series: int, n_weeks: int = 156, seed: int = 0) -> pd.Dat
     erratic = rng.gamma(0.8, level / 0.8 * season)
     p = rng.uniform(0.1, 0.5, (n_series, 1))
     occurs = rng.random((n_series, n_weeks)) < p
-    intermittent = occurs * (rng.poisson(np.maximum(level / 4, 1)) + 1)
-    lumpy = occurs * rng.gamma(0.5, np.maximum(level, 1) * 2)
+    intermittent = occurs * (rng.poisson(np.maximum(level / 4, 1), (n_series, n_weeks)) + 1)
+    lumpy = occurs * rng.gamma(0.5, np.maximum(level, 1) * 2, (n_series, n_weeks))
     y = np.choose(kind[:, None], [smooth, erratic, intermittent, lumpy]).round()
     ds = pd.date_range("2022-01-02", periods=n_weeks, freq="W-SUN")
     return pd.DataFrame({

@@ -755,6 +755,7 @@ def _break_even_rows(break_evens: Any, cumulative: pd.DataFrame) -> list[tuple[s
     names = {str(c) for c in cumulative.columns}
     low, high = float(cumulative.index.min()), float(cumulative.index.max())
     rows = []
+    seen: set[frozenset[str]] = set()
     for i, (option, other, year) in enumerate(
         zip(frame["option"].astype(str), frame["other"].astype(str), years, strict=True)
     ):
@@ -771,6 +772,10 @@ def _break_even_rows(break_evens: Any, cumulative: pd.DataFrame) -> list[tuple[s
                 f"break_evens, row {i + 1}, column 'break_even_year': got {year:g}; expected a "
                 f"year from {low:g} to {high:g} (the years in cumulative) or empty"
             )
+        pair = frozenset((option, other))
+        if pair in seen:  # a table of ordered pairs lists each crossing twice: mark it once
+            continue
+        seen.add(pair)
         rows.append((option, other, float(year)))
     return rows
 

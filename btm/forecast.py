@@ -6,11 +6,18 @@ to in one call (no Python loop over SKUs; loops run over model groups only).
 How a model is chosen
 ---------------------
 1. Every SKU gets its Syntetos–Boylan demand class (:func:`btm.demand.classify_demand`).
-2. The class decides the candidates (``DEFAULT_CANDIDATES``):
+2. The class decides the candidates (``DEFAULT_CANDIDATES``, ``LONG_SEASON_CANDIDATES``):
 
-   * smooth and erratic: ``SeasonalNaive``, ``AutoETS``, ``Theta`` and ``ETS_Theta`` (the
-     mean of the ETS and Theta forecasts; simple combinations are hard to beat, M3/M4
-     competitions);
+   * smooth and erratic: ``AutoETS``, ``DynamicOptimizedTheta`` (DOTM, Fiorucci et al.
+     2016, *IJF* 32:1151–1161) and ``ETS_DOTM``, the mean of the two (simple combinations
+     are hard to beat: M3 and M4 competitions); for seasons longer than 24 periods also
+     ``SeasonalNaive``. ``SeasonalNaive`` is fitted for every smooth/erratic SKU as a
+     yardstick (``BENCHMARKS``: it appears in ``accuracy`` and ``overall``) but for monthly
+     or quarterly data it is not selectable: on 37 real monthly and quarterly series
+     (``benchmarks/bench_forecast_accuracy.py``), replaying the choice over rolling origins,
+     letting a 2-window backtest pick it made the choice noisier and worse (mean MASE 1.150
+     with it, 1.126 without; AutoETS alone 1.168, SeasonalNaive alone 1.45). Seasonality is carried by AutoETS's seasonal forms and by DOTM's classical
+     multiplicative decomposition (applied after a seasonality test).
    * intermittent and lumpy: ``CrostonClassic``, ``CrostonOptimized``, ``CrostonSBA`` and
      ``TSB`` (alpha_d = alpha_p = 0.1); these forecast a demand *rate*;
    * no_demand (no sale in the whole history): ``Naive`` (forecast 0).
@@ -19,10 +26,10 @@ How a model is chosen
    most 24 periods long (monthly, quarterly, daily data). For longer seasons (weekly data,
    52) it is the automatic *non-seasonal* ETS (``model="ZZN"``): measured on three years of
    weekly data, a seasonal AutoETS almost never keeps its seasonal component and is ~25
-   times slower. Seasonality of weekly data is then carried by ``Theta`` (classical
-   multiplicative decomposition after a seasonality test), ``SeasonalNaive`` and the
-   combination. A SKU whose training window is shorter than two seasons gets the same
-   candidates with season length 1 (column ``season_length`` of ``BacktestResult.chosen``).
+   times slower; weekly seasonality is carried by DOTM, ``SeasonalNaive`` and the
+   combination. A SKU whose training window is shorter than two seasons gets the candidates
+   with season length 1 (column ``season_length`` of ``BacktestResult.chosen``).
+   ``models=`` replaces the candidates (a list for every SKU, or a dict per class).
 3. :func:`backtest` runs statsforecast ``cross_validation`` with ``n_windows`` rolling origins
    (default 2, ``step_size`` default = horizon, so the test windows do not overlap), clips
    forecasts at 0, and scores each SKU × model with MAE, RMSE, MASE, WAPE and bias
@@ -35,9 +42,9 @@ How a model is chosen
 Intervals for stock
 -------------------
 Forecasts and bounds are clipped at 0 (demand cannot be negative). ``SeasonalNaive``,
-``AutoETS``, ``Theta``, ``Naive`` and the other statsforecast models with a likelihood give
-their own prediction intervals. The Croston family, TSB and the ``ETS_Theta`` combination
-have none; for them the interval is empirical: the chosen forecast plus the
+``AutoETS``, ``DynamicOptimizedTheta``, ``Naive`` and the other statsforecast models with a
+likelihood give their own prediction intervals. The Croston family, TSB and the combinations
+(``ETS_DOTM``, ``ETS_Theta``) have none; for them the interval is empirical: the chosen forecast plus the
 ``(1 - level/100) / 2`` and ``(1 + level/100) / 2`` quantiles of that SKU's backtest errors
 (actual - forecast, pooled over all windows and steps), clipped at 0. These bounds do not
 widen with the horizon, and with the default two windows they rest on 2 × horizon errors:
@@ -81,7 +88,9 @@ from btm.errors import InputError
 from btm.validate import integer, number, one_of
 
 __all__ = [
+    "BENCHMARKS",
     "DEFAULT_CANDIDATES",
+    "LONG_SEASON_CANDIDATES",
     "INTERMITTENT_MODELS",
     "MODEL_NAMES",
     "BacktestResult",
@@ -91,13 +100,25 @@ __all__ = [
 ]
 
 #: Candidate models per demand class (see the module docstring for the reasons).
+_CROSTON = ("CrostonClassic", "CrostonOptimized", "CrostonSBA", "TSB")
 DEFAULT_CANDIDATES: dict[str, tuple[str, ...]] = {
-    "smooth": ("SeasonalNaive", "AutoETS", "Theta", "ETS_Theta"),
-    "erratic": ("SeasonalNaive", "AutoETS", "Theta", "ETS_Theta"),
-    "intermittent": ("CrostonClassic", "CrostonOptimized", "CrostonSBA", "TSB"),
-    "lumpy": ("CrostonClassic", "CrostonOptimized", "CrostonSBA", "TSB"),
+    "smooth": ("AutoETS", "DynamicOptimizedTheta", "ETS_DOTM"),
+    "erratic": ("AutoETS", "DynamicOptimizedTheta", "ETS_DOTM"),
+    "intermittent": _CROSTON,
+    "lumpy": _CROSTON,
     "no_demand": ("Naive",),
 }
+#: Candidates when the season is longer than 24 periods (weekly data): AutoETS is then
+#: non-seasonal, so SeasonalNaive joins as the simplest seasonal method.
+LONG_SEASON_CANDIDATES: dict[str, tuple[str, ...]] = {
+    **DEFAULT_CANDIDATES,
+    "smooth": ("SeasonalNaive", "AutoETS", "DynamicOptimizedTheta", "ETS_DOTM"),
+    "erratic": ("SeasonalNaive", "AutoETS", "DynamicOptimizedTheta", "ETS_DOTM"),
+}
+#: Scored in every default backtest as a yardstick (accuracy, overall), even where it is not a
+#: candidate.
+BENCHMARKS: dict[str, tuple[str, ...]] = {"smooth": ("SeasonalNaive",),
+                                          "erratic": ("SeasonalNaive",)}
 #: Methods for intermittent demand (a demand rate, no likelihood, empirical intervals).
 INTERMITTENT_MODELS = ("CrostonClassic", "CrostonOptimized", "CrostonSBA", "TSB", "ADIDA", "IMAPA")
 _SELECTION_METRIC = {
@@ -135,6 +156,8 @@ def _registry() -> dict[str, Callable[[int], list[Any]]]:
         "DynamicOptimizedTheta": lambda sl: [
             m.DynamicOptimizedTheta(season_length=sl, alias="DynamicOptimizedTheta")],
         "ETS_Theta": lambda sl: [ets(sl), m.Theta(season_length=sl, alias="Theta")],
+        "ETS_DOTM": lambda sl: [ets(sl), m.DynamicOptimizedTheta(
+            season_length=sl, alias="DynamicOptimizedTheta")],
         "CrostonClassic": lambda sl: [m.CrostonClassic(alias="CrostonClassic")],
         "CrostonOptimized": lambda sl: [m.CrostonOptimized(alias="CrostonOptimized")],
         "CrostonSBA": lambda sl: [m.CrostonSBA(alias="CrostonSBA")],
@@ -147,10 +170,11 @@ def _registry() -> dict[str, Callable[[int], list[Any]]]:
 #: Every model name ``models=`` accepts.
 MODEL_NAMES = (
     "SeasonalNaive", "Naive", "HistoricAverage", "AutoETS", "AutoARIMA", "Theta",
-    "OptimizedTheta", "DynamicOptimizedTheta", "ETS_Theta", "CrostonClassic",
+    "OptimizedTheta", "DynamicOptimizedTheta", "ETS_Theta", "ETS_DOTM", "CrostonClassic",
     "CrostonOptimized", "CrostonSBA", "TSB", "ADIDA", "IMAPA",
 )
-_COMBINATIONS = {"ETS_Theta": ("AutoETS", "Theta")}
+_COMBINATIONS = {"ETS_Theta": ("AutoETS", "Theta"),
+                 "ETS_DOTM": ("AutoETS", "DynamicOptimizedTheta")}
 _EMPIRICAL = set(INTERMITTENT_MODELS) | set(_COMBINATIONS)
 
 
@@ -222,17 +246,37 @@ def _level_name(lv: float) -> str:
     return f"{lv:g}"
 
 
-def _check_models(models: Any) -> dict[str, tuple[str, ...]] | None:
-    if models is None:
-        return None
-    if isinstance(models, Mapping):
+_Table = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+
+
+def _candidate_table(models: Any) -> _Table:
+    """Key "<class>" or "<class>|long" -> (candidates, models fitted in the backtest)."""
+    def with_bench(cands: dict[str, tuple[str, ...]], bench: bool
+                   ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
         out = {}
+        for cls, names in cands.items():
+            extra = tuple(b for b in BENCHMARKS.get(cls, ()) if bench and b not in names)
+            out[cls] = (names, names + extra)
+        return out
+
+    if models is None:
+        short, long = DEFAULT_CANDIDATES, LONG_SEASON_CANDIDATES
+        bench = True
+    elif isinstance(models, Mapping):
+        given = {}
         for cls, names in models.items():
             one_of(cls, "models (key)", list(DEFAULT_CANDIDATES))
-            out[cls] = _check_names(names, f"models[{cls!r}]")
-        return {**DEFAULT_CANDIDATES, **out}
-    names = _check_names(models, "models")
-    return {cls: names for cls in DEFAULT_CANDIDATES}
+            given[cls] = _check_names(names, f"models[{cls!r}]")
+        short = {**DEFAULT_CANDIDATES, **given}
+        long = {**LONG_SEASON_CANDIDATES, **given}
+        bench = True
+    else:
+        names = _check_names(models, "models")
+        short = long = {cls: names for cls in DEFAULT_CANDIDATES}
+        bench = False
+    table = with_bench(short, bench)
+    table.update({f"{k}|long": v for k, v in with_bench(long, bench).items()})
+    return table
 
 
 def _check_names(names: Any, where: str) -> tuple[str, ...]:
@@ -279,25 +323,26 @@ def _check_lengths(df: pd.DataFrame, test_size: int, horizon: int, n_windows: in
 # --------------------------------------------------------------------------- plan
 
 
-def _plan(df: pd.DataFrame, candidates: dict[str, tuple[str, ...]], season_length: int,
-          test_size: int) -> pd.DataFrame:
-    """One row per SKU: demand class, candidate set and the season length it can use."""
+def _plan(df: pd.DataFrame, table: _Table, season_length: int, test_size: int
+          ) -> pd.DataFrame:
+    """One row per SKU: demand class, season length it can use, candidates, fitted models."""
     cls = _classify(df)
     sizes = df.groupby("unique_id", sort=True).size().to_numpy()
     train = sizes - test_size
-    sl = np.where(train >= 2 * season_length, season_length, 1)
+    sl = np.where(train >= 2 * season_length, season_length, 1).astype(np.int64)
+    key = cls["demand_class"] + np.where(sl > _LONG_SEASON, "|long", "")
     return cls.assign(
-        season_length=sl.astype(np.int64),
-        candidates=cls["demand_class"].map(candidates),
+        season_length=sl,
+        candidates=key.map({k: v[0] for k, v in table.items()}),
+        fitted=key.map({k: v[1] for k, v in table.items()}),
     )
 
 
 def _groups(plan: pd.DataFrame) -> list[tuple[tuple[str, ...], int, np.ndarray]]:
-    keys = plan[["candidates", "season_length"]].astype({"candidates": object})
-    out = []
-    for (cands, sl), idx in keys.groupby(["candidates", "season_length"], sort=False).groups.items():
-        out.append((tuple(cands), int(sl), plan["unique_id"].to_numpy()[np.asarray(idx)]))
-    # deterministic order
+    """(fitted models, season length, SKUs) for each batch call; deterministic order."""
+    groups = plan.groupby(["fitted", "season_length"], sort=False).groups
+    out = [(tuple(f), int(sl), plan["unique_id"].to_numpy()[np.asarray(idx)])
+           for (f, sl), idx in groups.items()]
     out.sort(key=lambda t: (t[0], t[1]))
     return out
 
@@ -392,7 +437,7 @@ def backtest(
     """
     df, h, nw, step, sl, f, n_jobs = _check_common(
         history, horizon, n_windows, step_size, season_length, freq, fill_gaps, n_jobs)
-    candidates = _check_models(models) or DEFAULT_CANDIDATES
+    candidates = _candidate_table(models)
     if metric is not None:
         one_of(metric, "metric", ("mae", "rmse", "mase", "wape"))
     test_size = h + step * (nw - 1)
@@ -407,7 +452,7 @@ def backtest(
 
 
 def _backtest_tables(df: pd.DataFrame, *, horizon: int, n_windows: int, step: int,
-                     season_length: int, freq: str, candidates: dict[str, tuple[str, ...]],
+                     season_length: int, freq: str, candidates: _Table,
                      metric: str | None, n_jobs: int
                      ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Forecasts (long), accuracy and chosen tables for one chunk of SKUs."""
@@ -466,13 +511,15 @@ def _accuracy(cv: pd.DataFrame, history: pd.DataFrame, names: list[str], sl: int
 
 
 def _choose(acc: pd.DataFrame, plan: pd.DataFrame, metric: str | None) -> pd.DataFrame:
-    sel = acc.merge(plan[["unique_id", "candidates", "season_length"]], on="unique_id")
+    cands = plan[["unique_id", "candidates"]].explode("candidates").rename(
+        columns={"candidates": "model"})
+    cands = cands.assign(order=cands.groupby("unique_id").cumcount().to_numpy())
+    sel = acc.merge(cands, on=["unique_id", "model"], how="inner")
     metric_col = (sel["demand_class"].map(_SELECTION_METRIC) if metric is None
                   else pd.Series(metric, index=sel.index))
     score = np.select([metric_col == m for m in ("mae", "rmse", "mase", "wape")],
                       [sel[m] for m in ("mae", "rmse", "mase", "wape")], default=np.nan)
-    order = [list(c).index(m) for c, m in zip(sel["candidates"], sel["model"], strict=True)]
-    sel = sel.assign(metric=metric_col.to_numpy(), score=score, order=order,
+    sel = sel.assign(metric=metric_col.to_numpy(), score=score,
                      rank_score=np.where(np.isfinite(score), score, np.inf))
     best = sel.sort_values(["unique_id", "rank_score", "order"], kind="stable")
     best = best.drop_duplicates("unique_id", keep="first")

@@ -441,6 +441,18 @@ def test_cumulative_cost_break_even_hand_computed():
     assert ax.get_title() == "Cumulative cost over time"
 
 
+def test_cumulative_cost_marks_each_crossing_once():
+    """btm.tco.break_even_table lists ordered pairs, so each crossing twice (A-B and B-A);
+    the chart marks it once."""
+    cum = _cumulative()
+    be = pd.DataFrame({"option": ["Cloud", "On premises"], "other": ["On premises", "Cloud"],
+                       "break_even_year": [2.5, 2.5]})
+    ax = charts.cumulative_cost(cum, currency="EUR", break_evens=be).axes[0]
+    assert len([ln for ln in ax.get_lines() if ln.get_label() == "_break-even"]) == 1
+    assert [t.get_text() for t in ax.texts] == ["break-even year 2.5"]
+    plt.close(ax.figure)
+
+
 @pytest.mark.parametrize(
     ("be", "match"),
     [(pd.DataFrame({"option": ["Nope"], "other": ["Cloud"], "break_even_year": [1.0]}),

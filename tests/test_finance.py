@@ -225,7 +225,9 @@ def test_irr_matches_numpy_financial_when_both_finite(values):
         # Both pick the root closest to zero; only a tie (r and -r both roots) may differ.
         tie = np.count_nonzero(np.isclose(np.abs(roots), abs(ours), rtol=1e-6)) > 1
         if not tie:
-            assert ours == pytest.approx(theirs, rel=1e-6, abs=1e-8)
+            # a multiple root is only determined to about sqrt(machine epsilon): the double
+            # root at 0 of [1, -1, -1, 1] comes out as -5e-9 here and +5e-9 in numpy-financial
+            assert ours == pytest.approx(theirs, rel=1e-6, abs=1e-7)
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # npf.pmt divides 0/0 at rate 0

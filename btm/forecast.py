@@ -568,9 +568,9 @@ def _concat_parts(parts: list[tuple[pd.DataFrame, ...]]) -> tuple[pd.DataFrame, 
 # --------------------------------------------------------------------------- dask
 
 
-def _on_dask(client: Any, fn: Callable[..., Any], df: pd.DataFrame, kwargs: dict[str, Any]
-             ) -> list[Any]:
-    """Run ``fn(chunk, **kwargs)`` on contiguous chunks of SKUs on a Dask cluster."""
+def _on_dask(client: Any, fn: Callable[..., Any], df: pd.DataFrame, kwargs: dict[str, Any],
+             per_chunk: Callable[[np.ndarray], tuple[Any, ...]] | None = None) -> list[Any]:
+    """Run ``fn(chunk, *per_chunk(chunk SKUs), **kwargs)`` on contiguous chunks of SKUs."""
     own = False
     if isinstance(client, str):
         try:
@@ -591,7 +591,10 @@ def _on_dask(client: Any, fn: Callable[..., Any], df: pd.DataFrame, kwargs: dict
         codes = pd.Index(uids).get_indexer(df["unique_id"])
         chunks = [df.loc[(codes >= a) & (codes < b)].reset_index(drop=True).pipe(_keep_attrs, df)
                   for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-        futures = client.map(fn, chunks, **kwargs, pure=False)
+        extra: list[Any] = []
+        if per_chunk is not None:
+            extra = list(zip(*[per_chunk(c["unique_id"].unique()) for c in chunks], strict=True))
+        futures = client.map(fn, chunks, *extra, **kwargs, pure=False)
         return client.gather(futures)
     finally:
         if own:
@@ -682,15 +685,11 @@ def forecast(
     kwargs = dict(horizon=h, levels=levels, freq=bt.freq, n_jobs=n_jobs)
     if client is None:
         return _forecast_chosen(df, bt.chosen, bt.forecasts, **kwargs)
-    chosen = bt.chosen.set_index("unique_id")
-    errs = bt.forecasts
+    def tables(ids: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return (bt.chosen.loc[bt.chosen["unique_id"].isin(ids)].reset_index(drop=True),
+                bt.forecasts.loc[bt.forecasts["unique_id"].isin(ids)])
 
-    def run(chunk: pd.DataFrame, **kw: Any) -> pd.DataFrame:
-        ids = chunk["unique_id"].unique()
-        return _forecast_chosen(chunk, chosen.loc[ids].reset_index(),
-                                errs.loc[errs["unique_id"].isin(ids)], **kw)
-
-    parts = _on_dask(client, run, df, kwargs)
+    parts = _on_dask(client, _forecast_chosen, df, kwargs, per_chunk=tables)
     return pd.concat(parts, ignore_index=True)
 
 

@@ -808,13 +808,15 @@ def _period_offset(dates: pd.DatetimeIndex, freq: str | None, source: str) -> pd
         except ValueError:
             raise InputError(f"freq: got {freq!r}; expected a pandas frequency such as "
                              "'W-MON' or 'MS'") from None
-    inferred = pd.infer_freq(dates) if len(dates) >= 3 else None
+    # freq="infer" gives the offset pd.infer_freq would name, without pd.infer_freq's pandas 3.1
+    # warning that its return type will change from str to DateOffset.
+    inferred = pd.DatetimeIndex(dates, freq="infer").freq if len(dates) >= 3 else None
     if inferred is None:
         raise InputError(
             f"{source}: cannot infer the period length from column 'ds'; expected a regular grid "
             "of at least 3 periods or the freq parameter (such as 'W-MON')"
         )
-    return pd.tseries.frequencies.to_offset(inferred)
+    return inferred
 
 
 def _check_grid(dates: pd.DatetimeIndex, offset: pd.DateOffset, source: str) -> None:

@@ -175,6 +175,7 @@ def test_fill_gaps_matches_utilsforecast_fill_gaps():
      "row 1, column 'ds'"),
     (lambda h: h.iloc[0:0], "no rows"),
 ])
+@pytest.mark.filterwarnings("ignore:Could not infer format")
 def test_bad_history_raises_input_error_naming_sku_or_row(change, match):
     h = _long({"a": [1.0, 2.0, 3.0], "b": [4.0, 5.0, 6.0]})
     with pytest.raises(InputError, match=match):

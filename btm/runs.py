@@ -370,6 +370,7 @@ def _plan(
                 f"{name}: set by btm to the run folder; expected it not to be given"
             )
     given = {n: coerce(v, declared[n].type, parameter=n) for n, v in parameters.items()}
+    check_constraints(a, given)
     effective: dict[str, Any] = {}
     for p in declared_list:
         if p.name == OUTPUT_PARAMETER:
@@ -397,6 +398,59 @@ def _plan(
             digest = _io.sha256_dir(resolved) if resolved.is_dir() else _io.sha256(resolved)
             inputs[name] = {"path": str(resolved), "sha256": digest}
     return _Plan(a, folder, declared, given, effective, inputs, inject)
+
+
+_CONSTRAINT_KEYS = {"kind", "min", "max", "one_of"}
+
+
+def check_constraints(analysis: _analyses.Analysis, values: Mapping[str, Any]) -> None:
+    """Check parameter values against the constraints the notebook declares.
+
+    A notebook declares them as data in its metadata, ``{"btm": {"constraints": {name: spec}}}``,
+    where `spec` is ``"rate"`` (a fraction, refused when it looks like a percentage),
+    ``"probability"`` (strictly between 0 and 1), or a mapping with any of ``min`` and ``max``
+    (inclusive bounds) and ``one_of`` (allowed values). Papermill checks none of this; btm
+    checks it before a kernel starts, so a bad value costs nothing.
+
+    Raises
+    ------
+    InputError
+        A value outside its constraint (the message names the parameter), or a malformed
+        constraint in the notebook (the message names the notebook).
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> a = _analyses.Analysis("x", Path("x.ipynb"), "X",
+    ...     metadata={"constraints": {"discount_rate": "rate"}})
+    >>> check_constraints(a, {"discount_rate": 8})
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: discount_rate: got 8, which looks like a percentage; expected a fraction such as 0.08
+    """
+    from btm import validate
+
+    specs = analysis.metadata.get("constraints") or {}
+    if not isinstance(specs, dict):
+        raise InputError(f"{analysis.path}: metadata btm.constraints; expected a mapping")
+    for name, value in values.items():
+        spec = specs.get(name)
+        if spec is None:
+            continue
+        if spec == "rate":
+            validate.rate(value, name)
+        elif spec == "probability":
+            validate.probability(value, name)
+        elif isinstance(spec, dict) and set(spec) <= _CONSTRAINT_KEYS:
+            if "one_of" in spec:
+                validate.one_of(value, name, spec["one_of"])
+            if "min" in spec or "max" in spec:
+                validate.number(value, name, min=spec.get("min"), max=spec.get("max"))
+        else:
+            raise InputError(
+                f"{analysis.path}: constraint of parameter '{name}' is {spec!r}; expected "
+                "'rate', 'probability' or a mapping of min, max, one_of"
+            )
 
 
 def validate_parameters(

@@ -322,10 +322,10 @@ def number(
     if not math.isfinite(x):
         raise InputError(f"{name}: got {value!r}; expected a finite number")
     if min is not None and (x < min or (x == min and not min_inclusive)):
-        bound = "at least" if min_inclusive else "greater than"
+        bound = "of at least" if min_inclusive else "greater than"
         raise InputError(f"{name}: got {_fmt(x)}; expected a value {bound} {_fmt(min)}")
     if max is not None and (x > max or (x == max and not max_inclusive)):
-        bound = "at most" if max_inclusive else "less than"
+        bound = "of at most" if max_inclusive else "less than"
         raise InputError(f"{name}: got {_fmt(x)}; expected a value {bound} {_fmt(max)}")
     return x
 

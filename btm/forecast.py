@@ -97,6 +97,7 @@ __all__ = [
     "backtest",
     "forecast",
     "lead_time_error_quantiles",
+    "rolling_forecasts",
 ]
 
 #: Candidate models per demand class (see the module docstring for the reasons).

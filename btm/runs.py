@@ -400,6 +400,21 @@ def _plan(
     return _Plan(a, folder, declared, given, effective, inputs, inject)
 
 
+def _kernel_manager_class() -> type:
+    """A kernel manager talking to the kernel over local IPC sockets instead of TCP.
+
+    The kernel then runs with no network port open, and ipykernel does not print its warning
+    about unencrypted TCP on every run. Built lazily so ``import btm.runs`` stays light.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import CaselessStrEnum
+
+    class IPCKernelManager(AsyncKernelManager):
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+    return IPCKernelManager
+
+
 _CONSTRAINT_KEYS = {"kind", "min", "max", "one_of"}
 
 
@@ -695,6 +710,7 @@ def run(
             language="python",
             cwd=str(plan.notebooks),
             progress_bar=progress,
+            kernel_manager_class=_kernel_manager_class(),
         )
     except Exception as exc:
         error = _error_info(exc)

@@ -828,3 +828,181 @@ def lead_time_error_quantiles(
                      quantile=out["quantile"].astype(float),
                      n_samples=out["n_samples"].astype(np.int64))
     return out.sort_values(["unique_id", "quantile"], ignore_index=True)
+
+
+# --------------------------------------------------------------------------- rolling one-step
+
+
+def rolling_forecasts(
+    history: pd.DataFrame,
+    *,
+    start: Any,
+    models: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
+    season_length: int | None = None,
+    freq: str | None = None,
+    backtest_result: BacktestResult | None = None,
+    horizon: int = 12,
+    n_windows: int = 2,
+    std_window: int = 26,
+    fill_gaps: bool = False,
+    n_jobs: int = 1,
+) -> pd.DataFrame:
+    """One-step-ahead forecasts as they would have been made, period by period, from `start` on.
+
+    For every SKU and every period ``ds >= start``, ``forecast`` is the per-period demand
+    forecast of the SKU's chosen model made with the data up to the end of the period before
+    ``ds``, and ``forecast_std`` the standard deviation of that model's one-step errors at
+    *earlier* origins only. Nothing after ``ds - 1`` is used, so a policy replay
+    (:func:`btm.replay.replay`, whose ``forecasts`` contract this is) never sees the future.
+
+    How
+    ---
+    1. The model of each SKU is chosen by :func:`backtest` run on the history **before
+       start** (``horizon``, ``n_windows``, ``models``, ``season_length`` are passed to it), or
+       taken from `backtest_result` when given (then make sure that backtest did not use data
+       from `start` on, or the choice itself has seen the future).
+    2. statsforecast ``cross_validation`` with ``h=1``, ``step_size=1`` and one window per
+       period from ``start - warm_up`` to the end, per group of SKUs sharing a model (no loop
+       over SKUs). Models with a ``forward`` method (``AutoETS``, the Theta family,
+       ``SeasonalNaive``, ``Naive``, ``AutoARIMA`` and the combinations) are fitted once, at
+       the first origin, and then only updated with each new observation
+       (``refit=False``: same parameters, new state; fast). The Croston family, ``TSB``,
+       ``ADIDA``, ``IMAPA`` and ``HistoricAverage`` have no ``forward`` and are refitted at every
+       origin (they are cheap). Forecasts are clipped at 0.
+    3. ``forecast_std`` at ``ds`` is the sample standard deviation (``ddof=1``) of the errors
+       ``y - forecast`` of the ``std_window`` origins before ``ds``. To have them from the
+       first period on, the rolling origins start ``warm_up = std_window`` periods before
+       ``start`` (fewer when the history before ``start`` is short; the window then expands).
+       With fewer than two earlier errors the standard deviation of demand before ``start`` is
+       used.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        Long format (``unique_id``, ``ds``, ``y``); every SKU must end on the same date and
+        have data before `start`. Not modified.
+    start : date-like
+        First period to forecast (a ``ds`` of the history).
+    models, season_length, freq, horizon, n_windows, fill_gaps, n_jobs
+        As in :func:`backtest` (used to choose the model of each SKU). ``models=["AutoETS"]``
+        forces one model for every SKU.
+    backtest_result : BacktestResult, optional
+        Use the model choice of this backtest instead of running one.
+    std_window : int
+        Number of earlier one-step errors behind ``forecast_std`` (>= 2; default 26).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per SKU and period from `start` to the end: ``unique_id``, ``ds``,
+        ``forecast``, ``forecast_std``, ``model``; sorted by SKU and date.
+
+    Raises
+    ------
+    InputError
+        Bad history or parameter; `start` not a period of the history or without enough
+        history before it (names the SKU); SKUs ending on different dates.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> ds = pd.date_range("2024-01-01", periods=40, freq="W-MON")
+    >>> h = pd.DataFrame({"unique_id": "A", "ds": ds, "y": np.arange(40.0)})
+    >>> fc = rolling_forecasts(h, start=ds[36], models=["Naive"], std_window=4)
+    >>> fc[["ds", "forecast", "forecast_std"]].round(2)
+              ds  forecast  forecast_std
+    0 2024-09-09      35.0           0.0
+    1 2024-09-16      36.0           0.0
+    2 2024-09-23      37.0           0.0
+    3 2024-09-30      38.0           0.0
+    """
+    df = validate_history(history, fill_gaps=fill_gaps, freq=freq)
+    f = df.attrs["freq"]
+    window = integer(std_window, "std_window", min=2)
+    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs == 0 or n_jobs < -1:
+        raise InputError(f"n_jobs: got {n_jobs!r}; expected a whole number >= 1, or -1 for all cores")
+    try:
+        start_ts = pd.Timestamp(start)
+    except (TypeError, ValueError):
+        start_ts = None
+    if start_ts is None or pd.isna(start_ts):
+        raise InputError(f"start: got {start!r}; expected a date such as 2025-11-03")
+    grid = pd.date_range(df["ds"].min(), df["ds"].max(), freq=f)
+    if start_ts not in grid or start_ts == grid[0]:
+        raise InputError(
+            f"start: got {start_ts.date()}; expected one of the history's {f} periods after "
+            f"the first ({grid[0].date()} to {grid[-1].date()})")
+    g = df.groupby("unique_id", sort=True)["ds"]
+    last = g.max()
+    if last.nunique() > 1:
+        late = last.sort_values(kind="stable")
+        raise InputError(
+            f"history, unique_id {late.index[0]!r}: ends on {late.iloc[0].date()}, SKU "
+            f"{late.index[-1]!r} on {late.iloc[-1].date()}; expected every SKU to end on the "
+            "same date")
+    before = df.loc[df["ds"] < start_ts].groupby("unique_id", sort=True).size().reindex(
+        last.index, fill_value=0)
+    short = before[before < _MIN_TRAIN]
+    if len(short):
+        raise InputError(
+            f"history, unique_id {short.index[0]!r}: has {int(short.iloc[0])} periods before "
+            f"start {start_ts.date()}; expected at least {_MIN_TRAIN}")
+    if backtest_result is None:
+        bt = backtest(df.loc[df["ds"] < start_ts], horizon=horizon, n_windows=n_windows,
+                      season_length=season_length, freq=f, models=models, n_jobs=n_jobs)
+    elif not isinstance(backtest_result, BacktestResult):
+        raise InputError(f"backtest_result: got {type(backtest_result).__name__}; expected "
+                         "the BacktestResult of btm.forecast.backtest")
+    else:
+        bt = backtest_result
+        if set(bt.chosen["unique_id"]) != set(last.index):
+            raise InputError("backtest_result: its SKUs differ from those of history; "
+                             "expected a backtest of the same SKUs")
+    n_eval = int(grid.get_loc(grid[-1]) - grid.get_loc(start_ts) + 1)
+    warm = int(min(window, int(before.min()) - _MIN_TRAIN))
+    return _rolling_tables(df, bt.chosen, n_eval=n_eval, warm=warm, window=window, freq=f,
+                           start=start_ts, n_jobs=n_jobs)
+
+
+def _rolling_tables(df: pd.DataFrame, chosen: pd.DataFrame, *, n_eval: int, warm: int,
+                    window: int, freq: str, start: pd.Timestamp, n_jobs: int) -> pd.DataFrame:
+    """Cross-validation with h=1 per model group, then trailing error standard deviations."""
+    total = n_eval + warm
+    parts = []
+    keys = chosen.groupby(["model", "season_length"], sort=True).groups
+    for (name, sl), idx in keys.items():
+        uids = chosen["unique_id"].to_numpy()[np.asarray(idx)]
+        sub = df.loc[df["unique_id"].isin(uids)]
+        instances = _instances([name], int(sl))
+        refit = not all(hasattr(m, "forward") for m in instances)
+        sf = _sf(instances, freq, n_jobs)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            cv = sf.cross_validation(h=1, df=sub, n_windows=total, step_size=1, refit=refit)
+        cv = _add_combinations(cv, [name])
+        parts.append(pd.DataFrame({
+            "unique_id": cv["unique_id"].astype(str).to_numpy().astype(object),
+            "ds": pd.DatetimeIndex(cv["ds"]),
+            "y": cv["y"].to_numpy(dtype=float),
+            "forecast": np.clip(cv[name].to_numpy(dtype=float), 0, None),
+            "model": name,
+        }))
+    res = pd.concat(parts, ignore_index=True).sort_values(["unique_id", "ds"], kind="stable",
+                                                           ignore_index=True)
+    skus = res["unique_id"].to_numpy()[::total]
+    err = (res["y"].to_numpy() - res["forecast"].to_numpy()).reshape(len(skus), total)
+    # errors of origins j - window .. j - 1 for every column j (NaN-padded on the left)
+    padded = np.concatenate([np.full((len(skus), window), np.nan), err], axis=1)
+    past = np.lib.stride_tricks.sliding_window_view(padded, window, axis=1)[:, :total]
+    count = np.sum(~np.isnan(past), axis=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        std = np.nanstd(past, axis=2, ddof=1)
+    pre = df.loc[df["ds"] < start].groupby("unique_id", sort=True)["y"].std(ddof=1)
+    fallback = pre.reindex(skus).fillna(0.0).to_numpy()[:, None]
+    std = np.where(count >= 2, std, fallback)
+    keep = np.tile(np.arange(total) >= warm, len(skus))
+    out = res.loc[keep, ["unique_id", "ds", "forecast"]].reset_index(drop=True)
+    out["forecast_std"] = std[:, warm:].ravel()
+    out["model"] = res.loc[keep, "model"].to_numpy()
+    return out

@@ -837,59 +837,9 @@ _DEMAND_COLUMNS = (
 )
 
 
-def _fast_frame(data: Any, columns: list[validate.Column] | tuple[validate.Column, ...],
-                source: str) -> pd.DataFrame:
-    """:func:`btm.validate.frame` (declared columns only) with a vectorised path for long tables.
-
-    A column already of the right dtype with valid values (text already stripped, numbers
-    finite and within bounds, dates without NaT) is taken as it is; any other column goes
-    through :func:`btm.validate.frame`, so every message is the one it gives (same rows, same
-    wording). Text is checked on its distinct values, which keeps a million-row demand history
-    fast.
-    """
-    if not isinstance(data, pd.DataFrame) or len(data) == 0 or any(
-        c.required and c.name not in data.columns for c in columns
-    ) or data.columns.duplicated().any():
-        return validate.frame(data, columns, source=source, keep_extra=False)
-    out = {}
-    for col in columns:
-        if col.name not in data.columns:
-            out[col.name] = validate.frame(data[[]], [col], source=source,
-                                           keep_extra=False)[col.name].to_numpy()
-            continue
-        values = data[col.name]
-        fast = None
-        if col.kind == "text" and (
-            values.dtype.kind in "OUT" or isinstance(values.dtype, pd.StringDtype)
-        ):
-            codes, uniques = pd.factorize(values)
-            if not (codes < 0).any() and all(
-                isinstance(u, str) and u and u == u.strip() for u in uniques
-            ):
-                fast = values.to_numpy(dtype=object)
-        elif col.kind in ("number", "integer") and values.dtype.kind in "iuf":
-            arr = values.to_numpy(dtype=float)
-            ok = np.isfinite(arr).all()
-            if ok and col.min is not None:
-                ok = bool((arr >= col.min).all())
-            if ok and col.max is not None:
-                ok = bool((arr <= col.max).all())
-            if ok and col.kind == "integer":
-                ok = bool((arr == np.round(arr)).all())
-                arr = arr.astype(np.int64)
-            fast = arr if ok else None
-        elif col.kind == "date" and values.dtype.kind == "M" and not values.isna().any():
-            fast = values.to_numpy()
-        if fast is None:
-            fast = validate.frame(data[[col.name]], [col], source=source,
-                                  keep_extra=False)[col.name].to_numpy()
-        out[col.name] = fast
-    return pd.DataFrame(out)
-
-
 def _demand_frame(demand: pd.DataFrame, source: str = "demand") -> pd.DataFrame:
     """Validate a long demand history (unique_id, ds, y >= 0, no duplicates)."""
-    hist = _fast_frame(demand, _DEMAND_COLUMNS, source)
+    hist = validate.frame(demand, _DEMAND_COLUMNS, source=source, keep_extra=False)
     _no_duplicates(hist, source)
     return hist
 
@@ -905,7 +855,7 @@ def _forecast_frame(
     ]
     if require_std or (isinstance(forecasts, pd.DataFrame) and "forecast_std" in forecasts):
         columns.append(validate.Column("forecast_std", "number", min=0))
-    fc = _fast_frame(forecasts, columns, source)
+    fc = validate.frame(forecasts, columns, source=source, keep_extra=False)
     _no_duplicates(fc, source)
     return fc
 

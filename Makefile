@@ -1,12 +1,13 @@
 # btm: the two set-up commands of the README.
 #   make        build the environment (.venv) from nothing and run the main job (the board pack)
 #   make test   run every test: lint, doctests, unit, property and notebook tests
+#   make test-pandas3   the tests on pandas 3, in .venv-pandas3 (see the target)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all boardpack test lint bench clean-venv
+.PHONY: all boardpack test test-pandas3 lint bench clean-venv
 
 all: boardpack
 
@@ -26,8 +27,27 @@ lint: $(STAMP)
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -n 2
 
+# pandas 3: statsforecast caps pandas < 3, so this second environment has every dependency and
+# test extra of pyproject.toml except statsforecast, with pandas >= 3; conftest.py then leaves out
+# what needs statsforecast. utilsforecast (a test oracle, installed with statsforecast in .venv)
+# supports pandas 3 and is added by hand.
+VENV3  := .venv-pandas3
+STAMP3 := $(VENV3)/.installed
+
+$(STAMP3): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "btm needs Python 3.11 or newer")'
+	test -x $(VENV3)/bin/python || $(PYTHON) -m venv $(VENV3)
+	$(VENV3)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV3)/bin/python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(d for d in p["dependencies"] + p["optional-dependencies"]["test"] if not d.startswith("statsforecast")))' > $(VENV3)/requirements.txt
+	$(VENV3)/bin/python -m pip install --quiet 'pandas>=3' utilsforecast -r $(VENV3)/requirements.txt
+	$(VENV3)/bin/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP3)
+
+test-pandas3: $(STAMP3)
+	$(VENV3)/bin/python -m pytest -n 2
+
 bench: $(STAMP)
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
 
 clean-venv:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(VENV3)

@@ -969,6 +969,7 @@ def _rolling_tables(df: pd.DataFrame, chosen: pd.DataFrame, *, n_eval: int, warm
     """Cross-validation with h=1 per model group, then trailing error standard deviations."""
     total = n_eval + warm
     parts = []
+    chosen = chosen.reset_index(drop=True)
     keys = chosen.groupby(["model", "season_length"], sort=True).groups
     for (name, sl), idx in keys.items():
         uids = chosen["unique_id"].to_numpy()[np.asarray(idx)]

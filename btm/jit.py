@@ -1,0 +1,829 @@
+"""Just-in-time inventory from sales history: what to order, per SKU, and how it would have done.
+
+:func:`plan` is the whole flow for today's decision, vectorised across SKUs:
+
+1. **classify** every SKU (Syntetos–Boylan: smooth, erratic, intermittent, lumpy;
+   :func:`btm.demand.classify_demand`);
+2. **backtest** the candidate models of each class and keep the best per SKU
+   (:func:`btm.forecast.backtest`), then **forecast** the next ``horizon`` periods with
+   intervals (:func:`btm.forecast.forecast`);
+3. **safety stock** over the protection interval of ``lead_time + review_period`` periods
+   (an order placed at a review must cover demand until the order of the *next* review
+   arrives):
+
+   * smooth, erratic (and no-demand) SKUs: the normal formula
+     ``z * sigma * sqrt(L + R)`` (:func:`btm.inventory.safety_stock`) with ``sigma`` the root
+     mean squared error of the SKU's chosen model in the backtest: the uncertainty that
+     matters is that of the forecast, not of demand around its mean;
+   * intermittent and lumpy SKUs: the normal formula misleads (demand over a short lead time
+     is mostly zero with the odd large order: skewed, not bell-shaped), so the safety stock
+     is the ``service_level`` quantile of the SKU's *observed* errors of lead-time demand
+     forecasts (:func:`btm.inventory.empirical_safety_stock`): rolling one-step forecasts
+     over the last ``error_periods`` periods (:func:`btm.forecast.rolling_forecasts`), held
+     flat over ``L + R`` periods, against the demand that followed
+     (:func:`btm.inventory.lead_time_forecast_errors`). No distribution is assumed; it rests
+     on about ``error_periods - L - R`` overlapping samples per SKU;
+
+4. **levels**: reorder point = forecast over the lead time + safety stock (an order is due
+   when the inventory position falls below it), order-up-to level = forecast over
+   ``L + R`` + safety stock (what a periodic review orders up to);
+5. **lots**: EOQ from the forecast's annual demand, ``order_cost`` and
+   ``holding_cost_rate * unit_cost``; the order lot is the EOQ raised to ``min_order`` and
+   rounded up to whole ``pack_size`` packs; kanban containers of one lot each cover the
+   order-up-to level (:func:`btm.inventory.kanban_containers`);
+6. **orders**: the periodic-review replenishment plan over the horizon, with minimum order
+   and pack rounding (:func:`btm.inventory.replenishment_plan`).
+
+:func:`replay_policy` answers "would it have worked?": it holds out the last
+``holdout_periods`` of the history, chooses models on the data before them, makes rolling
+one-step forecasts that never see the future, and replays the forecast-driven policy against
+a naive one (:mod:`btm.replay`), with the service-versus-inventory trade-off curve.
+
+The SKU master (``skus``) is a table like ``data/demand/skus.csv``: ``unique_id``,
+``unit_cost``, ``lead_time_weeks``, ``order_cost``, ``holding_cost_rate`` (fraction of unit
+cost per **year**), optional ``pack_size`` (default 1), ``min_order`` (default 0),
+``on_hand`` and ``on_order`` (units now; when ``on_hand`` is absent or empty the stock is
+assumed to stand at the reorder point, nothing on order, and ``on_hand_assumed`` says so).
+Other columns (``description``, ``category`` ...) are carried into ``policy``.
+
+Examples
+--------
+>>> import numpy as np, pandas as pd
+>>> rng = np.random.default_rng(1)
+>>> ds = pd.date_range("2024-01-01", periods=80, freq="W-MON")
+>>> history = pd.DataFrame({"unique_id": np.repeat(["A", "B"], 80), "ds": np.tile(ds, 2),
+...     "y": np.r_[rng.poisson(40, 80), rng.poisson(0.3, 80) * 5]})
+>>> skus = pd.DataFrame({"unique_id": ["A", "B"], "unit_cost": [10.0, 80.0],
+...     "lead_time_weeks": [2, 3], "order_cost": [50.0, 50.0],
+...     "holding_cost_rate": [0.25, 0.25], "pack_size": [10, 1], "min_order": [0, 0]})
+>>> p = plan(history, skus, horizon=8, service_level=0.95, error_periods=26)
+>>> p.policy[["unique_id", "demand_class", "safety_stock_method"]]
+  unique_id  demand_class safety_stock_method
+0         A        smooth              normal
+1         B  intermittent           empirical
+>>> bool((p.orders["quantity"] % 10 == 0)[p.orders["unique_id"] == "A"].all())
+True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from btm import validate
+from btm.demand import classify_demand, validate_history
+from btm.errors import InputError
+from btm.forecast import BacktestResult, backtest, forecast, rolling_forecasts
+from btm.inventory import (
+    empirical_safety_stock,
+    eoq,
+    kanban_containers,
+    lead_time_forecast_errors,
+    replenishment_plan,
+    safety_stock,
+)
+from btm.replay import ReplayResult, policy_from_skus, replay, tradeoff_curve
+
+__all__ = [
+    "JITPlan",
+    "ReplayOutcome",
+    "SKU_COLUMNS",
+    "EMPIRICAL_CLASSES",
+    "plan",
+    "replay_policy",
+    "periods_per_year",
+    "accuracy_by_class",
+    "example_skus",
+    "orders_due",
+]
+
+#: Demand classes whose safety stock comes from the empirical error distribution.
+EMPIRICAL_CLASSES = ("intermittent", "lumpy")
+
+#: Columns of the SKU master (see ``data/demand/README.md``).
+SKU_COLUMNS: tuple[validate.Column, ...] = (
+    validate.Column("unique_id", "text", description="SKU identifier"),
+    validate.Column("unit_cost", "number", min=0, description="purchase cost of one unit"),
+    validate.Column("lead_time_weeks", "integer", min=0,
+                    description="weeks from order to receipt"),
+    validate.Column("order_cost", "number", min=0, description="fixed cost per order"),
+    validate.Column("holding_cost_rate", "number", min=0, max=1,
+                    description="cost of holding a unit for a year, fraction of unit cost"),
+    validate.Column("pack_size", "number", required=False, default=1.0, min=0,
+                    description="orders are whole multiples of this (units); 0 = no rounding"),
+    validate.Column("min_order", "number", required=False, default=0.0, min=0,
+                    description="smallest order the supplier accepts (units)"),
+    validate.Column("on_hand", "number", required=False, allow_missing=True,
+                    description="units on hand now; empty = assumed at the reorder point"),
+    validate.Column("on_order", "number", required=False, default=0.0, min=0,
+                    description="units ordered and not yet received"),
+)
+
+_DEFAULT_LEVELS = (0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99)
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class JITPlan:
+    """What to stock and what to order, per SKU.
+
+    Attributes
+    ----------
+    classes : DataFrame
+        One row per SKU: ``unique_id``, ``n_periods``, ``n_demands``, ``adi``, ``cv2``,
+        ``demand_class`` (:func:`btm.demand.classify_demand`).
+    backtest : BacktestResult
+        The backtest that chose each SKU's model (:func:`btm.forecast.backtest`).
+    forecast : DataFrame
+        ``unique_id``, ``ds``, ``forecast``, ``model``, ``lo_80``, ``hi_80``, ``lo_95``,
+        ``hi_95`` for the next ``horizon`` periods.
+    policy : DataFrame
+        One row per SKU: ``unique_id``, ``demand_class``, ``model``, ``lead_time`` and
+        ``review_period`` (periods), ``service_level``, ``forecast_per_period`` (mean over the
+        horizon), ``forecast_error_std`` (per period, backtest RMSE), ``safety_stock_method``
+        (``"normal"`` or ``"empirical"``), ``safety_stock``, ``reorder_point``,
+        ``order_up_to``, ``annual_demand``, ``eoq``, ``order_lot`` (EOQ raised to the minimum
+        order and rounded to packs), ``kanban_containers`` (of one lot each),
+        ``pack_size``, ``min_order``, ``on_hand``, ``on_order``, ``on_hand_assumed``,
+        ``unit_cost``, ``safety_stock_value``, ``average_inventory`` (safety stock plus half
+        a typical order, units), ``average_inventory_value``, ``next_order_ds``,
+        ``next_order_quantity``, then the SKU master's other columns.
+    orders : DataFrame
+        Planned orders over the horizon (:func:`btm.inventory.replenishment_plan`):
+        ``unique_id``, ``order_ds``, ``arrival_ds``, ``quantity``, ``inventory_position``,
+        ``order_value``.
+    summary : DataFrame
+        One row per demand class and a last row ``"all"``: ``n_skus``, ``safety_stock_value``,
+        ``average_inventory_value``, ``annual_demand_value`` (at cost), ``order_value``
+        (planned orders over the horizon).
+    service_level, review_period, horizon, periods_per_year, freq
+        The settings used.
+    """
+
+    classes: pd.DataFrame
+    backtest: BacktestResult
+    forecast: pd.DataFrame
+    policy: pd.DataFrame
+    orders: pd.DataFrame
+    summary: pd.DataFrame
+    service_level: float
+    review_period: int
+    horizon: int
+    periods_per_year: float
+    freq: str
+    settings: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReplayOutcome:
+    """How the forecast-driven policy would have done on the held-out end of the history.
+
+    Attributes
+    ----------
+    replay : ReplayResult
+        Timeline, per-SKU summary and overall measures of the forecast policy and the naive
+        one (:func:`btm.replay.replay`).
+    curve : DataFrame
+        Service achieved against inventory held at each target level
+        (:func:`btm.replay.tradeoff_curve`).
+    by_class : DataFrame
+        One row per demand class and a last row ``"all"``: ``n_skus``, ``fill_rate`` and
+        ``naive_fill_rate``, ``average_inventory_value`` and ``naive_average_inventory_value``,
+        ``inventory_freed`` (naive minus forecast policy: positive = freed, negative =
+        needed), ``total_cost`` and ``naive_total_cost``.
+    forecasts : DataFrame
+        The rolling one-step forecasts used (:func:`btm.forecast.rolling_forecasts`).
+    backtest : BacktestResult
+        The backtest on the data before the hold-out that chose the models.
+    start : pandas.Timestamp
+        First replayed period.
+    service_level : float
+    holdout_periods : int
+    """
+
+    replay: ReplayResult
+    curve: pd.DataFrame
+    by_class: pd.DataFrame
+    forecasts: pd.DataFrame
+    backtest: BacktestResult
+    start: pd.Timestamp
+    service_level: float
+    holdout_periods: int
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def periods_per_year(freq: str) -> float:
+    """Number of periods in a year for a pandas frequency (weekly 52, monthly 12 ...).
+
+    Examples
+    --------
+    >>> periods_per_year("W-MON"), periods_per_year("MS"), periods_per_year("D")
+    (52.0, 12.0, 365.0)
+    """
+    try:
+        offset = pd.tseries.frequencies.to_offset(freq)
+    except (TypeError, ValueError):
+        raise InputError(f"freq: got {freq!r}; expected a pandas frequency such as 'W-MON'"
+                         ) from None
+    off = pd.offsets
+    n = getattr(offset, "n", 1) or 1
+    table = [(off.Week, 52.0), ((off.MonthEnd, off.MonthBegin), 12.0),
+             ((off.QuarterEnd, off.QuarterBegin), 4.0), ((off.YearEnd, off.YearBegin), 1.0),
+             (off.BusinessDay, 260.0), (off.Day, 365.0), (off.Hour, 8760.0)]
+    for kind, per_year in table:
+        if isinstance(offset, kind):
+            return per_year / n
+    raise InputError(f"freq: got {freq!r}; expected a weekly, monthly, quarterly, yearly, "
+                     "daily or hourly frequency")
+
+
+def _sku_filter(sku_filter: Any) -> list[str] | None:
+    if sku_filter is None:
+        return None
+    if isinstance(sku_filter, str):
+        ids = [s.strip() for s in sku_filter.split(",") if s.strip()]
+        return ids or None
+    if isinstance(sku_filter, Sequence | pd.Index | pd.Series | np.ndarray):
+        ids = [str(s).strip() for s in sku_filter]
+        if not ids:
+            return None
+        return ids
+    raise InputError(f"sku_filter: got {sku_filter!r}; expected a list of SKU ids or a "
+                     "comma-separated text such as 'SKU-001, SKU-002'")
+
+
+def _inputs(history: Any, skus: Any, sku_filter: Any, *, fill_gaps: bool, freq: str | None
+            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validated history and SKU master restricted to the chosen SKUs, in the same order."""
+    df = validate_history(history, fill_gaps=fill_gaps, freq=freq)
+    master = validate.frame(skus, SKU_COLUMNS, source="skus")
+    dup = master["unique_id"].duplicated().to_numpy()
+    if dup.any():
+        row = int(np.flatnonzero(dup)[0]) + 1
+        raise InputError(f"skus, row {row}, column 'unique_id': {master['unique_id'].iloc[row - 1]!r}"
+                         " appears twice; expected one row per SKU")
+    known = pd.Index(df["unique_id"].unique())
+    wanted = _sku_filter(sku_filter)
+    if wanted is not None:
+        unknown = pd.Index(wanted).difference(known)
+        if len(unknown):
+            raise InputError(f"sku_filter: SKU {unknown[0]!r} is not in the history; expected "
+                             f"ids such as {', '.join(repr(k) for k in known[:3])}")
+        df = df.loc[df["unique_id"].isin(wanted)].reset_index(drop=True).pipe(
+            _keep_attrs, df)
+    ids = pd.Index(sorted(df["unique_id"].unique()), name="unique_id")
+    missing = ids.difference(pd.Index(master["unique_id"]))
+    if len(missing):
+        raise InputError(f"skus: SKU {missing[0]!r} of the history has no row; expected a row "
+                         "for every SKU in the history (unit_cost, lead_time_weeks, ...)")
+    master = master.set_index("unique_id").loc[ids].reset_index()
+    return df, master
+
+
+def _keep_attrs(part: pd.DataFrame, whole: pd.DataFrame) -> pd.DataFrame:
+    part.attrs.update(whole.attrs)
+    return part
+
+
+def _lead_periods(master: pd.DataFrame, ppy: float) -> np.ndarray:
+    """Lead time in periods: weeks as they are for weekly data, else rounded up."""
+    weeks = master["lead_time_weeks"].to_numpy(dtype=float)
+    if ppy == 52.0:
+        return weeks.astype(np.int64)
+    return np.ceil(weeks * ppy / 52.0 - 1e-9).astype(np.int64)
+
+
+def _wide_forecast(fc: pd.DataFrame, ids: pd.Index, horizon: int) -> np.ndarray:
+    """(n_skus, horizon) matrix of point forecasts, SKUs in the order of `ids`."""
+    fc = fc.sort_values(["unique_id", "ds"], kind="stable")
+    mat = fc["forecast"].to_numpy(dtype=float).reshape(-1, horizon)
+    order = pd.Index(fc["unique_id"].to_numpy()[::horizon]).get_indexer(ids)
+    return mat[order]
+
+
+def _sum_ahead(mat: np.ndarray, periods: np.ndarray) -> np.ndarray:
+    """Sum of the first `periods` forecasts of each row; the last one repeats beyond the end."""
+    n, h = mat.shape
+    extra = int(max(periods.max(initial=0) - h, 0))
+    ext = np.concatenate([mat, np.repeat(mat[:, -1:], extra, axis=1)], axis=1)
+    csum = np.concatenate([np.zeros((n, 1)), np.cumsum(ext, axis=1)], axis=1)
+    return csum[np.arange(n), periods]
+
+
+def _round_lot(qty: np.ndarray, min_order: np.ndarray, pack: np.ndarray) -> np.ndarray:
+    """Raise to the minimum order, round up to whole packs (pack 0 = no rounding)."""
+    q = np.maximum(qty, min_order)
+    safe = np.where(pack > 0, pack, 1.0)
+    return np.where(pack > 0, np.ceil(q / safe - 1e-9) * safe, q)
+
+
+# --------------------------------------------------------------------------- plan
+
+
+def plan(
+    history: pd.DataFrame,
+    skus: pd.DataFrame,
+    *,
+    horizon: int,
+    service_level: float,
+    review_period: int = 1,
+    season_length: int | None = None,
+    n_windows: int = 2,
+    models: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
+    sku_filter: Sequence[str] | str | None = None,
+    error_periods: int = 52,
+    level: Sequence[float] = (80, 95),
+    freq: str | None = None,
+    fill_gaps: bool = False,
+    n_jobs: int = 1,
+) -> JITPlan:
+    """Forecast every SKU and set its stock levels, lots and orders for a target service level.
+
+    See the module docstring for each step and why intermittent and lumpy SKUs get an
+    empirical safety stock.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        Demand in long format (``unique_id``, ``ds``, ``y``); not modified.
+    skus : pandas.DataFrame
+        SKU master (:data:`SKU_COLUMNS`): ``unique_id``, ``unit_cost``, ``lead_time_weeks``,
+        ``order_cost``, ``holding_cost_rate`` (per year), optional ``pack_size``,
+        ``min_order``, ``on_hand``, ``on_order``. Every SKU of the history needs a row.
+    horizon : int
+        Periods to forecast and plan orders for (>= 1).
+    service_level : float
+        Target cycle service level, strictly between 0 and 1 (probability of no stockout
+        in a replenishment cycle).
+    review_period : int
+        Periods between reviews R (>= 1; 1 = order every period if needed).
+    season_length, n_windows, models, level, freq, fill_gaps, n_jobs
+        As in :func:`btm.forecast.backtest` and :func:`btm.forecast.forecast`.
+    sku_filter : list of str or comma-separated str, optional
+        Plan only these SKUs (each must be in the history); empty = all.
+    error_periods : int
+        Periods of rolling one-step forecasts behind the empirical safety stock of
+        intermittent and lumpy SKUs (>= 8; shortened to what the history allows).
+
+    Returns
+    -------
+    JITPlan
+
+    Raises
+    ------
+    InputError
+        Bad history or SKU master (row and column named), a SKU of the history missing from
+        ``skus``, an unknown SKU in ``sku_filter``, a service level outside (0, 1), a bad
+        horizon, review period or backtest setting.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ds = pd.date_range("2024-01-01", periods=40, freq="W-MON")
+    >>> h = pd.DataFrame({"unique_id": "A", "ds": ds, "y": 10.0})
+    >>> skus = pd.DataFrame({"unique_id": ["A"], "unit_cost": [5.0], "lead_time_weeks": [2],
+    ...                      "order_cost": [20.0], "holding_cost_rate": [0.2]})
+    >>> p = plan(h, skus, horizon=4, service_level=0.9, models=["Naive"])
+    >>> p.policy[["safety_stock", "reorder_point", "order_up_to", "eoq"]].round(1)
+       safety_stock  reorder_point  order_up_to    eoq
+    0           0.0           20.0         30.0  144.2
+    """
+    sl = validate.probability(service_level, "service_level")
+    rp = validate.integer(review_period, "review_period", min=1)
+    h = validate.integer(horizon, "horizon", min=1)
+    ep = validate.integer(error_periods, "error_periods", min=8)
+    df, master = _inputs(history, skus, sku_filter, fill_gaps=fill_gaps, freq=freq)
+    f = df.attrs["freq"]
+    ppy = periods_per_year(f)
+    bt = backtest(df, horizon=h, n_windows=n_windows, season_length=season_length, freq=f,
+                  models=models, n_jobs=n_jobs)
+    fc = forecast(df, h, level=level, backtest_result=bt, n_jobs=n_jobs)
+    classes = classify_demand(df, freq=f)
+
+    ids = pd.Index(master["unique_id"].to_numpy(), name="unique_id")
+    chosen = bt.chosen.set_index("unique_id").loc[ids]
+    demand_class = chosen["demand_class"].to_numpy()
+    acc = bt.accuracy.merge(bt.chosen[["unique_id", "model"]], on=["unique_id", "model"])
+    rmse = acc.set_index("unique_id")["rmse"].reindex(ids).fillna(0.0).to_numpy(dtype=float)
+    lead = _lead_periods(master, ppy)
+    cover = lead + rp
+    mat = _wide_forecast(fc, ids, h)
+    mean_fc = mat.mean(axis=1)
+
+    # safety stock: normal route for every SKU, empirical route replaces it where it applies
+    ss = np.maximum(safety_stock(sl, rmse, cover.astype(float)), 0.0)
+    empirical = np.isin(demand_class, EMPIRICAL_CLASSES)
+    if empirical.any():
+        ss[empirical] = _empirical_safety_stock(df, bt, ids[empirical], cover[empirical],
+                                                sl=sl, error_periods=ep, n_jobs=n_jobs)
+    reorder = _sum_ahead(mat, lead) + ss
+    up_to = _sum_ahead(mat, cover) + ss
+
+    unit_cost = master["unit_cost"].to_numpy(dtype=float)
+    holding = master["holding_cost_rate"].to_numpy(dtype=float) * unit_cost
+    annual = mean_fc * ppy
+    lot_eoq = np.where(holding > 0, eoq(annual, master["order_cost"].to_numpy(dtype=float),
+                                        np.where(holding > 0, holding, 1.0)), np.nan)
+    pack = master["pack_size"].to_numpy(dtype=float)
+    min_order = master["min_order"].to_numpy(dtype=float)
+    lot = _round_lot(np.nan_to_num(lot_eoq, nan=0.0), min_order, pack)
+    container = np.where(lot > 0, lot, np.where(pack > 0, pack, 1.0))
+    base = mean_fc * cover
+    alpha = np.where(base > 0, ss / np.where(base > 0, base, 1.0), 0.0)
+    kanban = kanban_containers(mean_fc, cover.astype(float), container, safety_factor=alpha)
+    typical = _round_lot(mean_fc * rp, min_order, pack)
+    avg_inv = ss + typical / 2.0
+
+    given = master["on_hand"].to_numpy(dtype=float)
+    assumed = np.isnan(given)
+    on_hand = np.where(assumed, np.ceil(reorder - 1e-9), given)
+    pol_plan = pd.DataFrame({
+        "unique_id": ids.to_numpy(), "on_hand": on_hand,
+        "on_order": master["on_order"].to_numpy(dtype=float), "lead_time": lead,
+        "review_period": rp, "policy": "periodic", "safety_stock": ss,
+        "min_order": min_order, "pack_size": pack,
+    })
+    orders = replenishment_plan(fc[["unique_id", "ds", "forecast"]], pol_plan, freq=f)
+    orders = orders.assign(order_value=orders["quantity"].to_numpy()
+                           * pd.Series(unit_cost, index=ids).reindex(orders["unique_id"])
+                           .to_numpy())
+    first = orders.drop_duplicates("unique_id").set_index("unique_id").reindex(ids)
+
+    policy = pd.DataFrame({
+        "unique_id": ids.to_numpy(),
+        "demand_class": demand_class,
+        "model": chosen["model"].to_numpy(),
+        "lead_time": lead,
+        "review_period": rp,
+        "service_level": sl,
+        "forecast_per_period": mean_fc,
+        "forecast_error_std": rmse,
+        "safety_stock_method": np.where(empirical, "empirical", "normal"),
+        "safety_stock": ss,
+        "reorder_point": reorder,
+        "order_up_to": up_to,
+        "annual_demand": annual,
+        "eoq": lot_eoq,
+        "order_lot": lot,
+        "kanban_containers": np.asarray(kanban, dtype=np.int64),
+        "pack_size": pack,
+        "min_order": min_order,
+        "on_hand": on_hand,
+        "on_order": master["on_order"].to_numpy(dtype=float),
+        "on_hand_assumed": assumed,
+        "unit_cost": unit_cost,
+        "safety_stock_value": ss * unit_cost,
+        "average_inventory": avg_inv,
+        "average_inventory_value": avg_inv * unit_cost,
+        "next_order_ds": first["order_ds"].to_numpy(),
+        "next_order_quantity": first["quantity"].fillna(0.0).to_numpy(),
+    })
+    extra = [c for c in master.columns if c not in {col.name for col in SKU_COLUMNS}]
+    for c in extra:
+        policy[c] = master[c].to_numpy()
+    summary = _plan_summary(policy, orders)
+    settings = {"n_windows": n_windows, "season_length": season_length, "models": models,
+                "error_periods": ep, "fill_gaps": fill_gaps}
+    return JITPlan(classes=classes, backtest=bt, forecast=fc, policy=policy, orders=orders,
+                   summary=summary, service_level=sl, review_period=rp, horizon=h,
+                   periods_per_year=ppy, freq=f, settings=settings)
+
+
+def _empirical_safety_stock(df: pd.DataFrame, bt: BacktestResult, ids: pd.Index,
+                            cover: np.ndarray, *, sl: float, error_periods: int, n_jobs: int
+                            ) -> np.ndarray:
+    """Service-level quantile of lead-time (L + R) forecast errors of rolling forecasts."""
+    sub = df.loc[df["unique_id"].isin(ids)].reset_index(drop=True).pipe(_keep_attrs, df)
+    dates = pd.DatetimeIndex(sorted(sub["ds"].unique()))
+    shortest = int(sub.groupby("unique_id").size().min())
+    periods = max(1, min(error_periods, shortest - 10))
+    sub_bt = dataclasses.replace(bt, chosen=bt.chosen.loc[bt.chosen["unique_id"].isin(ids)]
+                                 .reset_index(drop=True))
+    rolling = rolling_forecasts(sub, start=dates[-periods], backtest_result=sub_bt,
+                                freq=df.attrs["freq"], n_jobs=n_jobs)
+    lt = pd.Series(cover, index=ids)
+    errors = lead_time_forecast_errors(sub, rolling, lt)
+    # an SKU whose cover is longer than the error window has no sample: fall back to 0 errors
+    have = pd.Index(errors["unique_id"].unique())
+    lacking = ids.difference(have)
+    if len(lacking):
+        errors = pd.concat([errors, pd.DataFrame({"unique_id": lacking.to_numpy(),
+                                                  "error": 0.0})], ignore_index=True)
+    ss = empirical_safety_stock(errors[["unique_id", "error"]], sl)
+    return ss.reindex(ids).to_numpy(dtype=float)
+
+
+def _plan_summary(policy: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
+    order_value = orders.groupby("unique_id")["order_value"].sum()
+    p = policy.assign(
+        annual_demand_value=policy["annual_demand"] * policy["unit_cost"],
+        order_value=order_value.reindex(policy["unique_id"]).fillna(0.0).to_numpy(),
+    )
+    cols = ["safety_stock_value", "average_inventory_value", "annual_demand_value",
+            "order_value"]
+    g = p.groupby("demand_class", sort=False)
+    by = g[cols].sum().assign(n_skus=g.size())
+    order = [c for c in ("smooth", "erratic", "intermittent", "lumpy", "no_demand")
+             if c in by.index]
+    by = by.loc[order]
+    total = pd.DataFrame([{**p[cols].sum().to_dict(), "n_skus": len(p)}], index=["all"])
+    out = pd.concat([by, total]).rename_axis("demand_class").reset_index()
+    out["n_skus"] = out["n_skus"].astype(np.int64)
+    return out[["demand_class", "n_skus", *cols]]
+
+
+# --------------------------------------------------------------------------- replay
+
+
+_PARAM_NAMES = ("horizon", "service_level", "review_period", "season_length", "n_windows",
+                "models", "sku_filter", "freq", "fill_gaps", "n_jobs")
+
+
+def _replay_params(plan_or_params: Any) -> dict[str, Any]:
+    if isinstance(plan_or_params, JITPlan):
+        p = plan_or_params
+        return {"horizon": p.horizon, "service_level": p.service_level,
+                "review_period": p.review_period, "season_length": p.settings.get("season_length"),
+                "n_windows": p.settings.get("n_windows", 2), "models": p.settings.get("models"),
+                "sku_filter": list(p.policy["unique_id"]), "freq": p.freq,
+                "fill_gaps": p.settings.get("fill_gaps", False)}
+    if isinstance(plan_or_params, Mapping):
+        unknown = [k for k in plan_or_params if k not in _PARAM_NAMES]
+        if unknown:
+            raise InputError(f"plan_or_params: unknown setting {unknown[0]!r}; expected some of "
+                             + ", ".join(_PARAM_NAMES))
+        if "service_level" not in plan_or_params:
+            raise InputError("plan_or_params: no 'service_level'; expected a JITPlan or a dict "
+                             "with at least service_level")
+        return {"horizon": 12, "review_period": 1, "n_windows": 2, **plan_or_params}
+    raise InputError(f"plan_or_params: got {type(plan_or_params).__name__}; expected the "
+                     "JITPlan of btm.jit.plan or a dict such as {'service_level': 0.95}")
+
+
+def replay_policy(
+    history: pd.DataFrame,
+    skus: pd.DataFrame,
+    plan_or_params: JITPlan | Mapping[str, Any],
+    *,
+    holdout_periods: int = 52,
+    service_levels: Sequence[float] = _DEFAULT_LEVELS,
+    shortage: str = "lost_sales",
+    naive: str = "historical",
+) -> ReplayOutcome:
+    """Replay the forecast-driven policy on the last `holdout_periods` of the history.
+
+    Nothing from the hold-out is used to decide: the models are chosen by a backtest on the
+    data before it, the forecasts are rolling one-step forecasts made with the data up to the
+    period before each period (:func:`btm.forecast.rolling_forecasts`), and the forecast
+    standard deviation comes from earlier errors only. The policy is the order-up-to policy of
+    :func:`btm.replay.replay` with each SKU's lead time, review period, costs, minimum order
+    and pack size (:func:`btm.replay.policy_from_skus`), compared with the naive policy that
+    orders from the mean and spread of demand before the hold-out (``naive="historical"``).
+
+    The replay sets every SKU's level with the normal rule of :mod:`btm.replay`
+    (``z * forecast_std * sqrt(L + R)`` on rolling one-step errors), including intermittent
+    and lumpy SKUs, for which :func:`plan` uses the empirical safety stock instead: for those
+    classes the replay tests a simpler rule than the plan sets.
+
+    Parameters
+    ----------
+    history, skus : pandas.DataFrame
+        As in :func:`plan`.
+    plan_or_params : JITPlan or dict
+        A plan (its service level, review period, horizon, backtest settings and SKUs are
+        used) or a dict of the same settings (``service_level`` required; ``horizon``,
+        ``review_period``, ``season_length``, ``n_windows``, ``models``, ``sku_filter``,
+        ``freq``, ``fill_gaps``, ``n_jobs`` optional).
+    holdout_periods : int
+        Periods at the end of the history to replay (>= 1).
+    service_levels : sequence of float
+        Target levels of the trade-off curve, each strictly between 0 and 1.
+    shortage, naive : str
+        As in :func:`btm.replay.replay`.
+
+    Returns
+    -------
+    ReplayOutcome
+
+    Raises
+    ------
+    InputError
+        As in :func:`plan`; a hold-out that leaves too little history before it.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(3)
+    >>> ds = pd.date_range("2024-01-01", periods=60, freq="W-MON")
+    >>> h = pd.DataFrame({"unique_id": "A", "ds": ds, "y": rng.poisson(30, 60)})
+    >>> skus = pd.DataFrame({"unique_id": ["A"], "unit_cost": [5.0], "lead_time_weeks": [1],
+    ...                      "order_cost": [20.0], "holding_cost_rate": [0.2]})
+    >>> out = replay_policy(h, skus, {"service_level": 0.9, "horizon": 4},
+    ...                     holdout_periods=12, service_levels=[0.9])
+    >>> out.replay.overall["policy"].tolist(), len(out.forecasts)
+    (['forecast', 'naive'], 12)
+    """
+    params = _replay_params(plan_or_params)
+    sl = validate.probability(params["service_level"], "service_level")
+    rp = validate.integer(params.get("review_period", 1), "review_period", min=1)
+    hold = validate.integer(holdout_periods, "holdout_periods", min=1)
+    df, master = _inputs(history, skus, params.get("sku_filter"),
+                         fill_gaps=params.get("fill_gaps", False), freq=params.get("freq"))
+    f = df.attrs["freq"]
+    ppy = periods_per_year(f)
+    dates = pd.DatetimeIndex(sorted(df["ds"].unique()))
+    if hold >= len(dates) - 2:
+        raise InputError(f"holdout_periods: got {hold} of {len(dates)} periods; expected fewer, "
+                         "to leave history before the hold-out to choose models on")
+    start = dates[-hold]
+    n_jobs = params.get("n_jobs", 1)
+    bt = backtest(df.loc[df["ds"] < start].pipe(_keep_attrs, df),
+                  horizon=params.get("horizon", 12), n_windows=params.get("n_windows", 2),
+                  season_length=params.get("season_length"), freq=f,
+                  models=params.get("models"), n_jobs=n_jobs)
+    rolling = rolling_forecasts(df, start=start, backtest_result=bt, freq=f, n_jobs=n_jobs)
+    policy = policy_from_skus(master, service_level=sl, periods_per_year=ppy, review_period=rp)
+    policy = policy.assign(lead_time=_lead_periods(master, ppy))
+    result = replay(df, rolling, policy, start=start, shortage=shortage, naive=naive,
+                    periods_per_year=ppy)
+    curve = tradeoff_curve(df, rolling, policy, service_levels=service_levels, start=start,
+                           shortage=shortage, naive=naive, periods_per_year=ppy)
+    by_class = _replay_by_class(result, bt.chosen[["unique_id", "demand_class"]])
+    return ReplayOutcome(replay=result, curve=curve, by_class=by_class, forecasts=rolling,
+                         backtest=bt, start=start, service_level=sl, holdout_periods=hold)
+
+
+def _replay_by_class(result: ReplayResult, classes: pd.DataFrame) -> pd.DataFrame:
+    s = result.summary.merge(classes, on="unique_id", how="left")
+    cols = ["demand", "filled", "average_inventory_value", "total_cost"]
+    g = s.groupby(["demand_class", "policy"], sort=False)[cols].sum()
+    total = s.groupby("policy", sort=False)[cols].sum()
+    total.index = pd.MultiIndex.from_product([["all"], total.index],
+                                             names=["demand_class", "policy"])
+    t = pd.concat([g, total])
+    wide = t.unstack("policy")
+    n = s.loc[s["policy"] == "forecast"].groupby("demand_class").size()
+    order = [c for c in ("smooth", "erratic", "intermittent", "lumpy", "no_demand")
+             if c in wide.index] + ["all"]
+    wide = wide.loc[order]
+
+    def col(measure: str, policy: str) -> np.ndarray:
+        key = (measure, policy)
+        return wide[key].to_numpy(dtype=float) if key in wide.columns else np.full(len(wide), np.nan)
+
+    def rate(policy: str) -> np.ndarray:
+        d = col("demand", policy)
+        return np.where(d > 0, col("filled", policy) / np.where(d > 0, d, 1.0), 1.0)
+
+    out = pd.DataFrame({
+        "demand_class": wide.index.to_numpy(),
+        "n_skus": [int(n.get(c, 0)) if c != "all" else int(n.sum()) for c in wide.index],
+        "fill_rate": rate("forecast"),
+        "naive_fill_rate": rate("naive"),
+        "average_inventory_value": col("average_inventory_value", "forecast"),
+        "naive_average_inventory_value": col("average_inventory_value", "naive"),
+        "total_cost": col("total_cost", "forecast"),
+        "naive_total_cost": col("total_cost", "naive"),
+    })
+    out.insert(6, "inventory_freed",
+               out["naive_average_inventory_value"] - out["average_inventory_value"])
+    return out
+
+
+# --------------------------------------------------------------------------- views
+
+
+def accuracy_by_class(
+    backtest_result: BacktestResult,
+    *,
+    benchmarks: Sequence[str] = ("SeasonalNaive", "CrostonClassic"),
+) -> pd.DataFrame:
+    """Mean MASE per demand class of the per-SKU choice and of benchmark methods.
+
+    Parameters
+    ----------
+    backtest_result : BacktestResult
+        From :func:`btm.forecast.backtest` (e.g. ``JITPlan.backtest``).
+    benchmarks : sequence of str
+        Models to show next to the choice where they were scored (``SeasonalNaive`` is
+        scored for smooth and erratic SKUs, the Croston family for intermittent and lumpy).
+
+    Returns
+    -------
+    DataFrame
+        ``demand_class``, ``model`` (``"chosen per SKU"`` or a benchmark), ``mase`` (mean over
+        the SKUs with a finite MASE) and ``n_skus``; classes in Syntetos–Boylan order. Plot
+        with :func:`btm.charts.accuracy_by_class`.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from btm.forecast import backtest
+    >>> ds = pd.date_range("2024-01-01", periods=40, freq="W-MON")
+    >>> h = pd.DataFrame({"unique_id": "A", "ds": ds, "y": 10.0 + np.arange(40) % 3})
+    >>> bt = backtest(h, horizon=4, models=["Naive", "HistoricAverage"], season_length=1)
+    >>> accuracy_by_class(bt, benchmarks=["Naive"])[["model", "n_skus"]]
+                model  n_skus
+    0  chosen per SKU       1
+    1           Naive       1
+    """
+    if not isinstance(backtest_result, BacktestResult):
+        raise InputError(f"backtest_result: got {type(backtest_result).__name__}; expected "
+                         "the BacktestResult of btm.forecast.backtest")
+    if isinstance(benchmarks, str):
+        benchmarks = [benchmarks]
+    acc = backtest_result.accuracy
+    chosen = acc.merge(backtest_result.chosen[["unique_id", "model"]],
+                       on=["unique_id", "model"]).assign(model="chosen per SKU")
+    rows = pd.concat([chosen, acc.loc[acc["model"].isin(list(benchmarks))]], ignore_index=True)
+    rows = rows.loc[np.isfinite(rows["mase"].to_numpy(dtype=float))]
+    names = ["chosen per SKU", *benchmarks]
+    out = (rows.groupby(["demand_class", "model"], sort=False)["mase"]
+           .agg(mase="mean", n_skus="size").reset_index())
+    order = {c: i for i, c in enumerate(("smooth", "erratic", "intermittent", "lumpy",
+                                         "no_demand"))}
+    out = out.assign(_c=out["demand_class"].map(order), _m=out["model"].map(
+        {n: i for i, n in enumerate(names)}))
+    out = out.sort_values(["_c", "_m"], kind="stable", ignore_index=True)
+    return out[["demand_class", "model", "mase", "n_skus"]].assign(
+        n_skus=out["n_skus"].astype(np.int64))
+
+
+def example_skus(
+    plan: JITPlan, *, classes: Sequence[str] = ("smooth", "erratic", "lumpy")
+) -> list[str]:
+    """One SKU per demand class to show: the one with the largest annual demand at cost.
+
+    Classes with no SKU are skipped. Examples of use: fan charts of forecasts, a replay chart.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ds = pd.date_range("2024-01-01", periods=40, freq="W-MON")
+    >>> h = pd.DataFrame({"unique_id": ["A"] * 40 + ["B"] * 40, "ds": list(ds) * 2,
+    ...                   "y": [10.0] * 40 + [30.0] * 40})
+    >>> skus = pd.DataFrame({"unique_id": ["A", "B"], "unit_cost": [5.0, 1.0],
+    ...     "lead_time_weeks": [1, 1], "order_cost": [9.0, 9.0], "holding_cost_rate": [0.2, 0.2]})
+    >>> example_skus(plan(h, skus, horizon=2, service_level=0.9, models=["Naive"]))
+    ['A']
+    """
+    if not isinstance(plan, JITPlan):
+        raise InputError(f"plan: got {type(plan).__name__}; expected the JITPlan of "
+                         "btm.jit.plan")
+    pol = plan.policy
+    value = pol.assign(value=pol["annual_demand"] * pol["unit_cost"])
+    best = value.sort_values(["value", "unique_id"], ascending=[False, True], kind="stable")
+    best = best.drop_duplicates("demand_class").set_index("demand_class")["unique_id"]
+    return [str(best[c]) for c in classes if c in best.index]
+
+
+def orders_due(plan: JITPlan, *, columns: Sequence[str] = ("description",)) -> pd.DataFrame:
+    """The orders to place at the first review of the plan, largest value first.
+
+    Parameters
+    ----------
+    plan : JITPlan
+    columns : sequence of str
+        Columns of ``plan.policy`` to show with each order when present (``description``).
+
+    Returns
+    -------
+    DataFrame
+        ``unique_id``, the chosen `columns`, ``demand_class``, ``order_ds``, ``arrival_ds``,
+        ``quantity``, ``order_value``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ds = pd.date_range("2024-01-01", periods=40, freq="W-MON")
+    >>> h = pd.DataFrame({"unique_id": "A", "ds": ds, "y": 10.0})
+    >>> skus = pd.DataFrame({"unique_id": ["A"], "unit_cost": [5.0], "lead_time_weeks": [1],
+    ...     "order_cost": [9.0], "holding_cost_rate": [0.2], "pack_size": [4]})
+    >>> orders_due(plan(h, skus, horizon=2, service_level=0.9, models=["Naive"]))[
+    ...     ["unique_id", "quantity", "order_value"]]
+      unique_id  quantity  order_value
+    0         A      12.0         60.0
+    """
+    if not isinstance(plan, JITPlan):
+        raise InputError(f"plan: got {type(plan).__name__}; expected the JITPlan of "
+                         "btm.jit.plan")
+    orders = plan.orders
+    if orders.empty:
+        return orders.assign(demand_class=pd.Series(dtype=object))
+    due = orders.loc[orders["order_ds"] == orders["order_ds"].min()]
+    keep = [c for c in columns if c in plan.policy.columns]
+    info = plan.policy[["unique_id", *keep, "demand_class"]]
+    out = due.merge(info, on="unique_id", how="left")
+    out = out.sort_values(["order_value", "unique_id"], ascending=[False, True], kind="stable",
+                          ignore_index=True)
+    return out[["unique_id", *keep, "demand_class", "order_ds", "arrival_ds", "quantity",
+                "order_value"]]

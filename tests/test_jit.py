@@ -1,0 +1,387 @@
+"""Tests of the JIT flow: rolling one-step forecasts, the per-SKU plan, the replay, key messages.
+
+Oracles: statsforecast (its own cross_validation and forecast on the same data), stockpyl
+(EOQ, Snyder & Shen eq. 3.4), numpy quantiles and standard deviations computed here by hand
+with plain loops, and the closed forms of btm.inventory (tested there against Chopra & Meindl).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("statsforecast")
+
+from btm import InputError, jit, messages
+from btm.forecast import rolling_forecasts
+from btm.inventory import safety_stock
+from btm.io import project_root
+
+DATA = project_root() / "data" / "demand"
+#: one SKU per pattern of data/demand/README.md: smooth (pack 10), seasonal, erratic (pack 6,
+#: min order 12), intermittent, lumpy (pack 6, min order 12)
+FEW = ["SKU-002", "SKU-042", "SKU-107", "SKU-137", "SKU-172"]
+
+
+@pytest.fixture(scope="module")
+def demand() -> pd.DataFrame:
+    return pd.read_csv(DATA / "demand.csv")
+
+
+@pytest.fixture(scope="module")
+def skus() -> pd.DataFrame:
+    return pd.read_csv(DATA / "skus.csv")
+
+
+@pytest.fixture(scope="module")
+def few(demand: pd.DataFrame) -> pd.DataFrame:
+    return demand.loc[demand["unique_id"].isin(FEW)].reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def small_plan(few: pd.DataFrame, skus: pd.DataFrame) -> jit.JITPlan:
+    return jit.plan(few, skus, horizon=12, service_level=0.95)
+
+
+def _weekly(y: np.ndarray, uid: str = "A", start: str = "2024-01-01") -> pd.DataFrame:
+    ds = pd.date_range(start, periods=len(y), freq="W-MON")
+    return pd.DataFrame({"unique_id": uid, "ds": ds, "y": np.asarray(y, dtype=float)})
+
+
+# --------------------------------------------------------------------------- rolling forecasts
+
+
+def test_rolling_forecasts_forced_autoets_equals_statsforecast_cross_validation(few):
+    """models=["AutoETS"]: the rolling forecasts are statsforecast's own cross_validation
+    (h=1, step_size=1, refit=False: fitted at the first origin, then updated)."""
+    from statsforecast import StatsForecast
+    from statsforecast.models import AutoETS
+
+    hist = few.loc[few["unique_id"].isin(["SKU-002", "SKU-042"])].assign(
+        ds=lambda d: pd.to_datetime(d["ds"]), y=lambda d: d["y"].astype(float))
+    dates = np.sort(hist["ds"].unique())
+    start = dates[-20]
+    ours = rolling_forecasts(hist, start=start, models=["AutoETS"], season_length=1,
+                             std_window=10)
+    ref = StatsForecast(models=[AutoETS(season_length=1)], freq="W-MON").cross_validation(
+        h=1, df=hist, n_windows=30, step_size=1, refit=False)
+    ref = ref.loc[ref["ds"] >= start].sort_values(["unique_id", "ds"])
+    assert len(ours) == 40 and (ours["model"] == "AutoETS").all()
+    np.testing.assert_allclose(ours["forecast"], ref["AutoETS"].clip(lower=0), rtol=1e-10)
+
+
+def test_rolling_croston_equals_statsforecast_forecast_on_data_up_to_the_period_before(few):
+    """A model without ``forward`` (CrostonClassic) is refitted at every origin: the forecast
+    for ds equals statsforecast's CrostonClassic.forecast(h=1) on the data before ds."""
+    from statsforecast import StatsForecast
+    from statsforecast.models import CrostonClassic
+
+    hist = few.loc[few["unique_id"] == "SKU-137"].assign(
+        ds=lambda d: pd.to_datetime(d["ds"]), y=lambda d: d["y"].astype(float))
+    dates = np.sort(hist["ds"].unique())
+    ours = rolling_forecasts(hist, start=dates[-6], models=["CrostonClassic"], std_window=4)
+    sf = StatsForecast(models=[CrostonClassic()], freq="W-MON")
+    for ds, value in zip(ours["ds"], ours["forecast"], strict=True):
+        ref = sf.forecast(h=1, df=hist.loc[hist["ds"] < ds])
+        assert value == pytest.approx(float(ref["CrostonClassic"].iloc[0]), rel=1e-10)
+
+
+def test_rolling_forecast_std_is_sample_std_of_earlier_errors_only():
+    """forecast_std at ds = std (ddof=1) of the std_window one-step errors before ds, checked
+    with a plain loop; Naive's one-step forecast is the previous value (so errors = diffs)."""
+    rng = np.random.default_rng(5)
+    y = rng.poisson(20, 60).astype(float)
+    hist = _weekly(y)
+    start = hist["ds"].iloc[40]
+    out = rolling_forecasts(hist, start=start, models=["Naive"], std_window=6)
+    np.testing.assert_allclose(out["forecast"], y[39:59])
+    errors = np.diff(y)  # error of the forecast for period t is y[t] - y[t-1]
+    expected = [np.std(errors[t - 1 - 6:t - 1], ddof=1) for t in range(40, 60)]
+    np.testing.assert_allclose(out["forecast_std"], expected)
+
+
+def test_rolling_forecasts_are_causal_changing_later_demand_changes_nothing_before():
+    """Demand after period t changes no forecast (nor std) for periods up to t + 1."""
+    rng = np.random.default_rng(11)
+    base = _weekly(rng.poisson(30, 90))
+    start = base["ds"].iloc[70]
+    t = base["ds"].iloc[78]
+    changed = base.assign(y=np.where(base["ds"] > t, base["y"] * 5 + 40, base["y"]))
+    a = rolling_forecasts(base, start=start, horizon=6, std_window=8)
+    b = rolling_forecasts(changed, start=start, horizon=6, std_window=8)
+    upto = a["ds"] <= t + pd.Timedelta(weeks=1)
+    pd.testing.assert_frame_equal(a.loc[upto], b.loc[upto])
+    assert not np.allclose(a.loc[~upto, "forecast"], b.loc[~upto, "forecast"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "where"),
+    [
+        ({"start": "2024-01-03"}, "start"),          # not a period of the grid
+        ({"start": "2024-01-01"}, "start"),          # the first period
+        ({"start": "not a date"}, "start"),
+        ({"start": "2024-02-05"}, "unique_id 'A'"),  # 5 periods before start
+        ({"start": "2024-09-02", "std_window": 1}, "std_window"),
+    ],
+)
+def test_rolling_forecasts_bad_input_names_the_parameter(kwargs, where):
+    hist = _weekly(np.arange(50.0))
+    with pytest.raises(InputError, match=where):
+        rolling_forecasts(hist, models=["Naive"], **kwargs)
+
+
+def test_rolling_forecasts_skus_ending_on_different_dates_are_refused():
+    hist = pd.concat([_weekly(np.ones(50)), _weekly(np.ones(49), "B")])
+    with pytest.raises(InputError, match="same date"):
+        rolling_forecasts(hist, start="2024-09-02", models=["Naive"])
+
+
+# --------------------------------------------------------------------------- plan
+
+
+def test_plan_normal_safety_stock_equals_inventory_safety_stock_for_a_smooth_sku(small_plan):
+    """Smooth SKU: z * RMSE * sqrt(L + R) (btm.inventory.safety_stock, Chopra & Meindl), with
+    RMSE of the chosen model in the backtest; reorder point and order-up-to level add the
+    forecast over L and L + R periods."""
+    pol = small_plan.policy.set_index("unique_id")
+    row = pol.loc["SKU-002"]
+    assert row["demand_class"] == "smooth" and row["safety_stock_method"] == "normal"
+    acc = small_plan.backtest.accuracy
+    rmse = float(acc.loc[(acc["unique_id"] == "SKU-002") & (acc["model"] == row["model"]),
+                         "rmse"].iloc[0])
+    lead = 1  # skus.csv: SKU-002 lead_time_weeks 1
+    assert row["lead_time"] == lead
+    assert row["safety_stock"] == pytest.approx(safety_stock(0.95, rmse, lead + 1))
+    fc = small_plan.forecast.loc[small_plan.forecast["unique_id"] == "SKU-002", "forecast"]
+    assert row["reorder_point"] == pytest.approx(fc.iloc[:lead].sum() + row["safety_stock"])
+    assert row["order_up_to"] == pytest.approx(fc.iloc[:lead + 1].sum() + row["safety_stock"])
+    assert row["safety_stock_value"] == pytest.approx(row["safety_stock"] * row["unit_cost"])
+
+
+def test_plan_empirical_safety_stock_is_the_quantile_of_lead_time_errors(small_plan, few):
+    """Intermittent/lumpy SKU: the 95 % quantile (numpy, linear) of the errors of lead-time
+    demand forecasts (rolling one-step forecast held flat over L + R periods), by hand."""
+    pol = small_plan.policy.set_index("unique_id")
+    for uid in ("SKU-137", "SKU-172"):
+        row = pol.loc[uid]
+        assert row["demand_class"] in jit.EMPIRICAL_CLASSES
+        assert row["safety_stock_method"] == "empirical"
+        hist = few.loc[few["unique_id"] == uid].assign(ds=lambda d: pd.to_datetime(d["ds"]))
+        y = hist["y"].to_numpy(dtype=float)
+        dates = hist["ds"].to_numpy()
+        bt = small_plan.backtest
+        sub = type(bt)(**{**bt.__dict__,
+                          "chosen": bt.chosen.loc[bt.chosen["unique_id"] == uid]})
+        roll = rolling_forecasts(hist, start=dates[-52], backtest_result=sub)
+        cover = int(row["lead_time"] + row["review_period"])
+        errors = []
+        for i, f in enumerate(roll["forecast"].to_numpy()):
+            t = len(y) - 52 + i
+            if t + cover <= len(y):
+                errors.append(y[t:t + cover].sum() - cover * f)
+        assert len(errors) == 52 - cover + 1
+        expected = max(np.quantile(errors, 0.95), 0.0)
+        assert row["safety_stock"] == pytest.approx(expected)
+
+
+def test_plan_eoq_equals_stockpyl_economic_order_quantity(small_plan, skus):
+    """EOQ sqrt(2 K lambda / h) as stockpyl.eoq.economic_order_quantity (Snyder & Shen eq.
+    3.4) with lambda = forecast per year and h = holding_cost_rate * unit_cost."""
+    from stockpyl.eoq import economic_order_quantity
+
+    pol = small_plan.policy.set_index("unique_id")
+    master = skus.set_index("unique_id")
+    for uid in FEW:
+        q, _ = economic_order_quantity(
+            fixed_cost=master.loc[uid, "order_cost"],
+            holding_cost=master.loc[uid, "holding_cost_rate"] * master.loc[uid, "unit_cost"],
+            demand_rate=pol.loc[uid, "forecast_per_period"] * 52)
+        assert pol.loc[uid, "eoq"] == pytest.approx(q)
+        lot = pol.loc[uid, "order_lot"]
+        assert lot >= max(q, master.loc[uid, "min_order"]) - 1e-9
+        assert lot % master.loc[uid, "pack_size"] == 0
+        # Toyota formula with D = forecast per period, L = lead time + review period
+        cover = pol.loc[uid, "lead_time"] + pol.loc[uid, "review_period"]
+        need = (pol.loc[uid, "forecast_per_period"] * cover + pol.loc[uid, "safety_stock"]) / lot
+        assert pol.loc[uid, "kanban_containers"] == math.ceil(need - 1e-9)
+
+
+def test_plan_orders_respect_pack_size_and_minimum_order(small_plan, skus):
+    orders = small_plan.orders.merge(skus[["unique_id", "pack_size", "min_order"]],
+                                     on="unique_id")
+    assert len(orders) > 0
+    assert (orders["quantity"] % orders["pack_size"] == 0).all()
+    assert (orders["quantity"] >= orders["min_order"]).all()
+    assert (orders["arrival_ds"] > orders["order_ds"]).all()
+    value = orders["quantity"] * skus.set_index("unique_id")["unit_cost"].reindex(
+        orders["unique_id"]).to_numpy()
+    np.testing.assert_allclose(orders["order_value"], value)
+
+
+def test_plan_summary_adds_up_per_class(small_plan):
+    s = small_plan.summary.set_index("demand_class")
+    assert s.loc["all", "n_skus"] == 5
+    pol = small_plan.policy
+    assert s.loc["all", "safety_stock_value"] == pytest.approx(pol["safety_stock_value"].sum())
+    assert s.drop("all")["safety_stock_value"].sum() == pytest.approx(
+        s.loc["all", "safety_stock_value"])
+
+
+@pytest.mark.slow
+def test_plan_vectorised_equals_one_sku_at_a_time(small_plan, few, skus):
+    """Planning five SKUs at once gives each SKU the same row as planning it alone."""
+    cols = ["model", "safety_stock", "reorder_point", "order_up_to", "eoq", "order_lot",
+            "kanban_containers", "next_order_quantity"]
+    together = small_plan.policy.set_index("unique_id")[cols]
+    for uid in FEW:
+        alone = jit.plan(few, skus, horizon=12, service_level=0.95, sku_filter=uid)
+        pd.testing.assert_series_equal(alone.policy.set_index("unique_id")[cols].loc[uid],
+                                       together.loc[uid], rtol=1e-9)
+
+
+def test_plan_sku_filter_as_comma_separated_text(few, skus):
+    p = jit.plan(few, skus, horizon=4, service_level=0.9, sku_filter="SKU-002, SKU-042",
+                 models=["Naive"])
+    assert p.policy["unique_id"].tolist() == ["SKU-002", "SKU-042"]
+
+
+def test_plan_given_on_hand_is_used_and_not_marked_assumed(few, skus):
+    master = skus.assign(on_hand=np.where(skus["unique_id"] == "SKU-002", 0.0, np.nan))
+    p = jit.plan(few, master, horizon=4, service_level=0.9, sku_filter=["SKU-002", "SKU-042"],
+                 models=["Naive"])
+    pol = p.policy.set_index("unique_id")
+    assert pol.loc["SKU-002", "on_hand"] == 0 and not pol.loc["SKU-002", "on_hand_assumed"]
+    assert pol.loc["SKU-042", "on_hand_assumed"]
+    # empty shelf: the first order brings the position up to the order-up-to level
+    first = p.orders.loc[p.orders["unique_id"] == "SKU-002"].iloc[0]
+    assert first["inventory_position"] >= pol.loc["SKU-002", "order_up_to"] - 1e-9
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"service_level": 1.5}, "service_level"),
+        ({"service_level": 95}, "service_level: got 95, which looks like a percentage"),
+        ({"service_level": 0.0}, "service_level"),
+        ({"review_period": 0}, "review_period"),
+        ({"horizon": 0}, "horizon"),
+        ({"sku_filter": "SKU-002, SKU-999"}, "sku_filter: SKU 'SKU-999'"),
+        ({"sku_filter": 12}, "sku_filter"),
+    ],
+)
+def test_plan_bad_parameter_names_it(few, skus, change, where):
+    kwargs = {"horizon": 4, "service_level": 0.9, "models": ["Naive"], **change}
+    with pytest.raises(InputError, match=where):
+        jit.plan(few, skus, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("edit", "where"),
+    [
+        (lambda s: s.assign(lead_time_weeks=np.where(s["unique_id"] == "SKU-003", -1,
+                                                     s["lead_time_weeks"])),
+         r"skus, row 3, column 'lead_time_weeks': got -1"),
+        (lambda s: s.loc[s["unique_id"] != "SKU-042"], "skus: SKU 'SKU-042'"),
+        (lambda s: pd.concat([s, s.iloc[[1]]]), r"skus, row 201, column 'unique_id'"),
+        (lambda s: s.assign(holding_cost_rate=25.0), "holding_cost_rate"),
+        (lambda s: s.drop(columns="order_cost"), "order_cost"),
+        (lambda s: s.assign(unit_cost="cheap"), "unit_cost"),
+    ],
+)
+def test_plan_bad_sku_master_names_row_column_or_sku(few, skus, edit, where):
+    with pytest.raises(InputError, match=where):
+        jit.plan(few, edit(skus), horizon=4, service_level=0.9, models=["Naive"])
+
+
+def test_plan_does_not_modify_its_inputs(few, skus):
+    a, b = few.copy(), skus.copy()
+    jit.plan(a, b, horizon=4, service_level=0.9, models=["Naive"], sku_filter="SKU-002")
+    pd.testing.assert_frame_equal(a, few)
+    pd.testing.assert_frame_equal(b, skus)
+
+
+# --------------------------------------------------------------------------- replay
+
+
+@pytest.mark.slow
+def test_replay_on_sample_data_beats_the_naive_policy(demand, skus):
+    """Replayed on the last 52 weeks of the sample data, the forecast policy serves at least
+    as much demand as the naive policy with no more inventory and no higher cost."""
+    out = jit.replay_policy(demand, skus, {"service_level": 0.95, "horizon": 12},
+                            holdout_periods=52, service_levels=(0.9, 0.95))
+    o = out.replay.overall.set_index("policy")
+    assert o.loc["forecast", "fill_rate"] >= o.loc["naive", "fill_rate"]
+    assert o.loc["forecast", "average_inventory_value"] <= o.loc["naive",
+                                                                 "average_inventory_value"]
+    assert o.loc["forecast", "total_cost"] <= o.loc["naive", "total_cost"]
+    # the models were chosen without the hold-out
+    assert out.backtest.forecasts["ds"].max() < out.start
+    assert out.forecasts["ds"].min() == out.start
+    total = out.by_class.set_index("demand_class").loc["all"]
+    assert total["inventory_freed"] == pytest.approx(
+        o.loc["naive", "average_inventory_value"] - o.loc["forecast", "average_inventory_value"])
+    assert set(out.curve["service_level"]) == {0.9, 0.95}
+
+
+def test_replay_policy_uses_the_plan_settings(few, skus):
+    p = jit.plan(few, skus, horizon=4, service_level=0.9, models=["Naive"],
+                 sku_filter=["SKU-002", "SKU-137"], review_period=2)
+    out = jit.replay_policy(few, skus, p, holdout_periods=10, service_levels=[0.9])
+    assert out.service_level == 0.9
+    assert sorted(out.forecasts["unique_id"].unique()) == ["SKU-002", "SKU-137"]
+    assert (out.forecasts["model"] == "Naive").all()
+    assert len(out.replay.timeline) == 2 * 2 * 10  # 2 policies x 2 SKUs x 10 weeks
+
+
+@pytest.mark.parametrize(
+    ("params", "kwargs", "where"),
+    [
+        ("0.95", {}, "plan_or_params"),
+        ({"horizon": 4}, {}, "service_level"),
+        ({"service_level": 0.9, "colour": 1}, {}, "unknown setting 'colour'"),
+        ({"service_level": 0.9}, {"holdout_periods": 200}, "holdout_periods"),
+        ({"service_level": 0.9}, {"holdout_periods": 0}, "holdout_periods"),
+        ({"service_level": 1.2}, {}, "service_level"),
+    ],
+)
+def test_replay_policy_bad_input_names_it(few, skus, params, kwargs, where):
+    with pytest.raises(InputError, match=where):
+        jit.replay_policy(few, skus, params, **kwargs)
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def test_demand_key_messages_quote_the_plan_numbers(small_plan):
+    from btm.charts import format_money
+
+    msgs = messages.demand_key_messages(small_plan)
+    text = " ".join(msgs)
+    assert format_money(small_plan.policy["safety_stock_value"].sum(), "EUR") in text
+    acc = small_plan.backtest.accuracy
+    naive = acc.loc[acc["model"] == "SeasonalNaive"].set_index("unique_id")["mase"]
+    chosen = acc.merge(small_plan.backtest.chosen[["unique_id", "model"]]).set_index(
+        "unique_id")["mase"].reindex(naive.index)
+    share = (chosen < naive).mean()
+    assert f"beat seasonal naive on {share:.0%} of the {len(naive)} regular" in msgs[0]
+    assert "for the 2 intermittent or lumpy SKUs" in text
+    nums = messages.demand_key_numbers(small_plan)
+    assert nums["share_beating_seasonal_naive"]["value"] == pytest.approx(share)
+    assert nums["empirical_skus"]["value"] == 2
+
+
+def test_demand_key_messages_refuse_other_results():
+    with pytest.raises(InputError, match="plan"):
+        messages.demand_key_messages("a plan")
+    with pytest.raises(InputError, match="plan"):
+        messages.demand_key_numbers(None)
+
+
+def test_periods_per_year_and_bad_frequency():
+    assert jit.periods_per_year("W-SUN") == 52.0
+    assert jit.periods_per_year("QS") == 4.0
+    with pytest.raises(InputError, match="freq"):
+        jit.periods_per_year("weekly")

@@ -29,8 +29,7 @@ test: $(STAMP) lint
 
 # pandas 3: statsforecast caps pandas < 3, so this second environment has every dependency and
 # test extra of pyproject.toml except statsforecast, with pandas >= 3; conftest.py then leaves out
-# what needs statsforecast. utilsforecast (a test oracle, installed with statsforecast in .venv)
-# supports pandas 3 and is added by hand.
+# what needs statsforecast.
 VENV3  := .venv-pandas3
 STAMP3 := $(VENV3)/.installed
 
@@ -39,7 +38,7 @@ $(STAMP3): pyproject.toml
 	test -x $(VENV3)/bin/python || $(PYTHON) -m venv $(VENV3)
 	$(VENV3)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV3)/bin/python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(d for d in p["dependencies"] + p["optional-dependencies"]["test"] if not d.startswith("statsforecast")))' > $(VENV3)/requirements.txt
-	$(VENV3)/bin/python -m pip install --quiet 'pandas>=3' utilsforecast -r $(VENV3)/requirements.txt
+	$(VENV3)/bin/python -m pip install --quiet 'pandas>=3' -r $(VENV3)/requirements.txt
 	$(VENV3)/bin/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP3)
 

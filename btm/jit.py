@@ -37,7 +37,10 @@
 :func:`replay_policy` answers "would it have worked?": it holds out the last
 ``holdout_periods`` of the history, chooses models on the data before them, makes rolling
 one-step forecasts that never see the future, and replays the forecast-driven policy against
-a naive one (:mod:`btm.replay`), with the service-versus-inventory trade-off curve.
+a naive one (:mod:`btm.replay`), with the service-versus-inventory trade-off curve. The
+replay sets safety stock by the plan's two routes: the normal formula on rolling one-step
+errors for smooth and erratic SKUs, and for intermittent and lumpy SKUs the service-level
+quantile of the lead-time forecast errors observed before each replayed period.
 
 The SKU master (``skus``) is a table like ``data/demand/skus.csv``: ``unique_id``,
 ``unit_cost``, ``lead_time_weeks``, ``order_cost``, ``holding_cost_rate`` (fraction of unit
@@ -68,6 +71,7 @@ True
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -545,7 +549,7 @@ def _plan_summary(policy: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
 
 
 _PARAM_NAMES = ("horizon", "service_level", "review_period", "season_length", "n_windows",
-                "models", "sku_filter", "freq", "fill_gaps", "n_jobs")
+                "models", "sku_filter", "freq", "fill_gaps", "n_jobs", "error_periods")
 
 
 def _replay_params(plan_or_params: Any) -> dict[str, Any]:
@@ -555,7 +559,8 @@ def _replay_params(plan_or_params: Any) -> dict[str, Any]:
                 "review_period": p.review_period, "season_length": p.settings.get("season_length"),
                 "n_windows": p.settings.get("n_windows", 2), "models": p.settings.get("models"),
                 "sku_filter": list(p.policy["unique_id"]), "freq": p.freq,
-                "fill_gaps": p.settings.get("fill_gaps", False)}
+                "fill_gaps": p.settings.get("fill_gaps", False),
+                "error_periods": p.settings.get("error_periods", 52)}
     if isinstance(plan_or_params, Mapping):
         unknown = [k for k in plan_or_params if k not in _PARAM_NAMES]
         if unknown:
@@ -564,7 +569,8 @@ def _replay_params(plan_or_params: Any) -> dict[str, Any]:
         if "service_level" not in plan_or_params:
             raise InputError("plan_or_params: no 'service_level'; expected a JITPlan or a dict "
                              "with at least service_level")
-        return {"horizon": 12, "review_period": 1, "n_windows": 2, **plan_or_params}
+        return {"horizon": 12, "review_period": 1, "n_windows": 2, "error_periods": 52,
+                **plan_or_params}
     raise InputError(f"plan_or_params: got {type(plan_or_params).__name__}; expected the "
                      "JITPlan of btm.jit.plan or a dict such as {'service_level': 0.95}")
 
@@ -589,10 +595,20 @@ def replay_policy(
     and pack size (:func:`btm.replay.policy_from_skus`), compared with the naive policy that
     orders from the mean and spread of demand before the hold-out (``naive="historical"``).
 
-    The replay sets every SKU's level with the normal rule of :mod:`btm.replay`
-    (``z * forecast_std * sqrt(L + R)`` on rolling one-step errors), including intermittent
-    and lumpy SKUs, for which :func:`plan` uses the empirical safety stock instead: for those
-    classes the replay tests a simpler rule than the plan sets.
+    Safety stock follows the two routes of :func:`plan`, both causal:
+
+    * smooth and erratic SKUs: the normal rule of :mod:`btm.replay`,
+      ``z * forecast_std * sqrt(L + R)`` with ``forecast_std`` from earlier rolling one-step
+      errors;
+    * intermittent and lumpy SKUs (classes of the backtest before the hold-out): at each
+      replayed period ``t`` the ``service_level`` quantile (floored at 0) of the lead-time
+      errors ``demand over L + R periods from origin o - (L + R) * one-step forecast at o``
+      of every origin whose window has ended before ``t`` (``o + L + R <= t``): an expanding
+      window that starts with the rolling one-step forecasts of the ``error_periods``
+      periods before the hold-out (fewer when the history is short). While no error has been
+      observed yet the normal rule is used. It is passed to the replay as the ``safety_stock``
+      column of the forecasts (:func:`btm.replay.replay`) and, per target level, to the
+      trade-off curve, which therefore tests the same rule at every level.
 
     Parameters
     ----------
@@ -602,7 +618,8 @@ def replay_policy(
         A plan (its service level, review period, horizon, backtest settings and SKUs are
         used) or a dict of the same settings (``service_level`` required; ``horizon``,
         ``review_period``, ``season_length``, ``n_windows``, ``models``, ``sku_filter``,
-        ``freq``, ``fill_gaps``, ``n_jobs`` optional).
+        ``freq``, ``fill_gaps``, ``n_jobs``, ``error_periods`` (warm-up of the empirical
+        safety stock, >= 8, default 52) optional).
     holdout_periods : int
         Periods at the end of the history to replay (>= 1).
     service_levels : sequence of float
@@ -653,13 +670,111 @@ def replay_policy(
     rolling = rolling_forecasts(df, start=start, backtest_result=bt, freq=f, n_jobs=n_jobs)
     policy = policy_from_skus(master, service_level=sl, periods_per_year=ppy, review_period=rp)
     policy = policy.assign(lead_time=_lead_periods(master, ppy))
+    levels = [validate.probability(s, f"service_levels[{i}]")
+              for i, s in enumerate(service_levels)]
+    ep = validate.integer(params.get("error_periods", 52), "error_periods", min=8)
+    ss_long = _replay_safety_stocks(df, bt, rolling, policy, start=start,
+                                    levels=list(dict.fromkeys([sl, *levels])),
+                                    error_periods=ep, n_jobs=n_jobs)
+    at_sl = ss_long.loc[ss_long["service_level"] == sl]
+    rolling = rolling.merge(at_sl[["unique_id", "ds", "safety_stock"]],
+                            on=["unique_id", "ds"], how="left")
     result = replay(df, rolling, policy, start=start, shortage=shortage, naive=naive,
                     periods_per_year=ppy)
-    curve = tradeoff_curve(df, rolling, policy, service_levels=service_levels, start=start,
-                           shortage=shortage, naive=naive, periods_per_year=ppy)
+    curve = tradeoff_curve(df, rolling.drop(columns="safety_stock"), policy,
+                           service_levels=levels, start=start, shortage=shortage,
+                           naive=naive, periods_per_year=ppy,
+                           safety_stocks=ss_long)
     by_class = _replay_by_class(result, bt.chosen[["unique_id", "demand_class"]])
     return ReplayOutcome(replay=result, curve=curve, by_class=by_class, forecasts=rolling,
                          backtest=bt, start=start, service_level=sl, holdout_periods=hold)
+
+
+def _replay_safety_stocks(df: pd.DataFrame, bt: BacktestResult, rolling: pd.DataFrame,
+                          policy: pd.DataFrame, *, start: pd.Timestamp, levels: Sequence[float],
+                          error_periods: int, n_jobs: int) -> pd.DataFrame:
+    """Causal empirical safety stock of the intermittent and lumpy SKUs in the replay.
+
+    Returns ``unique_id``, ``ds``, ``service_level``, ``safety_stock`` (NaN = normal rule)
+    for every such SKU, replayed period and level; no rows when there is no such SKU.
+    """
+    classes = bt.chosen.set_index("unique_id")["demand_class"]
+    ids = pd.Index(policy["unique_id"].to_numpy(), name="unique_id")
+    emp = ids[np.isin(classes.reindex(ids).to_numpy(), EMPIRICAL_CLASSES)]
+    if len(emp) == 0:
+        return pd.DataFrame({"unique_id": pd.Series(dtype=object),
+                             "ds": pd.Series(dtype="datetime64[ns]"),
+                             "service_level": pd.Series(dtype=float),
+                             "safety_stock": pd.Series(dtype=float)})
+    sub = df.loc[df["unique_id"].isin(emp)].reset_index(drop=True).pipe(_keep_attrs, df)
+    pre = sub.loc[sub["ds"] < start].reset_index(drop=True).pipe(_keep_attrs, df)
+    pre_dates = pd.DatetimeIndex(sorted(pre["ds"].unique()))
+    shortest = int(pre.groupby("unique_id").size().min())
+    # rolling_forecasts needs 8 periods of training data before its first origin
+    warm = int(min(error_periods, shortest - 8, len(pre_dates) - 1))
+    parts = [rolling.loc[rolling["unique_id"].isin(emp), ["unique_id", "ds", "forecast"]]]
+    if warm >= 1:
+        sub_bt = dataclasses.replace(bt, chosen=bt.chosen.loc[bt.chosen["unique_id"].isin(emp)]
+                                     .reset_index(drop=True))
+        parts.append(rolling_forecasts(pre, start=pre_dates[-warm], backtest_result=sub_bt,
+                                       freq=df.attrs["freq"], n_jobs=n_jobs)
+                     [["unique_id", "ds", "forecast"]])
+    fc = pd.concat(parts, ignore_index=True)
+    all_dates = pd.DatetimeIndex(sorted(sub["ds"].unique()))
+    dates = all_dates[all_dates >= (pre_dates[-warm] if warm >= 1 else start)]
+    first = int(dates.get_loc(start))
+
+    def wide(frame: pd.DataFrame, value: str) -> np.ndarray:
+        out = np.full((len(emp), len(dates)), np.nan)
+        r, c = emp.get_indexer(frame["unique_id"]), dates.get_indexer(frame["ds"])
+        keep = (r >= 0) & (c >= 0)
+        out[r[keep], c[keep]] = frame[value].to_numpy(dtype=float)[keep]
+        return out
+
+    pol = policy.set_index("unique_id").loc[emp]
+    cover = (pol["lead_time"] + pol["review_period"]).to_numpy(dtype=np.int64)
+    ss = _causal_empirical_safety_stock(wide(sub, "y"), wide(fc, "forecast"), cover,
+                                        np.asarray(levels, dtype=float), first=first)
+    k, n, T = ss.shape
+    return pd.DataFrame({
+        "unique_id": np.tile(np.repeat(emp.to_numpy(), T), k),
+        "ds": np.tile(dates[first:].to_numpy(), k * n),
+        "service_level": np.repeat(np.asarray(levels, dtype=float), n * T),
+        "safety_stock": ss.ravel(),
+    })
+
+
+def _causal_empirical_safety_stock(demand: np.ndarray, forecast: np.ndarray,
+                                   cover: np.ndarray, levels: np.ndarray, *, first: int
+                                   ) -> np.ndarray:
+    """Expanding-window empirical safety stock per level, SKU and period from `first` on.
+
+    ``demand`` and ``forecast`` are ``(n, P)`` on one grid of periods (``forecast[:, o]`` the
+    one-step forecast for period ``o``, NaN = none); ``cover`` the ``L + R`` periods per SKU.
+    The error at origin ``o`` is ``demand[o:o + c].sum() - c * forecast[o]``; at period
+    ``a >= first`` the safety stock is the ``levels`` quantiles (numpy "linear") of the errors
+    of origins with ``o + c <= a``, floored at 0; NaN where there is none. Returns
+    ``(len(levels), n, P - first)``. Loops over periods only.
+    """
+    n, P = demand.shape
+    rows = np.arange(n)[:, None]
+    origin = np.arange(P)[None, :]
+    end = origin + cover[:, None]
+    inside = end <= P
+    csum = np.concatenate([np.zeros((n, 1)), np.nancumsum(demand, axis=1)], axis=1)
+    gaps = np.concatenate([np.zeros((n, 1)), np.cumsum(np.isnan(demand), axis=1)], axis=1)
+    stop = np.minimum(end, P)
+    total = csum[rows, stop] - csum[rows, origin]
+    complete = (gaps[rows, stop] - gaps[rows, origin]) == 0
+    errors = np.where(inside & complete, total - cover[:, None] * forecast, np.nan)
+    out = np.full((len(levels), n, P - first), np.nan)
+    for a in range(first, P):
+        seen = np.where(end <= a, errors, np.nan)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            q = np.nanquantile(seen, levels, axis=1)
+        out[:, :, a - first] = np.maximum(q, 0.0)
+    return out
 
 
 def _replay_by_class(result: ReplayResult, classes: pd.DataFrame) -> pd.DataFrame:

@@ -27,6 +27,13 @@ the forecast's standard deviation per period. With an ``order_quantity`` Q > 0 t
 an (s, nQ) policy instead: when the position is below ``s_t`` (the same expression) it orders
 the smallest multiple of Q that lifts it to at least ``s_t``.
 
+Where the ``forecasts`` table carries a ``safety_stock`` column (units, per SKU and period,
+known at the start of the period) and the value is not empty, it replaces the normal-formula
+term ``z sigma_t sqrt(L + R)`` for that SKU and period: ``S_t = f_t (L + R) + safety_stock_t``.
+That is how a non-normal rule (for example the empirical lead-time error quantile that
+:func:`btm.jit.plan` uses for intermittent and lumpy SKUs) is replayed. The naive policy
+always keeps the normal formula.
+
 Examples
 --------
 >>> import pandas as pd
@@ -46,6 +53,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -139,6 +147,7 @@ class _Setup:
     demand: np.ndarray  # (n, T) replay window
     forecast: np.ndarray  # (n, T)
     forecast_std: np.ndarray  # (n, T)
+    safety_stock: np.ndarray  # (n, T) given safety stock; NaN = normal formula
     hist_mean: np.ndarray  # (n,)
     hist_std: np.ndarray  # (n,)
     hist_last: np.ndarray  # (n,)
@@ -153,6 +162,14 @@ class _Setup:
     pack: np.ndarray
     lot: np.ndarray
     initial_on_hand: np.ndarray  # NaN = default
+
+
+_SAFETY_STOCK_COLUMNS = (
+    validate.Column("unique_id", "text"),
+    validate.Column("ds", "date"),
+    validate.Column("safety_stock", "number", min=0, allow_missing=True,
+                    description="safety stock in units; empty = normal formula"),
+)
 
 
 def _policy_frame(policy: pd.DataFrame) -> pd.DataFrame:
@@ -250,6 +267,12 @@ def _prepare(
     last_idx = past_y.shape[1] - 1 - np.argmax(~np.isnan(past_y[:, ::-1]), axis=1)
     hist_last = past_y[np.arange(len(skus)), last_idx]
 
+    ss = np.full(y.shape, np.nan)
+    if isinstance(forecasts, pd.DataFrame) and "safety_stock" in forecasts:
+        given = validate.frame(forecasts, _SAFETY_STOCK_COLUMNS, source="forecasts",
+                               keep_extra=False)
+        ss = _wide(given, "safety_stock", skus, window)
+
     if "forecast_std" in fc:
         sd = _wide(fc, "forecast_std", skus, window)
         _first_missing(sd, skus, window, "forecasts", "a forecast_std for every forecast")
@@ -262,6 +285,7 @@ def _prepare(
         demand=y,
         forecast=f,
         forecast_std=sd,
+        safety_stock=ss,
         hist_mean=hist_mean,
         hist_std=hist_std,
         hist_last=hist_last,
@@ -342,7 +366,11 @@ def _run(
     f, sd = _signals(setup, kind, naive)
     cover = (setup.lead + setup.review).astype(float)[:, None]
     z = special.ndtri(service_level)[:, None]
-    level = f * cover + z * sd * np.sqrt(cover)
+    buffer = z * sd * np.sqrt(cover)
+    if kind == "forecast":
+        given = setup.safety_stock
+        buffer = np.where(np.isnan(given), buffer, given)
+    level = f * cover + buffer
     if on_hand0 is None:
         default = np.ceil(f[:, 0] * setup.lead + np.maximum(level[:, 0] - f[:, 0] * cover[:, 0],
                                                              0.0) - 1e-9)
@@ -475,7 +503,11 @@ def replay(
         before ``ds`` (e.g. rolling-origin one-step forecasts), taken flat over the lead time;
         ``forecast_std`` is the standard deviation of the per-period forecast error. When the
         column is absent, each SKU's standard deviation of demand before ``start`` is used.
-        Needed for every SKU of ``policy`` and every period of the replay window.
+        Optional ``safety_stock`` (units, at least 0, known at the start of ``ds``): where
+        given and not empty it replaces the normal-formula safety stock
+        ``z * forecast_std * sqrt(L + R)`` of the forecast policy for that SKU and period
+        (empty = normal formula). Needed for every SKU of ``policy`` and every period of the
+        replay window.
     policy : DataFrame
         One row per SKU, see :data:`POLICY_COLUMNS`: ``unique_id``, ``lead_time`` (whole
         periods), ``review_period`` (default 1), ``service_level`` (cycle service level,
@@ -590,12 +622,23 @@ def tradeoff_curve(
     shortage: Shortage = "lost_sales",
     naive: Naive | None = "historical",
     periods_per_year: float = 52.0,
+    safety_stocks: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Service achieved against inventory held, replayed at several target service levels.
 
     Every SKU's ``service_level`` in ``policy`` is replaced by each value of
     ``service_levels`` in turn and the replay of :func:`replay` is run (all levels and SKUs in
-    one vectorised simulation). Arguments are those of :func:`replay`.
+    one vectorised simulation). Arguments are those of :func:`replay`, except that a given
+    safety stock depends on the target level, so it comes in `safety_stocks` and not as a
+    ``safety_stock`` column of `forecasts` (refused here).
+
+    Parameters
+    ----------
+    safety_stocks : DataFrame, optional, keyword-only
+        ``unique_id``, ``ds``, ``service_level``, ``safety_stock``: the forecast policy's safety
+        stock (units) of that SKU and period at that target level, replacing the normal
+        formula as a ``safety_stock`` column of ``forecasts`` does in :func:`replay`. SKUs,
+        periods and levels without a row (or with an empty value) keep the normal formula.
 
     Returns
     -------
@@ -626,10 +669,17 @@ def tradeoff_curve(
     )
     if levels.size == 0:
         raise InputError("service_levels: the sequence is empty; expected at least one level")
+    if isinstance(forecasts, pd.DataFrame) and "safety_stock" in forecasts:
+        raise InputError("forecasts: has a 'safety_stock' column, which holds for one service "
+                         "level only; expected the safety stock per level in safety_stocks "
+                         "(unique_id, ds, service_level, safety_stock)")
     base = _prepare(demand, forecasts, policy, start)
     k = len(levels)
     n, T = base.demand.shape
     tiled = _tile(base, k)
+    if safety_stocks is not None:
+        tiled = dataclasses.replace(tiled, safety_stock=_level_safety_stocks(
+            safety_stocks, base, levels))
     level_of_row = np.repeat(levels, n)
     rows = []
     kinds = ["forecast"] + ([naive] if naive is not None else [])
@@ -652,6 +702,27 @@ def tradeoff_curve(
                 "total_cost": o["total_cost"],
             })
     return pd.DataFrame(rows)
+
+
+def _level_safety_stocks(safety_stocks: pd.DataFrame, base: _Setup, levels: np.ndarray
+                         ) -> np.ndarray:
+    """(k * n, T) given safety stocks, block j for ``levels[j]``; NaN = normal formula."""
+    given = validate.frame(
+        safety_stocks,
+        [*_SAFETY_STOCK_COLUMNS[:2],
+         validate.Column("service_level", "number", min=0, max=1),
+         _SAFETY_STOCK_COLUMNS[2]],
+        source="safety_stocks", keep_extra=False, allow_empty=True,
+    )
+    sl = given["service_level"].to_numpy(dtype=float)
+    blocks = []
+    for level in levels:
+        rows = given.loc[np.isclose(sl, level, rtol=0.0, atol=1e-12)]
+        if rows[["unique_id", "ds"]].duplicated().any():
+            raise InputError(f"safety_stocks: SKU and ds appear twice for service_level "
+                             f"{level:g}; expected one row per SKU, period and level")
+        blocks.append(_wide(rows, "safety_stock", base.skus, base.dates))
+    return np.concatenate(blocks, axis=0)
 
 
 def _tile(setup: _Setup, k: int) -> _Setup:

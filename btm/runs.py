@@ -37,6 +37,8 @@ import platform
 import re
 import subprocess
 import sys
+import tempfile
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -407,10 +409,16 @@ def _kernel_manager_class() -> type:
     about unencrypted TCP on every run. Built lazily so ``import btm.runs`` stays light.
     """
     from jupyter_client.manager import AsyncKernelManager
-    from traitlets import CaselessStrEnum
+    from traitlets import CaselessStrEnum, default
 
     class IPCKernelManager(AsyncKernelManager):
         transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+        @default("ip")
+        def _ip_default(self) -> str:
+            # jupyter_client's default socket prefix ("kernel-ipc" in the working folder) is the
+            # same for every kernel: parallel runs (sweeps, pytest -n) would share sockets.
+            return os.path.join(tempfile.gettempdir(), f"btm-kernel-{uuid.uuid4().hex}")
 
     return IPCKernelManager
 

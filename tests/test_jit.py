@@ -7,6 +7,7 @@ with plain loops, and the closed forms of btm.inventory (tested there against Ch
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -17,7 +18,7 @@ pytest.importorskip("statsforecast")
 
 from btm import InputError, jit, messages
 from btm.forecast import rolling_forecasts
-from btm.inventory import safety_stock
+from btm.inventory import lead_time_forecast_errors, safety_stock
 from btm.io import project_root
 
 DATA = project_root() / "data" / "demand"
@@ -334,6 +335,106 @@ def test_replay_policy_uses_the_plan_settings(few, skus):
     assert sorted(out.forecasts["unique_id"].unique()) == ["SKU-002", "SKU-137"]
     assert (out.forecasts["model"] == "Naive").all()
     assert len(out.replay.timeline) == 2 * 2 * 10  # 2 policies x 2 SKUs x 10 weeks
+
+
+def _plain_causal_quantiles(y, f, cover, levels, first):
+    """Plain loops, written from the definition: at period a the quantile of the errors
+    y[o:o+c].sum() - c * f[o] of every origin with o + c <= a, floored at 0."""
+    n, P = y.shape
+    out = np.full((len(levels), n, P - first), np.nan)
+    for i in range(n):
+        c = int(cover[i])
+        for a in range(first, P):
+            errs = [y[i, o:o + c].sum() - c * f[i, o] for o in range(P)
+                    if o + c <= a and not np.isnan(f[i, o]) and not np.isnan(y[i, o:o + c]).any()]
+            if errs:
+                for k, lv in enumerate(levels):
+                    out[k, i, a - first] = max(np.quantile(errs, lv), 0.0)
+    return out
+
+
+def test_causal_empirical_safety_stock_equals_plain_per_sku_numpy_quantile_loop():
+    rng = np.random.default_rng(4)
+    n, P, first = 5, 40, 12
+    y = rng.poisson(0.4, (n, P)) * rng.integers(1, 30, (n, P)).astype(float)
+    f = rng.uniform(0, 8, (n, P))
+    f[1, :6] = np.nan  # no forecast at the first origins of one SKU
+    y[2, 20] = np.nan  # a gap in one SKU's demand
+    cover = np.array([1, 2, 3, 5, 14])  # the last: no error seen for the first periods
+    levels = np.array([0.5, 0.9, 0.95])
+    got = jit._causal_empirical_safety_stock(y, f, cover, levels, first=first)
+    want = _plain_causal_quantiles(y, f, cover, levels, first)
+    np.testing.assert_allclose(got, want)
+    assert np.isnan(got[:, 4, 0]).all() and np.isfinite(got[:, 4, -1]).all()
+
+
+@pytest.fixture(scope="module")
+def few_replay(few, skus):
+    return jit.replay_policy(few, skus, {"service_level": 0.9, "horizon": 12},
+                             holdout_periods=40, service_levels=[0.8, 0.9])
+
+
+def test_replay_policy_empirical_safety_stock_is_the_quantile_of_earlier_lead_time_errors(
+        few_replay, few, skus):
+    """Intermittent/lumpy SKUs of the replay: safety stock at t = 0.9 quantile (np.quantile,
+    floored at 0) of lead-time errors (btm.inventory.lead_time_forecast_errors) of the origins
+    whose L + R window ended before t, from 52 weeks before the hold-out on; the level the
+    replay orders up to is forecast * (L + R) + that safety stock."""
+    out = few_replay
+    cls = out.backtest.chosen.set_index("unique_id")["demand_class"]
+    emp = sorted(cls.index[cls.isin(jit.EMPIRICAL_CLASSES)])
+    assert emp == ["SKU-137", "SKU-172"]  # TSB: refitted at every origin
+    sub = few.loc[few["unique_id"].isin(emp)].reset_index(drop=True)
+    dates = pd.DatetimeIndex(sorted(sub["ds"].unique()))
+    first = int(dates.get_loc(out.start))
+    bt = dataclasses.replace(out.backtest, chosen=out.backtest.chosen.loc[
+        out.backtest.chosen["unique_id"].isin(emp)].reset_index(drop=True))
+    fc = rolling_forecasts(sub, start=dates[first - 52], backtest_result=bt)
+    lead = skus.set_index("unique_id").loc[emp, "lead_time_weeks"]
+    cover = lead + 1
+    errors = lead_time_forecast_errors(sub, fc, cover)
+    errors["end"] = dates.get_indexer(errors["ds"]) + cover.reindex(errors["unique_id"]).to_numpy()
+    got = out.forecasts.set_index(["unique_id", "ds"])["safety_stock"]
+    for uid in emp:
+        e = errors.loc[errors["unique_id"] == uid]
+        for t in (0, 1, 17, 39):
+            seen = e.loc[e["end"] <= first + t, "error"].to_numpy()
+            want = max(np.quantile(seen, 0.9), 0.0)
+            assert got[(uid, dates[first + t])] == pytest.approx(want, abs=1e-9)
+    assert got.loc[[u for u in FEW if u not in emp]].isna().all()
+    tl = out.replay.timeline
+    tl = tl.loc[(tl["policy"] == "forecast") & tl["unique_id"].isin(emp)]
+    ss = got.reindex(pd.MultiIndex.from_frame(tl[["unique_id", "ds"]])).to_numpy()
+    np.testing.assert_allclose(tl["level"], tl["forecast"] * cover.reindex(tl["unique_id"])
+                               .to_numpy() + ss)
+    # the curve replays the same rule: its row at the plan's level is the replay itself
+    row = out.curve.loc[(out.curve["policy"] == "forecast") & (out.curve["service_level"] == 0.9)]
+    o = out.replay.overall.set_index("policy")
+    assert row["average_inventory_value"].iloc[0] == pytest.approx(
+        o.loc["forecast", "average_inventory_value"])
+    assert row["fill_rate"].iloc[0] == pytest.approx(o.loc["forecast", "fill_rate"])
+
+
+def test_replay_policy_is_causal_later_demand_changes_no_safety_stock_or_order_before(
+        few_replay, few, skus):
+    """Demand from hold-out week t on changes neither the safety stock nor the orders up to
+    and including t (both are set at the start of the week, before its demand is known)."""
+    out = few_replay
+    cut = out.start + pd.Timedelta(weeks=20)
+    later = pd.to_datetime(few["ds"]) >= cut
+    changed = few.assign(y=np.where(later, few["y"] * 3 + 7, few["y"]))
+    again = jit.replay_policy(changed, skus, {"service_level": 0.9, "horizon": 12},
+                              holdout_periods=40, service_levels=[0.8, 0.9])
+    a, b = out.forecasts, again.forecasts
+    upto = a["ds"] <= cut
+    pd.testing.assert_frame_equal(a.loc[upto], b.loc[upto])
+    assert not np.allclose(a.loc[~upto, "safety_stock"].dropna(),
+                           b.loc[~upto, "safety_stock"].dropna())
+    ta, tb = out.replay.timeline, again.replay.timeline
+    early = ta["ds"] <= cut
+    for col in ("level", "orders"):
+        np.testing.assert_allclose(ta.loc[early, col], tb.loc[early, col])
+    assert not np.allclose(ta.loc[~early, "orders"], tb.loc[~early, "orders"])
 
 
 @pytest.mark.parametrize(

@@ -336,6 +336,99 @@ def test_tradeoff_curve_rows_equal_single_replays():
             assert rows[col].to_numpy() == pytest.approx(single.loc[rows.index, col].to_numpy())
 
 
+# --------------------------------------------------------------------------- given safety stock
+
+
+def _given_safety_stock_example():
+    """One SKU, lead time 1, review 1 (cover L + R = 2), lost sales, 2 weeks of history and 4
+    replayed weeks with demand 12, 8, 18, 10, forecast 10 per week, forecast_std 2 and a
+    given safety stock 3, (empty), 5, 0."""
+    ds = DS[:6]
+    demand = pd.DataFrame({"unique_id": "A", "ds": ds, "y": [10, 10, 12, 8, 18, 10]})
+    forecasts = pd.DataFrame({"unique_id": "A", "ds": ds[2:], "forecast": 10.0,
+                              "forecast_std": 2.0, "safety_stock": [3.0, np.nan, 5.0, 0.0]})
+    policy = pd.DataFrame({"unique_id": ["A"], "lead_time": [1], "service_level": [0.9],
+                           "holding_cost": [0.1], "unit_cost": [5.0]})
+    return demand, forecasts, policy
+
+
+def test_given_safety_stock_hand_example():
+    """Worked by hand from the timing of btm.replay (review, receive, demand).
+
+    Levels S_t = 10 * 2 + ss_t: week 1: 20 + 3 = 23; week 2 (empty: normal formula)
+    20 + z(0.9) * 2 * sqrt(2) = 20 + 1.28155 * 2.82843 = 23.6248; week 3: 25; week 4: 20.
+    Initial stock = ceil(forecast over L + safety stock of week 1) = ceil(10 + 3) = 13.
+
+    ====  ========  =====================  ======  ========  ======  =====  ========
+    week  position  order                  receipt  on hand   demand  filled  end
+    ====  ========  =====================  ======  ========  ======  =====  ========
+    1     13        23 - 13 = 10           0        13        12      12      1
+    2     1+10=11   ceil(12.6248) = 13     10       11        8       8       3
+    3     3+13=16   25 - 16 = 9            13       16        18      16      0 (2 lost)
+    4     0+9=9     20 - 9 = 11            9        9         10      9       0 (1 lost)
+    ====  ========  =====================  ======  ========  ======  =====  ========
+
+    Fill rate = (48 - 3) / 48 = 0.9375.
+    """
+    demand, forecasts, policy = _given_safety_stock_example()
+    r = replay(demand, forecasts, policy, naive=None)
+    tl = r.timeline
+    normal = 20 + stats.norm.ppf(0.9) * 2 * math.sqrt(2)
+    assert normal == pytest.approx(23.6248, abs=1e-4)
+    np.testing.assert_allclose(tl["level"], [23, normal, 25, 20])
+    np.testing.assert_allclose(tl["orders"], [10, 13, 9, 11])
+    np.testing.assert_allclose(tl["receipts"], [0, 10, 13, 9])
+    np.testing.assert_allclose(tl["on_hand"], [1, 3, 0, 0])
+    np.testing.assert_allclose(tl["unmet"], [0, 0, 2, 1])
+    assert r.summary["fill_rate"].iloc[0] == pytest.approx(45 / 48)
+
+
+def test_given_safety_stock_leaves_the_naive_policy_and_empty_cells_on_the_normal_formula():
+    demand, forecasts, policy = _given_safety_stock_example()
+    with_ss = replay(demand, forecasts, policy).timeline
+    without = replay(demand, forecasts.drop(columns="safety_stock"), policy).timeline
+    empty = replay(demand, forecasts.assign(safety_stock=np.nan), policy).timeline
+    pd.testing.assert_frame_equal(empty, without)
+    naive = with_ss["policy"] == "naive"
+    np.testing.assert_allclose(with_ss.loc[naive, "level"], without.loc[naive, "level"])
+    fc = ~naive
+    assert not np.allclose(with_ss.loc[fc, "level"], without.loc[fc, "level"])
+
+
+def test_tradeoff_curve_safety_stocks_per_level_equal_single_replays():
+    """Each level of the curve equals replay() with that level's safety_stock column."""
+    demand, forecasts, policy = tiny()
+    rng = np.random.default_rng(5)
+    levels = [0.6, 0.9]
+    per_level = {sl: forecasts.assign(safety_stock=np.r_[rng.uniform(0, 6, 11), np.nan])
+                 for sl in levels}
+    long = pd.concat([f.assign(service_level=sl)[["unique_id", "ds", "service_level",
+                                                   "safety_stock"]]
+                      for sl, f in per_level.items()], ignore_index=True)
+    curve = tradeoff_curve(demand, forecasts, policy, service_levels=levels,
+                           safety_stocks=long)
+    for sl in levels:
+        single = replay(demand, per_level[sl], policy.assign(service_level=sl)
+                        ).overall.set_index("policy")
+        rows = curve[curve["service_level"] == sl].set_index("policy")
+        for col in ("average_inventory_value", "fill_rate", "total_cost"):
+            assert rows[col].to_numpy() == pytest.approx(single.loc[rows.index, col].to_numpy())
+    plain = tradeoff_curve(demand, forecasts, policy, service_levels=levels)
+    assert not np.allclose(plain["average_inventory_value"], curve["average_inventory_value"])
+
+
+def test_given_safety_stock_bad_input_names_row_and_column():
+    demand, forecasts, policy = _given_safety_stock_example()
+    with pytest.raises(InputError, match=r"forecasts, row 2, column 'safety_stock'"):
+        replay(demand, forecasts.assign(safety_stock=[1.0, -1.0, 0.0, 0.0]), policy)
+    with pytest.raises(InputError, match="safety_stocks"):
+        tradeoff_curve(demand, forecasts, policy, service_levels=[0.9])
+    with pytest.raises(InputError, match="safety_stocks, row 1, column 'service_level'"):
+        tradeoff_curve(demand, forecasts.drop(columns="safety_stock"), policy,
+                       service_levels=[0.9],
+                       safety_stocks=forecasts.assign(service_level=[2.0, 0.9, 0.9, 0.9]))
+
+
 # --------------------------------------------------------------------------- bad inputs
 
 

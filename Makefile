@@ -1,20 +1,20 @@
 # btm: the two set-up commands of the README.
 #   make        build the environment (.venv) from nothing and run the main job (the board pack)
-#   make test   run every test: lint, doctests, unit, property and notebook tests
-#   make test-pandas3   the tests on pandas 3, in .venv-pandas3 (see the target)
+#   make test   run every test: lint, doctests, unit, property and notebook tests, on the
+#               resolved environment (.venv, pandas 2.x today) and again on pandas 3
+#   make test-main / make test-pandas3   one of the two
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all boardpack test test-pandas3 lint bench clean-venv
+.PHONY: all boardpack test test-main test-pandas3 lint bench clean-venv
 
 all: boardpack
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "btm needs Python 3.11 or newer")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
@@ -24,7 +24,9 @@ boardpack: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: $(STAMP) lint
+test: test-main test-pandas3
+
+test-main: $(STAMP) lint
 	$(BIN)/python -m pytest -n 2
 
 # pandas 3: statsforecast caps pandas < 3, so this second environment has every dependency and
@@ -36,10 +38,9 @@ STAMP3 := $(VENV3)/.installed
 $(STAMP3): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "btm needs Python 3.11 or newer")'
 	test -x $(VENV3)/bin/python || $(PYTHON) -m venv $(VENV3)
-	$(VENV3)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV3)/bin/python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(d for d in p["dependencies"] + p["optional-dependencies"]["test"] if not d.startswith("statsforecast")))' > $(VENV3)/requirements.txt
-	$(VENV3)/bin/python -m pip install --quiet 'pandas>=3' -r $(VENV3)/requirements.txt
 	$(VENV3)/bin/python -m pip install --quiet --no-deps -e .
+	$(VENV3)/bin/python -m pip install --quiet 'pandas>=3' -r $(VENV3)/requirements.txt
 	touch $(STAMP3)
 
 test-pandas3: $(STAMP3)

@@ -800,7 +800,7 @@ def cumulative_cost(
     break_evens : pandas.DataFrame, optional
         Columns ``option``, ``other``, ``break_even_year`` (empty when the two never cross).
         Each crossing is marked on the ``option`` line (its cost interpolated linearly between
-        years) and labelled ``break-even year 4.3``.
+        years) and numbered, the numbers listed as ``1  A vs B: break-even year 4.3``.
     title, footnote : str, optional
     ax : matplotlib.axes.Axes, optional
     ylabel : str
@@ -815,8 +815,8 @@ def cumulative_cost(
     >>> cum = pd.DataFrame({"Buy": [500.0, 600, 700], "Cloud": [0.0, 300, 600]}, index=[0, 1, 2])
     >>> be = pd.DataFrame({"option": ["Buy"], "other": ["Cloud"], "break_even_year": [2.0]})
     >>> fig = cumulative_cost(cum, currency="EUR", break_evens=be)
-    >>> fig.axes[0].texts[0].get_text()
-    'break-even year 2.0'
+    >>> [t.get_text() for t in fig.axes[0].texts]
+    ['1', '1  Buy vs Cloud: break-even year 2.0']
     """
     currency = _currency(currency, "currency")
     _check_common(title, footnote)
@@ -832,15 +832,20 @@ def cumulative_cost(
         fig, ax = _canvas(ax)
         for i, option in enumerate(options):
             ax.plot(years, values[:, i], label=option, **_line_style(i))
-        for k, (option, other, year) in enumerate(crossings):
+        # Each crossing gets a numbered circle; the numbers are explained in a list in the upper
+        # left (cumulative cost only rises, so that corner is always free), in order of year.
+        for k, (option, other, year) in enumerate(sorted(crossings, key=lambda c: c[2]), 1):
             y = float(np.interp(year, years, values[:, options.index(option)]))
             ax.plot([year], [y], linestyle="none", marker="o", markersize=13,
                     markerfacecolor="none", markeredgecolor=_INK, markeredgewidth=1.5,
                     zorder=5, label="_break-even")
+            ax.annotate(str(k), (year, y), xytext=(-9, 9), textcoords="offset points",
+                        ha="right", va="bottom", fontsize=9, fontweight="bold", color=_INK,
+                        gid=f"break-even number {k}")
             ax.annotate(
-                f"break-even year {year:.1f}", (year, y), xytext=(-12, 22 + 16 * (k % 3)),
-                textcoords="offset points", ha="right", va="bottom", fontsize=9, color=_INK,
-                arrowprops={"arrowstyle": "-", "color": _MUTED, "linewidth": 0.8},
+                f"{k}  {option} vs {other}: break-even year {year:.1f}",
+                (0.03, 0.96 - 0.07 * (k - 1)), xycoords="axes fraction",
+                ha="left", va="top", fontsize=9, color=_INK,
                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
                       "alpha": 0.85},
                 gid=f"break-even {option} vs {other}",

@@ -421,7 +421,7 @@ def test_cost_by_category_does_not_modify_input():
 
 def test_cumulative_cost_break_even_hand_computed():
     """On premises 500 + 100 t and Cloud 300 t cross at t = 2.5, cost 750 (hand computation);
-    the marker sits there and the note reads "break-even year 2.5"."""
+    the marker sits there and the note reads "Cloud vs On premises: break-even year 2.5"."""
     cum = _cumulative()
     be = pd.DataFrame({"option": ["Cloud", "Cloud"], "other": ["On premises", "On premises"],
                        "break_even_year": [2.5, np.nan]})
@@ -436,7 +436,7 @@ def test_cumulative_cost_break_even_hand_computed():
     x, y = markers[0].get_data()
     assert x[0] == 2.5 and y[0] == pytest.approx(750.0)
     assert y[0] == pytest.approx(np.interp(2.5, cum.index, cum["Cloud"]))
-    assert [t.get_text() for t in ax.texts] == ["break-even year 2.5"]
+    assert [t.get_text() for t in ax.texts] == ["1", "1  Cloud vs On premises: break-even year 2.5"]
     assert "EUR" in ax.get_ylabel() and "Year" in ax.get_xlabel()
     assert ax.get_title() == "Cumulative cost over time"
 
@@ -449,7 +449,7 @@ def test_cumulative_cost_marks_each_crossing_once():
                        "break_even_year": [2.5, 2.5]})
     ax = charts.cumulative_cost(cum, currency="EUR", break_evens=be).axes[0]
     assert len([ln for ln in ax.get_lines() if ln.get_label() == "_break-even"]) == 1
-    assert [t.get_text() for t in ax.texts] == ["break-even year 2.5"]
+    assert [t.get_text() for t in ax.texts] == ["1", "1  Cloud vs On premises: break-even year 2.5"]
     plt.close(ax.figure)
 
 

@@ -2,7 +2,8 @@
 
 Flow timed: validation + Syntetos-Boylan classification + 2-window backtest of the candidate
 models (model choice) + forecast of each SKU's chosen model with intervals + lead-time error
-quantiles for safety stock. Compared with statsforecast's AutoETS(season_length=52) alone on a
+quantiles for safety stock; then the same SKUs through ``btm.jit.plan``, the whole flow up to
+safety stock, reorder points and the replenishment plan. Compared with statsforecast's AutoETS(season_length=52) alone on a
 subsample (extrapolated to all SKUs).
 
 Target (issue 3): 10,000 SKUs x 156 weeks in under 15 minutes on 2 cores.
@@ -58,28 +59,42 @@ def run_flow(history: pd.DataFrame, *, horizon: int, lead_time: int, n_jobs: int
     fc = bf.forecast(history, horizon, backtest_result=bt, n_jobs=n_jobs, client=client)
     times["forecast chosen models + intervals"] = time.perf_counter() - t1
     t2 = time.perf_counter()
-    ltq = bf.lead_time_error_quantiles(bt, lead_time=lead_time, quantiles=[0.9, 0.95])
+    bf.lead_time_error_quantiles(bt, lead_time=lead_time, quantiles=[0.9, 0.95])
     times["lead-time error quantiles"] = time.perf_counter() - t2
-    # ---- HOOK: safety stock / replenishment plan belong to btm.inventory (another owner).
-    t3 = time.perf_counter()
-    try:
-        import btm.inventory as inv
-    except ImportError:
-        inv = None
-    if inv is not None and hasattr(inv, "safety_stock"):
-        q95 = ltq.loc[ltq["quantile"] == 0.95, "error"].to_numpy()
-        try:
-            np.asarray(inv.safety_stock(0.95, demand_std=np.maximum(q95, 0) / 1.645 /
-                                        np.sqrt(lead_time), lead_time=lead_time))
-            times["btm.inventory.safety_stock"] = time.perf_counter() - t3
-        except Exception as exc:  # the hook must not hide the forecasting numbers
-            print(f"(inventory hook skipped: {type(exc).__name__}: {exc})")
-    else:
-        print("(inventory hook: btm.inventory not available yet; safety stock not timed)")
     times["total"] = time.perf_counter() - t0
     print("chosen models:", bt.summary.to_string(index=False), sep="\n")
     assert len(fc) == history["unique_id"].nunique() * horizon
     return times
+
+
+def synthetic_skus(history: pd.DataFrame, *, lead_time: int, seed: int = 0) -> pd.DataFrame:
+    """Item master for the synthetic SKUs (columns as in data/demand/skus.csv)."""
+    rng = np.random.default_rng(seed)
+    ids = history["unique_id"].drop_duplicates().to_numpy()
+    return pd.DataFrame({
+        "unique_id": ids,
+        "unit_cost": rng.lognormal(3, 1, ids.size).round(2),
+        "lead_time_weeks": lead_time,
+        "order_cost": 50.0,
+        "holding_cost_rate": 0.25,
+        "pack_size": rng.choice([1, 5, 10], ids.size),
+        "min_order": 0,
+    })
+
+
+def run_plan(history: pd.DataFrame, *, horizon: int, lead_time: int, n_jobs: int
+             ) -> float:
+    """The whole flow as an analyst calls it: btm.jit.plan (classification, backtested model
+    choice, forecast with intervals, safety stock, reorder point, EOQ, kanban, orders)."""
+    from btm import jit
+
+    skus = synthetic_skus(history, lead_time=lead_time)
+    t0 = time.perf_counter()
+    plan = jit.plan(history, skus, horizon=horizon, service_level=0.95, n_jobs=n_jobs)
+    seconds = time.perf_counter() - t0
+    assert len(plan.policy) == skus.shape[0]
+    print(f"orders planned: {len(plan.orders):,} for {plan.policy.shape[0]:,} SKUs")
+    return seconds
 
 
 def raw_autoets(history: pd.DataFrame, *, horizon: int, n_jobs: int, n_sample: int) -> float:
@@ -130,8 +145,14 @@ def main(argv: list[str] | None = None) -> None:
             client.close()
     for step, secs in times.items():
         print(f"{step:40s} {secs:8.1f} s")
-    print(f"btm whole flow: {args.n_series / times['total']:.1f} series/s "
+    print(f"btm forecasting steps: {args.n_series / times['total']:.1f} series/s "
           f"({times['total'] / 60:.1f} min for {args.n_series})")
+    if client is None:
+        secs = run_plan(history, horizon=args.horizon, lead_time=args.lead_time,
+                        n_jobs=args.n_jobs)
+        print(f"btm whole flow (jit.plan: classes, model choice, forecast, intervals, safety "
+              f"stock, reorder points, orders): {args.n_series / secs:.1f} series/s "
+              f"({secs / 60:.1f} min for {args.n_series})")
     rate = raw_autoets(history, horizon=args.horizon, n_jobs=args.n_jobs,
                        n_sample=min(args.autoets_sample, args.n_series))
     print(f"raw AutoETS(season_length=52) forecast only: {rate:.1f} series/s "

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
+import matplotlib.dates as mdates
 import matplotlib.ticker as mticker
 import matplotlib.transforms as transforms
 import numpy as np
@@ -65,6 +66,7 @@ __all__ = [
     "cumulative_cost",
     "figure",
     "forecast_fan",
+    "forecast_fans",
     "format_money",
     "house_style",
     "inventory_replay",
@@ -1156,6 +1158,82 @@ def forecast_fan(
         return _finish(fig, ax, title, footnote, f"Demand forecast: {unique_id}")
 
 
+def forecast_fans(
+    history: pd.DataFrame,
+    forecast: pd.DataFrame,
+    *,
+    unique_ids: list[str],
+    titles: list[str] | None = None,
+    history_periods: int | None = 52,
+    units: str = "units",
+    levels: tuple[int, ...] = (80, 95),
+    footnote: str | None = None,
+) -> Figure:
+    """Fan charts of several SKUs side by side, sharing one legend (see :func:`forecast_fan`).
+
+    Parameters
+    ----------
+    history, forecast : pandas.DataFrame
+        As for :func:`forecast_fan`.
+    unique_ids : list of str
+        The SKUs to show, one panel each, left to right.
+    titles : list of str, optional
+        One panel title per SKU; default ``"<unique_id>: <model>"``.
+    history_periods : int or None
+        Show only the last this many periods of history before each forecast (None: all).
+    units, levels, footnote :
+        As for :func:`forecast_fan`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ds = pd.date_range("2024-01-01", periods=6, freq="W-MON")
+    >>> h = pd.DataFrame({"unique_id": ["A"] * 4 + ["B"] * 4, "ds": list(ds[:4]) * 2,
+    ...                   "y": [5.0, 6, 7, 6, 0, 2, 0, 1]})
+    >>> f = pd.DataFrame({"unique_id": ["A", "A", "B", "B"], "ds": list(ds[4:]) * 2,
+    ...     "forecast": [6.0, 6, 1, 1], "model": ["AutoETS"] * 2 + ["TSB"] * 2,
+    ...     "lo_80": [5.0, 5, 0, 0], "hi_80": [7.0, 7, 2, 2], "lo_95": [4.0, 4, 0, 0],
+    ...     "hi_95": [8.0, 8, 3, 3]})
+    >>> fig = forecast_fans(h, f, unique_ids=["A", "B"])
+    >>> [ax.get_title() for ax in fig.axes]
+    ['A: AutoETS', 'B: TSB']
+    """
+    if isinstance(unique_ids, str) or not len(unique_ids):
+        raise InputError(f"unique_ids: got {unique_ids!r}; expected a non-empty list of SKU ids")
+    ids = [str(u) for u in unique_ids]
+    if titles is not None and len(titles) != len(ids):
+        raise InputError(
+            f"titles: got {len(titles)} titles; expected one per SKU ({len(ids)})")
+    _require_frame(history, "history", ("unique_id", "ds", "y"))
+    _require_frame(forecast, "forecast", ("unique_id", "ds", "forecast", "model"))
+    if history_periods is not None:
+        history = history.assign(_ds=pd.to_datetime(history["ds"], errors="coerce"))
+        history = (history.sort_values("_ds", kind="stable").groupby("unique_id", sort=False)
+                   .tail(int(history_periods)).drop(columns="_ds"))
+    with house_style():
+        fig, axes = figure(ncols=len(ids), figsize=(4.8 * len(ids), 6.2))
+        axes = np.atleast_1d(axes)
+        for i, (ax, uid) in enumerate(zip(axes, ids, strict=True)):
+            model = ", ".join(pd.unique(forecast.loc[forecast["unique_id"].astype(str) == uid,
+                                                     "model"].astype(str)))
+            forecast_fan(history, forecast, unique_id=uid, ax=ax, units=units, levels=levels,
+                         title=titles[i] if titles is not None else f"{uid}: {model}")
+            ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=4))
+            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+            legend = ax.get_legend()
+            if legend is not None and i < len(ids) - 1:
+                legend.remove()
+            elif legend is not None:
+                legend.texts[-1].set_text("forecast")
+        if footnote:
+            add_footnote(fig, footnote)
+        return fig
+
+
 _LOWER_IS_BETTER = {"mase", "mae", "rmse", "mse", "mape", "smape", "wape", "rmsse", "msse"}
 
 
@@ -1482,8 +1560,8 @@ def bar_summary(
                         xytext=(4 if v >= 0 else -4, 0), textcoords="offset points",
                         ha="left" if v >= 0 else "right", va="center", fontsize=9, color=_INK)
         lo, hi = min(0.0, float(numbers.min())), max(0.0, float(numbers.max()))
-        pad = 0.18 * max(hi - lo, 1e-9)
-        ax.set_xlim(lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0))
+        pad = 0.18 * max(hi - lo, 1e-9)  # room for the value labels beyond the bar ends
+        ax.set_xlim(lo - (1.6 * pad if lo < 0 else 0), hi + (pad if hi > 0 else 0))
         ax.axvline(0, color=_INK, linewidth=0.8)
         ax.set_yticks(y, labels)
         ax.set_ylim(-0.6, n - 0.4)

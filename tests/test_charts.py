@@ -686,3 +686,25 @@ def test_every_chart_titled_labelled_footnoted_and_into_ax(name):
         draw(ax="not an axes")
     with pytest.raises(InputError, match="^footnote: "):
         draw(footnote=3)
+
+
+def test_forecast_fans_one_panel_per_sku_one_legend():
+    """Several SKUs side by side: one panel each, titled, a single legend on the last panel."""
+    ds = pd.date_range("2024-01-01", periods=8, freq="W-MON")
+    h = pd.DataFrame({"unique_id": ["A"] * 6 + ["B"] * 6, "ds": list(ds[:6]) * 2,
+                      "y": [5.0, 6, 7, 6, 5, 6, 0, 2, 0, 1, 0, 3]})
+    f = pd.DataFrame({"unique_id": ["A", "A", "B", "B"], "ds": list(ds[6:]) * 2,
+                      "forecast": [6.0, 6, 1, 1], "model": ["AutoETS"] * 2 + ["TSB"] * 2,
+                      "lo_80": [5.0, 5, 0, 0], "hi_80": [7.0, 7, 2, 2],
+                      "lo_95": [4.0, 4, 0, 0], "hi_95": [8.0, 8, 3, 3]})
+    fig = charts.forecast_fans(h, f, unique_ids=["A", "B"], titles=["A (smooth)", "B (lumpy)"],
+                               history_periods=3, footnote="Sample.")
+    assert [ax.get_title() for ax in fig.axes] == ["A (smooth)", "B (lumpy)"]
+    assert [ax.get_legend() is not None for ax in fig.axes] == [False, True]
+    history_line = next(ln for ln in fig.axes[0].get_lines() if ln.get_label() == "history")
+    assert len(history_line.get_xdata()) == 3  # only the last 3 periods of history
+    with pytest.raises(InputError, match="titles: got 1 titles; expected one per SKU"):
+        charts.forecast_fans(h, f, unique_ids=["A", "B"], titles=["A"])
+    with pytest.raises(InputError, match="unique_ids"):
+        charts.forecast_fans(h, f, unique_ids=[])
+    plt.close(fig)

@@ -44,6 +44,22 @@ def test_tco_parameters_refused_before_any_kernel(parameters, message, tmp_path,
     assert not any(tmp_path.rglob("*"))
 
 
+@pytest.mark.parametrize(
+    ("parameters", "message"),
+    [
+        ({"service_level": "95"}, "service_level: got 95, which looks like a percentage"),
+        ({"service_level": "1"}, "service_level: got 1; expected a value strictly between 0 and 1"),
+        ({"horizon": "0"}, "horizon: got 0; expected a value of at least 1"),
+        ({"review_period": "0"}, "review_period: got 0; expected a value of at least 1"),
+    ],
+)
+def test_demand_parameters_refused_before_any_kernel(parameters, message, tmp_path, no_kernel):
+    with pytest.raises(btm.InputError, match=message):
+        runs.run("demand_forecast_jit", parameters, reports_dir=tmp_path, notebooks=NOTEBOOKS,
+                 progress=False)
+    assert not any(tmp_path.rglob("*"))
+
+
 def test_cli_reports_constraint_violation_in_one_line(tmp_path, capsys, no_kernel):
     code = cli.main(["run", "tco_comparison", "-p", "discount_rate", "8",
                      "--reports-dir", str(tmp_path), "--notebooks", str(NOTEBOOKS)])

@@ -39,12 +39,21 @@ def _check_folder(rec: runs.RunRecord) -> dict:
 
 @pytest.mark.slow
 def test_tco_comparison_runs_with_other_parameters(tmp_path):
+    import hashlib
+
     from btm import tco
     from btm.io import read_table
 
+    costs_file = ROOT / "data" / "tco" / "costs.csv"
+    before = (hashlib.sha256(costs_file.read_bytes()).hexdigest(), costs_file.stat().st_mtime_ns)
     params = {"discount_rate": 0.05, "horizon_years": 5, "n_simulations": 2000}
     rec = runs.run("tco_comparison", params, reports_dir=tmp_path, progress=False)
     results = _check_folder(rec)
+    # the input file is read, hashed into the manifest, and never modified
+    after = (hashlib.sha256(costs_file.read_bytes()).hexdigest(), costs_file.stat().st_mtime_ns)
+    assert after == before
+    manifest = json.loads((rec.path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["inputs"]["costs_file"]["sha256"] == before[0]
     assert rec.parameters["discount_rate"] == 0.05 and rec.parameters["horizon_years"] == 5
     numbers = results["key_numbers"]
     assert {"cheapest_present_value", "cheapest_equivalent_annual_cost",

@@ -21,12 +21,16 @@ import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from btm.errors import InputError
 
-__all__ = ["project_root", "resolve_path", "read_table", "sha256", "sha256_dir", "TABLE_FORMATS"]
+__all__ = [
+    "project_root", "resolve_path", "read_table", "read_yaml", "sha256", "sha256_dir",
+    "TABLE_FORMATS",
+]
 
 #: File suffixes :func:`read_table` understands.
 TABLE_FORMATS = (".csv", ".xlsx", ".parquet")
@@ -158,6 +162,34 @@ def read_table(
         raise InputError(
             f"{parameter}: cannot read '{p}' ({reason}); expected a valid {suffix[1:]} file"
         ) from None
+
+
+def read_yaml(path: str | os.PathLike[str], *, parameter: str, expected: str) -> tuple[Path, Any]:
+    """Read a YAML (or JSON) file given as `parameter`; return its resolved path and content.
+
+    Raises
+    ------
+    InputError
+        Missing file, or text that is not valid YAML/JSON; the message names the file and says
+        what was `expected`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     f = pathlib.Path(d) / "p.yaml"
+    ...     _ = f.write_text("a: [1, 2]")
+    ...     read_yaml(f, parameter="grid file", expected="a grid")[1]
+    {'a': [1, 2]}
+    """
+    import yaml
+
+    p = resolve_path(path, parameter=parameter)
+    try:
+        return p, yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"{p}: not valid YAML or JSON ({first}); expected {expected}") from None
 
 
 def sha256(path: str | os.PathLike[str]) -> str:

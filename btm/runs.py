@@ -512,14 +512,7 @@ def load_parameters_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     ...     load_parameters_file(f)
     {'discount_rate': 0.06, 'horizon_years': 7}
     """
-    import yaml
-
-    p = _io.resolve_path(path, parameter="parameters file")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"{p}: not valid YAML or JSON ({first}); expected name: value lines") from None
+    p, data = _io.read_yaml(path, parameter="parameters file", expected="name: value lines")
     if data is None:
         return {}
     if not isinstance(data, dict):

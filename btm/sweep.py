@@ -124,16 +124,9 @@ def parameter_sets(
 
 
 def _load_sets_file(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
-    import yaml
-
     from btm import io
 
-    p = io.resolve_path(path, parameter="grid file")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"{p}: not valid YAML or JSON ({first}); expected a grid") from None
+    p, data = io.read_yaml(path, parameter="grid file", expected="a grid")
     if isinstance(data, dict) and data:
         return grid(**{str(k): v for k, v in data.items()})
     if isinstance(data, list) and data and all(isinstance(d, dict) for d in data):

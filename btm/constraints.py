@@ -1,0 +1,436 @@
+"""One constraint vocabulary for function arguments, table columns and notebook parameters.
+
+In the spirit of scikit-learn's ``_param_validation``: what an argument may be is declared as
+data (``Interval(int, 1, 100)``, ``Rate()``, ``Options({"pert", "triangular"})``), checked in one
+place, and every violation raises :class:`btm.InputError` with one message shape,
+``"<where>: got <value>; expected <what>"``. Because constraints are data, one test generates
+invalid values for every declaration (:meth:`Constraint.invalid_values`).
+
+Public functions declare their scalar arguments with :func:`constrained`; analyses declare
+their notebook parameters with the same objects (``btm.analyses``). Table columns are declared
+with :class:`btm.validate.Column`, whose checks share the scalar checks below.
+
+Examples
+--------
+>>> from btm.constraints import Interval, Rate, constrained
+>>> @constrained(horizon_years=Interval(int, 1, 100), discount_rate=Rate())
+... def annuity(horizon_years, discount_rate):
+...     return horizon_years, discount_rate
+>>> annuity(5.0, 0.08)
+(5, 0.08)
+>>> annuity(5, 8)
+Traceback (most recent call last):
+...
+btm.errors.InputError: discount_rate: got 8, which looks like a percentage; expected a fraction such as 0.08
+>>> Interval(int, 1, 100).invalid_values()[:3]
+['x', None, True]
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import math
+import numbers
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal, TypeVar
+
+import numpy as np
+
+from btm.errors import InputError, input_error
+
+__all__ = [
+    "Constraint",
+    "Interval",
+    "Rate",
+    "Probability",
+    "Options",
+    "Text",
+    "Boolean",
+    "Seed",
+    "Currency",
+    "ListOf",
+    "NoneOr",
+    "constrained",
+    "constraints_of",
+    "check",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def _is_real(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+
+
+class Constraint:
+    """What one value may be. Subclasses implement :meth:`check` and :meth:`invalid_values`."""
+
+    #: Plain words for what is expected, used in messages and in ``btm list``.
+    expected: str = "a value"
+
+    def check(self, value: Any, name: str) -> Any:  # pragma: no cover - abstract
+        """Return `value` (converted where the constraint says so) or raise InputError."""
+        raise NotImplementedError
+
+    def invalid_values(self) -> list[Any]:  # pragma: no cover - abstract
+        """Values this constraint refuses (for the generic invalid-input test)."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """What is expected, in plain words."""
+        return self.expected
+
+
+@dataclass(frozen=True)
+class Interval(Constraint):
+    """A real or whole number within bounds.
+
+    Parameters
+    ----------
+    kind : int or float
+        ``int`` accepts whole numbers only (``5.0`` is converted to ``5``).
+    low, high : float, optional
+        Bounds; None means unbounded.
+    closed : {"both", "left", "right", "neither"}
+        Which bounds are included.
+    """
+
+    kind: type = float
+    low: float | None = None
+    high: float | None = None
+    closed: Literal["both", "left", "right", "neither"] = "both"
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        what = "a whole number" if self.kind is int else "a number"
+        lo_in = self.closed in ("both", "left")
+        hi_in = self.closed in ("both", "right")
+        parts = []
+        if self.low is not None:
+            parts.append(("of at least " if lo_in else "greater than ") + _fmt(self.low))
+        if self.high is not None:
+            parts.append(("of at most " if hi_in else "less than ") + _fmt(self.high))
+        return what + (" " + " and ".join(parts) if parts else "")
+
+    def check(self, value: Any, name: str) -> Any:
+        if not _is_real(value):
+            raise input_error(name, got=value, expected=self.expected, show_type=True)
+        x = float(value)
+        if not math.isfinite(x):
+            raise input_error(name, got=value, expected=f"a finite number ({self.expected})")
+        if self.kind is int and not x.is_integer():
+            raise input_error(name, got=value, expected=self.expected)
+        lo_in = self.closed in ("both", "left")
+        hi_in = self.closed in ("both", "right")
+        if self.low is not None and (x < self.low or (x == self.low and not lo_in)):
+            raise input_error(name, got=_fmt(x), expected=self.expected, literal=True)
+        if self.high is not None and (x > self.high or (x == self.high and not hi_in)):
+            raise input_error(name, got=_fmt(x), expected=self.expected, literal=True)
+        return int(x) if self.kind is int else x
+
+    def invalid_values(self) -> list[Any]:
+        bad: list[Any] = ["x", None, True, float("nan"), float("inf")]
+        if self.kind is int:
+            bad.append(1.5 + (self.low or 0))
+        if self.low is not None:
+            bad.append(self.low - 1 if self.closed in ("both", "left") else self.low)
+        if self.high is not None:
+            bad.append(self.high + 1 if self.closed in ("both", "right") else self.high)
+        return bad
+
+
+@dataclass(frozen=True)
+class Rate(Constraint):
+    """A rate per period given as a fraction (``0.08`` for 8 %); a value above 1 is refused
+    as a likely percentage. Negative rates only when `allow_negative` (never -100 % or less)."""
+
+    allow_negative: bool = False
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        low = "greater than -1" if self.allow_negative else "of at least 0"
+        return f"a fraction {low} and at most 1, such as 0.08"
+
+    def check(self, value: Any, name: str) -> float:
+        if not _is_real(value):
+            raise input_error(name, got=value, expected="a fraction such as 0.08", show_type=True)
+        x = float(value)
+        if not math.isfinite(x):
+            raise input_error(name, got=value, expected="a finite fraction such as 0.08")
+        if x > 1:
+            raise input_error(
+                name, got=_fmt(x), literal=True, note="which looks like a percentage",
+                expected=f"a fraction such as {x / 100:g}",
+            )
+        if x <= -1 or (x < 0 and not self.allow_negative):
+            low = "greater than -1" if self.allow_negative else "of at least 0"
+            raise input_error(name, got=_fmt(x), literal=True, expected=f"a fraction {low}")
+        return x
+
+    def invalid_values(self) -> list[Any]:
+        return ["x", None, True, float("nan"), 8, 12.5, -1.0 if self.allow_negative else -0.05]
+
+
+@dataclass(frozen=True)
+class Probability(Constraint):
+    """A probability or service level: strictly between 0 and 1 unless `include_high`
+    (then 1 itself is allowed, e.g. a 100 % service level in a replay)."""
+
+    include_high: bool = False
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return ("a value greater than 0 and at most 1" if self.include_high
+                else "a value strictly between 0 and 1")
+
+    def check(self, value: Any, name: str) -> float:
+        if not _is_real(value):
+            raise input_error(name, got=value, expected=self.expected, show_type=True)
+        x = float(value)
+        ok = math.isfinite(x) and 0 < x and (x <= 1 if self.include_high else x < 1)
+        if not ok:
+            note = "which looks like a percentage" if 1 < x <= 100 else None
+            raise input_error(name, got=_fmt(x), literal=True, note=note, expected=self.expected)
+        return x
+
+    def invalid_values(self) -> list[Any]:
+        return ["x", None, True, float("nan"), 0, 95, -0.1, 1.5] + ([] if self.include_high else [1])
+
+
+@dataclass(frozen=True)
+class Options(Constraint):
+    """One of a fixed set of values."""
+
+    values: frozenset[Any] | tuple[Any, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", tuple(sorted(self.values, key=str))
+                           if isinstance(self.values, set | frozenset) else tuple(self.values))
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return "one of " + ", ".join(repr(v) for v in self.values)
+
+    def check(self, value: Any, name: str) -> Any:
+        try:
+            ok = value in self.values and not (isinstance(value, bool) and not any(
+                isinstance(v, bool) for v in self.values))
+        except TypeError:  # unhashable and incomparable
+            ok = False
+        if not ok:
+            raise input_error(name, got=value, expected=self.expected)
+        return value
+
+    def invalid_values(self) -> list[Any]:
+        return ["not-an-option", None, 12345, [*self.values[:1]]]
+
+
+@dataclass(frozen=True)
+class Text(Constraint):
+    """A string, non-empty unless `allow_empty`, optionally matching `pattern`."""
+
+    allow_empty: bool = False
+    pattern: str | None = None
+    max_length: int = 10_000
+    description: str = ""
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        if self.description:
+            return self.description
+        return "text" if self.allow_empty else "non-empty text"
+
+    def check(self, value: Any, name: str) -> str:
+        if not isinstance(value, str):
+            raise input_error(name, got=value, expected=self.expected, show_type=True)
+        if not self.allow_empty and value.strip() == "":
+            raise input_error(name, got=value, expected=self.expected)
+        if len(value) > self.max_length:
+            raise input_error(name, got=value[:40] + "...", literal=False,
+                              expected=f"at most {self.max_length} characters")
+        if self.pattern is not None and value != "" and not re.fullmatch(self.pattern, value):
+            raise input_error(name, got=value, expected=self.expected)
+        return value
+
+    def invalid_values(self) -> list[Any]:
+        bad: list[Any] = [None, 12, ["a"]]
+        if not self.allow_empty:
+            bad.append("   ")
+        if self.pattern is not None:
+            bad.append("<script>!</script>")
+        return bad
+
+
+@dataclass(frozen=True)
+class Boolean(Constraint):
+    """True or False (not 0/1, not the text "yes")."""
+
+    expected: str = "true or false"
+
+    def check(self, value: Any, name: str) -> bool:
+        if not isinstance(value, bool | np.bool_):
+            raise input_error(name, got=value, expected=self.expected, show_type=True)
+        return bool(value)
+
+    def invalid_values(self) -> list[Any]:
+        return ["yes", None, 2, 0.5]
+
+
+@dataclass(frozen=True)
+class Seed(Constraint):
+    """A random seed: a whole number of at least 0, or a ``numpy.random.Generator``."""
+
+    expected: str = "a whole number of at least 0 (or a numpy Generator) so that runs repeat"
+
+    def check(self, value: Any, name: str) -> Any:
+        if isinstance(value, np.random.Generator):
+            return value
+        return Interval(int, 0, None).check(value, name) if _is_real(value) else _raise(
+            input_error(name, got=value, expected=self.expected, show_type=True))
+
+    def invalid_values(self) -> list[Any]:
+        return ["x", None, -1, 1.5, True]
+
+
+@dataclass(frozen=True)
+class Currency(Constraint):
+    """An ISO 4217-style currency code: three capital letters such as ``"EUR"``."""
+
+    expected: str = "a three-letter currency code such as 'EUR'"
+
+    def check(self, value: Any, name: str) -> str:
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
+            raise input_error(name, got=value, expected=self.expected)
+        return value
+
+    def invalid_values(self) -> list[Any]:
+        return [None, "euro", "eur", 978, ""]
+
+
+@dataclass(frozen=True)
+class ListOf(Constraint):
+    """A list (or tuple) of values that each satisfy `item`, with at least `min_length`."""
+
+    item: Constraint = field(default_factory=lambda: Interval(float))
+    min_length: int = 1
+    unique: bool = False
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return f"a list of {self.item.describe()} (at least {self.min_length})"
+
+    def check(self, value: Any, name: str) -> list[Any]:
+        if isinstance(value, str | bytes | Mapping) or not isinstance(
+            value, list | tuple | np.ndarray
+        ):
+            raise input_error(name, got=value, expected=self.expected, show_type=True)
+        items = list(value)
+        if len(items) < self.min_length:
+            raise input_error(name, got=value, expected=self.expected)
+        out = [self.item.check(v, f"{name}[{i}]") for i, v in enumerate(items)]
+        if self.unique and len(set(map(repr, out))) != len(out):
+            raise input_error(name, got=value, expected=self.expected + ", without repeats")
+        return out
+
+    def invalid_values(self) -> list[Any]:
+        bad: list[Any] = ["x", None, 3]
+        if self.min_length > 0:
+            bad.append([])
+        bad.extend([v] * max(self.min_length, 1) for v in self.item.invalid_values()[:2])
+        return bad
+
+
+@dataclass(frozen=True)
+class NoneOr(Constraint):
+    """None, or a value satisfying `inner` (an optional argument)."""
+
+    inner: Constraint = field(default_factory=lambda: Interval(float))
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return f"None or {self.inner.describe()}"
+
+    def check(self, value: Any, name: str) -> Any:
+        return None if value is None else self.inner.check(value, name)
+
+    def invalid_values(self) -> list[Any]:
+        return [v for v in self.inner.invalid_values() if v is not None]
+
+
+def _raise(exc: BaseException) -> Any:
+    raise exc
+
+
+def check(value: Any, name: str, constraint: Constraint) -> Any:
+    """Check one value against one constraint (a shorthand for ``constraint.check``).
+
+    Examples
+    --------
+    >>> check(0.95, "service_level", Probability())
+    0.95
+    """
+    return constraint.check(value, name)
+
+
+def constrained(**constraints: Constraint) -> Callable[[F], F]:
+    """Declare and check a function's scalar arguments.
+
+    Each keyword names an argument of the decorated function and gives its
+    :class:`Constraint`. Given values are checked (and converted, e.g. ``5.0`` → ``5`` for
+    ``Interval(int)``) before the function runs; defaults are trusted. The declarations are
+    kept on the function (:func:`constraints_of`), so a test can feed every declared argument
+    invalid values.
+
+    Raises
+    ------
+    TypeError
+        At decoration time, when a keyword names no argument of the function.
+    """
+
+    def decorate(func: F) -> F:
+        sig = inspect.signature(func)
+        unknown = set(constraints) - set(sig.parameters)
+        if unknown:
+            raise TypeError(f"{func.__qualname__}: constraints for unknown arguments {unknown}")
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            bound = sig.bind(*args, **kwargs)
+            for name, c in constraints.items():
+                if name in bound.arguments:
+                    bound.arguments[name] = c.check(bound.arguments[name], name)
+            return func(*bound.args, **bound.kwargs)
+
+        wrapper.__btm_constraints__ = MappingProxyType(dict(constraints))  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def constraints_of(func: Callable[..., Any]) -> Mapping[str, Constraint]:
+    """The constraints declared on `func` with :func:`constrained` (empty when none).
+
+    Examples
+    --------
+    >>> @constrained(n=Interval(int, 1))
+    ... def f(n):
+    ...     return n
+    >>> dict(constraints_of(f))
+    {'n': Interval(kind=<class 'int'>, low=1, high=None, closed='both')}
+    """
+    return getattr(func, "__btm_constraints__", MappingProxyType({}))
+
+
+def all_invalid(constraints: Mapping[str, Constraint]) -> Iterable[tuple[str, Any]]:
+    """Every (argument name, invalid value) pair of a declaration (for tests)."""
+    for name, c in constraints.items():
+        for v in c.invalid_values():
+            yield name, v

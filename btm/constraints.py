@@ -40,7 +40,7 @@ from typing import Any, Literal, TypeVar
 
 import numpy as np
 
-from btm.errors import InputError, input_error
+from btm.errors import input_error
 
 __all__ = [
     "Constraint",

@@ -45,7 +45,7 @@ from typing import Any
 
 from btm.errors import InputError
 
-__all__ = ["RunOutput", "to_jsonable", "RESULTS_FILE"]
+__all__ = ["RunOutput", "to_jsonable", "start", "RESULTS_FILE"]
 
 RESULTS_FILE = "results.json"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -263,3 +263,27 @@ class RunOutput:
                 entries[i] = entry
                 return
         entries.append(entry)
+
+
+def _float_format(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.2f}"
+
+
+def start(output_dir: str | os.PathLike[str] | None, *, analysis: str) -> RunOutput:
+    """Begin an analysis notebook: the house's table display and the run's output writer.
+
+    Sets pandas to show numbers with thousands separators (``1,234,567``; two decimals below
+    1,000) and wide tables, and returns the :class:`RunOutput` of the run folder (a no-op
+    writer when `output_dir` is empty, as in JupyterLab).
+
+    Examples
+    --------
+    >>> out = start("", analysis="tco_comparison")
+    >>> out.enabled
+    False
+    """
+    import pandas as pd
+
+    pd.set_option("display.float_format", _float_format)
+    pd.set_option("display.width", 140)
+    return RunOutput(output_dir, analysis=analysis)

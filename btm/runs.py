@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from btm import analyses as _analyses
-from btm import io as _io
+from btm import files as _files
 from btm.errors import InputError, RunError
 from btm.report import RESULTS_FILE, to_jsonable
 
@@ -62,10 +62,20 @@ __all__ = [
     "VERSIONED_PACKAGES",
 ]
 
-#: Distributions whose versions every manifest records.
-VERSIONED_PACKAGES = (
-    "btm", "numpy", "pandas", "scipy", "matplotlib", "papermill", "statsforecast",
-)
+def _declared_packages() -> tuple[str, ...]:
+    """btm and every distribution it requires (read from its own metadata, not a list)."""
+    import re as _re
+
+    try:
+        requires = metadata.requires("btm") or []
+    except metadata.PackageNotFoundError:  # pragma: no cover - btm always installed here
+        requires = []
+    names = [_re.split(r"[\s\[<>=!~;(]", r, maxsplit=1)[0] for r in requires if "extra ==" not in r]
+    return ("btm", *dict.fromkeys(n for n in names if n))
+
+
+#: Distributions whose versions every manifest records: btm and its declared dependencies.
+VERSIONED_PACKAGES = _declared_packages()
 OUTPUT_PARAMETER = "output_dir"
 _PATH_SUFFIXES = ("_file", "_path", "_dir")
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -372,7 +382,7 @@ def _plan(
                 f"{name}: set by btm to the run folder; expected it not to be given"
             )
     given = {n: coerce(v, declared[n].type, parameter=n) for n, v in parameters.items()}
-    check_constraints(a, given)
+    given = check_constraints(a, given)
     effective: dict[str, Any] = {}
     for p in declared_list:
         if p.name == OUTPUT_PARAMETER:
@@ -393,11 +403,11 @@ def _plan(
         if name not in given and not isinstance(declared[name].default, str):
             continue  # a computed default: the notebook works it out
         kind = "dir" if name.endswith("_dir") else ("file" if name.endswith("_file") else "any")
-        search = [Path.cwd(), _io.project_root()] if name in given else [folder, _io.project_root()]
-        resolved = _io.resolve_path(value, parameter=name, search=search, kind=kind)
+        search = [Path.cwd(), _files.package_root()] if name in given else [folder, _files.package_root()]
+        resolved = _files.resolve_path(value, parameter=name, search=search, kind=kind)
         effective[name] = inject[name] = str(resolved)
         if hash_inputs:
-            digest = _io.sha256_dir(resolved) if resolved.is_dir() else _io.sha256(resolved)
+            digest = _files.sha256_dir(resolved) if resolved.is_dir() else _files.sha256(resolved)
             inputs[name] = {"path": str(resolved), "sha256": digest}
     return _Plan(a, folder, declared, given, effective, inputs, inject)
 
@@ -423,57 +433,35 @@ def _kernel_manager_class() -> type:
     return IPCKernelManager
 
 
-_CONSTRAINT_KEYS = {"kind", "min", "max", "one_of"}
+def check_constraints(analysis: _analyses.Analysis, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Check parameter values against the constraints the analysis's spec declares.
 
+    The constraints are those of :mod:`btm.constraints` (``Rate()``, ``Interval(int, 1, 100)``
+    ...), declared once in ``btm/analyses/<name>/__init__.py``. Papermill checks none of this;
+    btm checks it before a kernel starts, so a bad value costs nothing. A notebook no spec
+    declares has its values checked against their annotated types only.
 
-def check_constraints(analysis: _analyses.Analysis, values: Mapping[str, Any]) -> None:
-    """Check parameter values against the constraints the notebook declares.
-
-    A notebook declares them as data in its metadata, ``{"btm": {"constraints": {name: spec}}}``,
-    where `spec` is ``"rate"`` (a fraction, refused when it looks like a percentage),
-    ``"probability"`` (strictly between 0 and 1), or a mapping with any of ``min`` and ``max``
-    (inclusive bounds) and ``one_of`` (allowed values). Papermill checks none of this; btm
-    checks it before a kernel starts, so a bad value costs nothing.
+    Returns
+    -------
+    dict
+        The values, converted where a constraint says so (``5.0`` → ``5`` for a whole number).
 
     Raises
     ------
     InputError
-        A value outside its constraint (the message names the parameter), or a malformed
-        constraint in the notebook (the message names the notebook).
+        A value outside its constraint; the message names the parameter.
 
     Examples
     --------
-    >>> from pathlib import Path
-    >>> a = _analyses.Analysis("x", Path("x.ipynb"), "X",
-    ...     metadata={"constraints": {"discount_rate": "rate"}})
+    >>> a = _analyses.get_analysis("tco_comparison")
     >>> check_constraints(a, {"discount_rate": 8})
     Traceback (most recent call last):
     ...
     btm.errors.InputError: discount_rate: got 8, which looks like a percentage; expected a fraction such as 0.08
     """
-    from btm import validate
-
-    specs = analysis.metadata.get("constraints") or {}
-    if not isinstance(specs, dict):
-        raise InputError(f"{analysis.path}: metadata btm.constraints; expected a mapping")
-    for name, value in values.items():
-        spec = specs.get(name)
-        if spec is None:
-            continue
-        if spec == "rate":
-            validate.rate(value, name)
-        elif spec == "probability":
-            validate.probability(value, name)
-        elif isinstance(spec, dict) and set(spec) <= _CONSTRAINT_KEYS:
-            if "one_of" in spec:
-                validate.one_of(value, name, spec["one_of"])
-            if "min" in spec or "max" in spec:
-                validate.number(value, name, min=spec.get("min"), max=spec.get("max"))
-        else:
-            raise InputError(
-                f"{analysis.path}: constraint of parameter '{name}' is {spec!r}; expected "
-                "'rate', 'probability' or a mapping of min, max, one_of"
-            )
+    checks = analysis.constraints
+    return {name: checks[name].check(v, name) if name in checks else v
+            for name, v in values.items()}
 
 
 def validate_parameters(
@@ -512,7 +500,7 @@ def load_parameters_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     ...     load_parameters_file(f)
     {'discount_rate': 0.06, 'horizon_years': 7}
     """
-    p, data = _io.read_yaml(path, parameter="parameters file", expected="name: value lines")
+    p, data = _files.read_yaml(path, parameter="parameters file", expected="name: value lines")
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -615,15 +603,23 @@ def _error_info(exc: BaseException) -> dict[str, Any]:
     return {"type": type(exc).__name__, "message": str(exc), "cell": None}
 
 
+_TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
 def _write_html(executed: Path, target: Path, title: str) -> str | None:
-    """Export the executed notebook without input cells; return an error text on failure."""
+    """Export the executed notebook without input cells; return an error text on failure.
+
+    The page is self-contained: figures are embedded images and the ``btm_report`` template
+    (``btm/templates/``) loads nothing from the network, so it opens offline.
+    """
     try:
         import nbformat
         from nbconvert import HTMLExporter
 
         nb = nbformat.read(executed, as_version=4)
         exporter = HTMLExporter(
-            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+            extra_template_basedirs=[str(_TEMPLATES)], template_name="btm_report",
         )
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
         target.write_text(body, encoding="utf-8")
@@ -665,7 +661,7 @@ def run(
     given by the caller are looked up in the current directory, then the project root; the
     notebook's own defaults in the notebook's folder, then the project root. The notebook
     receives absolute paths, and the manifest records each input's path and SHA-256 (for a
-    folder, :func:`btm.io.sha256_dir`). ``output_dir`` is set to the run folder when the
+    folder, :func:`btm.files.sha256_dir`). ``output_dir`` is set to the run folder when the
     notebook declares it.
 
     Returns
@@ -731,7 +727,7 @@ def run(
         "run_id": rid,
         "status": status,
         "notebook": str(plan.analysis.path),
-        "notebook_sha256": _io.sha256(plan.analysis.path),
+        "notebook_sha256": _files.sha256(plan.analysis.path),
         "parameters": plan.effective,
         "parameters_given": plan.given,
         "inputs": plan.inputs,
@@ -743,7 +739,7 @@ def run(
             "python_implementation": platform.python_implementation(),
             "executable": sys.executable,
         },
-        "git": _git(_io.project_root()),
+        "git": _git(_files.package_root()),
         "started_at": _iso(started),
         "finished_at": _iso(finished),
         "duration_s": round((finished - started).total_seconds(), 3),

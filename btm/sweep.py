@@ -124,7 +124,7 @@ def parameter_sets(
 
 
 def _load_sets_file(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
-    from btm import io
+    from btm import files as io
 
     p, data = io.read_yaml(path, parameter="grid file", expected="a grid")
     if isinstance(data, dict) and data:

@@ -97,7 +97,7 @@ COST_COLUMNS: tuple[validate.Column, ...] = (
         description="pessimistic amount of a three-point estimate",
     ),
 )
-"""Declared columns of a cost table (used by :func:`validate_costs` and ``btm.io``)."""
+"""Declared columns of a cost table (used by :func:`validate_costs` and ``btm.files``)."""
 
 _COST_NAMES = frozenset(c.name for c in COST_COLUMNS)
 

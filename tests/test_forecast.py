@@ -10,8 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from btm import InputError
-from btm.forecast import (
+pytest.importorskip("statsforecast")
+
+from btm import InputError  # noqa: E402
+from btm.forecast import (  # noqa: E402
     INTERMITTENT_MODELS,
     BacktestResult,
     backtest,

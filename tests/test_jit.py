@@ -17,11 +17,11 @@ import pytest
 pytest.importorskip("statsforecast")
 
 from btm import InputError, jit, messages
+from btm.files import package_root
 from btm.forecast import rolling_forecasts
 from btm.inventory import lead_time_forecast_errors, safety_stock
-from btm.io import project_root
 
-DATA = project_root() / "data" / "demand"
+DATA = package_root() / "data" / "demand"
 #: one SKU per pattern of data/demand/README.md: smooth (pack 10), seasonal, erratic (pack 6,
 #: min order 12), intermittent, lumpy (pack 6, min order 12)
 FEW = ["SKU-002", "SKU-042", "SKU-107", "SKU-137", "SKU-172"]

@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 
 from btm import runs
-from btm.io import project_root
+from btm.files import package_root
 
-ROOT = project_root()
+ROOT = package_root()
 RUN_FILES = {"executed.ipynb", "report.html", "manifest.json", "results.json", "figures",
              "tables"}
 
@@ -42,7 +42,7 @@ def test_tco_comparison_runs_with_other_parameters(tmp_path):
     import hashlib
 
     from btm import tco
-    from btm.io import read_table
+    from btm.files import read_table
 
     costs_file = ROOT / "data" / "tco" / "costs.csv"
     before = (hashlib.sha256(costs_file.read_bytes()).hexdigest(), costs_file.stat().st_mtime_ns)

@@ -1,39 +1,61 @@
-"""The analyses btm can run: the notebooks in ``notebooks/`` and their parameters.
+"""The analyses btm can run: each declared once, in its own folder, and discovered from there.
 
-An analysis is a notebook ``notebooks/<name>.ipynb``. Its metadata key ``btm`` may give a
-``title``, whether it belongs in the board pack (``boardpack``, default False) and its
-position there (``order``). Its parameters are read from the cell tagged ``parameters``
-(``horizon_years: int = 5  # years after year 0``): name, declared type, default and help.
-The cell is parsed here with :mod:`ast` (no papermill import), so ``btm list`` is quick.
+An analysis is one decision a user runs as a notebook and a board-pack section. It lives in
+``btm/analyses/<name>/``: ``__init__.py`` holds its :class:`Spec` (title, board-pack order,
+parameter constraints, key numbers, figures, sample data folder), ``charts.py`` its figures and
+``messages.py`` its key numbers and key messages. Its notebook is ``btm/notebooks/<name>.ipynb``
+and its sample data ``btm/data/<spec.data>/``. Nothing else lists analyses: the command line,
+runs, sweeps, the board pack and the generic tests find them with :func:`specs`.
 
-The notebooks folder is, in order of precedence: the `notebooks_dir` argument, the
-``BTM_NOTEBOOKS`` environment variable, ``<project root>/notebooks``.
+A notebook's parameters (name, type, default, help) are read from its cell tagged
+``parameters`` (``horizon_years: int = 5  # years after year 0``), the one place Papermill and
+JupyterLab users see them; the cell is parsed here with :mod:`ast` (no papermill import), so
+``btm list`` is quick. What values each parameter may take is declared in the spec with the
+constraint vocabulary of :mod:`btm.constraints`.
+
+The notebooks folder is, in order of precedence: the `notebooks` argument, the ``BTM_NOTEBOOKS``
+environment variable, the notebooks shipped inside the package. A notebook in another folder
+that no spec declares (an analyst's own) can still be run; its title and board-pack placement
+then come from its metadata key ``btm``.
 
 Examples
 --------
->>> from btm.analyses import parse_parameters
+>>> from btm.analyses import parse_parameters, specs
 >>> [p.name for p in parse_parameters("horizon_years: int = 5  # years after year 0")]
 ['horizon_years']
 >>> parse_parameters("discount_rate: float = 0.08  # per year, a fraction")[0].help
 'per year, a fraction'
+>>> "tco_comparison" in [s.name for s in specs()]
+True
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
 import io
 import json
 import os
+import pkgutil
 import tokenize
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
+from btm.constraints import Constraint
 from btm.errors import InputError
 
 __all__ = [
     "Analysis",
+    "FigureSpec",
+    "KeyNumber",
     "Parameter",
+    "Spec",
+    "specs",
+    "get_spec",
     "notebooks_dir",
     "list_analyses",
     "get_analysis",
@@ -70,8 +92,127 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class FigureSpec:
+    """A figure an analysis shows (in the notebook, ``report.html`` and the board pack).
+
+    Attributes
+    ----------
+    name : str
+        File stem under ``figures/`` (``cumulative_cost`` → ``cumulative_cost.png`` / ``.svg``).
+    title : str
+        Heading of the figure's board-pack page.
+    """
+
+    name: str
+    title: str
+
+
+@dataclass(frozen=True)
+class KeyNumber:
+    """A key number an analysis writes to ``results.json``.
+
+    Attributes
+    ----------
+    name : str
+        Key in ``results.json``'s ``key_numbers``.
+    label : str
+        Words for readers.
+    unit : str
+        ``"currency"`` (the analysis's currency parameter), ``"%"`` (a fraction shown as a
+        percentage) or a unit word (``"years"``, ``"SKUs"``).
+    """
+
+    name: str
+    label: str
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Spec:
+    """The one declaration of an analysis.
+
+    Attributes
+    ----------
+    name : str
+        The analysis's name: its folder ``btm/analyses/<name>/`` and notebook ``<name>.ipynb``.
+    title : str
+        Title for readers (``btm list``, board-pack page headings).
+    question : str
+        The decision in one sentence.
+    parameters : mapping of str to Constraint
+        What values each notebook parameter may take, checked before any kernel starts.
+        Every parameter of the notebook except ``output_dir`` has one.
+    key_numbers : tuple of KeyNumber
+        What the notebook writes to ``results.json`` (each one, at least).
+    figures : tuple of FigureSpec
+        The figures the notebook shows and saves, in board-pack order.
+    data : str
+        Sample data folder under ``btm/data/``.
+    boardpack : bool
+        Whether the default board pack includes it; `order` is its position there.
+    needs : tuple of str
+        Optional libraries the analysis cannot run without (``"statsforecast"``); tests leave
+        the analysis out where one is missing.
+    """
+
+    name: str
+    title: str
+    question: str
+    parameters: Mapping[str, Constraint] = field(default_factory=dict)
+    key_numbers: tuple[KeyNumber, ...] = ()
+    figures: tuple[FigureSpec, ...] = ()
+    data: str = ""
+    boardpack: bool = True
+    order: int = 100
+    needs: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
+
+    @property
+    def notebook(self) -> Path:
+        """The notebook shipped with btm."""
+        return _PACKAGE_NOTEBOOKS / f"{self.name}.ipynb"
+
+    @property
+    def data_dir(self) -> Path | None:
+        """The sample data folder shipped with btm (None when the analysis has none)."""
+        return _PACKAGE_ROOT / "data" / self.data if self.data else None
+
+
+_PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+_PACKAGE_NOTEBOOKS = _PACKAGE_ROOT / "notebooks"
+
+
+@cache
+def _discover() -> tuple[Spec, ...]:
+    found = []
+    for info in pkgutil.iter_modules(__path__):
+        if not info.ispkg or info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        spec = getattr(module, "SPEC", None)
+        if not isinstance(spec, Spec) or spec.name != info.name:
+            raise RuntimeError(  # a programming error in btm itself, not bad input
+                f"btm.analyses.{info.name}: expected SPEC = Spec(name={info.name!r}, ...)"
+            )
+        found.append(spec)
+    return tuple(sorted(found, key=lambda s: (s.order, s.name)))
+
+
+def specs() -> list[Spec]:
+    """Every analysis btm ships, in board-pack order (discovered from ``btm/analyses/*/``)."""
+    return list(_discover())
+
+
+def get_spec(name: str) -> Spec | None:
+    """The spec of the analysis called `name`, or None when btm ships no such analysis."""
+    return next((s for s in _discover() if s.name == name), None)
+
+
+@dataclass(frozen=True)
 class Analysis:
-    """A notebook that can be run: name, path, title and board-pack placement."""
+    """A notebook that can be run: name, path, title, board-pack placement and its spec."""
 
     name: str
     path: Path
@@ -79,6 +220,12 @@ class Analysis:
     boardpack: bool = False
     order: int = 1000
     metadata: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    spec: Spec | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def constraints(self) -> Mapping[str, Constraint]:
+        """Constraints of the parameters (from the spec; none for an undeclared notebook)."""
+        return self.spec.parameters if self.spec is not None else MappingProxyType({})
 
 
 def notebooks_dir(notebooks: str | os.PathLike[str] | None = None) -> Path:
@@ -94,9 +241,7 @@ def notebooks_dir(notebooks: str | os.PathLike[str] | None = None) -> Path:
     elif os.environ.get(_ENV):
         folder = Path(os.environ[_ENV])
     else:
-        import btm
-
-        folder = Path(btm.__file__).resolve().parents[1] / "notebooks"
+        folder = _PACKAGE_NOTEBOOKS
     return folder.expanduser().resolve()
 
 
@@ -108,6 +253,10 @@ def _read_notebook(path: Path) -> dict[str, Any]:
 
 
 def _analysis(path: Path) -> Analysis:
+    spec = get_spec(path.stem)
+    if spec is not None:
+        return Analysis(name=spec.name, path=path, title=spec.title, boardpack=spec.boardpack,
+                        order=spec.order, spec=spec)
     nb = _read_notebook(path)
     meta = dict(nb.get("metadata", {}).get("btm", {}) or {})
     title = str(meta.get("title") or path.stem.replace("_", " ").capitalize())
@@ -273,3 +422,27 @@ def parse_parameters(source: str, *, where: str = "parameters cell") -> list[Par
             params = [p for p in params if p.name != n]  # a later assignment wins
             params.append(Parameter(n, type_name, default, help_text, default_source))
     return params
+
+
+def exported(kind: str) -> dict[str, Any]:
+    """Every public name of every analysis's `kind` module (``"charts"`` or ``"messages"``).
+
+    This is how :mod:`btm.charts` and :mod:`btm.messages` offer each analysis's chart and
+    message functions under one roof without a hand-kept list.
+
+    Examples
+    --------
+    >>> "cumulative_cost" in exported("charts")
+    True
+    """
+    out: dict[str, Any] = {}
+    for spec in specs():
+        try:
+            module = importlib.import_module(f"{__name__}.{spec.name}.{kind}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{__name__}.{spec.name}.{kind}":
+                continue
+            raise
+        for name in getattr(module, "__all__", ()):
+            out.setdefault(name, getattr(module, name))
+    return out

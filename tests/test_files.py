@@ -1,4 +1,4 @@
-"""Tests of btm.io: locating, reading and fingerprinting input files."""
+"""Tests of btm.files: locating, reading and fingerprinting input files."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from btm import InputError
-from btm import io as bio
+from btm import files as bio
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "tiny_costs.csv"
@@ -44,14 +44,16 @@ def test_sha256_dir_is_the_hash_of_sorted_file_lines(tmp_path):
     assert bio.sha256_dir(tmp_path) != before
 
 
-def test_resolve_path_prefers_current_directory_then_project_root(tmp_path, monkeypatch):
+def test_resolve_path_prefers_current_directory_then_package_root(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "pyproject.toml").write_text("local")
-    assert bio.resolve_path("pyproject.toml", parameter="x") == (tmp_path / "pyproject.toml")
-    (tmp_path / "pyproject.toml").unlink()
-    assert bio.resolve_path("pyproject.toml", parameter="x") == bio.project_root() / "pyproject.toml"
-    rel = TINY.relative_to(bio.project_root())
-    assert bio.resolve_path(rel, parameter="x") == TINY
+    (tmp_path / "data" / "tco").mkdir(parents=True)
+    local = tmp_path / "data" / "tco" / "costs.csv"
+    local.write_text("local")
+    assert bio.resolve_path("data/tco/costs.csv", parameter="x") == local
+    local.unlink()
+    bundled = bio.package_root() / "data" / "tco" / "costs.csv"
+    assert bio.resolve_path("data/tco/costs.csv", parameter="x") == bundled.resolve()
+    assert bio.resolve_path(TINY, parameter="x") == TINY
 
 
 def test_resolve_path_missing_names_parameter_and_paths_tried(tmp_path, monkeypatch):
@@ -59,7 +61,7 @@ def test_resolve_path_missing_names_parameter_and_paths_tried(tmp_path, monkeypa
     with pytest.raises(InputError, match=r"^costs_file: file 'nope\.csv' not found") as err:
         bio.resolve_path("nope.csv", parameter="costs_file")
     assert str(tmp_path / "nope.csv") in str(err.value)
-    assert str(bio.project_root() / "nope.csv") in str(err.value)
+    assert str(bio.package_root() / "nope.csv") in str(err.value)
     with pytest.raises(InputError, match="^costs_file: got an empty path"):
         bio.resolve_path("", parameter="costs_file")
     with pytest.raises(InputError, match="^data_dir: folder"):

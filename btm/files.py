@@ -1,18 +1,19 @@
 """Reading the analyst's input files: locate them, read them as tables, fingerprint them.
 
-Relative paths are looked up in the current directory first and then in the project root, so
-``data/tco/costs.csv`` works from a shell in the project, from a notebook in ``notebooks/`` and
-from a run folder alike. Input files are only read, never written. Every problem (missing file,
+Relative paths are looked up in the current directory first and then in the folder btm ships
+its notebooks and sample data in (:func:`package_root`), so ``data/tco/costs.csv`` names the
+sample cost table from any folder, installed or not, while a file of the analyst's own with
+that name in the current folder wins. Input files are only read, never written. Every problem (missing file,
 unknown format, unreadable content) raises :class:`btm.InputError` naming the parameter and
 the path tried.
 
 Examples
 --------
->>> from btm.io import project_root, resolve_path
->>> (project_root() / "pyproject.toml").is_file()
+>>> from btm.files import package_root, resolve_path
+>>> (package_root() / "notebooks").is_dir()
 True
->>> resolve_path("pyproject.toml", parameter="config").name
-'pyproject.toml'
+>>> resolve_path("data/tco/costs.csv", parameter="costs_file").name
+'costs.csv'
 """
 
 from __future__ import annotations
@@ -28,23 +29,26 @@ import pandas as pd
 from btm.errors import InputError
 
 __all__ = [
-    "project_root", "resolve_path", "read_table", "read_yaml", "sha256", "sha256_dir",
-    "TABLE_FORMATS",
+    "package_root", "resolve_path", "read_table", "read_yaml", "sha256", "sha256_dir",
+    "TABLE_FORMATS", "display_name",
 ]
 
 #: File suffixes :func:`read_table` understands.
 TABLE_FORMATS = (".csv", ".xlsx", ".parquet")
 
 
-def project_root() -> Path:
-    """The folder holding ``btm/``, ``data/``, ``notebooks/`` and ``reports/``.
+def package_root() -> Path:
+    """The installed ``btm`` package folder, which holds ``notebooks/`` and ``data/``.
+
+    It is where btm's own notebooks and sample data live, wherever btm is installed; nothing
+    about the current folder or a source checkout is assumed.
 
     Examples
     --------
-    >>> (project_root() / "btm" / "__init__.py").is_file()
+    >>> (package_root() / "data" / "tco" / "costs.csv").is_file()
     True
     """
-    return Path(__file__).resolve().parents[1]
+    return Path(__file__).resolve().parent
 
 
 def resolve_path(
@@ -64,7 +68,7 @@ def resolve_path(
         The parameter (or column, or option) the path came from; named in error messages.
     search : sequence of path-like, optional
         Folders a relative path is looked up in, in order. Default: the current directory,
-        then :func:`project_root`.
+        then :func:`package_root`.
     kind : {"file", "dir", "any"}
         What the path must point to.
 
@@ -91,7 +95,7 @@ def resolve_path(
     if p.is_absolute():
         candidates = [p]
     else:
-        folders = [Path.cwd(), project_root()] if search is None else [Path(s) for s in search]
+        folders = [Path.cwd(), package_root()] if search is None else [Path(s) for s in search]
         candidates = []
         for folder in folders:
             c = (folder / p).resolve()
@@ -135,10 +139,10 @@ def read_table(
 
     Examples
     --------
-    >>> read_table("pyproject.toml", parameter="costs_file")  # doctest: +ELLIPSIS
+    >>> read_table(package_root() / "__init__.py", parameter="costs_file")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    btm.errors.InputError: costs_file: cannot read '...pyproject.toml' (unknown format '.toml'); expected one of .csv, .xlsx, .parquet
+    btm.errors.InputError: costs_file: cannot read '...__init__.py' (unknown format '.py'); expected one of .csv, .xlsx, .parquet
     """
     p = resolve_path(path, parameter=parameter)
     suffix = p.suffix.lower()
@@ -197,7 +201,7 @@ def sha256(path: str | os.PathLike[str]) -> str:
 
     Examples
     --------
-    >>> len(sha256(project_root() / "pyproject.toml"))
+    >>> len(sha256(package_root() / "__init__.py"))
     64
     """
     digest = hashlib.sha256()
@@ -214,7 +218,7 @@ def sha256_dir(path: str | os.PathLike[str]) -> str:
 
     Examples
     --------
-    >>> len(sha256_dir(project_root() / "btm"))
+    >>> len(sha256_dir(package_root() / "data"))
     64
     """
     root = Path(path)
@@ -224,3 +228,14 @@ def sha256_dir(path: str | os.PathLike[str]) -> str:
         if f.is_file() and not any(part.startswith(".") for part in rel.parts):
             lines.append(f"{rel.as_posix()} {sha256(f)}\n")
     return hashlib.sha256("".join(lines).encode()).hexdigest()
+
+
+def display_name(path: str | os.PathLike[str]) -> str:
+    """The file name of `path`, for footnotes and captions (``"costs.csv"``).
+
+    Examples
+    --------
+    >>> display_name("../data/tco/costs.csv")
+    'costs.csv'
+    """
+    return Path(os.fspath(path)).name

@@ -1,0 +1,201 @@
+"""Key numbers and key messages of demand forecasting and just-in-time stock.
+
+Presentation layer: takes the plan of :func:`btm.jit.plan` and its replay and returns
+plain-word sentences (most important first) and the key numbers for ``results.json``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from btm.errors import InputError
+from btm.style import format_money
+
+__all__ = ["demand_key_messages", "demand_key_numbers"]
+
+
+def _pct(x: float) -> str:
+    return f"{x:.0%}"
+
+
+def _period_word(freq: str) -> str:
+    """'weeks', 'months' ... for a pandas frequency."""
+    words = {"W": "weeks", "M": "months", "Q": "quarters", "Y": "years", "A": "years",
+             "D": "days", "B": "business days", "h": "hours", "H": "hours"}
+    return words.get(str(freq)[:1], "periods")
+
+
+def _forecast_vs_naive(plan: Any) -> tuple[int, int, float, float] | None:
+    """(SKUs where the chosen model beats seasonal naive, SKUs compared, mean MASE of each)."""
+    acc = plan.backtest.accuracy
+    naive = acc.loc[acc["model"] == "SeasonalNaive", ["unique_id", "mase"]]
+    chosen = acc.merge(plan.backtest.chosen[["unique_id", "model"]], on=["unique_id", "model"])
+    both = chosen[["unique_id", "mase"]].merge(naive, on="unique_id", suffixes=("", "_naive"))
+    both = both.loc[both["mase"].notna() & both["mase_naive"].notna()]
+    both = both.loc[np.isfinite(both["mase"].to_numpy(dtype=float))
+                    & np.isfinite(both["mase_naive"].to_numpy(dtype=float))]
+    if both.empty:
+        return None
+    wins = int((both["mase"] < both["mase_naive"]).sum())
+    return wins, len(both), float(both["mase"].mean()), float(both["mase_naive"].mean())
+
+
+def _check_plan(plan: Any, outcome: Any) -> None:
+    from btm.jit import JITPlan, ReplayOutcome
+
+    if not isinstance(plan, JITPlan):
+        raise InputError(f"plan: got {type(plan).__name__}; expected the JITPlan of btm.jit.plan")
+    if outcome is not None and not isinstance(outcome, ReplayOutcome):
+        raise InputError(f"outcome: got {type(outcome).__name__}; expected the ReplayOutcome "
+                         "of btm.jit.replay_policy")
+
+
+def demand_key_messages(plan: Any, outcome: Any = None, *, currency: str = "EUR") -> list[str]:
+    """Sentences for the board from a JIT plan and its replay, most important first.
+
+    Parameters
+    ----------
+    plan : JITPlan
+        From :func:`btm.jit.plan`.
+    outcome : ReplayOutcome, optional
+        From :func:`btm.jit.replay_policy`.
+    currency : str
+        Currency code of the SKU master's costs.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import pandas as pd, pytest
+    >>> _ = pytest.importorskip("statsforecast")  # jit.plan forecasts with statsforecast
+    >>> from btm import jit
+    >>> ds = pd.date_range("2024-01-01", periods=40, freq="W-MON")
+    >>> h = pd.DataFrame({"unique_id": "A", "ds": ds, "y": [10.0, 14.0] * 20})
+    >>> skus = pd.DataFrame({"unique_id": ["A"], "unit_cost": [500.0], "lead_time_weeks": [2],
+    ...                      "order_cost": [20.0], "holding_cost_rate": [0.2]})
+    >>> p = jit.plan(h, skus, horizon=4, service_level=0.9, models=["Naive"])
+    >>> demand_key_messages(p)[0]
+    'At a 90% service level the 1 SKUs need EUR 3.1k of safety stock.'
+    """
+    _check_plan(plan, outcome)
+    cur = currency
+    pol = plan.policy
+    word = _period_word(plan.freq)
+    messages = []
+    vs = _forecast_vs_naive(plan)
+    if vs is not None:
+        wins, n, mase, mase_naive = vs
+        messages.append(
+            f"Forecasts chosen per SKU beat seasonal naive on {_pct(wins / n)} of the {n} "
+            f"regular-demand SKUs (mean MASE {mase:.2f} vs {mase_naive:.2f}).")
+    ss_value = float(pol["safety_stock_value"].sum())
+    sentence = (f"At a {plan.service_level:.0%} service level the {len(pol)} SKUs need "
+                f"{format_money(ss_value, cur)} of safety stock")
+    emp = pol.loc[pol["safety_stock_method"] == "empirical"]
+    if len(emp):
+        sentence += (f"; {format_money(float(emp['safety_stock_value'].sum()), cur)} of it for "
+                     f"the {len(emp)} intermittent or lumpy SKUs, set from observed forecast "
+                     "errors rather than a normal curve")
+    messages.append(sentence + ".")
+    if outcome is not None:
+        o = outcome.replay.overall.set_index("policy")
+        fr = float(o.loc["forecast", "fill_rate"])
+        inv = float(o.loc["forecast", "average_inventory_value"])
+        sentence = (f"Replayed on the last {outcome.holdout_periods} {word}, the policy filled "
+                    f"{fr:.1%} of demand with {format_money(inv, cur)} of average inventory")
+        if "naive" in o.index:
+            nfr = float(o.loc["naive", "fill_rate"])
+            diff = float(o.loc["naive", "average_inventory_value"]) - inv
+            more_less = "less" if diff >= 0 else "more"
+            sentence += (f": {format_money(abs(diff), cur)} {more_less} than ordering from past "
+                         f"averages, which filled {nfr:.1%}")
+        messages.append(sentence + ".")
+        bc = outcome.by_class.loc[outcome.by_class["demand_class"] != "all"]
+        worst = bc.sort_values("inventory_freed", kind="stable").iloc[0] if len(bc) else None
+        if worst is not None and worst["inventory_freed"] < 0:
+            messages.append(
+                f"Exception: {worst['demand_class']} SKUs held "
+                f"{format_money(-float(worst['inventory_freed']), cur)} more inventory than "
+                f"with past averages, for a {worst['fill_rate']:.1%} fill rate "
+                f"(vs {worst['naive_fill_rate']:.1%}).")
+    orders = plan.orders
+    if len(orders):
+        first = orders["order_ds"].min()
+        now = orders.loc[orders["order_ds"] == first]
+        messages.append(
+            f"Order now ({first:%d %b %Y}): {len(now)} orders worth "
+            f"{format_money(float(now['order_value'].sum()), cur)}.")
+    return messages
+
+
+def demand_key_numbers(
+    plan: Any, outcome: Any = None, *, currency: str = "EUR"
+) -> dict[str, dict[str, Any]]:
+    """Key numbers of a JIT plan (and its replay) for ``results.json`` and the board pack.
+
+    Examples
+    --------
+    >>> import pandas as pd, pytest
+    >>> _ = pytest.importorskip("statsforecast")  # jit.plan forecasts with statsforecast
+    >>> from btm import jit
+    >>> ds = pd.date_range("2024-01-01", periods=40, freq="W-MON")
+    >>> h = pd.DataFrame({"unique_id": "A", "ds": ds, "y": [10.0, 14.0] * 20})
+    >>> skus = pd.DataFrame({"unique_id": ["A"], "unit_cost": [500.0], "lead_time_weeks": [2],
+    ...                      "order_cost": [20.0], "holding_cost_rate": [0.2]})
+    >>> p = jit.plan(h, skus, horizon=4, service_level=0.9, models=["Naive"])
+    >>> demand_key_numbers(p)["safety_stock_value"]["label"]
+    'Safety stock at a 90% service level'
+    """
+    _check_plan(plan, outcome)
+    cur = currency
+    pol = plan.policy
+    word = _period_word(plan.freq)
+    numbers: dict[str, dict[str, Any]] = {
+        "safety_stock_value": {
+            "value": float(pol["safety_stock_value"].sum()), "unit": cur,
+            "label": f"Safety stock at a {plan.service_level:.0%} service level"},
+    }
+    if outcome is not None:
+        o = outcome.replay.overall.set_index("policy")
+        numbers["replay_fill_rate"] = {
+            "value": float(o.loc["forecast", "fill_rate"]), "unit": "%",
+            "label": f"Fill rate replayed on the last {outcome.holdout_periods} {word}"}
+        numbers["replay_average_inventory_value"] = {
+            "value": float(o.loc["forecast", "average_inventory_value"]), "unit": cur,
+            "label": "Average inventory in the replay"}
+        if "naive" in o.index:
+            numbers["inventory_freed_vs_naive"] = {
+                "value": float(o.loc["naive", "average_inventory_value"]
+                               - o.loc["forecast", "average_inventory_value"]),
+                "unit": cur, "label": "Inventory freed against the naive policy (replay)"}
+            numbers["naive_fill_rate"] = {
+                "value": float(o.loc["naive", "fill_rate"]), "unit": "%",
+                "label": "Fill rate of the naive policy (replay)"}
+    vs = _forecast_vs_naive(plan)
+    if vs is not None:
+        wins, n, mase, mase_naive = vs
+        numbers["share_beating_seasonal_naive"] = {
+            "value": wins / n, "unit": "%",
+            "label": f"Regular-demand SKUs whose forecast beats seasonal naive ({n} SKUs)"}
+        numbers["mase_chosen"] = {
+            "value": mase, "unit": "",
+            "label": f"Mean MASE of chosen forecasts (seasonal naive {mase_naive:.2f})"}
+    numbers["empirical_skus"] = {
+        "value": int((pol["safety_stock_method"] == "empirical").sum()), "unit": "SKUs",
+        "label": "Intermittent or lumpy: empirical safety stock"}
+    if len(plan.orders):
+        first = plan.orders["order_ds"].min()
+        now = plan.orders.loc[plan.orders["order_ds"] == first]
+        numbers["orders_now_value"] = {
+            "value": float(now["order_value"].sum()), "unit": cur,
+            "label": f"Orders to place now ({first:%d %b %Y})"}
+    first_shown = ["safety_stock_value", "replay_fill_rate", "naive_fill_rate",
+                   "replay_average_inventory_value", "inventory_freed_vs_naive",
+                   "share_beating_seasonal_naive", "empirical_skus", "orders_now_value"]
+    ordered = [k for k in first_shown if k in numbers] + [k for k in numbers
+                                                           if k not in first_shown]
+    return {k: numbers[k] for k in ordered}

@@ -1,0 +1,440 @@
+"""Figures of the TCO comparison: cost by category, cumulative cost and break-even, tornado,
+S-curves. Each takes the table :mod:`btm.tco` returns and returns a :class:`btm.style.BoardFigure`.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from btm.analyses.tco_comparison import charts
+>>> by_category = pd.DataFrame({"capex": [500_000, 0], "opex": [300_000, 650_000]},
+...                            index=["On premises", "Cloud"])
+>>> fig = charts.cost_by_category(by_category, currency="EUR")
+>>> fig.axes[0].get_title()
+'Total cost of ownership by category'
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import matplotlib.ticker as mticker
+import matplotlib.transforms as transforms
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from btm.errors import InputError
+from btm.style import (
+    HATCHES,
+    HIGH_GREY,
+    INK,
+    LOW_GREY,
+    MUTED,
+    bar_colour,
+    canvas,
+    check_common,
+    check_currency,
+    check_numeric,
+    check_positive_int,
+    distinct_decimals,
+    finish,
+    format_money,
+    house_style,
+    legend_outside,
+    legend_patch,
+    line_style,
+    money_formatter,
+    money_label,
+    require_frame,
+    style_bars,
+)
+
+__all__ = ["cost_by_category", "cumulative_cost", "tornado", "s_curves"]
+
+
+def cost_by_category(
+    by_category: pd.DataFrame,
+    *,
+    currency: str = "EUR",
+    title: str | None = "Total cost of ownership by category",
+    ax: Axes | None = None,
+    footnote: str | None = None,
+    ylabel: str = "Cost",
+) -> Figure:
+    """Stacked bars of each option's cost by category, with the total on each bar.
+
+    Parameters
+    ----------
+    by_category : pandas.DataFrame
+        Index: option names; columns: cost categories; values: money. Negative values (a
+        ``residual`` value recovered at the end) are stacked below zero; empty cells count as
+        zero. When there are negatives, a diamond marks each option's net total.
+    currency : str
+        Currency code for the axis and labels.
+    title, footnote : str, optional
+    ax : matplotlib.axes.Axes, optional
+        Draw into this Axes instead of a new figure.
+    ylabel : str
+        Axis label; the currency is appended.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"hardware": [400_000, 0], "subscription": [0, 550_000],
+    ...                       "residual": [-50_000, 0]}, index=["Buy", "Cloud"])
+    >>> fig = cost_by_category(table, currency="EUR")
+    >>> len(fig.axes[0].patches)
+    6
+    """
+    currency = check_currency(currency, "currency")
+    check_common(title, footnote)
+    require_frame(by_category, "by_category")
+    values = np.nan_to_num(check_numeric(by_category, "by_category", allow_nan=True))
+    options = [str(o) for o in by_category.index]
+    categories = [str(c) for c in by_category.columns]
+    n_options, n_categories = values.shape
+    width = max(6.0, min(12.0, 2.5 + 1.1 * n_options))
+    with house_style():
+        fig, ax = canvas(ax, (width, 4.8))
+        x = np.arange(n_options)
+        positive = np.clip(values, 0, None)
+        negative = np.clip(values, None, 0)
+        pos_bottom = np.concatenate([np.zeros((n_options, 1)), positive.cumsum(axis=1)], axis=1)
+        neg_bottom = np.concatenate([np.zeros((n_options, 1)), negative.cumsum(axis=1)], axis=1)
+        handles = []
+        for j, category in enumerate(categories):
+            fill, hatch = bar_colour(j), HATCHES[j % len(HATCHES)]
+            column = values[:, j]
+            bottom = np.where(column >= 0, pos_bottom[:, j], neg_bottom[:, j])
+            bars = ax.bar(x, column, bottom=bottom, width=0.6, label=category)
+            style_bars(bars, fill, hatch)
+            handles.append(legend_patch(fill, hatch, category))
+        totals = values.sum(axis=1)
+        tops = positive.sum(axis=1)
+        has_negative = bool((values < 0).any())
+        span = max(float(tops.max() - negative.sum(axis=1).min()), 1.0)
+        decimals = distinct_decimals(totals, currency)
+        for k in range(n_options):
+            prefix = "Net " if has_negative else ""
+            ax.annotate(
+                f"{prefix}{format_money(float(totals[k]), currency, decimals=decimals)}",
+                (x[k], tops[k]),
+                xytext=(0, 4), textcoords="offset points", ha="center", va="bottom",
+                fontsize=10, fontweight="bold", color=INK,
+            )
+        if has_negative:
+            ax.axhline(0, color=INK, linewidth=0.8, zorder=3)
+            ax.plot(x, totals, linestyle="none", marker="D", markersize=7, color=INK,
+                    markeredgecolor="white", zorder=4, label="net total")
+            handles.append(Line2D([], [], linestyle="none", marker="D", color=INK,
+                                  markeredgecolor="white", label="net total"))
+        ax.set_ylim(top=float(tops.max()) + 0.1 * span)
+        ax.set_xticks(x, options)
+        ax.set_xlim(-0.6, n_options - 0.4)
+        ax.yaxis.set_major_formatter(money_formatter(currency))
+        ax.set_ylabel(money_label(ylabel, currency))
+        ax.set_xlabel("Option")
+        # Legend in stacking order: the top segment first.
+        legend_outside(ax, handles=handles[:n_categories][::-1] + handles[n_categories:],
+                        title="Cost category")
+        return finish(fig, ax, title, footnote, "Total cost of ownership by category")
+
+
+def _break_even_rows(break_evens: Any, cumulative: pd.DataFrame) -> list[tuple[str, str, float]]:
+    if break_evens is None:
+        return []
+    frame = require_frame(break_evens, "break_evens", ("option", "other", "break_even_year"))
+    years = check_numeric(frame["break_even_year"], "break_evens", allow_nan=True)[:, 0]
+    names = {str(c) for c in cumulative.columns}
+    low, high = float(cumulative.index.min()), float(cumulative.index.max())
+    rows = []
+    seen: set[frozenset[str]] = set()
+    for i, (option, other, year) in enumerate(
+        zip(frame["option"].astype(str), frame["other"].astype(str), years, strict=True)
+    ):
+        for col, value in (("option", option), ("other", other)):
+            if value not in names:
+                raise InputError(
+                    f"break_evens, row {i + 1}, column '{col}': got {value!r}; expected one of "
+                    f"the options in cumulative ({', '.join(sorted(names))})"
+                )
+        if math.isnan(year):
+            continue
+        if not low <= year <= high:
+            raise InputError(
+                f"break_evens, row {i + 1}, column 'break_even_year': got {year:g}; expected a "
+                f"year from {low:g} to {high:g} (the years in cumulative) or empty"
+            )
+        pair = frozenset((option, other))
+        if pair in seen:  # a table of ordered pairs lists each crossing twice: mark it once
+            continue
+        seen.add(pair)
+        rows.append((option, other, float(year)))
+    return rows
+
+
+def cumulative_cost(
+    cumulative: pd.DataFrame,
+    *,
+    currency: str = "EUR",
+    break_evens: pd.DataFrame | None = None,
+    title: str | None = "Cumulative cost over time",
+    ax: Axes | None = None,
+    footnote: str | None = None,
+    ylabel: str = "Cumulative cost",
+) -> Figure:
+    """One line per option of cost accumulated year by year, with break-even points marked.
+
+    Parameters
+    ----------
+    cumulative : pandas.DataFrame
+        Index: year (0 = now .. horizon); columns: options; values: cumulative cost.
+    currency : str
+    break_evens : pandas.DataFrame, optional
+        Columns ``option``, ``other``, ``break_even_year`` (empty when the two never cross).
+        Each crossing is marked on the ``option`` line (its cost interpolated linearly between
+        years) and numbered, the numbers listed as ``1  A vs B: break-even year 4.3``.
+    title, footnote : str, optional
+    ax : matplotlib.axes.Axes, optional
+    ylabel : str
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cum = pd.DataFrame({"Buy": [500.0, 600, 700], "Cloud": [0.0, 300, 600]}, index=[0, 1, 2])
+    >>> be = pd.DataFrame({"option": ["Buy"], "other": ["Cloud"], "break_even_year": [2.0]})
+    >>> fig = cumulative_cost(cum, currency="EUR", break_evens=be)
+    >>> [t.get_text() for t in fig.axes[0].texts]
+    ['1', '1  Buy vs Cloud: break-even year 2.0']
+    """
+    currency = check_currency(currency, "currency")
+    check_common(title, footnote)
+    require_frame(cumulative, "cumulative")
+    years = check_numeric(pd.Series(cumulative.index, name="index (year)"), "cumulative")[:, 0]
+    if len(years) > 1 and not (np.diff(years) > 0).all():
+        raise InputError("cumulative, index (year): years are not increasing; "
+                         "expected years in increasing order such as 0, 1, 2")
+    values = check_numeric(cumulative, "cumulative")
+    options = [str(c) for c in cumulative.columns]
+    crossings = _break_even_rows(break_evens, cumulative)
+    with house_style():
+        fig, ax = canvas(ax)
+        for i, option in enumerate(options):
+            ax.plot(years, values[:, i], label=option, **line_style(i))
+        # Each crossing gets a numbered circle; the numbers are explained in a list in the upper
+        # left (cumulative cost only rises, so that corner is always free), in order of year.
+        for k, (option, other, year) in enumerate(sorted(crossings, key=lambda c: c[2]), 1):
+            y = float(np.interp(year, years, values[:, options.index(option)]))
+            ax.plot([year], [y], linestyle="none", marker="o", markersize=13,
+                    markerfacecolor="none", markeredgecolor=INK, markeredgewidth=1.5,
+                    zorder=5, label="_break-even")
+            ax.annotate(str(k), (year, y), xytext=(-9, 9), textcoords="offset points",
+                        ha="right", va="bottom", fontsize=9, fontweight="bold", color=INK,
+                        gid=f"break-even number {k}")
+            ax.annotate(
+                f"{k}  {option} vs {other}: break-even year {year:.1f}",
+                (0.03, 0.96 - 0.07 * (k - 1)), xycoords="axes fraction",
+                ha="left", va="top", fontsize=9, color=INK,
+                bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
+                      "alpha": 0.85},
+                gid=f"break-even {option} vs {other}",
+            )
+        ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
+        ax.yaxis.set_major_formatter(money_formatter(currency))
+        ax.set_xlabel("Year (0 = today)")
+        ax.set_ylabel(money_label(ylabel, currency))
+        ax.set_xlim(years.min() - 0.2, years.max() + 0.2)
+        legend_outside(ax, title="Option")
+        return finish(fig, ax, title, footnote, "Cumulative cost over time")
+
+
+def tornado(
+    tornado_table: pd.DataFrame,
+    *,
+    currency: str = "EUR",
+    base_value: float | None = None,
+    title: str | None = "What moves the cost most",
+    ax: Axes | None = None,
+    footnote: str | None = None,
+    max_bars: int = 12,
+    xlabel: str = "Present value of cost",
+) -> Figure:
+    """Tornado chart: how far each cost line's low and high estimate moves its option's cost.
+
+    Parameters
+    ----------
+    tornado_table : pandas.DataFrame
+        Columns ``option``, ``item``, ``category``, ``base_value``, ``low_value``,
+        ``high_value``, ``swing``. The `max_bars` rows of largest swing are drawn, the largest
+        on top, labelled ``option: item``.
+    currency : str
+    base_value : float, optional
+        Draw a reference line here; by default at the common ``base_value`` when all rows
+        share one. Each bar's own base is always marked with a short black tick.
+    title, footnote : str, optional
+    ax : matplotlib.axes.Axes, optional
+    max_bars : int
+    xlabel : str
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"option": ["Cloud", "Cloud"], "item": ["egress", "licences"],
+    ...     "category": ["opex", "opex"], "base_value": [1e6, 1e6],
+    ...     "low_value": [0.9e6, 0.97e6], "high_value": [1.3e6, 1.05e6], "swing": [0.4e6, 0.08e6]})
+    >>> fig = tornado(table, currency="EUR")
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]  # top to bottom
+    ['Cloud: egress', 'Cloud: licences']
+    """
+    currency = check_currency(currency, "currency")
+    check_common(title, footnote)
+    max_bars = check_positive_int(max_bars, "max_bars")
+    columns = ("option", "item", "category", "base_value", "low_value", "high_value", "swing")
+    table = require_frame(tornado_table, "tornado_table", columns)
+    numbers = check_numeric(table[["base_value", "low_value", "high_value", "swing"]], "tornado_table")
+    order = np.argsort(-numbers[:, 3], kind="stable")[:max_bars]
+    base, low, high = (numbers[order, k] for k in range(3))
+    labels = [f"{o}: {i}" for o, i in zip(table["option"].astype(str).to_numpy()[order],
+                                            table["item"].astype(str).to_numpy()[order],
+                                            strict=True)]
+    if base_value is not None:
+        if isinstance(base_value, bool) or not isinstance(base_value, int | float | np.number) \
+                or not math.isfinite(float(base_value)):
+            raise InputError(f"base_value: got {base_value!r}; expected a finite number or None")
+        reference: float | None = float(base_value)
+    else:
+        reference = float(base[0]) if np.allclose(base, base[0]) else None
+    n = len(order)
+    with house_style():
+        fig, ax = canvas(ax, (9.0, max(3.2, 1.4 + 0.42 * n)))
+        y = np.arange(n)[::-1]  # largest swing on top
+        low_bars = ax.barh(y, low - base, left=base, height=0.62, label="low estimate")
+        style_bars(low_bars, LOW_GREY, "")
+        high_bars = ax.barh(y, high - base, left=base, height=0.62, label="high estimate")
+        style_bars(high_bars, HIGH_GREY, "//")
+        ax.plot(np.column_stack([base, base]).T, np.column_stack([y - 0.36, y + 0.36]).T,
+                color=INK, linewidth=1.6, zorder=4)
+        decimals = next((d for d in (1, 2) if all(
+            format_money(float(v), currency, decimals=d)
+            != format_money(float(b), currency, decimals=d)
+            for b, lo_v, hi_v in zip(base, low, high, strict=True) for v in (lo_v, hi_v)
+            if abs(v - b) > 1e-9 * max(1.0, abs(b)))), 3)
+        for k in range(n):
+            for value in (low[k], high[k]):
+                if value == base[k]:
+                    continue
+                right = value > base[k]
+                ax.annotate(format_money(float(value), currency, decimals=decimals),
+                            (value, y[k]),
+                            xytext=(4 if right else -4, 0), textcoords="offset points",
+                            ha="left" if right else "right", va="center", fontsize=8,
+                            color=MUTED)
+        handles = [legend_patch(LOW_GREY, "", "low estimate"),
+                   legend_patch(HIGH_GREY, "//", "high estimate"),
+                   Line2D([], [], color=INK, linewidth=1.6, label="base case")]
+        if reference is not None:
+            ax.axvline(reference, color=INK, linewidth=0.8, linestyle=":", zorder=1)
+        lo_edge = float(np.minimum(low, base).min())
+        hi_edge = float(np.maximum(high, base).max())
+        pad = 0.18 * max(hi_edge - lo_edge, abs(hi_edge) * 0.01, 1.0)
+        ax.set_xlim(lo_edge - pad, hi_edge + pad)
+        ax.set_yticks(y, labels)
+        ax.set_ylim(-0.6, n - 0.4)
+        ax.grid(axis="x", visible=True)
+        ax.grid(axis="y", visible=False)
+        ax.xaxis.set_major_formatter(money_formatter(currency))
+        ax.set_xlabel(money_label(xlabel, currency))
+        ax.set_ylabel("Option: cost line")
+        # Below the axis label: a fixed distance in points, whatever the figure height.
+        below = transforms.offset_copy(ax.transAxes, fig=fig, y=-44, units="points")
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                  bbox_transform=below, ncol=3)
+        return finish(fig, ax, title, footnote, "What moves the cost most")
+
+
+_GUIDES = ((0.10, "P10"), (0.50, "P50"), (0.90, "P90"))
+
+
+def s_curves(
+    trials: pd.DataFrame,
+    *,
+    currency: str = "EUR",
+    title: str | None = "Range of outcomes: cost at each level of confidence",
+    ax: Axes | None = None,
+    footnote: str | None = None,
+    xlabel: str = "Present value of cost",
+) -> Figure:
+    """S-curves: the empirical cumulative distribution of each option's simulated cost.
+
+    Read across from a probability on the vertical axis (guides at P10, P50, P90) to the cost
+    that will not be exceeded with that probability.
+
+    Parameters
+    ----------
+    trials : pandas.DataFrame
+        Columns: options; rows: simulated present values (one row per trial).
+    currency : str
+    title, footnote : str, optional
+    ax : matplotlib.axes.Axes, optional
+    xlabel : str
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> trials = pd.DataFrame({"Buy": rng.normal(1e6, 1e5, 500), "Cloud": rng.normal(9e5, 2e5, 500)})
+    >>> fig = s_curves(trials, currency="EUR")
+    >>> [line.get_label() for line in fig.axes[0].get_lines()][:2]
+    ['Buy', 'Cloud']
+    """
+    currency = check_currency(currency, "currency")
+    check_common(title, footnote)
+    require_frame(trials, "trials")
+    values = check_numeric(trials, "trials")
+    options = [str(c) for c in trials.columns]
+    n = values.shape[0]
+    # Empirical CDF: the k-th smallest of n values has cumulative probability k / n. Drawn as
+    # steps, thinned to at most 1,000 points per curve so SVG files stay small.
+    ordered = np.sort(values, axis=0)
+    idx = np.unique(np.linspace(0, n - 1, min(n, 1000)).round().astype(int))
+    probs = (idx + 1) / n
+    with house_style():
+        fig, ax = canvas(ax)
+        for i, option in enumerate(options):
+            style = line_style(i)
+            ax.step(ordered[idx, i], probs, where="post", label=option,
+                    markevery=max(1, len(idx) // 8), **style)
+        for p, name in _GUIDES:
+            ax.axhline(p, color=MUTED, linewidth=0.8, linestyle=(0, (2, 2)), zorder=1,
+                       label=f"_{name}")
+            ax.annotate(name, (1.0, p), xycoords=("axes fraction", "data"), xytext=(3, 0),
+                        textcoords="offset points", va="center", fontsize=8, color=MUTED)
+        ax.set_ylim(0, 1.0)
+        ax.yaxis.set_major_locator(mticker.MultipleLocator(0.1))
+        ax.yaxis.set_major_formatter(mticker.PercentFormatter(1.0, decimals=0))
+        ax.xaxis.set_major_formatter(money_formatter(currency))
+        ax.grid(axis="x", visible=True)
+        ax.set_xlabel(money_label(xlabel, currency))
+        ax.set_ylabel("Probability cost is at most x (%)")
+        legend_outside(ax, title="Option")
+        ax.get_legend().set_bbox_to_anchor((1.06, 1.0))
+        return finish(fig, ax, title, footnote,
+                       "Range of outcomes: cost at each level of confidence")

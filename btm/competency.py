@@ -61,14 +61,14 @@ Examples
 ...     "maturity": [2, 2, 3, 2, 4, 3, 4, 4],
 ... })
 >>> result = assess(survey, threshold=3)
->>> result.gaps[["competency", "business_mean", "it_mean", "gap"]]
+>>> result.gaps[["competency", "business_mean", "it_mean", "gap"]].head(2)
              competency  business_mean  it_mean  gap
 0           Envisioning            2.5      4.0 -1.5
 1  Setting expectations            2.0      3.5 -1.5
 >>> result.priorities[["competency", "status", "priority"]].head(2)
-             competency status  priority
-0           Envisioning  ready         1
-1  Setting expectations  ready         2
+             competency   status  priority
+0           Envisioning    ready         1
+1  Setting expectations  blocked         2
 """
 
 from __future__ import annotations
@@ -247,9 +247,10 @@ class CompetencyAssessment:
         One row per competency (framework order): ``order, competency, maturity`` (on the
         chosen basis), ``reached``, ``shortfall`` (``threshold - maturity``, at least 0),
         ``need`` (shortfall times the importance weight), ``rests_on`` (direct prerequisites,
-        comma-separated), ``blocked_by`` (prerequisites, direct or indirect, not yet reached),
-        ``status`` (``reached``, ``ready`` or ``blocked``) and ``priority`` (1 = develop first;
-        missing for reached competencies).
+        comma-separated), ``blocked_by`` (prerequisites, direct or indirect, assessed and not
+        yet reached), ``status`` (``reached``, ``ready``, ``blocked``, or ``not assessed`` when
+        nobody rated it; those neither block others nor enter the plan) and ``priority``
+        (1 = develop first; missing for reached and unassessed competencies).
     summary : pandas.DataFrame
         Indexed by ``competency`` (framework order): ``business_mean, it_mean, gap, p_value,
         weighted_gap, gap_rank, status, priority``.
@@ -632,8 +633,8 @@ def assess(
     ...     "maturity": [1, 2, 2, 4, 4, 5],
     ... })
     >>> g = assess(survey).gaps.iloc[0]
-    >>> float(g["gap"]), float(g["statistic"]), float(g["effect_size"])
-    (-2.6666666666666665, 0.0, -1.0)
+    >>> round(float(g["gap"]), 3), float(g["statistic"]), float(g["effect_size"])
+    (-2.667, 0.0, -1.0)
     """
     _check_scale(scale_min, scale_max)
     if not scale_min <= threshold <= scale_max:
@@ -693,7 +694,9 @@ def assess(
     weighted = weight * np.abs(gap)
     caveats = []
     for nb, ni in zip(n_b, n_i, strict=True):
-        if nb == 0 or ni == 0:
+        if nb == 0 and ni == 0:
+            caveats.append("not assessed")
+        elif nb == 0 or ni == 0:
             caveats.append("answered by one group only: no gap")
         elif min(nb, ni) < min_group_size:
             caveats.append(f"only {min(nb, ni)} answers in the smaller group: "
@@ -752,22 +755,22 @@ def _prerequisite_graph(cat: pd.DataFrame) -> nx.DiGraph:
 def _priorities(cat: pd.DataFrame, maturity: np.ndarray, weight: np.ndarray,
                 threshold: float) -> pd.DataFrame:
     names = list(cat["competency"])
-    reached = np.nan_to_num(maturity, nan=-np.inf) >= threshold
-    shortfall = np.where(reached, 0.0, threshold - np.nan_to_num(maturity, nan=-np.inf))
-    shortfall = np.where(np.isnan(maturity), np.nan, shortfall)
+    assessed = ~np.isnan(maturity)
+    reached = assessed & (np.nan_to_num(maturity) >= threshold)
+    shortfall = np.where(assessed, np.maximum(threshold - maturity, 0.0), np.nan)
     need = weight * shortfall
-    is_reached = dict(zip(names, reached, strict=True))
+    to_develop = dict(zip(names, assessed & ~reached, strict=True))
     graph = _prerequisite_graph(cat)
     ancestors = {c: nx.ancestors(graph, c) for c in names}
     blocked_by = [
-        ", ".join(a for a in names if a in ancestors[c] and not is_reached[a]) for c in names
+        ", ".join(a for a in names if a in ancestors[c] and to_develop[a]) for c in names
     ]
-    status = np.where(reached, "reached",
-                      np.where([b != "" for b in blocked_by], "blocked", "ready"))
-    todo = [c for c in names if not is_reached[c]]
+    status = np.where(~assessed, "not assessed", np.where(reached, "reached", np.where(
+        [b != "" for b in blocked_by], "blocked", "ready")))
+    todo = [c for c in names if to_develop[c]]
     sub = nx.transitive_closure_dag(graph).subgraph(todo)
-    key_of = {c: (-np.nan_to_num(n, nan=np.inf), o) for c, n, o in
-              zip(names, need, cat["order"], strict=True)}
+    key_of = {c: (-float(n), int(o)) for c, n, o in
+              zip(names, np.nan_to_num(need), cat["order"], strict=True)}
     sequence = list(nx.lexicographical_topological_sort(sub, key=lambda c: key_of[c]))
     rank = {c: k + 1 for k, c in enumerate(sequence)}
     return pd.DataFrame({

@@ -202,7 +202,8 @@ class OutsourcingResult:
         of the consensus point to a boundary, 0..1), ``borderline`` (bool),
         ``borderline_axis`` ("importance", "capability", "both" or ""), ``disagreement``
         (bool), ``single_view_change`` (bool), ``changed_by`` (the assessors whose own view
-        gives another cell, comma-separated), ``review`` (any flag raised).
+        gives another cell, comma-separated), ``stance_changed_by`` (those whose own view
+        even gives another stance: keep instead of source, say), ``review`` (any flag raised).
     by_assessor : pandas.DataFrame
         One row per activity and assessor: ``activity``, ``assessor``, ``importance``,
         ``capability``, ``opportunism`` (that assessor's own scores, NaN where they rated
@@ -866,6 +867,9 @@ def assess(
     changers = by_assessor[differs].groupby("activity", sort=False)["assessor"].agg(", ".join)
     changed_by = changers.reindex(order).fillna("").to_numpy(dtype=object)
     single = changed_by != ""
+    stance_differs = own["stance"].to_numpy() != cls["stance"].to_numpy()[pos]
+    stance_changers = (by_assessor[stance_differs].groupby("activity", sort=False)["assessor"]
+                       .agg(", ".join).reindex(order).fillna("").to_numpy(dtype=object))
 
     activities = pd.DataFrame({
         "activity": np.asarray(order, dtype=object),
@@ -884,6 +888,7 @@ def assess(
         "disagreement": disagree,
         "single_view_change": single,
         "changed_by": changed_by,
+        "stance_changed_by": stance_changers,
     })
     activities["review"] = (activities["borderline"] | activities["disagreement"]
                             | activities["single_view_change"])
@@ -950,8 +955,10 @@ def _summary(activities: pd.DataFrame, costs: pd.DataFrame, currency: str) -> pd
             parts.append(f"borderline on {row.borderline_axis}".replace("both", "both axes"))
         if row.disagreement:
             parts.append("assessors disagree")
-        if row.single_view_change:
-            parts.append(f"{row.changed_by} alone would place it elsewhere")
+        if row.stance_changed_by:
+            parts.append(f"{row.stance_changed_by} alone would change the stance")
+        elif row.single_view_change:
+            parts.append(f"{row.changed_by} alone would place it in another cell")
         if row.opportunism_risk:
             parts.append("supplier-opportunism risk")
         if conflict[i]:

@@ -80,7 +80,7 @@ Examples
 ({'cost': 0.75, 'security': 0.25}, 0.0)
 >>> options = pd.DataFrame({"cost": [100.0, 80.0], "security": [4, 2]}, index=["Buy", "Cloud"])
 >>> topsis(options, weights, {"cost": False, "security": True}).round(3).to_dict()
-{'Buy': 0.5, 'Cloud': 0.5}
+{'Buy': 0.488, 'Cloud': 0.512}
 """
 
 from __future__ import annotations

@@ -84,6 +84,10 @@ class Constraint:
         """Values this constraint refuses (for the generic invalid-input test)."""
         raise NotImplementedError
 
+    def example(self) -> Any:  # pragma: no cover - abstract
+        """A value this constraint accepts (for the generic invalid-input test)."""
+        raise NotImplementedError
+
     def describe(self) -> str:
         """What is expected, in plain words."""
         return self.expected
@@ -136,6 +140,13 @@ class Interval(Constraint):
             raise input_error(name, got=_fmt(x), expected=self.expected, literal=True)
         return int(x) if self.kind is int else x
 
+    def example(self) -> Any:
+        lo = self.low if self.low is not None else (self.high - 1 if self.high is not None else 0)
+        x = lo + 1 if self.closed in ("right", "neither") or self.kind is int else lo
+        if self.high is not None and x >= self.high:
+            x = (lo + self.high) / 2
+        return int(math.floor(x)) if self.kind is int else float(x)
+
     def invalid_values(self) -> list[Any]:
         bad: list[Any] = ["x", None, True, float("nan"), float("inf")]
         if self.kind is int:
@@ -175,6 +186,9 @@ class Rate(Constraint):
             raise input_error(name, got=_fmt(x), literal=True, expected=f"a fraction {low}")
         return x
 
+    def example(self) -> float:
+        return 0.05
+
     def invalid_values(self) -> list[Any]:
         return ["x", None, True, float("nan"), 8, 12.5, -1.0 if self.allow_negative else -0.05]
 
@@ -200,6 +214,9 @@ class Probability(Constraint):
             note = "which looks like a percentage" if 1 < x <= 100 else None
             raise input_error(name, got=_fmt(x), literal=True, note=note, expected=self.expected)
         return x
+
+    def example(self) -> float:
+        return 0.9
 
     def invalid_values(self) -> list[Any]:
         return ["x", None, True, float("nan"), 0, 95, -0.1, 1.5] + ([] if self.include_high else [1])
@@ -228,6 +245,9 @@ class Options(Constraint):
         if not ok:
             raise input_error(name, got=value, expected=self.expected)
         return value
+
+    def example(self) -> Any:
+        return self.values[0]
 
     def invalid_values(self) -> list[Any]:
         return ["not-an-option", None, 12345, [*self.values[:1]]]
@@ -260,8 +280,11 @@ class Text(Constraint):
             raise input_error(name, got=value, expected=self.expected)
         return value
 
+    def example(self) -> str:
+        return "x"
+
     def invalid_values(self) -> list[Any]:
-        bad: list[Any] = [None, 12, ["a"]]
+        bad: list[Any] = [None, ["a"], b"bytes"]
         if not self.allow_empty:
             bad.append("   ")
         if self.pattern is not None:
@@ -280,8 +303,11 @@ class Boolean(Constraint):
             raise input_error(name, got=value, expected=self.expected, show_type=True)
         return bool(value)
 
+    def example(self) -> bool:
+        return True
+
     def invalid_values(self) -> list[Any]:
-        return ["yes", None, 2, 0.5]
+        return ["maybe", None, 2, 0.5]
 
 
 @dataclass(frozen=True)
@@ -295,6 +321,9 @@ class Seed(Constraint):
             return value
         return Interval(int, 0, None).check(value, name) if _is_real(value) else _raise(
             input_error(name, got=value, expected=self.expected, show_type=True))
+
+    def example(self) -> int:
+        return 0
 
     def invalid_values(self) -> list[Any]:
         return ["x", None, -1, 1.5, True]
@@ -310,6 +339,9 @@ class Currency(Constraint):
         if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
             raise input_error(name, got=value, expected=self.expected)
         return value
+
+    def example(self) -> str:
+        return "EUR"
 
     def invalid_values(self) -> list[Any]:
         return [None, "euro", "eur", 978, ""]
@@ -340,6 +372,9 @@ class ListOf(Constraint):
             raise input_error(name, got=value, expected=self.expected + ", without repeats")
         return out
 
+    def example(self) -> list[Any]:
+        return [self.item.example()] * max(self.min_length, 1)
+
     def invalid_values(self) -> list[Any]:
         bad: list[Any] = ["x", None, 3]
         if self.min_length > 0:
@@ -360,6 +395,9 @@ class NoneOr(Constraint):
 
     def check(self, value: Any, name: str) -> Any:
         return None if value is None else self.inner.check(value, name)
+
+    def example(self) -> Any:
+        return None
 
     def invalid_values(self) -> list[Any]:
         return [v for v in self.inner.invalid_values() if v is not None]

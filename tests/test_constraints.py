@@ -1,19 +1,86 @@
-"""Parameter constraints declared in a notebook's metadata are checked before a kernel starts.
+"""One constraint vocabulary: every declaration is fed invalid values, generated from the data.
 
-The real analyses (``notebooks/*.ipynb``) declare them; a value outside its constraint is refused
-with an InputError naming the parameter, and no run folder is written.
+Two kinds of declaration, both found by discovery (no list of functions or analyses here):
+
+- every public function of every btm module that declares its scalar arguments with
+  :func:`btm.constraints.constrained`;
+- every notebook parameter of every analysis spec (``btm/analyses/<name>/__init__.py``).
+
+Each invalid value (``Constraint.invalid_values``) must raise :class:`btm.InputError` whose message
+starts with the argument's name; a notebook parameter is refused before any kernel starts.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import importlib
+import inspect
+import pkgutil
 
 import pytest
 
 import btm
-from btm import analyses, cli, runs
+from btm import analyses, cli, constraints, runs
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+def _public_functions():
+    for info in pkgutil.walk_packages(btm.__path__, "btm."):
+        if info.name.rsplit(".", 1)[-1].startswith("_"):
+            continue
+        try:
+            module = importlib.import_module(info.name)
+        except ImportError:  # an optional library missing (statsforecast on pandas 3)
+            continue
+        for name in getattr(module, "__all__", ()):
+            func = getattr(module, name, None)
+            if callable(func) and constraints.constraints_of(func) and getattr(
+                func, "__module__", "") == info.name:
+                yield f"{info.name}.{name}", func
+
+
+FUNCTIONS = dict(_public_functions())
+FUNCTION_CASES = [
+    pytest.param(qualname, arg, value, id=f"{qualname}-{arg}-{value!r}"[:120])
+    for qualname, func in FUNCTIONS.items()
+    for arg, value in constraints.all_invalid(constraints.constraints_of(func))
+]
+PARAMETER_CASES = [
+    pytest.param(spec.name, name, value, id=f"{spec.name}-{name}-{value!r}"[:120])
+    for spec in analyses.specs()
+    for name, value in constraints.all_invalid(spec.parameters)
+]
+
+
+def _call_with(func, arg, value):
+    """Call `func` with `arg` = `value`, every other declared argument valid, the rest dummies."""
+    sig = inspect.signature(func)
+    declared = constraints.constraints_of(func)
+    args, kwargs = [], {}
+    for p in sig.parameters.values():
+        if p.name == arg:
+            v = value
+        elif p.name in declared:
+            v = declared[p.name].example()
+        elif p.default is inspect.Parameter.empty and p.kind not in (p.VAR_POSITIONAL,
+                                                                      p.VAR_KEYWORD):
+            v = object()  # never reached: the declared argument is refused first
+        else:
+            continue
+        if p.kind in (p.POSITIONAL_ONLY,):
+            args.append(v)
+        else:
+            kwargs[p.name] = v
+    return func(*args, **kwargs)
+
+
+def test_enough_cases_are_generated():
+    assert len(FUNCTION_CASES) + len(PARAMETER_CASES) >= 300
+
+
+@pytest.mark.parametrize(("qualname", "arg", "value"), FUNCTION_CASES)
+def test_every_declared_argument_refuses_invalid_values(qualname, arg, value):
+    with pytest.raises(btm.InputError) as err:
+        _call_with(FUNCTIONS[qualname], arg, value)
+    assert str(err.value).startswith(arg), str(err.value)
 
 
 @pytest.fixture
@@ -26,43 +93,57 @@ def no_kernel(monkeypatch):
     monkeypatch.setattr(papermill, "execute_notebook", refuse)
 
 
-@pytest.mark.parametrize(
-    ("parameters", "message"),
-    [
-        ({"discount_rate": "8"}, "discount_rate: got 8, which looks like a percentage"),
-        ({"discount_rate": "-0.1"}, "discount_rate: got -0.1; expected a fraction of at least 0"),
-        ({"horizon_years": "0"}, "horizon_years: got 0; expected a value of at least 1"),
-        ({"distribution": "normal"}, "distribution: got 'normal'; expected one of 'pert', 'triangular'"),
-        ({"correlation": "1.5"}, "correlation: got 1.5; expected a value of at most 1"),
-        ({"n_simulations": "10"}, "n_simulations: got 10; expected a value of at least 100"),
-    ],
-)
-def test_tco_parameters_refused_before_any_kernel(parameters, message, tmp_path, no_kernel):
-    with pytest.raises(btm.InputError, match=message):
-        runs.run("tco_comparison", parameters, reports_dir=tmp_path, notebooks=NOTEBOOKS,
-                 progress=False)
-    assert not any(tmp_path.rglob("*"))
+@pytest.mark.parametrize(("analysis", "name", "value"), PARAMETER_CASES)
+def test_every_notebook_parameter_refuses_invalid_values(analysis, name, value, tmp_path,
+                                                         no_kernel):
+    with pytest.raises(btm.InputError) as err:
+        runs.run(analysis, {name: value}, reports_dir=tmp_path, progress=False)
+    assert str(err.value).startswith(name), str(err.value)
+    assert not any(tmp_path.rglob("*"))  # refused before anything is written
 
 
-@pytest.mark.parametrize(
-    ("parameters", "message"),
-    [
-        ({"service_level": "95"}, "service_level: got 95, which looks like a percentage"),
-        ({"service_level": "1"}, "service_level: got 1; expected a value strictly between 0 and 1"),
-        ({"horizon": "0"}, "horizon: got 0; expected a value of at least 1"),
-        ({"review_period": "0"}, "review_period: got 0; expected a value of at least 1"),
-    ],
-)
-def test_demand_parameters_refused_before_any_kernel(parameters, message, tmp_path, no_kernel):
-    with pytest.raises(btm.InputError, match=message):
-        runs.run("demand_forecast_jit", parameters, reports_dir=tmp_path, notebooks=NOTEBOOKS,
-                 progress=False)
-    assert not any(tmp_path.rglob("*"))
+@pytest.mark.parametrize("spec", analyses.specs(), ids=lambda s: s.name)
+def test_every_notebook_parameter_is_declared_and_its_default_accepted(spec):
+    """The spec constrains exactly the notebook's parameters (``output_dir`` is btm's own)."""
+    declared = {p.name: p for p in analyses.parameters(analyses.get_analysis(spec.name))}
+    assert set(spec.parameters) == set(declared) - {runs.OUTPUT_PARAMETER}, spec.name
+    for name, constraint in spec.parameters.items():
+        value = runs.coerce(declared[name].default, declared[name].type, parameter=name)
+        constraint.check(value, name)
+        assert constraint.describe()
+
+
+def test_constraint_messages_share_one_shape():
+    """Examples taken from the analyses' own declarations, to the letter."""
+    tco = analyses.get_spec("tco_comparison").parameters
+    cases = {
+        ("discount_rate", 8): "discount_rate: got 8, which looks like a percentage; "
+                              "expected a fraction such as 0.08",
+        ("discount_rate", -0.1): "discount_rate: got -0.1; expected a fraction of at least 0",
+        ("horizon_years", 0): "horizon_years: got 0; expected a whole number of at least 1 "
+                              "and of at most 100",
+        ("distribution", "normal"): "distribution: got 'normal'; expected one of 'pert', "
+                                    "'triangular'",
+        ("correlation", 1.5): "correlation: got 1.5; expected a number of at least -1 and of "
+                              "at most 1",
+    }
+    for (name, value), message in cases.items():
+        with pytest.raises(btm.InputError) as err:
+            tco[name].check(value, name)
+        assert str(err.value) == message
+
+
+def test_demand_service_level_is_a_probability(tmp_path, no_kernel):
+    for value, hint in [("95", "which looks like a percentage"),
+                        ("1", "expected a value strictly between 0 and 1")]:
+        with pytest.raises(btm.InputError, match=f"^service_level: got .*{hint}"):
+            runs.run("demand_forecast_jit", {"service_level": value}, reports_dir=tmp_path,
+                     progress=False)
 
 
 def test_cli_reports_constraint_violation_in_one_line(tmp_path, capsys, no_kernel):
     code = cli.main(["run", "tco_comparison", "-p", "discount_rate", "8",
-                     "--reports-dir", str(tmp_path), "--notebooks", str(NOTEBOOKS)])
+                     "--reports-dir", str(tmp_path)])
     err = capsys.readouterr().err
     assert code == 2
     assert err.strip().splitlines() == [
@@ -71,16 +152,18 @@ def test_cli_reports_constraint_violation_in_one_line(tmp_path, capsys, no_kerne
     ]
 
 
-def test_every_declared_constraint_is_well_formed_and_names_a_parameter():
-    """Each real notebook's constraints refer to its own parameters and accept its defaults."""
-    for analysis in analyses.list_analyses(NOTEBOOKS):
-        declared = {p.name: p for p in analyses.parameters(analysis)}
-        constraints = analysis.metadata.get("constraints", {})
-        assert set(constraints) <= set(declared), analysis.name
-        runs.check_constraints(analysis, {n: declared[n].default for n in constraints})
+def test_constrained_rejects_declarations_of_unknown_arguments():
+    with pytest.raises(TypeError, match="unknown arguments"):
+        @constraints.constrained(nope=constraints.Rate())
+        def f(rate):
+            return rate
 
 
-def test_malformed_constraint_names_the_notebook():
-    a = analyses.Analysis("x", Path("x.ipynb"), "X", metadata={"constraints": {"r": "percent"}})
-    with pytest.raises(btm.InputError, match=r"x.ipynb: constraint of parameter 'r'"):
-        runs.check_constraints(a, {"r": 0.1})
+def test_constrained_converts_and_keeps_declarations():
+    @constraints.constrained(n=constraints.Interval(int, 1))
+    def f(n, *, label="x"):
+        return n, label
+
+    assert f(3.0) == (3, "x") and isinstance(f(3.0)[0], int)
+    assert set(constraints.constraints_of(f)) == {"n"}
+    assert f.__name__ == "f"

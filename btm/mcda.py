@@ -1237,6 +1237,8 @@ def weight_sensitivity(
                      "smallest_change": change, "new_winner": new,
                      "robust": below is None and above is None})
     intervals = pd.DataFrame(rows).set_index("criterion")
+    for col in ("overtaken_below", "overtaken_above", "new_winner"):
+        intervals[col] = pd.Series([r[col] for r in rows], index=intervals.index, dtype=object)
     curves = pd.DataFrame({
         "criterion": np.repeat(np.asarray(criteria, dtype=object), resolution * m),
         "weight": np.tile(np.repeat(grid, m), n),

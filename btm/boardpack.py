@@ -110,8 +110,9 @@ def _select(
         chosen = [a for a in _analyses.list_analyses(notebooks) if a.boardpack]
         if not chosen:
             raise InputError(
-                f"analyses: no notebook in {_analyses.notebooks_dir(notebooks)} is marked for "
-                "the board pack; expected notebook metadata btm.boardpack = true"
+                f"analyses: no analysis in {_analyses.notebooks_dir(notebooks)} is marked for "
+                "the board pack; expected a spec with boardpack=True (or notebook metadata "
+                "btm.boardpack = true)"
             )
         return chosen
     if isinstance(names, str):
@@ -124,17 +125,45 @@ def _select(
 def _split_parameters(
     chosen: list[_analyses.Analysis], parameters: Mapping[str, Any] | None
 ) -> dict[str, dict[str, Any]]:
-    """Give each analysis the parameters it declares; refuse ones no analysis declares."""
+    """Give each analysis its parameters.
+
+    ``analysis.name`` reaches that analysis only; a bare ``name`` reaches the one analysis that
+    declares it, and is refused when several do (the message lists the qualified names) or
+    none does.
+    """
     parameters = dict(parameters or {})
-    declared = {a.name: {p.name for p in _analyses.parameters(a)} for a in chosen}
-    for name in parameters:
-        if not any(name in d for d in declared.values()):
-            valid = sorted(set().union(*declared.values()) - {"output_dir"})
+    declared = {a.name: [p.name for p in _analyses.parameters(a) if p.name != "output_dir"]
+                for a in chosen}
+    out: dict[str, dict[str, Any]] = {a.name: {} for a in chosen}
+    qualified = sorted(f"{a}.{p}" for a, ps in declared.items() for p in ps)
+    for key, value in parameters.items():
+        analysis, dot, name = str(key).rpartition(".")
+        if dot:
+            if analysis not in declared:
+                raise InputError(
+                    f"{key}: '{analysis}' is not an analysis of this board pack; expected one of "
+                    + ", ".join(declared)
+                )
+            if name not in declared[analysis]:
+                raise InputError(
+                    f"{key}: not a parameter of {analysis}; expected one of "
+                    + ", ".join(f"{analysis}.{p}" for p in declared[analysis])
+                )
+            out[analysis][name] = value
+            continue
+        owners = [a for a, ps in declared.items() if name in ps]
+        if not owners:
             raise InputError(
                 f"{name}: not a parameter of any analysis in the board pack; expected one of "
-                + (", ".join(valid) or "(none)")
+                + (", ".join(qualified) or "(none)")
             )
-    return {a.name: {k: v for k, v in parameters.items() if k in declared[a.name]} for a in chosen}
+        if len(owners) > 1:
+            raise InputError(
+                f"{name}: a parameter of several analyses ({', '.join(owners)}); expected a "
+                "qualified name: " + ", ".join(f"{a}.{name}" for a in owners)
+            )
+        out[owners[0]][name] = value
+    return out
 
 
 def _existing_run(analysis: str, reports_dir: Path) -> _runs.RunRecord:
@@ -441,8 +470,9 @@ def build(
     reports_dir : path-like
         Where run folders are and where ``boardpack/<id>/`` is written.
     parameters : mapping, optional
-        Parameter values given to every analysis that declares them (one no analysis declares
-        is an error).
+        ``{"tco_comparison.horizon_years": 5}`` reaches that analysis only; a bare name the
+        one analysis that declares it (a name several analyses declare, or none, is an
+        error that lists the qualified names).
     run : bool
         Run each analysis now (default), or use its latest run folder (the latest successful
         one, else the latest failed one).
@@ -478,7 +508,7 @@ def build(
     sections = [_section(a, r) for a, r in zip(chosen, records, strict=True)]
 
     created = _dt.datetime.now(_dt.UTC)
-    pack_id, partial = _runs._claim_folder(reports / "boardpack", f"{created:%Y%m%dT%H%M%SZ}",
+    pack_id, partial = _runs.claim_folder(reports / "boardpack", f"{created:%Y%m%dT%H%M%SZ}",
                                            exact=False)
     pages = _write_pdf(partial / "boardpack.pdf", sections, pack_id, created)
     _write_html(partial, sections, pack_id, created)
@@ -509,5 +539,5 @@ def build(
     (partial / "manifest.json").write_text(
         json.dumps(to_jsonable(manifest), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    _, final = _runs._publish(partial, reports / "boardpack", pack_id)
+    _, final = _runs.publish_folder(partial, reports / "boardpack", pack_id)
     return final

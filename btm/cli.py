@@ -3,9 +3,10 @@
 ::
 
     btm list
+    btm init my_analyses                  # notebooks and sample data to open in JupyterLab
     btm run tco_comparison -p discount_rate 0.06 -p horizon_years 7 [-f params.yaml]
     btm sweep tco_comparison -g discount_rate 0.06,0.08,0.10 [--workers 2] [--dask ADDRESS]
-    btm boardpack [--analyses a,b] [-p NAME VALUE] [--no-run]
+    btm boardpack [--analyses a,b] [-p ANALYSIS.NAME VALUE] [--no-run]
 
 Bad input gives a one-line ``btm: error: ...`` on stderr and exit code 2; a failed run exits 1.
 Heavy libraries (papermill, nbconvert, matplotlib) are imported only by the commands that run
@@ -35,21 +36,25 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reports-dir", default="reports", metavar="DIR",
                    help="where run folders are written (default: reports)")
     p.add_argument("--notebooks", default=None, metavar="DIR",
-                   help="folder of the analysis notebooks (default: $BTM_NOTEBOOKS or notebooks/)")
+                   help="folder of the analysis notebooks (default: $BTM_NOTEBOOKS, else the "
+                   "notebooks shipped with btm)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``btm`` command."""
     parser = argparse.ArgumentParser(
         prog="btm",
-        description="Repeatable, auditable technology decisions: run the analyses in "
-        "notebooks/ into reports/ and assemble the board pack.",
+        description="Repeatable, auditable technology decisions: run btm's analyses into "
+        "reports/ and assemble the board pack.",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("list", help="list the analyses and their parameters")
     p.add_argument("--notebooks", default=None, metavar="DIR", help="folder of the notebooks")
+
+    p = sub.add_parser("init", help="copy the notebooks and sample data into a working folder")
+    p.add_argument("folder", help="folder to create or fill (existing files are kept)")
 
     p = sub.add_parser("run", help="run one analysis into reports/<analysis>/<run-id>/")
     p.add_argument("analysis", help="analysis name (see btm list)")
@@ -83,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="comma-separated analyses (default: those marked for the board pack)")
     p.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
                    metavar=("NAME", "VALUE"),
-                   help="a parameter for every analysis that declares it (repeatable)")
+                   help="a parameter: ANALYSIS.NAME for one analysis, or a NAME only one "
+                   "analysis declares (repeatable)")
     p.add_argument("--no-run", action="store_true",
                    help="use the latest existing runs instead of running the analyses")
     p.add_argument("--progress", action="store_true", help="show a progress bar per run")
@@ -105,12 +111,28 @@ def _list(args: argparse.Namespace) -> int:
     for a in found:
         mark = "  [board pack]" if a.boardpack else ""
         print(f"{a.name}: {a.title}{mark}")
+        if a.spec is not None:
+            print(f"    {a.spec.question}")
         for p in analyses.parameters(a):
             if p.name == "output_dir":
                 continue
             default = p.default_source or "(none)"
             line = f"    {p.name}: {p.type or 'any'} = {default}"
-            print(f"{line:<56}  {p.help}".rstrip() if p.help else line)
+            words = p.help
+            if p.name in a.constraints:
+                words = f"{words} [{a.constraints[p.name].describe()}]".strip()
+            print(f"{line:<56}  {words}".rstrip() if words else line)
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from btm import workspace
+
+    result = workspace.init(args.folder)
+    print(f"btm: copied {len(result.copied)} files into {result.folder}"
+          + (f", kept {len(result.kept)} existing files as they were" if result.kept else ""),
+          file=sys.stderr)
+    print(result.folder / "notebooks")
     return 0
 
 
@@ -173,7 +195,7 @@ def _boardpack(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"list": _list, "run": _run, "sweep": _sweep, "boardpack": _boardpack}
+_COMMANDS = {"list": _list, "init": _init, "run": _run, "sweep": _sweep, "boardpack": _boardpack}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

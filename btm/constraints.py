@@ -66,6 +66,11 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+def _bound(x: float) -> str:
+    """A bound for readers: 10000000 → '10,000,000', 0.5 → '0.5'."""
+    return f"{int(x):,}" if float(x).is_integer() and abs(x) < 1e15 else f"{x:g}"
+
+
 def _is_real(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
 
@@ -119,9 +124,9 @@ class Interval(Constraint):
         hi_in = self.closed in ("both", "right")
         parts = []
         if self.low is not None:
-            parts.append(("of at least " if lo_in else "greater than ") + _fmt(self.low))
+            parts.append(("of at least " if lo_in else "greater than ") + _bound(self.low))
         if self.high is not None:
-            parts.append(("of at most " if hi_in else "less than ") + _fmt(self.high))
+            parts.append(("of at most " if hi_in else "less than ") + _bound(self.high))
         return what + (" " + " and ".join(parts) if parts else "")
 
     def check(self, value: Any, name: str) -> Any:

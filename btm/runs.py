@@ -60,6 +60,8 @@ __all__ = [
     "read_manifest",
     "latest_run",
     "VERSIONED_PACKAGES",
+    "claim_folder",
+    "publish_folder",
 ]
 
 def _declared_packages() -> tuple[str, ...]:
@@ -526,7 +528,7 @@ def _params_hash(effective: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:6]
 
 
-def _claim_folder(parent: Path, base: str, *, exact: bool) -> tuple[str, Path]:
+def claim_folder(parent: Path, base: str, *, exact: bool) -> tuple[str, Path]:
     """Create ``parent/.<id>.partial`` for the first free id (base, base-2, ...)."""
     parent.mkdir(parents=True, exist_ok=True)
     n = 1
@@ -546,7 +548,7 @@ def _claim_folder(parent: Path, base: str, *, exact: bool) -> tuple[str, Path]:
         n += 1
 
 
-def _publish(partial: Path, parent: Path, run_id: str) -> tuple[str, Path]:
+def publish_folder(partial: Path, parent: Path, run_id: str) -> tuple[str, Path]:
     """Rename the partial folder to its final name; never replace an existing folder."""
     base, n = run_id, 1
     while True:
@@ -683,7 +685,7 @@ def run(
     started = _now()
     base = run_id or f"{started:%Y%m%dT%H%M%SZ}-{_params_hash(plan.effective)}"
     parent = Path(reports_dir).expanduser().resolve() / plan.analysis.name
-    rid, partial = _claim_folder(parent, base, exact=run_id is not None)
+    rid, partial = claim_folder(parent, base, exact=run_id is not None)
 
     inject = dict(plan.inject)
     if OUTPUT_PARAMETER in plan.declared:
@@ -751,7 +753,7 @@ def run(
         json.dumps(to_jsonable(manifest), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
         encoding="utf-8",
     )
-    rid, final = _publish(partial, parent, rid)
+    rid, final = publish_folder(partial, parent, rid)
     if rid != manifest["run_id"]:  # renamed on a collision: keep the manifest truthful
         manifest["run_id"] = rid
         (final / "manifest.json").write_text(

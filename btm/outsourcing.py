@@ -491,7 +491,7 @@ def validate_ratings(
     cols[-1] = validate.Column("score", "number", allow_missing=True, min=scale_min,
                                max=scale_max, description=RATING_COLUMNS[-1].description)
     table = validate.frame(ratings, cols, source=source)
-    known = criteria.set_index("criterion")
+    known = _indexed(criteria, "criterion")
     unknown = ~table["criterion"].isin(known.index).to_numpy()
     if unknown.any():
         i = int(np.flatnonzero(unknown)[0])
@@ -912,7 +912,7 @@ def _costs_beside(costs: Any, activities: pd.DataFrame, horizon_years: int,
                                      "stance", "conflict"])
     case = cost_case(costs, horizon_years=horizon_years, discount_rate=discount_rate,
                      source=source)
-    known = activities.set_index("activity")
+    known = _indexed(activities, "activity")
     unrated = ~case["activity"].isin(known.index).to_numpy()
     if unrated.any():
         i = int(np.flatnonzero(unrated)[0])
@@ -937,10 +937,17 @@ def _costs_beside(costs: Any, activities: pd.DataFrame, horizon_years: int,
     return out
 
 
+def _indexed(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """`table` indexed by `column` (built from a NumPy array: no dtype inference on pandas 3)."""
+    out = table.drop(columns=column)
+    out.index = pd.Index(table[column].to_numpy(dtype=object), name=column)
+    return out
+
+
 def _summary(activities: pd.DataFrame, costs: pd.DataFrame, currency: str) -> pd.DataFrame:
-    s = activities.set_index("activity")[["cell", "strategy", "importance", "capability"]].copy()
+    s = _indexed(activities, "activity")[["cell", "strategy", "importance", "capability"]].copy()
     if len(costs):
-        c = costs.set_index("activity")
+        c = _indexed(costs, "activity")
         for col in ("in_house_annual_cost", "annual_saving", "present_value", "payback_years"):
             s[col] = c[col].reindex(s.index).to_numpy(dtype=float)
         conflict = c["conflict"].reindex(s.index).fillna("").to_numpy(dtype=object)

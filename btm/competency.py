@@ -288,7 +288,7 @@ class DevelopmentPlan:
     Attributes
     ----------
     plan : pandas.DataFrame
-        One row per competency to develop, in priority order: ``priority, order, competency,
+        One row per competency to develop, in order of start: ``priority, order, competency,
         needed_by`` (moment name or empty), ``development_months``, ``start``, ``finish``
         (dates), ``moment_date`` (first occurrence of the moment on or after ``finish``; NaT
         without a moment), ``start_by`` (``moment_date`` minus the development time: the latest
@@ -381,7 +381,7 @@ def validate_catalogue(catalogue: pd.DataFrame, *, source: str = "catalogue") ->
         if dup.any():
             i = int(np.flatnonzero(dup)[0])
             raise input_error(f"{source}, row {rows[i]}, column '{col}'",
-                              got=df[col].iloc[i], expected="a value used only once")
+                              got=df[col].tolist()[i], expected="a value used only once")
     needed = df["needed_by"]
     bad = needed.notna().to_numpy() & ~needed.isin(MOMENTS).to_numpy()
     if bad.any():
@@ -420,7 +420,7 @@ def validate_catalogue(catalogue: pd.DataFrame, *, source: str = "catalogue") ->
 
 def _check_scale(scale_min: float, scale_max: float) -> None:
     if not scale_min < scale_max:
-        raise input_error("scale_max", got=scale_max,
+        raise input_error("scale_max", got=f"{scale_max:g}", literal=True,
                           expected=f"a value greater than scale_min ({scale_min:g})")
 
 
@@ -638,7 +638,7 @@ def assess(
     """
     _check_scale(scale_min, scale_max)
     if not scale_min <= threshold <= scale_max:
-        raise input_error("threshold", got=threshold,
+        raise input_error("threshold", got=f"{threshold:g}", literal=True,
                           expected=f"a value on the scale {scale_min:g}-{scale_max:g}")
     cat = validate_catalogue(default_catalogue() if catalogue is None else catalogue)
     df = validate_survey(survey, catalogue=catalogue, scale_min=scale_min, scale_max=scale_max,
@@ -836,12 +836,12 @@ def development_plan(
 
     Notes
     -----
-    List scheduling (Graham, 1969) in priority order: competency k starts at
-    ``max(start, finish of every planned competency it rests on, first free slot)`` and takes
-    its development months. A priority order is a topological order, so a competency never
-    starts before the ones it rests on are developed. Its moment date is the first occurrence
-    of its ``needed_by`` moment on or after its finish; ``start_by`` is that date minus its
-    development months.
+    List scheduling (Graham, 1969, SIAM J. Appl. Math. 17(2):416-429): whenever one of the ``max_parallel`` slots is free, it takes
+    the highest-priority competency whose prerequisites in the plan are developed by then
+    (a slot with nothing ready waits for the next one to finish). Each takes its development
+    months. Its moment date is the first occurrence of its ``needed_by`` moment on or after
+    its finish; ``start_by`` is that date minus its development months. Rows are in order of
+    start (then priority); ``priority`` is the assessment's.
 
     Examples
     --------
@@ -870,16 +870,29 @@ def development_plan(
     if not include_blocked:
         todo = todo[todo["status"] == "ready"]
     graph = _prerequisite_graph(assessment.catalogue)
+    months_of = {}
+    for comp in todo["competency"]:
+        months = cat.at[comp, "development_months"] if "development_months" in cat else None
+        months_of[comp] = development_months if months is None or pd.isna(months) else int(months)
+    in_plan = set(todo["competency"])
+    waits_for = {c: nx.ancestors(graph, c) & in_plan for c in in_plan}
+    rank_of = dict(zip(todo["competency"], todo["priority"].astype(int), strict=True))
+    pending = list(todo["competency"])
     free = [start] * max_parallel
     finish_of: dict[str, pd.Timestamp] = {}
     rows = []
-    for rank, comp in enumerate(todo["competency"], start=1):
-        months = cat.at[comp, "development_months"] if "development_months" in cat else None
-        months = development_months if months is None or pd.isna(months) else int(months)
-        after = [finish_of[a] for a in nx.ancestors(graph, comp) if a in finish_of]
+    while pending:
         slot = int(np.argmin(free))
-        begin = max([start, free[slot], *after])
-        end = begin + pd.DateOffset(months=months)
+        now = free[slot]
+        ready = [c for c in pending
+                 if all(a in finish_of and finish_of[a] <= now for a in waits_for[c])]
+        if not ready:  # wait for the next competency to be developed
+            free[slot] = min(f for f in finish_of.values() if f > now)
+            continue
+        comp = ready[0]
+        pending.remove(comp)
+        months = months_of[comp]
+        end = now + pd.DateOffset(months=months)
         free[slot] = end
         finish_of[comp] = end
         moment = cat.at[comp, "needed_by"]
@@ -891,8 +904,8 @@ def development_plan(
             start_by = date - pd.DateOffset(months=months)
             makes = bool(date == first[moment])
         rows.append({
-            "priority": rank, "order": int(cat.at[comp, "order"]), "competency": comp,
-            "needed_by": moment or "", "development_months": months, "start": begin,
+            "priority": rank_of[comp], "order": int(cat.at[comp, "order"]), "competency": comp,
+            "needed_by": moment or "", "development_months": months, "start": now,
             "finish": end, "moment_date": date, "start_by": start_by, "makes_first_moment": makes,
         })
     columns = ["priority", "order", "competency", "needed_by", "development_months", "start",

@@ -137,9 +137,9 @@ class SourcingResult:
         sd`` (population standard deviation across assessors), ``lowest, highest,
         n_assessors``.
     assessor_scores : pandas.DataFrame
-        The validated scores with ``others_mean`` (mean of the other assessors on the same
-        cell), ``deviation`` (score minus others_mean) and ``outlier`` (``|deviation| >=
-        outlier_points``, three or more assessors only).
+        The validated scores with ``panel_median`` (median of all assessors' scores on the
+        same option and criterion), ``deviation`` (score minus panel_median) and ``outlier``
+        (``|deviation| >= outlier_points``, three or more assessors only).
     assessors : pandas.DataFrame
         Index ``assessor``: ``n_scores``, ``n_outlying``, ``mean_abs_deviation`` and, with AHP
         weights, ``consistency_ratio`` and ``compatibility`` with the group weights.
@@ -338,7 +338,7 @@ def evaluate(
     concentration : float or None
         Dirichlet concentration of the weight trials (None: any weighting equally likely).
     outlier_points : float
-        Distance from the other assessors' mean (in score points) that flags a score.
+        Distance from the panel's median score (in score points) that flags a score.
     scale_min, scale_max : float
         The scoring scale.
     normalize_weights : bool
@@ -413,13 +413,10 @@ def evaluate(
     grouped = table.groupby(["option", "criterion"], sort=False)["score"]
     agg = grouped.agg(mean="mean", sd=lambda s: float(np.std(s.to_numpy())), lowest="min",
                       highest="max", n_assessors="count").reset_index()
-    k = table.groupby(["option", "criterion"], sort=False)["score"].transform("count")
-    total = table.groupby(["option", "criterion"], sort=False)["score"].transform("sum")
+    k = grouped.transform("count")
     assessor_scores = table[["assessor", "option", "criterion", "score"]].copy()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        others = (total - table["score"]) / (k - 1)
-    assessor_scores["others_mean"] = others.where(k > 1)
-    assessor_scores["deviation"] = assessor_scores["score"] - assessor_scores["others_mean"]
+    assessor_scores["panel_median"] = grouped.transform("median")
+    assessor_scores["deviation"] = assessor_scores["score"] - assessor_scores["panel_median"]
     assessor_scores["outlier"] = ((k >= 3) & (assessor_scores["deviation"].abs()
                                               >= outlier_points - 1e-12)).to_numpy()
     per = assessor_scores.groupby("assessor", sort=False)
@@ -432,7 +429,7 @@ def evaluate(
     flagged = assessors.index[assessors["n_outlying"] > 0].tolist()
     if flagged:
         notes.append("Outlying assessors (a score at least "
-                     f"{outlier_points:g} points from the others' mean): "
+                     f"{outlier_points:g} points from the panel's median): "
                      + ", ".join(f"{a} ({int(assessors.loc[a, 'n_outlying'])})" for a in flagged)
                      + ".")
 

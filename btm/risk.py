@@ -34,8 +34,9 @@ least its cost.
 
 The Monte Carlo of total risk cost draws, in every trial, whether each risk occurs (Bernoulli
 with its probability) and its cost (beta-PERT or triangular, :mod:`btm.uncertainty`); an
-optional rank correlation between risks is imposed on both occurrence and cost with the normal
-copula of :func:`btm.uncertainty.rank_correlate` (after Iman and Conover, 1982). The
+optional rank correlation between risks is imposed on occurrence through a normal copula and
+on cost by the rank reordering of :func:`btm.uncertainty.rank_correlate` (after Iman and
+Conover, 1982), which keeps each risk's cost distribution. The
 contingency at confidence q is the q-quantile of the total; each risk's share of it is its
 contribution to the expected total in the trials at or beyond that quantile (the Euler
 allocation of expected shortfall, Tasche, "Risk contributions and performance measurement",
@@ -63,6 +64,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from btm import uncertainty, validate
 from btm.constraints import (
@@ -560,6 +562,16 @@ def _correlation_matrix(correlation: Any, priced: pd.DataFrame) -> np.ndarray | 
     return c
 
 
+def _copula_uniforms(n: int, corr: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Uniforms with Spearman correlation `corr` from a normal copula (Pearson
+    ``2 sin(pi rho / 6)``), so that occurrence ``u < p`` of risks correlated 1 coincides."""
+    pearson = 2 * np.sin(np.pi * corr / 6)
+    values, vectors = np.linalg.eigh(pearson)
+    root = vectors * np.sqrt(np.clip(values, 0, None))
+    root /= np.sqrt((root**2).sum(axis=1, keepdims=True))
+    return stats.norm.cdf(rng.standard_normal((n, corr.shape[0])) @ root.T)
+
+
 @constrained(
     basis=Options(("inherent", "residual")),
     n_simulations=Interval(int, 100, 10**6),
@@ -636,11 +648,12 @@ def simulate_cost(
     rng = validate.rng(seed)
     p = priced[f"{prefix}probability"].to_numpy(dtype=float)
     lo, ml, hi = (priced[prefix + c].to_numpy(dtype=float) for c in _PRICE)
-    u = rng.random((n_simulations, len(priced)))
     cost = uncertainty.sample_three_point(lo, ml, hi, n_simulations,
                                           distribution=assessment.distribution, rng=rng)
-    if corr is not None:
-        u = uncertainty.rank_correlate(u, corr, rng=rng)
+    if corr is None:
+        u = rng.random((n_simulations, len(priced)))
+    else:
+        u = _copula_uniforms(n_simulations, corr, rng)
         cost = uncertainty.rank_correlate(cost, corr, rng=rng)
     x = np.where(u < p, cost, 0.0)
     total = x.sum(axis=1)

@@ -1,9 +1,14 @@
 """Input validation: every public function checks what it is given here, in one message shape.
 
-Constraints are declared as data (:class:`Column` for table columns, small functions for
-scalars) and every violation raises :class:`btm.InputError` with a message of the form
-``"<where>: <what is wrong>; expected <what>"``. Inputs are never modified: :func:`frame`
-returns a new, cleaned DataFrame.
+Constraints are declared as data: scalar arguments with the vocabulary of
+:mod:`btm.constraints` (``Interval``, ``Rate``, ``Probability`` ...), table columns with
+:class:`Column` (whose optional ``constraint`` is one of the same objects), and numbers that
+may be a scalar, an array or a Series with :func:`check_array`, which applies the same
+constraint objects element-wise and reports the first bad element. Every violation raises
+:class:`btm.InputError` with a message of the form ``"<where>: <what is wrong>; expected
+<what>"``. The scalar helpers below (:func:`number`, :func:`rate`, :func:`probability` ...)
+are shorthands for those constraints. Inputs are never modified: :func:`frame` returns a new,
+cleaned DataFrame.
 
 Examples
 --------
@@ -20,16 +25,24 @@ btm.errors.InputError: discount_rate: got 8, which looks like a percentage; expe
 
 from __future__ import annotations
 
-import math
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from btm.errors import InputError
+from btm.constraints import (
+    Constraint,
+    Interval,
+    NoneOr,
+    Options,
+    Probability,
+    Rate,
+    Seed,
+)
+from btm.errors import InputError, input_error
 
 __all__ = [
     "Column",
@@ -41,6 +54,8 @@ __all__ = [
     "one_of",
     "rng",
     "nonempty_sequence",
+    "check_array",
+    "Jobs",
 ]
 
 Kind = Literal["number", "integer", "text", "date", "bool", "any"]
@@ -76,6 +91,20 @@ class Column:
         Whether empty cells (NaN) are allowed to stay empty.
     description : str
         Plain words for error messages and data dictionaries.
+    constraint : btm.constraints.Constraint, optional
+        What every present cell must satisfy, in the vocabulary of the scalar arguments
+        (``Probability()`` for a service level, ``Rate()`` for a rate ...), checked after the
+        conversion to `kind`; the message names the row and the column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from btm.constraints import Probability
+    >>> frame(pd.DataFrame({"service_level": [0.9, 95]}),
+    ...       [Column("service_level", constraint=Probability())], source="policy")
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: policy, row 2, column 'service_level': got 95, which looks like a percentage; expected a value strictly between 0 and 1
     """
 
     name: str
@@ -86,6 +115,7 @@ class Column:
     max: float | None = None
     allow_missing: bool = False
     description: str = ""
+    constraint: Constraint | None = None
 
 
 def _where(source: str, row: int | None = None, column: str | None = None) -> str:
@@ -159,6 +189,8 @@ def frame(
         else:
             values = pd.Series([col.default] * len(data), index=out.index, dtype=object)
         out[col.name] = _convert(values, col, source)
+        if col.constraint is not None:
+            _check_column(out[col.name], col, source)
     if keep_extra:
         for name in data.columns:
             if name not in declared:
@@ -295,7 +327,171 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+# --------------------------------------------------------------------------- constraints
+
+
+def _check_column(values: pd.Series, col: Column, source: str) -> None:
+    """Apply ``col.constraint`` to the present cells of a converted column."""
+    c = col.constraint
+    assert c is not None
+    present = ~values.isna().to_numpy()
+    if values.dtype.kind in "iuf" and _vectorisable(c):
+        bad = present & _outside(values.to_numpy(dtype=float), c)
+    else:
+        bad = present & _on_distinct(values, lambda v: not _passes(c, v))
+    if bad.any():
+        row = _first_bad(bad)
+        value = values.iloc[row - 1]
+        c.check(value.item() if isinstance(value, np.generic) else value,
+                _where(source, row, col.name))
+
+
+def _passes(c: Constraint, value: Any) -> bool:
+    try:
+        c.check(value.item() if isinstance(value, np.generic) else value, "value")
+    except InputError:
+        return False
+    return True
+
+
+def _vectorisable(c: Constraint) -> bool:
+    return isinstance(c, Interval | Rate | Probability) or (
+        isinstance(c, NoneOr) and _vectorisable(c.inner))
+
+
+def _outside(arr: np.ndarray, c: Constraint) -> np.ndarray:
+    """Element-wise: which values `c` refuses (the vectorised twin of ``c.check``)."""
+    if isinstance(c, NoneOr):
+        return _outside(arr, c.inner)
+    with np.errstate(invalid="ignore"):
+        finite = np.isfinite(arr)
+        if isinstance(c, Interval):
+            bad = ~finite
+            if c.kind is int:
+                bad |= finite & (np.mod(np.where(finite, arr, 0.0), 1) != 0)
+            lo_in = c.closed in ("both", "left")
+            hi_in = c.closed in ("both", "right")
+            if c.low is not None:
+                bad |= (arr < c.low) if lo_in else (arr <= c.low)
+            if c.high is not None:
+                bad |= (arr > c.high) if hi_in else (arr >= c.high)
+            return bad
+        if isinstance(c, Rate):
+            low = (arr <= -1) if c.allow_negative else (arr < 0)
+            return ~finite | (arr > 1) | low
+        if isinstance(c, Probability):
+            high = (arr <= 1) if c.include_high else (arr < 1)
+            return ~(finite & (arr > 0) & high)
+    raise TypeError(f"check_array: no element-wise check for {c!r}")
+
+
+def _label(name: str, index: pd.Index | None, pos: tuple[int, ...]) -> str:
+    if not pos:
+        return name
+    if index is not None and len(pos) == 1:
+        return f"{name}[{index[pos[0]]!r}]"
+    return f"{name}[{', '.join(str(p) for p in pos)}]"
+
+
+def check_array(
+    values: Any,
+    name: str,
+    constraint: Constraint | None = None,
+    *,
+    where: Callable[[tuple[int, ...]], str] | None = None,
+) -> np.ndarray:
+    """Check a number, a list, a numpy array or a pandas Series element-wise; return floats.
+
+    The vectorised form of ``constraint.check`` for :class:`~btm.constraints.Interval`,
+    :class:`~btm.constraints.Rate` and :class:`~btm.constraints.Probability` (default: any
+    finite number): one array operation finds the bad elements, and the first one is reported
+    by the constraint itself, so the message is exactly that of a scalar argument
+    (``service_level[1]: got 95, which looks like a percentage; ...``). Elements are named by
+    position (``x[2]``, ``x[0, 3]``) or, for a Series, by label (``demand_std['SKU-7']``).
+
+    Parameters
+    ----------
+    values : number, sequence, numpy array or pandas Series
+        Not modified.
+    name : str
+        The parameter name used in messages.
+    constraint : btm.constraints.Constraint, optional
+        Interval, Rate, Probability (or NoneOr of one); None means any finite number.
+    where : callable, optional
+        Names the element at a position in messages (``pos -> str``), instead of ``name[pos]``.
+
+    Returns
+    -------
+    numpy.ndarray
+        A float array of the same shape (0-d for a scalar); a Series' index is dropped.
+
+    Raises
+    ------
+    InputError
+        Not numbers (text, True/False, None, a DataFrame), or an element the constraint
+        refuses (the first one, in C order).
+
+    Examples
+    --------
+    >>> from btm.constraints import Probability
+    >>> check_array([0.9, 0.95], "service_level", Probability())
+    array([0.9 , 0.95])
+    >>> check_array([0.9, 95], "service_level", Probability())
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: service_level[1]: got 95, which looks like a percentage; expected a value strictly between 0 and 1
+    """
+    c = Interval(float) if constraint is None else constraint
+    index = values.index if isinstance(values, pd.Series) else None
+    expected = "a number, an array or a Series"
+    if isinstance(values, pd.DataFrame):
+        raise input_error(name, problem="got a DataFrame", expected=expected)
+    if isinstance(values, bool | np.bool_ | str | bytes) or values is None:
+        raise input_error(name, got=values, expected=expected)
+    try:
+        arr = np.asarray(values.to_numpy() if index is not None else values, dtype=float)
+    except (TypeError, ValueError):
+        raise input_error(name, got=values, expected="numbers") from None
+    bad = _outside(arr, c)
+    if bad.any():
+        pos = tuple(int(i) for i in np.argwhere(bad)[0]) if arr.ndim else ()
+        label = where(pos) if where is not None else _label(name, index, pos)
+        value = float(arr[pos] if arr.ndim else arr)
+        c.check(value, label)
+        raise input_error(label, got=value, expected=c.describe())  # pragma: no cover
+    return arr
+
+
+@dataclass(frozen=True)
+class Jobs(Constraint):
+    """Number of worker processes: a whole number of at least 1, or -1 for all cores.
+
+    Examples
+    --------
+    >>> Jobs().check(-1, "n_jobs")
+    -1
+    >>> Jobs().check(0, "n_jobs")
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: n_jobs: got 0; expected a whole number >= 1, or -1 for all cores
+    """
+
+    expected: str = "a whole number >= 1, or -1 for all cores"
+
+    def check(self, value: Any, name: str) -> int:
+        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+            raise input_error(name, got=value, expected=self.expected, show_type=True)
+        x = float(value)
+        if not (np.isfinite(x) and x.is_integer() and (x >= 1 or x == -1)):
+            raise input_error(name, got=value, expected=self.expected)
+        return int(x)
+
+    def invalid_values(self) -> list[Any]:
+        return ["x", None, True, 0, -2, 1.5, float("nan")]
+
+
 # --------------------------------------------------------------------------- scalars
+# Shorthands for the constraints of btm.constraints, which hold every check and message.
 
 
 def number(
@@ -309,6 +505,8 @@ def number(
 ) -> float:
     """Check that `value` is a finite real number within bounds and return it as float.
 
+    ``Interval(float, min, max, closed=...)`` of :mod:`btm.constraints`.
+
     Examples
     --------
     >>> number("3", "horizon_years")
@@ -316,91 +514,59 @@ def number(
     ...
     btm.errors.InputError: horizon_years: got '3' (str); expected a number
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InputError(f"{name}: got {value!r} ({type(value).__name__}); expected a number")
-    x = float(value)
-    if not math.isfinite(x):
-        raise InputError(f"{name}: got {value!r}; expected a finite number")
-    if min is not None and (x < min or (x == min and not min_inclusive)):
-        bound = "of at least" if min_inclusive else "greater than"
-        raise InputError(f"{name}: got {_fmt(x)}; expected a value {bound} {_fmt(min)}")
-    if max is not None and (x > max or (x == max and not max_inclusive)):
-        bound = "of at most" if max_inclusive else "less than"
-        raise InputError(f"{name}: got {_fmt(x)}; expected a value {bound} {_fmt(max)}")
-    return x
+    closed = {(True, True): "both", (True, False): "left", (False, True): "right",
+              (False, False): "neither"}[(bool(min_inclusive), bool(max_inclusive))]
+    return float(Interval(float, min, max, closed).check(value, name))  # type: ignore[arg-type]
 
 
 def integer(value: Any, name: str, *, min: int | None = None, max: int | None = None) -> int:
     """Check that `value` is a whole number within inclusive bounds and return it as int.
+
+    ``Interval(int, min, max)`` of :mod:`btm.constraints`.
 
     Examples
     --------
     >>> integer(5.0, "horizon_years", min=1)
     5
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InputError(
-            f"{name}: got {value!r} ({type(value).__name__}); expected a whole number"
-        )
-    if not math.isfinite(float(value)) or float(value) != int(value):
-        raise InputError(f"{name}: got {value!r}; expected a whole number")
-    n = int(value)
-    if min is not None and n < min:
-        raise InputError(f"{name}: got {n}; expected a whole number of at least {min}")
-    if max is not None and n > max:
-        raise InputError(f"{name}: got {n}; expected a whole number of at most {max}")
-    return n
+    return int(Interval(int, min, max).check(value, name))
 
 
 def rate(value: Any, name: str, *, allow_negative: bool = False) -> float:
     """Check a rate given as a fraction (``0.08`` for 8 %); refuse what looks like a percentage.
+
+    ``Rate(allow_negative)`` of :mod:`btm.constraints`.
 
     Examples
     --------
     >>> rate(0.08, "discount_rate")
     0.08
     """
-    x = number(value, name)
-    if x > 1:
-        raise InputError(
-            f"{name}: got {_fmt(x)}, which looks like a percentage; "
-            f"expected a fraction such as {x / 100:g}"
-        )
-    if x <= -1 or (x < 0 and not allow_negative):
-        expected = "a fraction greater than -1" if allow_negative else "a fraction of at least 0"
-        raise InputError(f"{name}: got {_fmt(x)}; expected {expected}")
-    return x
+    return Rate(allow_negative).check(value, name)
 
 
-def probability(value: Any, name: str) -> float:
+def probability(value: Any, name: str, *, include_high: bool = False) -> float:
     """Check a probability strictly between 0 and 1 (a service level, a confidence).
+
+    ``Probability(include_high)`` of :mod:`btm.constraints`; `include_high` allows 1 itself.
 
     Examples
     --------
     >>> probability(0.95, "service_level")
     0.95
     """
-    x = number(value, name)
-    if not 0 < x < 1:
-        hint = ", which looks like a percentage" if 1 < x <= 100 else ""
-        raise InputError(f"{name}: got {_fmt(x)}{hint}; expected a value strictly between 0 and 1")
-    return x
+    return Probability(include_high).check(value, name)
 
 
 def one_of(value: Any, name: str, options: Iterable[Any]) -> Any:
-    """Check that `value` is one of `options`.
+    """Check that `value` is one of `options` (``Options`` of :mod:`btm.constraints`).
 
     Examples
     --------
     >>> one_of("pert", "distribution", ["pert", "triangular"])
     'pert'
     """
-    opts = list(options)
-    if value not in opts:
-        raise InputError(
-            f"{name}: got {value!r}; expected one of {', '.join(repr(o) for o in opts)}"
-        )
-    return value
+    return Options(tuple(options)).check(value, name)
 
 
 def nonempty_sequence(values: Any, name: str) -> np.ndarray:
@@ -431,13 +597,14 @@ def nonempty_sequence(values: Any, name: str) -> np.ndarray:
 def rng(seed: int | np.random.Generator | None, name: str = "seed") -> np.random.Generator:
     """Return a numpy Generator from an int seed (or pass a Generator through).
 
+    ``Seed()`` of :mod:`btm.constraints` checks `seed`.
+
     Examples
     --------
     >>> float(rng(0).random()) == float(rng(0).random())
     True
     """
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None:
-        raise InputError(f"{name}: got None; expected a whole number so that runs repeat")
-    return np.random.default_rng(integer(seed, name, min=0))
+    checked = Seed().check(seed, name)
+    if isinstance(checked, np.random.Generator):
+        return checked
+    return np.random.default_rng(checked)

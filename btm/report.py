@@ -45,7 +45,7 @@ from typing import Any
 
 from btm.errors import InputError
 
-__all__ = ["RunOutput", "to_jsonable", "start", "RESULTS_FILE"]
+__all__ = ["RunOutput", "to_jsonable", "start", "show_messages", "escape_markdown", "safe_csv", "RESULTS_FILE"]
 
 RESULTS_FILE = "results.json"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -184,7 +184,7 @@ class RunOutput:
         folder = self.path / "tables"  # type: ignore[operator]
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"{name}.csv"
-        df.to_csv(target, index=index)
+        safe_csv(df).to_csv(target, index=index)
         self._replace(self._tables, {"name": name, "csv": f"tables/{name}.csv"})
         return target
 
@@ -265,6 +265,43 @@ class RunOutput:
         entries.append(entry)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defuse(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_csv(df: Any) -> Any:
+    """A copy of `df` whose text cells cannot run as spreadsheet formulas (OWASP CSV injection).
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return (in cells, column
+    names and the index) gets a leading ``'``, which Excel and LibreOffice show as text. Numbers
+    are left alone (``-5`` stays a number). The input is not modified.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> safe_csv(pd.DataFrame({"option": ["=HYPERLINK(1)", "SaaS"], "cost": [-5.0, 1.0]}))
+               option  cost
+    0  '=HYPERLINK(1)  -5.0
+    1            SaaS   1.0
+    """
+    import pandas as pd
+
+    out = df.copy()
+    for col in out.columns:
+        if not (pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col])
+                or pd.api.types.is_datetime64_any_dtype(out[col])):
+            out[col] = out[col].map(_defuse)
+    out.columns = [_defuse(c) for c in out.columns]
+    if not pd.api.types.is_numeric_dtype(out.index) and not isinstance(out.index, pd.MultiIndex):
+        out.index = pd.Index([_defuse(v) for v in out.index], name=_defuse(out.index.name))
+    return out
+
+
 def _float_format(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.2f}"
 
@@ -287,3 +324,34 @@ def start(output_dir: str | os.PathLike[str] | None, *, analysis: str) -> RunOut
     pd.set_option("display.float_format", _float_format)
     pd.set_option("display.width", 140)
     return RunOutput(output_dir, analysis=analysis)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text from an input file made safe for a Markdown cell: HTML escaped, Markdown quoted.
+
+    An option named ``<script>alert(1)</script>`` in a cost file is shown as those characters,
+    never run, in JupyterLab and in ``report.html``; ``*`` or ``_`` in a name stay as typed.
+
+    Examples
+    --------
+    >>> print(escape_markdown("<script>alert('x')</script> *cheap* & cheerful"))
+    &lt;script&gt;alert('x')&lt;/script&gt; \\*cheap\\* &amp; cheerful
+    """
+    import html
+
+    return html.escape(_MARKDOWN_SPECIAL.sub(r"\\\1", str(text)), quote=False)
+
+
+def show_messages(key_messages: list[str]) -> Any:
+    """Display key messages as a Markdown bullet list, each escaped (:func:`escape_markdown`).
+
+    Returns the ``IPython.display.Markdown`` object (the notebook cell shows it).
+    """
+    from IPython.display import Markdown
+
+    if isinstance(key_messages, str) or not all(isinstance(m, str) for m in key_messages):
+        raise InputError("key_messages: expected a list of sentences (str)")
+    return Markdown("\n".join(f"- {escape_markdown(m)}" for m in key_messages))

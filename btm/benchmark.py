@@ -259,7 +259,7 @@ def validate_peers(peers: pd.DataFrame, *, source: str = "peers") -> pd.DataFram
     bad = scaled & ~(df["peer_size"].to_numpy(dtype=float) > 0)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise input_error(where(i, "peer_size"), got=df["peer_size"].iloc[i],
+        raise input_error(where(i, "peer_size"), got=f"{df['peer_size'].iloc[i]:g}", literal=True,
                           expected=f"a positive size of the typical peer in "
                                    f"{df['scales_with'].iloc[i]!r}")
     return df
@@ -334,7 +334,7 @@ def peer_percentile(value: Any, p25: Any, median: Any, p75: Any) -> np.ndarray:
     sigma = np.where(x < m, m - q1, q3 - m) / _Z75
     diff = x - m
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(sigma > 0, diff / sigma, np.sign(diff) * np.inf)
+        z = np.where(sigma > 0, diff / sigma, np.where(diff == 0, 0.0, np.sign(diff) * np.inf))
     return 100 * stats.norm.cdf(z)
 
 

@@ -207,6 +207,9 @@ class CalendarDate(Constraint):
             raise input_error(name, got=value, expected=self.expected)
         return out.normalize().tz_localize(None) if out.tzinfo else out.normalize()
 
+    def example(self) -> str:
+        return "2025-09-30"
+
     def invalid_values(self) -> list[Any]:
         return ["not a date", None, 20250930, "2025-13-45", True]
 

@@ -155,7 +155,7 @@ METHODS = ("topsis", "weighted_sum")
 """Ranking methods accepted by ``method`` parameters."""
 
 _SCALE = (1 / 9, 9.0)
-_RECIPROCAL_RTOL = 0.01  # 3 and 0.33 pass as reciprocals; they are then made exact
+_RECIPROCAL_RTOL = 0.02  # 3 and 0.33, 7 and 0.14 pass as reciprocals; they are then made exact
 
 
 # --------------------------------------------------------------------------- result types
@@ -357,7 +357,7 @@ def _float_array(values: Any, name: str) -> np.ndarray:
 
 
 def _check_pairwise(matrix: Any, name: str) -> tuple[np.ndarray, list[Any] | None]:
-    """Square, positive, finite, reciprocal (within 1 %); returns the exact-reciprocal matrix."""
+    """Square, positive, finite, reciprocal (within 2 %); returns the exact-reciprocal matrix."""
     labels: list[Any] | None = None
     if isinstance(matrix, pd.DataFrame):
         if list(matrix.index) != list(matrix.columns):
@@ -497,7 +497,7 @@ def ahp_weights(
     matrix : pandas.DataFrame or array-like
         Square, positive and reciprocal. A DataFrame must have the same labels, in the same
         order, as rows and columns. Reciprocals typed to two decimals (3 and 0.33) are accepted
-        (within 1 %) and made exact by ``sqrt(a_ij / a_ji)``.
+        (within 2 %) and made exact by ``sqrt(a_ij / a_ji)``.
     method : {"eigenvector", "geometric_mean"}
     random_index : mapping of int to float
         Random index by matrix size; default :data:`SAATY_RI`.

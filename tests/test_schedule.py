@@ -5,7 +5,8 @@ Published example: Heizer and Render, *Operations Management* (Pearson), chapter
 Management", the Milwaukee Paper Manufacturing network (activities A-H). The numbers used here
 were checked against two reproductions of the textbook's tables: the backward pass worked in
 the text (LF(H) = 15, LS(G) = 8, LS(F) = 10, LS(E) = LS(D) = 4, LF(C) = min(4, 10) = 4,
-LS(B) = 1, LF(A) = min(LS C, LS D) = 2; https://1library.co/article/...zx5grr6d) and the PERT
+LS(B) = 1, LF(A) = min(LS C, LS D) = 2;
+https://1library.co/article/esplendor-tula-cantos-cr%C3%B3nicas-mexico-antiguo.zx5grr6d) and the PERT
 slides (a, m, b per activity, expected times 2 3 2 4 4 3 5 2, variances .11 .11 .11 .44 1.00
 1.78 1.78 .11, project variance 3.11, sigma 1.76 weeks, Z = 0.57, P(T <= 16) = 71.57 %;
 https://scribd.com/document/499002542/Project-managemnt-Delhi-8).

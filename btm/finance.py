@@ -5,7 +5,9 @@ Conventions (see ``shared/API.md``): rates are fractions; ``values[0]`` occurs n
 discounts its first value by one period). Dated functions (:func:`xnpv`, :func:`xirr`) follow
 Excel: time is counted in whole days from the first date over a 365-day year.
 
-Every input is checked through :mod:`btm.validate`; bad input raises :class:`btm.InputError`
+Scalar arguments are declared with :func:`btm.constraints.constrained` (``Rate()`` for a
+discount rate, ``Rate(allow_negative=True)`` for a periodic rate that may be negative) and
+sequences checked through :mod:`btm.validate`; bad input raises :class:`btm.InputError`
 naming the parameter (``rate``, ``discount_rate``, ``values``, ``dates`` ...).
 
 Examples
@@ -30,6 +32,7 @@ import pandas as pd
 from scipy import optimize
 
 from btm import validate
+from btm.constraints import Interval, Rate, constrained
 from btm.errors import InputError
 
 __all__ = [
@@ -46,6 +49,11 @@ __all__ = [
     "annuity_factor",
 ]
 
+_DISCOUNT_RATE = Rate()
+# A rate per period, as a fraction greater than -1 (negative rates are legitimate for IRR
+# results and real-terms analyses); 8 is refused as a percentage.
+_PERIODIC_RATE = Rate(allow_negative=True)
+
 # Rates are searched for in x = ln(1 + rate) on [-_X_MAX, _X_MAX], i.e. from about -99.9994 %
 # to about +16 million % per period; denser near zero, where real-world rates live.
 _X_MAX = 12.0
@@ -55,6 +63,7 @@ _X_GRID = np.sinh(np.linspace(-np.arcsinh(_X_MAX), np.arcsinh(_X_MAX), 4001))
 # --------------------------------------------------------------------------- factors
 
 
+@constrained(discount_rate=_DISCOUNT_RATE)
 def discount_factors(discount_rate: float, years: np.ndarray | list[int] | int) -> np.ndarray:
     """Discount factor ``(1 + discount_rate) ** -k`` for each year k (year 0 is undiscounted).
 
@@ -70,11 +79,12 @@ def discount_factors(discount_rate: float, years: np.ndarray | list[int] | int) 
     >>> discount_factors(0.1, 2).round(4)
     array([1.    , 0.9091, 0.8264])
     """
-    r = validate.rate(discount_rate, "discount_rate")
+    r = discount_rate
     k = np.arange(int(years) + 1) if np.isscalar(years) else np.asarray(years, dtype=float)
     return (1.0 + r) ** -k
 
 
+@constrained(discount_rate=_DISCOUNT_RATE, periods=Interval(int, 1))
 def annuity_factor(discount_rate: float, periods: int) -> float:
     """Present value of 1 paid at the end of each of `periods` periods.
 
@@ -86,8 +96,7 @@ def annuity_factor(discount_rate: float, periods: int) -> float:
     >>> round(annuity_factor(0.1, 3), 4)
     2.4869
     """
-    r = validate.rate(discount_rate, "discount_rate")
-    n = validate.integer(periods, "periods", min=1)
+    r, n = discount_rate, periods
     if r == 0:
         return float(n)
     # -expm1(-n log1p(r)) is 1 - (1 + r) ** -n without cancellation for tiny rates.
@@ -97,12 +106,7 @@ def annuity_factor(discount_rate: float, periods: int) -> float:
 # --------------------------------------------------------------------------- periodic
 
 
-def _periodic_rate(rate: Any, name: str = "rate") -> float:
-    # A rate per period, as a fraction greater than -1 (negative rates are legitimate for IRR
-    # results and real-terms analyses); 8 is refused as a percentage by validate.rate.
-    return validate.rate(rate, name, allow_negative=True)
-
-
+@constrained(rate=_PERIODIC_RATE)
 def npv(rate: float, values: Any) -> float:
     """Net present value of a timeline whose first value occurs now.
 
@@ -133,7 +137,7 @@ def npv(rate: float, values: Any) -> float:
     >>> round(npv(0.08, [-40_000, 5_000, 8_000, 12_000, 30_000]), 2)
     3065.22
     """
-    r = _periodic_rate(rate)
+    r = rate
     v = validate.nonempty_sequence(values, "values")
     return float(np.dot(v, (1.0 + r) ** -np.arange(v.size)))
 
@@ -305,6 +309,7 @@ def _dated(values: Any, dates: Any) -> tuple[np.ndarray, np.ndarray]:
     return v, _day_offsets(dates, v.size) / 365.0
 
 
+@constrained(rate=_PERIODIC_RATE)
 def xnpv(rate: float, values: Any, dates: Any) -> float:
     """Net present value of dated cash flows, as Excel's ``XNPV``.
 
@@ -339,7 +344,7 @@ def xnpv(rate: float, values: Any, dates: Any) -> float:
     ...            ["2008-01-01", "2008-03-01", "2008-10-30", "2009-02-15", "2009-04-01"]), 2)
     2086.65
     """
-    r = _periodic_rate(rate)
+    r = rate
     v, t = _dated(values, dates)
     return float(np.dot(v, (1.0 + r) ** -t))
 
@@ -452,6 +457,7 @@ def _payback(v: np.ndarray) -> float:
     return float((k - 1) + (-c[k - 1]) / v[k])
 
 
+@constrained(rate=_PERIODIC_RATE)
 def discounted_payback_period(rate: float, values: Any) -> float:
     """Payback period of the discounted cash flows ``values[k] / (1 + rate) ** k``.
 
@@ -469,7 +475,7 @@ def discounted_payback_period(rate: float, values: Any) -> float:
     >>> round(discounted_payback_period(0.14, [-5_200, 2_800, 3_700, 5_100, 4_300]), 2)
     1.96
     """
-    r = _periodic_rate(rate)
+    r = rate
     v = validate.nonempty_sequence(values, "values")
     return _payback(v * (1.0 + r) ** -np.arange(v.size))
 
@@ -495,6 +501,7 @@ def _cash_flow_table(values: Any, name: str) -> np.ndarray:
     return arr
 
 
+@constrained(discount_rate=_DISCOUNT_RATE)
 def present_value(values: Any, *, discount_rate: float) -> float | np.ndarray:
     """Present value of yearly amounts, year 0 undiscounted (the TCO convention).
 
@@ -524,6 +531,8 @@ def present_value(values: Any, *, discount_rate: float) -> float | np.ndarray:
     return float(out) if arr.ndim == 1 else out
 
 
+@constrained(present_value=Interval(float), discount_rate=_DISCOUNT_RATE,
+             years=Interval(int, 1))
 def equivalent_annual_cost(present_value: float, *, discount_rate: float, years: int) -> float:
     """Level amount at the end of each of years ``1..years`` with the given present value.
 
@@ -544,6 +553,4 @@ def equivalent_annual_cost(present_value: float, *, discount_rate: float, years:
     >>> round(equivalent_annual_cost(28.37, discount_rate=0.06, years=3), 2)
     10.61
     """
-    pv = validate.number(present_value, "present_value")
-    n = validate.integer(years, "years", min=1)
-    return pv / annuity_factor(discount_rate, n)
+    return present_value / annuity_factor(discount_rate, years)

@@ -33,7 +33,6 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -41,6 +40,16 @@ import pandas as pd
 from scipy import special, stats
 
 from btm import validate
+from btm.constraints import (
+    Boolean,
+    Constraint,
+    Interval,
+    NoneOr,
+    Options,
+    Probability,
+    Text,
+    constrained,
+)
 from btm.errors import InputError
 
 __all__ = [
@@ -54,85 +63,41 @@ __all__ = [
     "lead_time_forecast_errors",
     "kanban_containers",
     "replenishment_plan",
+    "order_quantities",
+    "validate_demand",
+    "validate_forecasts",
     "PLAN_POLICY_COLUMNS",
+    "QUANTILE_METHODS",
 ]
 
 ArrayLike = Any  # float | numpy array | pandas Series
+
+#: Quantile estimators :func:`empirical_safety_stock` accepts (those of numpy.nanquantile).
+QUANTILE_METHODS = ("linear", "lower", "higher", "midpoint", "nearest", "inverted_cdf", "hazen",
+                    "weibull", "median_unbiased", "normal_unbiased", "interpolated_inverted_cdf")
+_FREQ = Text(description="a pandas frequency such as 'W-MON' or 'MS'")
 
 
 # --------------------------------------------------------------------------- array helpers
 
 
-@dataclass(frozen=True)
-class _Bound:
-    """Constraint on one numeric argument of a vectorised formula."""
-
-    min: float | None = None
-    min_inclusive: bool = True
-    max: float | None = None
-    max_inclusive: bool = True
-    expected: str = ""
+_NONNEG = Interval(float, 0)
+_POSITIVE = Interval(float, 0, closed="right")
+_PROB = Probability()
+_ANY = Interval(float)
 
 
-_NONNEG = _Bound(min=0.0, expected="a number of at least 0")
-_POSITIVE = _Bound(min=0.0, min_inclusive=False, expected="a number greater than 0")
-_PROB = _Bound(
-    min=0.0,
-    min_inclusive=False,
-    max=1.0,
-    max_inclusive=False,
-    expected="a value strictly between 0 and 1",
-)
-
-
-def _label(name: str, index: pd.Index | None, pos: tuple[int, ...], shape: tuple[int, ...]) -> str:
-    if not shape:
-        return name
-    if index is not None and len(shape) == 1:
-        return f"{name}[{index[pos[0]]!r}]"
-    return f"{name}[{', '.join(str(p) for p in pos)}]"
-
-
-def _check(value: Any, name: str, bound: _Bound) -> tuple[np.ndarray, pd.Index | None]:
+def _check(value: Any, name: str, constraint: Constraint) -> tuple[np.ndarray, pd.Index | None]:
     """Convert one argument to a float array and check it; return (array, Series index)."""
-    index = value.index if isinstance(value, pd.Series) else None
-    if isinstance(value, pd.DataFrame):
-        raise InputError(f"{name}: got a DataFrame; expected a number, an array or a Series")
-    if isinstance(value, bool | np.bool_) or isinstance(value, str | bytes) or value is None:
-        raise InputError(f"{name}: got {value!r}; expected a number, an array or a Series")
-    try:
-        arr = np.asarray(value.to_numpy() if index is not None else value, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(f"{name}: got {value!r}; expected numbers") from None
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        pos = tuple(int(i) for i in np.argwhere(bad)[0]) if arr.ndim else ()
-        got = arr[pos] if arr.ndim else arr
-        raise InputError(
-            f"{_label(name, index, pos, arr.shape)}: got {got}; expected a finite number"
-        )
-    low = np.zeros(arr.shape, dtype=bool)
-    if bound.min is not None:
-        low |= arr < bound.min if bound.min_inclusive else arr <= bound.min
-    if bound.max is not None:
-        low |= arr > bound.max if bound.max_inclusive else arr >= bound.max
-    if low.any():
-        pos = tuple(int(i) for i in np.argwhere(low)[0]) if arr.ndim else ()
-        got = float(arr[pos] if arr.ndim else arr)
-        hint = ""
-        if bound is _PROB and 1 < got <= 100:
-            hint = ", which looks like a percentage"
-        raise InputError(
-            f"{_label(name, index, pos, arr.shape)}: got {got:g}{hint}; expected {bound.expected}"
-        )
-    return arr, index
+    arr = validate.check_array(value, name, constraint)
+    return arr, value.index if isinstance(value, pd.Series) else None
 
 
-def _inputs(specs: Mapping[str, tuple[Any, _Bound]]) -> tuple[list[np.ndarray], pd.Index | None]:
+def _inputs(specs: Mapping[str, tuple[Any, Constraint]]) -> tuple[list[np.ndarray], pd.Index | None]:
     """Check and broadcast several arguments; return the arrays and the shared Series index."""
     arrays, index = [], None
-    for name, (value, bound) in specs.items():
-        arr, idx = _check(value, name, bound)
+    for name, (value, constraint) in specs.items():
+        arr, idx = _check(value, name, constraint)
         if idx is not None:
             if index is not None and not idx.equals(index):
                 raise InputError(
@@ -324,7 +289,7 @@ def normal_loss(z: ArrayLike) -> ArrayLike:
     >>> normal_loss([0.0, 1.0]).round(4)
     array([0.3989, 0.0833])
     """
-    (x,), index = _inputs({"z": (z, _Bound())})
+    (x,), index = _inputs({"z": (z, _ANY)})
     return _output(_loss(x), index, "normal_loss")
 
 
@@ -438,7 +403,7 @@ def fill_rate(
     """
     (ss, mean, sd, lt, q, sd_lt), index = _inputs(
         {
-            "safety_stock": (safety_stock, _Bound()),
+            "safety_stock": (safety_stock, _ANY),
             "demand_mean": (demand_mean, _NONNEG),
             "demand_std": (demand_std, _NONNEG),
             "lead_time": (lead_time, _NONNEG),
@@ -456,6 +421,7 @@ def fill_rate(
 # --------------------------------------------------------------------------- empirical
 
 
+@constrained(method=Options(QUANTILE_METHODS))
 def empirical_safety_stock(
     lead_time_errors: pd.DataFrame | np.ndarray,
     service_level: ArrayLike,
@@ -483,8 +449,9 @@ def empirical_safety_stock(
         Quantile level strictly between 0 and 1; one value, or one per SKU (a Series indexed
         by ``unique_id`` for the DataFrame form, an array of length ``n_skus`` for arrays).
     method : str, keyword-only
-        Quantile estimator, passed to :func:`numpy.nanquantile` (default ``"linear"``, type 7
-        of Hyndman & Fan 1996, as in Excel ``PERCENTILE.INC`` and pandas).
+        Quantile estimator, one of :data:`QUANTILE_METHODS`, passed to
+        :func:`numpy.nanquantile` (default ``"linear"``, type 7 of Hyndman & Fan 1996, as in
+        Excel ``PERCENTILE.INC`` and pandas).
 
     Returns
     -------
@@ -503,12 +470,6 @@ def empirical_safety_stock(
     B    0.0
     Name: safety_stock, dtype: float64
     """
-    method = validate.one_of(
-        method,
-        "method",
-        ["linear", "lower", "higher", "midpoint", "nearest", "inverted_cdf", "hazen", "weibull",
-         "median_unbiased", "normal_unbiased", "interpolated_inverted_cdf"],
-    )
     if isinstance(lead_time_errors, pd.DataFrame):
         data = validate.frame(
             lead_time_errors,
@@ -623,8 +584,8 @@ def lead_time_forecast_errors(
     >>> lead_time_forecast_errors(demand, fc, 2)["error"].tolist()
     [2.0, 1.0, 0.0]
     """
-    hist = _demand_frame(demand)
-    fc = _forecast_frame(forecasts, require_std=False)
+    hist = validate_demand(demand)
+    fc = validate_forecasts(forecasts)
     skus = pd.Index(sorted(hist["unique_id"].unique()), name="unique_id")
     dates = pd.DatetimeIndex(sorted(hist["ds"].unique()))
     y = _to_wide(hist, "y", skus, dates, source="demand")
@@ -638,9 +599,7 @@ def lead_time_forecast_errors(
         lt_values = lt_values.to_numpy()
     else:
         lt_values = lead_time
-    (lt,), _ = _inputs({"lead_time": (lt_values, _Bound(min=1.0, expected="at least 1"))})
-    if np.any(lt != np.round(lt)):
-        raise InputError("lead_time: got a fraction; expected whole periods")
+    (lt,), _ = _inputs({"lead_time": (lt_values, Interval(int, 1))})
     lt = np.broadcast_to(lt, (len(skus),)).astype(int)
     csum = np.concatenate([np.zeros((len(skus), 1)), np.cumsum(y, axis=1)], axis=1)
     fc = fc[fc["unique_id"].isin(skus) & fc["ds"].isin(dates)]
@@ -759,7 +718,7 @@ def _round_orders(raw: np.ndarray, min_order: np.ndarray, pack: np.ndarray) -> n
     return np.where(positive, qty, 0.0)
 
 
-def _order_quantities(
+def order_quantities(
     position: np.ndarray,
     target: np.ndarray,
     lot: np.ndarray,
@@ -767,12 +726,23 @@ def _order_quantities(
     min_order: np.ndarray,
     pack: np.ndarray,
 ) -> np.ndarray:
-    """Orders of one period for all SKUs.
+    """Orders of one period for all SKUs (one array element per SKU; no checks, no loops).
 
+    The ordering rule shared by :func:`replenishment_plan` and :func:`btm.replay.replay`.
     ``target`` is the order-up-to level S (lot == 0) or the reorder point s (lot > 0).
     ``review`` marks the SKUs reviewed this period. (R, S): order ``S - position``; (s, Q):
     when ``position < s`` order the smallest multiple of Q that lifts the position to at least
-    s. Then the minimum order and pack rounding apply.
+    s. Then the minimum order ``min_order`` and rounding up to whole packs of ``pack`` apply
+    (``pack`` 0 = no rounding). Silver, Pyke & Thomas (4th ed.), ch. 6-7.
+
+    Examples
+    --------
+    Position 3 below an order-up-to level 20 (packs of 6), and position 3 below a reorder
+    point 10 with lots of 4:
+
+    >>> order_quantities(np.array([3.0, 3.0]), np.array([20.0, 10.0]), np.array([0.0, 4.0]),
+    ...                  np.array([True, True]), np.zeros(2), np.array([6.0, 1.0]))
+    array([18.,  8.])
     """
     gap = target - position
     continuous = lot > 0
@@ -837,17 +807,41 @@ _DEMAND_COLUMNS = (
 )
 
 
-def _demand_frame(demand: pd.DataFrame, source: str = "demand") -> pd.DataFrame:
-    """Validate a long demand history (unique_id, ds, y >= 0, no duplicates)."""
+@constrained(source=Text())
+def validate_demand(demand: pd.DataFrame, *, source: str = "demand") -> pd.DataFrame:
+    """Check a long demand history (``unique_id``, ``ds``, ``y`` >= 0, one row per SKU and ds).
+
+    Returns a cleaned copy with only those three columns (see :func:`btm.validate.frame`);
+    unlike :func:`btm.demand.validate_history` it neither sorts nor requires a regular grid.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"unique_id": ["A", "A"], "ds": ["2026-01-05", "2026-01-05"], "y": [1, 2]})
+    >>> validate_demand(d)
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: demand, row 2: unique_id 'A' and ds 2026-01-05 appear twice; expected one row per SKU and period
+    """
     hist = validate.frame(demand, _DEMAND_COLUMNS, source=source, keep_extra=False)
     _no_duplicates(hist, source)
     return hist
 
 
-def _forecast_frame(
-    forecasts: pd.DataFrame, *, require_std: bool, source: str = "forecasts"
+@constrained(require_std=Boolean(), source=Text())
+def validate_forecasts(
+    forecasts: pd.DataFrame, *, require_std: bool = False, source: str = "forecasts"
 ) -> pd.DataFrame:
-    """Validate per-period forecasts (unique_id, ds, forecast >= 0, optional forecast_std)."""
+    """Check per-period forecasts: ``unique_id``, ``ds``, ``forecast`` >= 0, one row per SKU
+    and ds, and ``forecast_std`` >= 0 when present or when `require_std`.
+
+    Returns a cleaned copy with only those columns (see :func:`btm.validate.frame`).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"unique_id": ["A"], "ds": ["2026-01-05"], "forecast": [4]})
+    >>> validate_forecasts(f)["forecast"].tolist()
+    [4.0]
+    """
     columns = [
         validate.Column("unique_id", "text"),
         validate.Column("ds", "date"),
@@ -870,6 +864,7 @@ def _no_duplicates(data: pd.DataFrame, source: str) -> None:
         )
 
 
+@constrained(freq=NoneOr(_FREQ))
 def replenishment_plan(
     forecast: pd.DataFrame,
     policy: pd.DataFrame,
@@ -940,7 +935,7 @@ def replenishment_plan(
     1 2026-11-16      12.0
     2 2026-11-23       6.0
     """
-    fc = _forecast_frame(forecast, require_std=False, source="forecast")
+    fc = validate_forecasts(forecast, source="forecast")
     pol = validate.frame(policy, PLAN_POLICY_COLUMNS, source="policy")
     if pol["unique_id"].duplicated().any():
         row = int(np.flatnonzero(pol["unique_id"].duplicated().to_numpy())[0]) + 1
@@ -994,7 +989,7 @@ def replenishment_plan(
     after = np.zeros((n, horizon))
     for t in range(horizon):
         target = csum[rows, t + cover] - csum[:, t] + ss
-        q = _order_quantities(position, target, lot, t % review == 0, min_order, pack)
+        q = order_quantities(position, target, lot, t % review == 0, min_order, pack)
         orders[:, t] = q
         after[:, t] = position + q
         position = position + q - f[:, t]

@@ -63,8 +63,9 @@ import pandas as pd
 from scipy import special
 
 from btm import validate
+from btm.constraints import Interval, ListOf, NoneOr, Options, Probability, constrained
 from btm.errors import InputError
-from btm.inventory import _demand_frame, _forecast_frame, _order_quantities
+from btm.inventory import order_quantities, validate_demand, validate_forecasts
 
 __all__ = ["ReplayResult", "replay", "tradeoff_curve", "policy_from_skus", "POLICY_COLUMNS"]
 
@@ -75,7 +76,8 @@ POLICY_COLUMNS: tuple[validate.Column, ...] = (
                     description="periods from order to receipt (L)"),
     validate.Column("review_period", "integer", required=False, default=1, min=1,
                     description="periods between reviews (R)"),
-    validate.Column("service_level", "number", min=0, max=1,
+    # Strictly below 1: the normal rule z * sd * sqrt(L + R) needs z = Phi^-1(1) = infinity.
+    validate.Column("service_level", "number", constraint=Probability(),
                     description="target cycle service level, strictly between 0 and 1"),
     validate.Column("holding_cost", "number", min=0,
                     description="cost of holding one unit for one PERIOD (not per year)"),
@@ -97,6 +99,9 @@ POLICY_COLUMNS: tuple[validate.Column, ...] = (
 
 Shortage = Literal["lost_sales", "backorders"]
 Naive = Literal["historical", "last_period"]
+_SHORTAGE = Options(("lost_sales", "backorders"))
+_NAIVE = NoneOr(Options(("historical", "last_period")))
+_PER_YEAR = Interval(float, 0, closed="right")
 
 
 @dataclass(frozen=True)
@@ -174,14 +179,6 @@ _SAFETY_STOCK_COLUMNS = (
 
 def _policy_frame(policy: pd.DataFrame) -> pd.DataFrame:
     pol = validate.frame(policy, POLICY_COLUMNS, source="policy")
-    sl = pol["service_level"].to_numpy(dtype=float)
-    bad = (sl <= 0) | (sl >= 1)
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0]) + 1
-        raise InputError(
-            f"policy, row {row}, column 'service_level': got {sl[row - 1]:g} for SKU "
-            f"{pol['unique_id'].iloc[row - 1]!r}; expected a value strictly between 0 and 1"
-        )
     dup = pol["unique_id"].duplicated().to_numpy()
     if dup.any():
         row = int(np.flatnonzero(dup)[0]) + 1
@@ -216,8 +213,8 @@ def _prepare(
     demand: pd.DataFrame, forecasts: pd.DataFrame, policy: pd.DataFrame, start: Any
 ) -> _Setup:
     pol = _policy_frame(policy)
-    hist = _demand_frame(demand)
-    fc = _forecast_frame(forecasts, require_std=False)
+    hist = validate_demand(demand)
+    fc = validate_forecasts(forecasts)
     skus = pd.Index(pol["unique_id"].to_numpy(), name="unique_id")
 
     for source, frame_ in (("demand", hist), ("forecasts", fc)):
@@ -339,7 +336,7 @@ def _simulate(
     out = {k: np.zeros((n, T)) for k in
            ("on_hand", "on_order", "receipts", "orders", "filled", "unmet", "backorder")}
     for t in range(T):
-        q = _order_quantities(net + on_order, level[:, t], lot, t % review == 0, min_order, pack)
+        q = order_quantities(net + on_order, level[:, t], lot, t % review == 0, min_order, pack)
         pipeline[rows, t + lead] += q
         on_order += q
         received = pipeline[:, t]
@@ -468,17 +465,10 @@ def _overall(m: dict[str, np.ndarray], unit_cost: np.ndarray, periods_per_year: 
     }
 
 
-def _options(shortage: str, naive: str | None, periods_per_year: Any) -> tuple[bool, float]:
-    validate.one_of(shortage, "shortage", ["lost_sales", "backorders"])
-    if naive is not None:
-        validate.one_of(naive, "naive", ["historical", "last_period", None])
-    ppy = validate.number(periods_per_year, "periods_per_year", min=0, min_inclusive=False)
-    return shortage == "backorders", ppy
-
-
 # --------------------------------------------------------------------------- public API
 
 
+@constrained(shortage=_SHORTAGE, naive=_NAIVE, periods_per_year=_PER_YEAR)
 def replay(
     demand: pd.DataFrame,
     forecasts: pd.DataFrame,
@@ -561,7 +551,7 @@ def replay(
        fill_rate  cycle_service_level  stockout_periods
     0      0.632                 0.75                 1
     """
-    backorders, ppy = _options(shortage, naive, periods_per_year)
+    backorders, ppy = shortage == "backorders", float(periods_per_year)
     setup = _prepare(demand, forecasts, policy, start)
     kinds = ["forecast"] + ([naive] if naive is not None else [])
     n, T = setup.demand.shape
@@ -612,6 +602,8 @@ def _timeline(setup: _Setup, sim: dict[str, np.ndarray], f: np.ndarray, level: n
     )
 
 
+@constrained(service_levels=ListOf(Probability()), shortage=_SHORTAGE, naive=_NAIVE,
+             periods_per_year=_PER_YEAR)
 def tradeoff_curve(
     demand: pd.DataFrame,
     forecasts: pd.DataFrame,
@@ -663,12 +655,8 @@ def tradeoff_curve(
     0           0.50        0.9
     1           0.99        1.0
     """
-    backorders, ppy = _options(shortage, naive, periods_per_year)
-    levels = np.asarray(
-        [validate.probability(s, f"service_levels[{i}]") for i, s in enumerate(service_levels)]
-    )
-    if levels.size == 0:
-        raise InputError("service_levels: the sequence is empty; expected at least one level")
+    backorders, ppy = shortage == "backorders", float(periods_per_year)
+    levels = np.asarray(service_levels, dtype=float)
     if isinstance(forecasts, pd.DataFrame) and "safety_stock" in forecasts:
         raise InputError("forecasts: has a 'safety_stock' column, which holds for one service "
                          "level only; expected the safety stock per level in safety_stocks "
@@ -736,6 +724,8 @@ def _tile(setup: _Setup, k: int) -> _Setup:
     return _Setup(**out)
 
 
+@constrained(service_level=Probability(), periods_per_year=_PER_YEAR,
+             review_period=Interval(int, 1), shortage_cost_rate=Interval(float, 0))
 def policy_from_skus(
     skus: pd.DataFrame,
     *,
@@ -771,10 +761,7 @@ def policy_from_skus(
       unique_id  lead_time  holding_cost
     0         A          2          0.25
     """
-    sl = validate.probability(service_level, "service_level")
-    ppy = validate.number(periods_per_year, "periods_per_year", min=0, min_inclusive=False)
-    rp = validate.integer(review_period, "review_period", min=1)
-    scr = validate.number(shortage_cost_rate, "shortage_cost_rate", min=0)
+    sl, ppy, rp, scr = service_level, periods_per_year, review_period, shortage_cost_rate
     master = validate.frame(
         skus,
         [

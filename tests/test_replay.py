@@ -442,7 +442,10 @@ def _bad(change):
     [
         (lambda d, f, p: (d, f, p.assign(service_level=[0.5, 1.0])),
          "row 2, column 'service_level'"),
-        (lambda d, f, p: (d, f, p.assign(service_level=[0.0, 0.5])), "SKU 'A'"),
+        (lambda d, f, p: (d, f, p.assign(service_level=[0.0, 0.5])),
+         "policy, row 1, column 'service_level': got 0; expected a value strictly between"),
+        (lambda d, f, p: (d, f, p.assign(service_level=[0.5, 95])),
+         "row 2, column 'service_level': got 95, which looks like a percentage"),
         (lambda d, f, p: (d, f, p.assign(lead_time=[1, -1])), "row 2, column 'lead_time'"),
         (lambda d, f, p: (d, f, p.assign(holding_cost=[np.nan, 1])),
          "row 1, column 'holding_cost'"),
@@ -482,6 +485,24 @@ def test_bad_tradeoff_levels_raise_input_error():
     demand, forecasts, policy = tiny()
     with pytest.raises(InputError, match=r"service_levels\[1\]"):
         tradeoff_curve(demand, forecasts, policy, service_levels=[0.9, 95])
+
+
+def test_a_100_percent_service_level_is_refused_everywhere_in_the_replay():
+    """The column, policy_from_skus and tradeoff_curve agree: the normal rule needs
+    z = Phi^-1(service_level), infinite at 1, so 1 is refused (not silently accepted by one
+    declaration and refused by another check)."""
+    demand, forecasts, policy = tiny()
+    expected = "got 1; expected a value strictly between 0 and 1"
+    with pytest.raises(InputError, match="policy, row 1, column 'service_level': " + expected):
+        replay(demand, forecasts, policy.assign(service_level=1.0))
+    with pytest.raises(InputError, match=r"service_levels\[0\]: " + expected):
+        tradeoff_curve(demand, forecasts, policy, service_levels=[1.0])
+    with pytest.raises(InputError, match="service_level: " + expected):
+        policy_from_skus(pd.DataFrame({"unique_id": ["A"], "unit_cost": [1.0],
+                                       "lead_time_weeks": [1], "order_cost": [0.0],
+                                       "holding_cost_rate": [0.2]}), service_level=1)
+    with pytest.raises(InputError, match="service_levels: got "):
+        tradeoff_curve(demand, forecasts, policy, service_levels=[])
 
 
 def test_replay_does_not_modify_inputs():

@@ -56,6 +56,17 @@ import numpy as np
 import pandas as pd
 
 from btm import finance, uncertainty, validate
+from btm.constraints import (
+    Boolean,
+    Currency,
+    Interval,
+    NoneOr,
+    Options,
+    Rate,
+    Seed,
+    Text,
+    constrained,
+)
 from btm.errors import InputError
 
 __all__ = [
@@ -136,10 +147,17 @@ class TCOResult:
 # --------------------------------------------------------------------------- validation
 
 
+_HORIZON = Interval(int, 1)
+_RATE = Rate()
+_SOURCE = Text()
+_DISTRIBUTION = Options(uncertainty.DISTRIBUTIONS)
+
+
 def _where(source: str, row: int, column: str) -> str:
     return f"{source}, row {row}, column '{column}'"
 
 
+@constrained(source=_SOURCE)
 def validate_costs(costs: Any, *, source: str = "costs") -> pd.DataFrame:
     """Check a cost table and return a cleaned copy (input order, fresh index).
 
@@ -250,9 +268,9 @@ class _Model:
         return np.where(np.isnan(low), amount, low), amount, np.where(np.isnan(high), amount, high)
 
 
-def _model(costs: Any, horizon_years: Any, discount_rate: Any, source: str) -> _Model:
-    horizon = validate.integer(horizon_years, "horizon_years", min=1)
-    r = validate.rate(discount_rate, "discount_rate")
+def _model(costs: Any, horizon_years: int, discount_rate: float, source: str) -> _Model:
+    """Cost model of validated scalar arguments (checked by the public function's declaration)."""
+    horizon, r = horizon_years, discount_rate
     table = validate_costs(costs, source=source)
     options = list(pd.unique(table["option"]))
     code = {name: i for i, name in enumerate(options)}
@@ -280,6 +298,7 @@ def _model(costs: Any, horizon_years: Any, discount_rate: Any, source: str) -> _
 # --------------------------------------------------------------------------- compare
 
 
+@constrained(horizon_years=_HORIZON, discount_rate=_RATE, currency=Currency(), source=_SOURCE)
 def compare(
     costs: pd.DataFrame,
     *,
@@ -299,7 +318,7 @@ def compare(
     discount_rate : float
         Fraction per year (0.08 for 8 %); year k is discounted by ``(1 + r) ** k``.
     currency : str
-        Label used by tables and charts.
+        Three-letter currency code (``"EUR"``) used by tables and charts.
     source : str
         How to name `costs` in error messages (a file name when read from one).
 
@@ -325,7 +344,6 @@ def compare(
     1    Buy     0     opex     0.0              0.0
     2    Buy     1    capex     0.0              0.0
     """
-    currency = str(currency)
     model = _model(costs, horizon_years, discount_rate, source)
     table = model.table
     n_years = model.horizon_years + 1
@@ -390,6 +408,7 @@ def _check_result(result: Any) -> TCOResult:
     return result
 
 
+@constrained(discounted=Boolean())
 def cost_by_category(result: TCOResult, *, discounted: bool = True) -> pd.DataFrame:
     """Cost of each option by category over the horizon (present value or undiscounted).
 
@@ -421,6 +440,7 @@ def cost_by_category(result: TCOResult, *, discounted: bool = True) -> pd.DataFr
     return wide
 
 
+@constrained(discounted=Boolean())
 def cumulative_cost(result: TCOResult, *, discounted: bool = False) -> pd.DataFrame:
     """Cumulative cost of each option at the end of each year.
 
@@ -468,6 +488,7 @@ def _crossing(diff: np.ndarray) -> float | None:
     return float(a + diff[a] / (diff[a] - diff[b]))
 
 
+@constrained(discounted=Boolean())
 def break_even(
     result: TCOResult, option: str, other: str, *, discounted: bool = False
 ) -> float | None:
@@ -516,6 +537,7 @@ def break_even(
     return _crossing((cum[option] - cum[other]).to_numpy(dtype=float))
 
 
+@constrained(discounted=Boolean())
 def break_even_table(result: TCOResult, *, discounted: bool = False) -> pd.DataFrame:
     """Break-even year (see :func:`break_even`) for every ordered pair of different options.
 
@@ -549,6 +571,8 @@ def break_even_table(result: TCOResult, *, discounted: bool = False) -> pd.DataF
 # --------------------------------------------------------------------------- sensitivity
 
 
+@constrained(horizon_years=_HORIZON, discount_rate=_RATE, option=NoneOr(Text()),
+             source=_SOURCE)
 def tornado(
     costs: pd.DataFrame,
     *,
@@ -615,6 +639,7 @@ def tornado(
 # --------------------------------------------------------------------------- Monte Carlo
 
 
+@constrained(source=_SOURCE)
 def uncertain_lines(costs: pd.DataFrame, *, source: str = "costs") -> pd.DataFrame:
     """The uncertain lines (``low < high``) in the order a correlation matrix must follow.
 
@@ -676,6 +701,8 @@ def _correlation_matrix(
     return matrix
 
 
+@constrained(horizon_years=_HORIZON, discount_rate=_RATE, n=Interval(int, 1), seed=Seed(),
+             distribution=_DISTRIBUTION, source=_SOURCE)
 def simulate_trials(
     costs: pd.DataFrame,
     *,
@@ -725,8 +752,6 @@ def simulate_trials(
     >>> simulate_trials(costs, horizon_years=1, discount_rate=0.05, n=1000).shape
     (1000, 2)
     """
-    validate.one_of(distribution, "distribution", uncertainty.DISTRIBUTIONS)
-    n = validate.integer(n, "n", min=1)
     gen = validate.rng(seed)
     model = _model(costs, horizon_years, discount_rate, source)
     low, amount, high = model.three_points()
@@ -808,6 +833,8 @@ def summarise_trials(trials: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@constrained(horizon_years=_HORIZON, discount_rate=_RATE, n=Interval(int, 1), seed=Seed(),
+             distribution=_DISTRIBUTION, source=_SOURCE)
 def simulate(
     costs: pd.DataFrame,
     *,

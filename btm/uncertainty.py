@@ -52,6 +52,7 @@ from typing import Any
 import numpy as np
 
 from btm import validate
+from btm.constraints import Interval, Options, Seed, Text, constrained
 from btm.errors import InputError
 
 __all__ = [
@@ -70,6 +71,8 @@ DISTRIBUTIONS = ("pert", "triangular")
 
 PERT_LAMBDA = 4.0
 """Weight of the most likely value in the beta-PERT distribution (the classical 4)."""
+
+_DISTRIBUTION = Options(DISTRIBUTIONS)
 
 
 def _three_points(low: Any, mode: Any, high: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -139,6 +142,7 @@ def pert_parameters(low: Any, mode: Any, high: Any) -> tuple[np.ndarray, np.ndar
     return alpha, beta
 
 
+@constrained(distribution=_DISTRIBUTION)
 def three_point_mean(
     low: Any, mode: Any, high: Any, *, distribution: str = "pert"
 ) -> float | np.ndarray:
@@ -151,7 +155,6 @@ def three_point_mean(
     >>> three_point_mean(0, 25, 100, distribution="triangular")
     41.666666666666664
     """
-    validate.one_of(distribution, "distribution", DISTRIBUTIONS)
     lo, mo, hi = _three_points(low, mode, high)
     mean = (lo + PERT_LAMBDA * mo + hi) / (PERT_LAMBDA + 2) if distribution == "pert" else (
         (lo + mo + hi) / 3
@@ -159,6 +162,7 @@ def three_point_mean(
     return float(mean[0]) if np.ndim(low) == np.ndim(mode) == np.ndim(high) == 0 else mean
 
 
+@constrained(distribution=_DISTRIBUTION)
 def three_point_variance(
     low: Any, mode: Any, high: Any, *, distribution: str = "pert"
 ) -> float | np.ndarray:
@@ -172,7 +176,6 @@ def three_point_variance(
     >>> three_point_variance(0, 25, 100)  # alpha = 2, beta = 4: 2 * 4 * 100**2 / (36 * 7)
     317.46031746031747
     """
-    validate.one_of(distribution, "distribution", DISTRIBUTIONS)
     lo, mo, hi = _three_points(low, mode, high)
     if distribution == "pert":
         a, b = pert_parameters(lo, mo, hi)
@@ -182,6 +185,7 @@ def three_point_variance(
     return float(var[0]) if np.ndim(low) == np.ndim(mode) == np.ndim(high) == 0 else var
 
 
+@constrained(n=Interval(int, 1), distribution=_DISTRIBUTION, rng=Seed())
 def sample_three_point(
     low: Any,
     mode: Any,
@@ -215,8 +219,6 @@ def sample_three_point(
     >>> x.shape, round(float(x[:, 0].mean()), 1), float(x[:, 1].std())
     ((50000, 2), 1.7, 0.0)
     """
-    validate.one_of(distribution, "distribution", DISTRIBUTIONS)
-    n = validate.integer(n, "n", min=1)
     gen = validate.rng(rng, "rng")
     lo, mo, hi = _three_points(low, mode, high)
     span = hi - lo
@@ -251,6 +253,7 @@ def _triangular_inverse_cdf(u: np.ndarray, a: np.ndarray, m: np.ndarray, b: np.n
     return np.where(below, left, right)
 
 
+@constrained(name=Text())
 def check_correlation_matrix(matrix: Any, name: str = "correlation") -> np.ndarray:
     """Check a rank-correlation matrix: square, symmetric, unit diagonal, entries in [-1, 1],
     positive semi-definite. Returns it as a float array.
@@ -288,6 +291,7 @@ def check_correlation_matrix(matrix: Any, name: str = "correlation") -> np.ndarr
     return c
 
 
+@constrained(rng=Seed())
 def rank_correlate(
     samples: np.ndarray, correlation: Any, *, rng: int | np.random.Generator = 0
 ) -> np.ndarray:

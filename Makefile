@@ -3,12 +3,13 @@
 #   make test   run every test: lint, doctests, unit, property and notebook tests, on the
 #               resolved environment (.venv, pandas 2.x today) and again on pandas 3
 #   make test-main / make test-pandas3   one of the two
+#   make lab    open the notebooks in JupyterLab from the project's environment
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all boardpack test test-main test-pandas3 lint bench clean-venv
+.PHONY: all boardpack test test-main test-pandas3 lint typecheck lab bench clean-venv
 
 all: boardpack
 
@@ -16,6 +17,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "btm needs Python 3.11 or newer")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# stored notebooks keep only the outputs nbval checks: run-and-save in JupyterLab leaves git clean
+	if git rev-parse --git-dir >/dev/null 2>&1; then $(BIN)/nbstripout --install; fi
 	touch $(STAMP)
 
 boardpack: $(STAMP)
@@ -24,9 +27,15 @@ boardpack: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+typecheck: $(STAMP)
+	$(BIN)/mypy btm
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
 test: test-main test-pandas3
 
-test-main: $(STAMP) lint
+test-main: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest -n 2
 
 # pandas 3: statsforecast caps pandas < 3, so this second environment has every dependency and

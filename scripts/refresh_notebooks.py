@@ -6,9 +6,11 @@ with what is stored in the notebook; after a deliberate change of numbers, run::
     .venv/bin/python scripts/refresh_notebooks.py            # every notebook
     .venv/bin/python scripts/refresh_notebooks.py tco_comparison
 
-Image outputs are dropped before saving (nbval ignores them and they bloat the repository);
-text outputs, which readers and nbval use, are kept. Notebooks run with their default
-parameters, from the ``notebooks/`` folder, exactly as nbval runs them.
+The notebook is stored exactly as git's nbstripout filter (set up by ``make``) stores it: only
+the outputs of the checked cells are kept (they carry the tag ``keep_output``, added here), every
+other output, execution count and run-time metadata is stripped. So running a notebook in
+JupyterLab and saving it leaves ``git status`` clean when its numbers did not change.
+Notebooks run with their default parameters, from their own folder, exactly as nbval runs them.
 """
 
 from __future__ import annotations
@@ -18,28 +20,45 @@ from pathlib import Path
 
 import nbformat
 from nbconvert.preprocessors import ExecutePreprocessor
+from nbstripout._utils import strip_output
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "btm" / "notebooks"
+CHECK = "# NBVAL_CHECK_OUTPUT"
+KEEP = "keep_output"
+
+
+def tag_checked_cells(nb: nbformat.NotebookNode) -> None:
+    """Give every cell marked for nbval the ``keep_output`` tag nbstripout honours."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        tags = list(cell.metadata.get("tags", []))
+        checked = cell.source.lstrip().startswith(CHECK)
+        if checked and KEEP not in tags:
+            tags.append(KEEP)
+        elif not checked and KEEP in tags:
+            tags.remove(KEEP)
+        if tags:
+            cell.metadata["tags"] = tags
+        else:
+            cell.metadata.pop("tags", None)
+
+
+def stored_form(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook as the repository stores it (what the git filter writes)."""
+    tag_checked_cells(nb)
+    return strip_output(nb, keep_output=None, keep_count=False, keep_id=False)
 
 
 def refresh(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                 "name": "python3"}
     ExecutePreprocessor(timeout=1800, kernel_name="python3").preprocess(
         nb, {"metadata": {"path": str(path.parent)}}
     )
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        cell.outputs = [
-            out for out in cell.outputs
-            if not (out.get("output_type") in ("display_data", "execute_result")
-                    and any(k.startswith("image/") for k in out.get("data", {})))
-        ]
-        for out in cell.outputs:
-            out.get("metadata", {}).clear() if isinstance(out.get("metadata"), dict) else None
-    nbformat.write(nb, path)
-    print(f"refreshed {path.relative_to(NOTEBOOKS.parent)}")
+    nbformat.write(stored_form(nb), path)
+    print(f"refreshed {path.relative_to(NOTEBOOKS.parents[1])}")
 
 
 def main(names: list[str]) -> None:

@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from btm.constraints import Boolean, Interval, NoneOr, Text, constrained
 from btm.errors import InputError
 from btm.validate import Column, frame
 
@@ -56,6 +57,7 @@ __all__ = [
     "CV2_CUTOFF",
     "DEMAND_CLASSES",
     "classify_demand",
+    "classify_validated",
     "infer_freq",
     "season_length_for",
     "validate_history",
@@ -75,11 +77,15 @@ _COLUMNS = [
 ]
 
 _FREQ_EXAMPLES = "a pandas frequency such as 'W-SUN', 'D', 'MS' or 'ME'"
+#: A frequency argument: text here, parsed by pandas in the function (same message).
+_FREQ = Text(description=_FREQ_EXAMPLES)
+_CUTOFF = Interval(float, 0)
 
 
 # --------------------------------------------------------------------------- frequencies
 
 
+@constrained(freq=_FREQ)
 def season_length_for(freq: str) -> int:
     """Number of periods in one seasonal cycle for a pandas frequency.
 
@@ -205,6 +211,7 @@ def _row_label(source: str, row: int, uid: Any, ds: Any = None) -> str:
     return where + ")"
 
 
+@constrained(source=Text(), fill_gaps=Boolean(), freq=NoneOr(_FREQ))
 def validate_history(
     history: Any,
     *,
@@ -255,8 +262,6 @@ def validate_history(
     >>> validate_history(h, fill_gaps=True)["y"].tolist()
     [1.0, 2.0, 0.0, 3.0]
     """
-    if not isinstance(fill_gaps, bool):
-        raise InputError(f"fill_gaps: got {fill_gaps!r}; expected True or False")
     df = frame(history, _COLUMNS, source=source, keep_extra=False)
     uid = df["unique_id"].to_numpy()
     ds = df["ds"].to_numpy()
@@ -340,6 +345,7 @@ def _fill(df: pd.DataFrame, pos: np.ndarray, grid: pd.DatetimeIndex) -> pd.DataF
 # --------------------------------------------------------------------------- classification
 
 
+@constrained(fill_gaps=Boolean(), freq=NoneOr(_FREQ), adi_cutoff=_CUTOFF, cv2_cutoff=_CUTOFF)
 def classify_demand(
     history: Any,
     *,
@@ -376,13 +382,28 @@ def classify_demand(
     ['smooth']
     """
     df = validate_history(history, fill_gaps=fill_gaps, freq=freq)
-    return _classify(df, adi_cutoff=adi_cutoff, cv2_cutoff=cv2_cutoff)
+    return classify_validated(df, adi_cutoff=adi_cutoff, cv2_cutoff=cv2_cutoff)
 
 
-def _classify(
-    df: pd.DataFrame, *, adi_cutoff: float = ADI_CUTOFF, cv2_cutoff: float = CV2_CUTOFF
+@constrained(adi_cutoff=_CUTOFF, cv2_cutoff=_CUTOFF)
+def classify_validated(
+    history: pd.DataFrame, *, adi_cutoff: float = ADI_CUTOFF, cv2_cutoff: float = CV2_CUTOFF
 ) -> pd.DataFrame:
-    """Classification of an already validated history (no checks)."""
+    """:func:`classify_demand` of a history already returned by :func:`validate_history`.
+
+    The table is not checked again (callers that validated it once, such as
+    :func:`btm.forecast.backtest`, avoid a second pass over a large history); pass anything
+    else to :func:`classify_demand`. Same classes, columns and references.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> h = validate_history(pd.DataFrame({"unique_id": "B", "ds": pd.date_range(
+    ...     "2024-01-01", periods=4, freq="MS"), "y": [10, 0, 0, 10]}))
+    >>> classify_validated(h)[["adi", "demand_class"]].to_dict("records")
+    [{'adi': 2.0, 'demand_class': 'intermittent'}]
+    """
+    df = history
     counts = df.assign(nz=(df["y"] > 0).astype(float)).groupby("unique_id", sort=True)
     s = counts.agg(n=("y", "size"), nz=("nz", "sum"))
     sizes = df.loc[df["y"] > 0].groupby("unique_id", sort=True)["y"]

@@ -83,9 +83,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from btm.demand import _classify, season_length_for, validate_history
+from btm.constraints import (
+    Boolean,
+    Interval,
+    ListOf,
+    NoneOr,
+    Options,
+    Probability,
+    Text,
+    constrained,
+)
+from btm.demand import classify_validated, season_length_for, validate_history
 from btm.errors import InputError
-from btm.validate import integer, number, one_of
+from btm.validate import Jobs, integer, one_of
 
 __all__ = [
     "BENCHMARKS",
@@ -227,6 +237,14 @@ class BacktestResult:
 # --------------------------------------------------------------------------- checks
 
 
+_HORIZON = Interval(int, 1)
+_N_WINDOWS = Interval(int, 2)
+_OPTIONAL_PERIODS = NoneOr(Interval(int, 1))
+_FREQ = NoneOr(Text(description="a pandas frequency such as 'W-SUN', 'D', 'MS' or 'ME'"))
+_METRIC = NoneOr(Options(("mae", "rmse", "mase", "wape")))
+_LEVEL = Interval(float, 0, 100, closed="neither")
+
+
 def _check_levels(level: Any) -> tuple[float, ...]:
     if level is None:
         return ()
@@ -236,8 +254,7 @@ def _check_levels(level: Any) -> tuple[float, ...]:
         raise InputError(f"level: got {level!r}; expected a list of levels such as (80, 95)")
     out = []
     for i, lv in enumerate(level):
-        x = number(lv, f"level[{i}]", min=0, max=100, min_inclusive=False, max_inclusive=False)
-        out.append(x)
+        out.append(_LEVEL.check(lv, f"level[{i}]"))
     if len(set(out)) != len(out):
         raise InputError(f"level: got {list(level)!r} with a repeated level; expected distinct levels")
     return tuple(out)
@@ -292,19 +309,15 @@ def _check_names(names: Any, where: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _check_common(history: Any, horizon: Any, n_windows: Any, step_size: Any,
-                  season_length: Any, freq: Any, fill_gaps: Any, n_jobs: Any
+def _check_common(history: Any, horizon: int, n_windows: int, step_size: int | None,
+                  season_length: int | None, freq: str | None, fill_gaps: bool, n_jobs: int
                   ) -> tuple[pd.DataFrame, int, int, int, int, str, int]:
-    h = integer(horizon, "horizon", min=1)
-    nw = integer(n_windows, "n_windows", min=2)
-    step = h if step_size is None else integer(step_size, "step_size", min=1)
-    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs == 0 or n_jobs < -1:
-        raise InputError(f"n_jobs: got {n_jobs!r}; expected a whole number >= 1, or -1 for all cores")
+    """The history and settings of a backtest (scalars already checked by its declaration)."""
+    step = horizon if step_size is None else step_size
     df = validate_history(history, fill_gaps=fill_gaps, freq=freq)
     f = df.attrs["freq"]
-    sl = season_length_for(f) if season_length is None else integer(
-        season_length, "season_length", min=1)
-    return df, h, nw, step, sl, f, n_jobs
+    sl = season_length_for(f) if season_length is None else season_length
+    return df, horizon, n_windows, step, sl, f, n_jobs
 
 
 def _check_lengths(df: pd.DataFrame, test_size: int, horizon: int, n_windows: int) -> None:
@@ -327,7 +340,7 @@ def _check_lengths(df: pd.DataFrame, test_size: int, horizon: int, n_windows: in
 def _plan(df: pd.DataFrame, table: _Table, season_length: int, test_size: int
           ) -> pd.DataFrame:
     """One row per SKU: demand class, season length it can use, candidates, fitted models."""
-    cls = _classify(df)
+    cls = classify_validated(df)
     sizes = df.groupby("unique_id", sort=True).size().to_numpy()
     train = sizes - test_size
     sl = np.where(train >= 2 * season_length, season_length, 1).astype(np.int64)
@@ -372,6 +385,9 @@ def _sf(models: list[Any], freq: str, n_jobs: int) -> Any:
 # --------------------------------------------------------------------------- backtest
 
 
+@constrained(horizon=_HORIZON, n_windows=_N_WINDOWS, step_size=_OPTIONAL_PERIODS,
+             season_length=_OPTIONAL_PERIODS, freq=_FREQ, metric=_METRIC, fill_gaps=Boolean(),
+             n_jobs=Jobs())
 def backtest(
     history: pd.DataFrame,
     *,
@@ -439,8 +455,6 @@ def backtest(
     df, h, nw, step, sl, f, n_jobs = _check_common(
         history, horizon, n_windows, step_size, season_length, freq, fill_gaps, n_jobs)
     candidates = _candidate_table(models)
-    if metric is not None:
-        one_of(metric, "metric", ("mae", "rmse", "mase", "wape"))
     test_size = h + step * (nw - 1)
     _check_lengths(df, test_size, h, nw)
     kwargs = dict(horizon=h, n_windows=nw, step=step, season_length=sl, freq=f,
@@ -610,6 +624,9 @@ def _keep_attrs(chunk: pd.DataFrame, df: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- forecast
 
 
+@constrained(horizon=_HORIZON, season_length=_OPTIONAL_PERIODS, freq=_FREQ,
+             n_windows=_N_WINDOWS, step_size=_OPTIONAL_PERIODS, metric=_METRIC,
+             fill_gaps=Boolean(), n_jobs=Jobs())
 def forecast(
     history: pd.DataFrame,
     horizon: int,
@@ -677,7 +694,7 @@ def forecast(
             raise InputError(f"backtest_result: got {type(backtest_result).__name__}; "
                              "expected the BacktestResult of btm.forecast.backtest")
         bt = backtest_result
-    h = integer(horizon, "horizon", min=1)
+    h = horizon
     df = validate_history(history, fill_gaps=fill_gaps, freq=bt.freq)
     ids = set(df["unique_id"].unique())
     if ids != set(bt.chosen["unique_id"]):
@@ -757,6 +774,7 @@ def _empirical_bounds(res: pd.DataFrame, backtest_fcs: pd.DataFrame, name: str,
 # --------------------------------------------------------------------------- lead time
 
 
+@constrained(lead_time=Interval(int, 1), quantiles=ListOf(Probability()), model=Text())
 def lead_time_error_quantiles(
     backtest_result: BacktestResult,
     *,
@@ -806,11 +824,8 @@ def lead_time_error_quantiles(
         raise InputError(f"backtest_result: got {type(backtest_result).__name__}; expected "
                          "the BacktestResult of btm.forecast.backtest")
     bt = backtest_result
-    lt = integer(lead_time, "lead_time", min=1, max=bt.horizon)
-    if isinstance(quantiles, str) or not isinstance(quantiles, Sequence) or not quantiles:
-        raise InputError(f"quantiles: got {quantiles!r}; expected a list such as (0.9, 0.95)")
-    qs = [number(q, f"quantiles[{i}]", min=0, max=1, min_inclusive=False, max_inclusive=False)
-          for i, q in enumerate(quantiles)]
+    lt = integer(lead_time, "lead_time", max=bt.horizon)  # at most the backtest's horizon
+    qs = list(quantiles)
     fcs = bt.forecasts
     if model == "chosen":
         fcs = fcs.merge(bt.chosen[["unique_id", "model"]], on=["unique_id", "model"])
@@ -833,6 +848,9 @@ def lead_time_error_quantiles(
 # --------------------------------------------------------------------------- rolling one-step
 
 
+@constrained(season_length=_OPTIONAL_PERIODS, freq=_FREQ, horizon=_HORIZON,
+             n_windows=_N_WINDOWS, std_window=Interval(int, 2), fill_gaps=Boolean(),
+             n_jobs=Jobs())
 def rolling_forecasts(
     history: pd.DataFrame,
     *,
@@ -918,9 +936,7 @@ def rolling_forecasts(
     """
     df = validate_history(history, fill_gaps=fill_gaps, freq=freq)
     f = df.attrs["freq"]
-    window = integer(std_window, "std_window", min=2)
-    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs == 0 or n_jobs < -1:
-        raise InputError(f"n_jobs: got {n_jobs!r}; expected a whole number >= 1, or -1 for all cores")
+    window = std_window
     try:
         start_ts = pd.Timestamp(start)
     except (TypeError, ValueError):

@@ -254,8 +254,8 @@ def test_backtest_result_reused(monthly):
 @pytest.mark.parametrize(("kwargs", "match"), [
     ({"horizon": 0}, "horizon: got 0; expected a whole number of at least 1"),
     ({"horizon": 2.5}, "horizon"),
-    ({"level": (80, 100)}, r"level\[1\]: got 100; expected a value less than 100"),
-    ({"level": (0,)}, r"level\[0\]: got 0; expected a value greater than 0"),
+    ({"level": (80, 100)}, r"level\[1\]: got 100; expected a number greater than 0 and less than 100"),
+    ({"level": (0,)}, r"level\[0\]: got 0; expected a number greater than 0 and"),
     ({"level": "95"}, "level: got '95'"),
     ({"n_windows": 1}, "n_windows: got 1; expected a whole number of at least 2"),
     ({"models": ["Prophet"]}, r"models\[0\]: got 'Prophet'"),

@@ -126,6 +126,7 @@ __all__ = [
     "compatibility_index",
     "topsis",
     "weighted_sum",
+    "minmax_normalise",
     "scores",
     "weight_sensitivity",
     "rank_acceptability",
@@ -1098,6 +1099,39 @@ def weighted_sum(matrix: Any, weights: Any, benefit: Any, *,
     """
     d = _decision(matrix, weights, benefit, normalize_weights)
     return _wrap(_wsm_core(d.x, d.w, d.benefit), d, "score")
+
+
+def minmax_normalise(matrix: Any, benefit: Any) -> Any:
+    """Min-max normalisation of each criterion over the options, 1 = best, 0 = worst.
+
+    ``(x - min) / (max - min)`` where more is better, ``(max - x) / (max - min)`` where less is
+    better, and 1 for a constant column (the normalisation inside :func:`weighted_sum`).
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame or array-like
+        Options x criteria.
+    benefit : sequence of bool, or Series/mapping keyed by criterion
+
+    Returns
+    -------
+    pandas.DataFrame or numpy.ndarray
+        Same shape and labels as `matrix`.
+
+    Examples
+    --------
+    >>> minmax_normalise([[100, 4], [80, 2], [90, 5]], [False, True]).round(4).tolist()
+    [[0.0, 0.6667], [1.0, 0.0], [0.5, 1.0]]
+    """
+    n = _float_array(matrix, "matrix").shape[-1] if not isinstance(matrix, pd.DataFrame) else (
+        matrix.shape[1])
+    d = _decision(matrix, [1.0 / max(n, 1)] * n if not isinstance(matrix, pd.DataFrame) else
+                  dict.fromkeys(matrix.columns, 1.0 / max(n, 1)), benefit, False)
+    out = _minmax(d.x, d.benefit)
+    if d.options is None:
+        return out
+    return pd.DataFrame(out, index=pd.Index(d.options, name=matrix.index.name or "option"),
+                        columns=matrix.columns)
 
 
 @constrained(method=Options(METHODS), normalize_weights=Boolean())

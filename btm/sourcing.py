@@ -516,7 +516,7 @@ def evaluate(
     # ---- contributions
     bvec = benefit.to_numpy()
     x = matrix.to_numpy(dtype=float)
-    norm = mcda._minmax(x, bvec)
+    norm = mcda.minmax_normalise(matrix, benefit).to_numpy(dtype=float)
     wvec = weights.to_numpy(dtype=float)
     contributions = pd.DataFrame({
         "option": np.repeat(np.asarray(ranked, dtype=object), len(crit_names)),

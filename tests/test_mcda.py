@@ -361,6 +361,15 @@ def test_weighted_sum_hand_computed_with_cost_reversed():
     assert s.index.name == "option"
 
 
+def test_minmax_normalise_hand_computed_and_constant_column():
+    """Cost 100, 80, 90 -> 0, 1, 0.5; quality 4, 2, 5 -> 2/3, 0, 1; a constant column -> 1."""
+    m = pd.DataFrame({"cost": [100, 80, 90], "quality": [4, 2, 5], "flat": [3, 3, 3]},
+                     index=["A", "B", "C"])
+    r = mcda.minmax_normalise(m, {"cost": False, "quality": True, "flat": True})
+    np.testing.assert_allclose(r.to_numpy(), [[0, 2 / 3, 1], [1, 0, 1], [0.5, 1, 1]])
+    assert list(r.columns) == ["cost", "quality", "flat"] and list(r.index) == ["A", "B", "C"]
+
+
 matrices = st.integers(2, 6).flatmap(lambda m: st.integers(1, 5).flatmap(lambda n: st.tuples(
     st.lists(st.lists(st.floats(0.5, 100), min_size=n, max_size=n), min_size=m, max_size=m),
     st.lists(st.floats(0.01, 1), min_size=n, max_size=n),

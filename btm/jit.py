@@ -80,7 +80,17 @@ import numpy as np
 import pandas as pd
 
 from btm import validate
-from btm.demand import classify_demand, validate_history
+from btm.constraints import (
+    Boolean,
+    Interval,
+    ListOf,
+    NoneOr,
+    Options,
+    Probability,
+    Text,
+    constrained,
+)
+from btm.demand import DEMAND_CLASSES, classify_demand, validate_history
 from btm.errors import InputError
 from btm.forecast import BacktestResult, backtest, forecast, rolling_forecasts
 from btm.inventory import (
@@ -225,6 +235,11 @@ class ReplayOutcome:
 # --------------------------------------------------------------------------- checks
 
 
+_FREQ = Text(description="a pandas frequency such as 'W-MON'")
+_PERIODS = Interval(int, 1)
+
+
+@constrained(freq=_FREQ)
 def periods_per_year(freq: str) -> float:
     """Number of periods in a year for a pandas frequency (weekly 52, monthly 12 ...).
 
@@ -333,6 +348,10 @@ def _round_lot(qty: np.ndarray, min_order: np.ndarray, pack: np.ndarray) -> np.n
 # --------------------------------------------------------------------------- plan
 
 
+@constrained(horizon=_PERIODS, service_level=Probability(), review_period=_PERIODS,
+             season_length=NoneOr(_PERIODS), n_windows=Interval(int, 2),
+             error_periods=Interval(int, 8), freq=NoneOr(_FREQ), fill_gaps=Boolean(),
+             n_jobs=validate.Jobs())
 def plan(
     history: pd.DataFrame,
     skus: pd.DataFrame,
@@ -401,10 +420,7 @@ def plan(
        safety_stock  reorder_point  order_up_to    eoq
     0           0.0           20.0         30.0  144.2
     """
-    sl = validate.probability(service_level, "service_level")
-    rp = validate.integer(review_period, "review_period", min=1)
-    h = validate.integer(horizon, "horizon", min=1)
-    ep = validate.integer(error_periods, "error_periods", min=8)
+    sl, rp, h, ep = service_level, review_period, horizon, error_periods
     df, master = _inputs(history, skus, sku_filter, fill_gaps=fill_gaps, freq=freq)
     f = df.attrs["freq"]
     ppy = periods_per_year(f)
@@ -575,6 +591,9 @@ def _replay_params(plan_or_params: Any) -> dict[str, Any]:
                      "JITPlan of btm.jit.plan or a dict such as {'service_level': 0.95}")
 
 
+@constrained(holdout_periods=_PERIODS, service_levels=ListOf(Probability()),
+             shortage=Options(("lost_sales", "backorders")),
+             naive=NoneOr(Options(("historical", "last_period"))))
 def replay_policy(
     history: pd.DataFrame,
     skus: pd.DataFrame,
@@ -652,7 +671,7 @@ def replay_policy(
     params = _replay_params(plan_or_params)
     sl = validate.probability(params["service_level"], "service_level")
     rp = validate.integer(params.get("review_period", 1), "review_period", min=1)
-    hold = validate.integer(holdout_periods, "holdout_periods", min=1)
+    hold = holdout_periods
     df, master = _inputs(history, skus, params.get("sku_filter"),
                          fill_gaps=params.get("fill_gaps", False), freq=params.get("freq"))
     f = df.attrs["freq"]
@@ -670,8 +689,7 @@ def replay_policy(
     rolling = rolling_forecasts(df, start=start, backtest_result=bt, freq=f, n_jobs=n_jobs)
     policy = policy_from_skus(master, service_level=sl, periods_per_year=ppy, review_period=rp)
     policy = policy.assign(lead_time=_lead_periods(master, ppy))
-    levels = [validate.probability(s, f"service_levels[{i}]")
-              for i, s in enumerate(service_levels)]
+    levels = list(service_levels)
     ep = validate.integer(params.get("error_periods", 52), "error_periods", min=8)
     ss_long = _replay_safety_stocks(df, bt, rolling, policy, start=start,
                                     levels=list(dict.fromkeys([sl, *levels])),
@@ -873,6 +891,7 @@ def accuracy_by_class(
         n_skus=out["n_skus"].astype(np.int64))
 
 
+@constrained(classes=ListOf(Options(DEMAND_CLASSES), min_length=0))
 def example_skus(
     plan: JITPlan, *, classes: Sequence[str] = ("smooth", "erratic", "lumpy")
 ) -> list[str]:
@@ -901,6 +920,7 @@ def example_skus(
     return [str(best[c]) for c in classes if c in best.index]
 
 
+@constrained(columns=ListOf(Text(), min_length=0))
 def orders_due(plan: JITPlan, *, columns: Sequence[str] = ("description",)) -> pd.DataFrame:
     """The orders to place at the first review of the plan, largest value first.
 

@@ -12,8 +12,8 @@ import pytest
 
 pytest.importorskip("statsforecast")
 
-from btm import InputError  # noqa: E402
-from btm.forecast import (  # noqa: E402
+from btm import InputError
+from btm.forecast import (
     INTERMITTENT_MODELS,
     BacktestResult,
     backtest,

@@ -9,7 +9,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import btm
-from btm.validate import Column, frame, integer, number, one_of, probability, rate, rng
+from btm.validate import (
+    Column,
+    Jobs,
+    check_array,
+    frame,
+    integer,
+    number,
+    one_of,
+    probability,
+    rate,
+    rng,
+)
 
 COLUMNS = [
     Column("option", "text"),
@@ -93,3 +104,130 @@ def test_scalar_checks():
 @given(st.integers(min_value=0, max_value=2**32 - 1))
 def test_rng_is_reproducible(seed):
     assert rng(seed).random() == rng(seed).random()
+
+
+# --------------------------------------------------------------------------- one vocabulary
+
+
+def test_scalar_helpers_are_the_constraints_of_btm_constraints():
+    """validate.rate/probability/number/integer/one_of/rng give exactly the messages of the
+    constraint objects (the percentage hint is written once, in btm.constraints)."""
+    from btm.constraints import Interval, Options, Probability, Rate, Seed
+
+    cases = [
+        (lambda: rate(12.5, "r"), lambda: Rate().check(12.5, "r")),
+        (lambda: rate(-2, "r", allow_negative=True), lambda: Rate(True).check(-2, "r")),
+        (lambda: probability(95, "p"), lambda: Probability().check(95, "p")),
+        (lambda: probability(1, "p"), lambda: Probability().check(1, "p")),
+        (lambda: number(-1, "x", min=0, min_inclusive=False),
+         lambda: Interval(float, 0, closed="right").check(-1, "x")),
+        (lambda: integer(2.5, "n", min=1), lambda: Interval(int, 1).check(2.5, "n")),
+        (lambda: one_of("x", "m", ["a", "b"]), lambda: Options(("a", "b")).check("x", "m")),
+        (lambda: rng(-1), lambda: Seed().check(-1, "seed")),
+    ]
+    for helper, constraint in cases:
+        with pytest.raises(btm.InputError) as a:
+            helper()
+        with pytest.raises(btm.InputError) as b:
+            constraint()
+        assert str(a.value) == str(b.value)
+    assert probability(1, "p", include_high=True) == 1.0
+
+
+def test_check_array_reports_the_first_bad_element_as_the_scalar_check_would():
+    from btm.constraints import Interval, Probability, Rate
+
+    assert check_array(0.5, "x", Probability()).shape == ()
+    with pytest.raises(btm.InputError, match=r"^service_level\[1\]: got 95, which looks like a "
+                                             r"percentage; expected a value strictly between"):
+        check_array([0.9, 95, 2], "service_level", Probability())
+    sd = pd.Series([1.0, -2.0], index=["A", "B"])
+    with pytest.raises(btm.InputError, match=r"^demand_std\['B'\]: got -2; expected a number "
+                                             r"of at least 0$"):
+        check_array(sd, "demand_std", Interval(float, 0))
+    with pytest.raises(btm.InputError, match=r"^x\[1, 0\]: got 1.5; expected a whole number"):
+        check_array(np.array([[1.0, 2.0], [1.5, 3.0]]), "x", Interval(int, 1))
+    with pytest.raises(btm.InputError, match=r"^r\[0\]: got 8, which looks like a percentage"):
+        check_array([8.0], "r", Rate())
+    with pytest.raises(btm.InputError, match=r"^x\[2\]: got nan; expected a finite number"):
+        check_array([1.0, 2.0, np.nan], "x")
+    with pytest.raises(btm.InputError, match=r"^x: got a DataFrame; expected a number"):
+        check_array(pd.DataFrame({"a": [1]}), "x")
+    for bad in ("0.9", True, None, ["a"]):
+        with pytest.raises(btm.InputError, match=r"^x: got"):
+            check_array(bad, "x")
+    with pytest.raises(btm.InputError, match=r"^table, row 3: got 2"):
+        check_array([0.5, 0.5, 2.0], "p", Probability(), where=lambda pos: f"table, row {pos[0] + 1}")
+    assert check_array([1.0, 1.0], "p", Probability(include_high=True)).tolist() == [1.0, 1.0]
+
+
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True, width=32), min_size=1, max_size=8))
+def test_check_array_agrees_with_the_scalar_constraint(values):
+    """Element-wise refusal == scalar refusal, for every vectorised constraint."""
+    from btm.constraints import Interval, Probability, Rate
+
+    for c in (Interval(float, 0), Interval(int, -1, 3, closed="neither"), Rate(), Rate(True),
+              Probability(), Probability(include_high=True)):
+        scalar_ok = []
+        for v in values:
+            try:
+                c.check(float(v), "x")
+                scalar_ok.append(True)
+            except btm.InputError:
+                scalar_ok.append(False)
+        if all(scalar_ok):
+            assert check_array(values, "x", c).tolist() == [float(v) for v in values]
+        else:
+            first = scalar_ok.index(False)
+            with pytest.raises(btm.InputError, match=rf"^x\[{first}\]: "):
+                check_array(values, "x", c)
+
+
+def test_column_constraint_names_row_and_column():
+    from btm.constraints import Options, Probability
+
+    cols = [Column("sku", "text", constraint=Options(("A", "B"))),
+            Column("service_level", "number", allow_missing=True, constraint=Probability())]
+    ok = frame(pd.DataFrame({"sku": ["A", "B"], "service_level": [0.9, np.nan]}), cols)
+    assert ok["service_level"].iloc[0] == 0.9
+    with pytest.raises(btm.InputError, match=r"^policy, row 2, column 'service_level': got 1; "
+                                             r"expected a value strictly between 0 and 1$"):
+        frame(pd.DataFrame({"sku": ["A", "B"], "service_level": [0.9, 1]}), cols, source="policy")
+    with pytest.raises(btm.InputError, match=r"^policy, row 2, column 'sku': got 'C'; "
+                                             r"expected one of 'A', 'B'$"):
+        frame(pd.DataFrame({"sku": ["A", "C"], "service_level": [0.9, 0.5]}), cols,
+              source="policy")
+
+
+def test_jobs_constraint():
+    assert Jobs().check(4.0, "n_jobs") == 4
+    for bad in Jobs().invalid_values():
+        with pytest.raises(btm.InputError, match="^n_jobs: got"):
+            Jobs().check(bad, "n_jobs")
+
+
+def test_no_module_imports_another_modules_private_names():
+    """Issue 6: a module uses only the public names of another (``from btm.x import _y`` and
+    ``x._y`` are refused; importing a public module under a private alias is fine)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(btm.__file__).parent
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        bound = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "btm":
+                for alias in node.names:
+                    if alias.name.startswith("_"):
+                        found.append(f"{path.name}:{node.lineno} {node.module}.{alias.name}")
+                    bound.add(alias.asname or alias.name)
+            elif isinstance(node, ast.Import):
+                bound.update(a.asname or a.name for a in node.names if a.name.startswith("btm"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and node.value.id in bound and node.attr.startswith("_")
+                    and not node.attr.startswith("__")):
+                found.append(f"{path.name}:{node.lineno} {node.value.id}.{node.attr}")
+    assert found == []

@@ -18,7 +18,10 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	# stored notebooks keep only the outputs nbval checks: run-and-save in JupyterLab leaves git clean
-	if git rev-parse --git-dir >/dev/null 2>&1; then $(BIN)/nbstripout --install; fi
+	if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git config filter.nbstripout.clean '$(abspath $(BIN))/python -m nbstripout --keep-count' && \
+	  git config filter.nbstripout.smudge cat && \
+	  git config diff.ipynb.textconv '$(abspath $(BIN))/python -m nbstripout --keep-count -t'; fi
 	touch $(STAMP)
 
 boardpack: $(STAMP)

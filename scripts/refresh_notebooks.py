@@ -8,7 +8,7 @@ with what is stored in the notebook; after a deliberate change of numbers, run::
 
 The notebook is stored exactly as git's nbstripout filter (set up by ``make``) stores it: only
 the outputs of the checked cells are kept (they carry the tag ``keep_output``, added here), every
-other output, execution count and run-time metadata is stripped. So running a notebook in
+other output and run-time metadata is stripped (execution counts stay: nbval reads them). So running a notebook in
 JupyterLab and saving it leaves ``git status`` clean when its numbers did not change.
 Notebooks run with their default parameters, from their own folder, exactly as nbval runs them.
 """
@@ -47,7 +47,7 @@ def tag_checked_cells(nb: nbformat.NotebookNode) -> None:
 def stored_form(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The notebook as the repository stores it (what the git filter writes)."""
     tag_checked_cells(nb)
-    return strip_output(nb, keep_output=None, keep_count=False, keep_id=False)
+    return strip_output(nb, keep_output=None, keep_count=True, keep_id=False)
 
 
 def refresh(path: Path) -> None:

@@ -112,3 +112,32 @@ def test_a_normal_run_prints_no_warning(default_run):
               for o in c["outputs"] if o.get("output_type") == "stream"
               and o.get("name") == "stderr"]
     assert stderr == []
+
+
+def _refresh_script():
+    import importlib.util as iu
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "refresh_notebooks.py"
+    spec = iu.spec_from_file_location("refresh_notebooks", path)
+    module = iu.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_stored_notebook_is_what_the_git_filter_writes(spec):
+    """Only the checked cells keep outputs, no images; so run-and-save leaves git clean."""
+    import copy
+
+    import nbformat
+
+    pytest.importorskip("nbstripout")
+    nb = nbformat.read(spec.notebook, as_version=4)
+    assert _refresh_script().stored_form(copy.deepcopy(nb)) == nb
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        checked = cell.source.lstrip().startswith("# NBVAL_CHECK_OUTPUT")
+        assert bool(cell.outputs) == checked, cell.source[:80]
+        assert not any(k.startswith("image/") for o in cell.outputs for k in o.get("data", {}))

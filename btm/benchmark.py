@@ -307,11 +307,12 @@ def add_ratios(
                               expected=f"a non-zero {den} (it divides {num} in {metric})")
         new.append({"metric": metric, "value": factor * values[num] / values[den],
                     "unit": unit})
-    out = df.assign(derived=False)
-    if new:
-        extra = pd.DataFrame(new).assign(derived=True)
-        out = pd.concat([out, extra.reindex(columns=out.columns)], ignore_index=True)
-        out["derived"] = out["derived"].astype(bool)
+    columns = {c: df[c].tolist() + [row.get(c) for row in new] for c in df.columns}
+    out = pd.DataFrame(columns).astype({"value": float})
+    for c in df.columns:
+        if c != "value" and df[c].dtype == object:
+            out[c] = out[c].astype(object)
+    out["derived"] = np.r_[np.zeros(len(df), bool), np.ones(len(new), bool)]
     return out
 
 
@@ -452,7 +453,7 @@ def compare(
         "position": pd.Series(position, dtype=object), "attention": attention,
         "reading": pd.Series(reading, dtype=object),
     })
-    summary = positions.set_index("metric")[
+    summary = positions.set_index(positions["metric"].astype(str))[
         ["value", "normalised_value", "median", "percentile", "position", "attention", "reading"]
     ]
     compared = set(positions["metric"])

@@ -868,7 +868,7 @@ def development_plan(
                "strategy_review": strategy_review}
     first = {m: _next_occurrence(d, start) for m, d in moments.items()}
     pr = assessment.priorities
-    cat = assessment.catalogue.set_index("competency")
+    cat = assessment.catalogue.set_index(assessment.catalogue["competency"].astype(str))
     todo = pr[pr["priority"].notna()].sort_values("priority")
     if not include_blocked:
         todo = todo[todo["status"] == "ready"]

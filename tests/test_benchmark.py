@@ -22,6 +22,11 @@ from btm.constraints import all_invalid, constraints_of
 DATA = Path(benchmark.__file__).resolve().parent / "data" / "it_benchmark"
 
 
+def _ix(df: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Index by a text column (as str, so pandas 2 with future string inference keeps quiet)."""
+    return df.set_index(df[column].astype(str))
+
+
 def _peers(rows: list[tuple], **extra) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=["metric", "p25", "median", "p75", "better"])
     return df.assign(industry="Manufacturing", size_band="mid", **extra)
@@ -86,7 +91,7 @@ def test_ratios_hand_computed():
     """
     org = _org(it_spend=4.95e6, revenue=185e6, employees=640, it_users=590, run_spend=3.96e6,
                service_desk_cost=455e3, service_desk_tickets=8900, it_fte=16)
-    out = benchmark.add_ratios(org).set_index("metric")
+    out = benchmark.add_ratios(org).pipe(_ix, "metric")
     assert out.loc["it_spend_share_of_revenue", "value"] == pytest.approx(0.0267568, rel=1e-5)
     assert out.loc["it_spend_per_employee", "value"] == pytest.approx(7734.375)
     assert out.loc["run_share", "value"] == pytest.approx(0.8)
@@ -99,7 +104,7 @@ def test_ratios_hand_computed():
 
 def test_given_ratio_wins_over_derived():
     out = benchmark.add_ratios(_org(it_spend=1e6, employees=100, it_spend_per_employee=9999))
-    assert out.set_index("metric").loc["it_spend_per_employee", "value"] == 9999
+    assert out.pipe(_ix, "metric").loc["it_spend_per_employee", "value"] == 9999
     assert len(out) == 3
 
 
@@ -122,7 +127,7 @@ def test_flags_readings_and_gaps_hand_worked():
                     ("tickets_per_user", 11, 14, 18, "lower"),
                     ("projects_on_time", 0.5, 0.6, 0.7, "higher")])
     res = benchmark.compare(org, peers, industry="Manufacturing", size_band="mid")
-    p = res.positions.set_index("metric")
+    p = res.positions.pipe(_ix, "metric")
     assert p.loc["run_share", "position"] == "above Q3"
     assert p.loc["run_share", "reading"] == "unfavourable"
     assert p.loc["run_share", "gap_to_median"] == pytest.approx(0.10)
@@ -135,7 +140,7 @@ def test_flags_readings_and_gaps_hand_worked():
     assert p.loc["transform_share", "outside_iqr_by"] == pytest.approx(-0.02)
     assert p.loc["tickets_per_user", "reading"] == "favourable"
     assert p["attention"].sum() == 3
-    nc = res.not_compared.set_index("metric")["reason"].to_dict()
+    nc = res.not_compared.pipe(_ix, "metric")["reason"].to_dict()
     assert nc == {"employees": "no peer figure", "projects_on_time": "organisation has no value"}
 
 
@@ -150,7 +155,7 @@ def test_size_normalisation_hand_worked():
                     ("it_spend_per_employee", 5200, 6900, 9100, "neither")],
                    scales_with=["employees", None], peer_size=[950, None])
     p = benchmark.compare(org, peers, industry="manufacturing ", size_band="MID").positions
-    p = p.set_index("metric")
+    p = p.pipe(_ix, "metric")
     assert p.loc["it_spend", "normalised_value"] == pytest.approx(7_347_656.25)
     assert p.loc["it_spend", "size_factor"] == pytest.approx(950 / 640)
     assert p.loc["it_spend_per_employee", "size_factor"] == 1

@@ -26,6 +26,11 @@ DATA = Path(competency.__file__).resolve().parent / "data" / "btm_competency"
 NAMES = [c[1] for c in competency.COMPETENCIES]
 
 
+def _ix(df: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Index by a text column (as str, so pandas 2 with future string inference keeps quiet)."""
+    return df.set_index(df[column].astype(str))
+
+
 def _survey(rows: list[tuple]) -> pd.DataFrame:
     cols = ["respondent", "role", "competency", "maturity", "importance"]
     return pd.DataFrame(rows, columns=cols[: len(rows[0])])
@@ -83,7 +88,7 @@ def test_group_statistics_and_gap_against_numpy_and_scipy():
         b = survey.loc[(survey.competency == name) & (survey.role == "business"), "maturity"]
         i = survey.loc[(survey.competency == name) & (survey.role == "IT"), "maturity"]
         b, i = b.to_numpy(float), i.to_numpy(float)
-        g = result.gaps.set_index("competency").loc[name]
+        g = result.gaps.pipe(_ix, "competency").loc[name]
         assert g["business_mean"] == pytest.approx(b.mean())
         assert g["gap"] == pytest.approx(b.mean() - i.mean())
         ref = stats.mannwhitneyu(b, i, alternative="two-sided")
@@ -141,7 +146,7 @@ def test_permutation_test_is_seeded_when_monte_carlo():
 def test_identical_answers_give_no_evidence_of_a_gap():
     survey = _survey([(r, role, "Benchmarking", 3) for r, role in
                       [("a", "business"), ("b", "business"), ("c", "IT"), ("d", "IT")]])
-    g = competency.assess(survey).gaps.set_index("competency").loc["Benchmarking"]
+    g = competency.assess(survey).gaps.pipe(_ix, "competency").loc["Benchmarking"]
     assert g["gap"] == 0 and g["p_value"] == 1.0
 
 
@@ -150,10 +155,10 @@ def test_importance_weighted_gap_hand_computed():
     weighted gap 1.6. Without an importance column the weight is 1: weighted gap 2."""
     rows = [("a", "business", "Common language", 2, 4), ("b", "business", "Common language", 2, 5),
             ("c", "IT", "Common language", 4, 3), ("d", "IT", "Common language", 4, 4)]
-    g = competency.assess(_survey(rows)).gaps.set_index("competency").loc["Common language"]
+    g = competency.assess(_survey(rows)).gaps.pipe(_ix, "competency").loc["Common language"]
     assert g["importance"] == 4 and g["weighted_gap"] == pytest.approx(1.6)
     no_imp = _survey([r[:4] for r in rows])
-    g2 = competency.assess(no_imp).gaps.set_index("competency").loc["Common language"]
+    g2 = competency.assess(no_imp).gaps.pipe(_ix, "competency").loc["Common language"]
     assert np.isnan(g2["importance"]) and g2["weighted_gap"] == pytest.approx(2.0)
 
 
@@ -179,13 +184,13 @@ def test_priority_hand_worked_framework():
                         "rests_on": ["", "Alpha", ""]})
     survey = _two_group_survey(np.array([2, 1, 1.5]), np.array([4, 2, 3]),
                                ["Alpha", "Beta", "Gamma"])
-    pr = competency.assess(survey, catalogue=cat).priorities.set_index("competency")
+    pr = competency.assess(survey, catalogue=cat).priorities.pipe(_ix, "competency")
     assert pr["priority"].to_dict() == {"Gamma": 1, "Alpha": 2, "Beta": 3}
     assert pr["status"].to_dict() == {"Alpha": "ready", "Beta": "blocked", "Gamma": "ready"}
     assert pr.loc["Beta", "blocked_by"] == "Alpha"
     assert pr.loc["Beta", "shortfall"] == 2
     overall = competency.assess(survey, catalogue=cat, basis="overall").priorities
-    assert overall.set_index("competency").loc["Alpha", "status"] == "reached"  # mean 3
+    assert overall.pipe(_ix, "competency").loc["Alpha", "status"] == "reached"  # mean 3
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -209,7 +214,7 @@ def test_ordering_rule_properties(business, it, threshold, edges, strict):
         cat = cat.assign(rests_on=[", ".join(rests[k]) for k in range(15)])
     result = competency.assess(_two_group_survey(np.array(business), np.array(it)),
                                catalogue=cat, threshold=threshold)
-    pr = result.priorities.set_index("competency")
+    pr = result.priorities.pipe(_ix, "competency")
     graph = nx.DiGraph()
     graph.add_nodes_from(NAMES)
     for c, r in zip(result.catalogue["competency"], result.catalogue["rests_on"], strict=True):
@@ -251,7 +256,7 @@ def test_calendar_plan_on_fixed_dates():
     result = competency.assess(survey, catalogue=cat)
     kw = {"start": "2025-01-06", "fiscal_year_start": "2025-01-01",
           "budget_deadline": "2025-09-30", "strategy_review": "2025-06-15"}
-    plan = competency.development_plan(result, max_parallel=1, **kw).plan.set_index("competency")
+    plan = competency.development_plan(result, max_parallel=1, **kw).plan.pipe(_ix, "competency")
     assert list(plan.index) == ["Alpha", "Beta", "Gamma"]
     ts = pd.Timestamp
     assert plan.loc["Alpha", "start"] == ts("2025-01-06")
@@ -267,16 +272,16 @@ def test_calendar_plan_on_fixed_dates():
     assert pd.isna(plan.loc["Gamma", "moment_date"])
 
     longer = competency.assess(survey, catalogue=cat.assign(development_months=[3, 4, 3]))
-    p2 = competency.development_plan(longer, max_parallel=1, **kw).plan.set_index("competency")
+    p2 = competency.development_plan(longer, max_parallel=1, **kw).plan.pipe(_ix, "competency")
     assert p2.loc["Beta", "finish"] == ts("2025-08-06")
     assert p2.loc["Beta", "start_by"] == ts("2025-05-30")
 
     early = dict(kw, budget_deadline="2024-03-31")
     p3 = competency.development_plan(result, max_parallel=1, **early)
-    row = p3.plan.set_index("competency").loc["Beta"]
+    row = p3.plan.pipe(_ix, "competency").loc["Beta"]
     assert row["moment_date"] == ts("2026-03-31")
     assert not bool(row["makes_first_moment"])
-    assert p3.calendar.set_index("moment").loc["budget_deadline", "date"] == ts("2025-03-31")
+    assert p3.calendar.pipe(_ix, "moment").loc["budget_deadline", "date"] == ts("2025-03-31")
 
 
 def test_parallel_slots_and_prerequisites():
@@ -290,7 +295,7 @@ def test_parallel_slots_and_prerequisites():
         result, start="2025-02-01", fiscal_year_start="2025-01-01",
         budget_deadline="2025-09-30", strategy_review="2025-06-15", development_months=2,
     )
-    p = plan.plan.set_index("competency")
+    p = plan.plan.pipe(_ix, "competency")
     assert p.loc["Alpha", "start"] == p.loc["Gamma", "start"] == pd.Timestamp("2025-02-01")
     assert p.loc["Beta", "start"] == pd.Timestamp("2025-04-01")
     assert plan.finish == pd.Timestamp("2025-06-01")

@@ -1,0 +1,61 @@
+"""Outsourcing decision matrix: what to keep in-house, what to source, and why.
+
+Decision module :mod:`btm.outsourcing`; figures in :mod:`.charts`; key numbers and messages in
+:mod:`.messages`; notebook ``btm/notebooks/outsourcing_matrix.ipynb``; sample data
+``btm/data/outsourcing_matrix/``.
+
+The matrix's axes follow Insinga and Werle (2000); its cell names, strategies and
+keep/partner/source stances are btm's adaptation of their logic (see :mod:`btm.outsourcing`,
+"Adaptation").
+"""
+
+from __future__ import annotations
+
+from btm.analyses import FigureSpec, KeyNumber, Spec
+from btm.constraints import Currency, Interval, ListOf, Rate, Text
+
+_BOUNDARY = ListOf(Interval(float, 0, 1, closed="neither"), min_length=2)
+
+SPEC = Spec(
+    name="outsourcing_matrix",
+    title="Outsourcing decision matrix",
+    question=("Which IT activities should stay in-house, which be sourced or partnered, by "
+              "strategic importance and capability against the best providers, and does the "
+              "cost case agree?"),
+    parameters={
+        "ratings_file": Text(description="the path of a ratings table (CSV or XLSX)"),
+        "criteria_file": Text(description="the path of a sub-criteria table (CSV or XLSX)"),
+        "costs_file": Text(description="the path of a cost table (CSV or XLSX)"),
+        "scale_min": Interval(float),
+        "scale_max": Interval(float),
+        "importance_bounds": _BOUNDARY,
+        "capability_bounds": _BOUNDARY,
+        "margin": Interval(float, 0, 0.5),
+        "disagreement": Interval(float, 0, 1, closed="right"),
+        "opportunism_threshold": Interval(float, 0, 1),
+        "horizon_years": Interval(int, 1, 50),
+        "discount_rate": Rate(),
+        "currency": Currency(),
+    },
+    key_numbers=(
+        KeyNumber("n_keep", "Activities in keep cells", "activities"),
+        KeyNumber("n_partner", "Activities in partner cells", "activities"),
+        KeyNumber("n_source", "Activities in source cells", "activities"),
+        KeyNumber("in_house_cost_keep", "In-house annual cost in keep cells", "currency"),
+        KeyNumber("in_house_cost_partner", "In-house annual cost in partner cells", "currency"),
+        KeyNumber("in_house_cost_source", "In-house annual cost in source cells", "currency"),
+        KeyNumber("source_present_value",
+                  "Present value of sourcing the source cells that pay back", "currency"),
+        KeyNumber("n_review", "Activities flagged for review", "activities"),
+        KeyNumber("n_conflicts", "Matrix-versus-cost conflicts", "activities"),
+        KeyNumber("largest_conflict", "Largest matrix-versus-cost conflict", "currency"),
+    ),
+    figures=(
+        FigureSpec("outsourcing_matrix", "The outsourcing matrix"),
+        FigureSpec("outsourcing_spread", "Where the assessors disagree"),
+        FigureSpec("outsourcing_cost_case", "The cost case beside the matrix"),
+    ),
+    data="outsourcing_matrix",
+    boardpack=True,
+    order=5,
+)

@@ -40,7 +40,7 @@ from btm import runs as _runs
 from btm.errors import InputError
 from btm.report import RESULTS_FILE, to_jsonable
 
-__all__ = ["build", "format_key_number", "PACK_TITLE", "Section"]
+__all__ = ["build", "format_key_number", "split_parameters", "PACK_TITLE", "Section"]
 
 PACK_TITLE = "Technology decisions — board pack"
 _A4_LANDSCAPE = (11.69, 8.27)  # inches
@@ -122,7 +122,7 @@ def _select(
     return [_analyses.get_analysis(n, notebooks) for n in names]
 
 
-def _split_parameters(
+def split_parameters(
     chosen: list[_analyses.Analysis], parameters: Mapping[str, Any] | None
 ) -> dict[str, dict[str, Any]]:
     """Give each analysis its parameters.
@@ -494,7 +494,7 @@ def build(
         no existing run when ``run=False``.
     """
     chosen = _select(analyses, notebooks)
-    per_analysis = _split_parameters(chosen, parameters)
+    per_analysis = split_parameters(chosen, parameters)
     reports = Path(reports_dir).expanduser().resolve()
     for a in chosen:  # validate everything before running anything
         _runs.validate_parameters(a.name, per_analysis[a.name], notebooks=a.path.parent)

@@ -315,9 +315,11 @@ def start(output_dir: str | os.PathLike[str] | None, *, analysis: str) -> RunOut
 
     Examples
     --------
+    >>> import pandas as pd
     >>> out = start("", analysis="tco_comparison")
-    >>> out.enabled
-    False
+    >>> out.enabled, pd.get_option("display.width")
+    (False, 140)
+    >>> pd.reset_option("display.float_format"); pd.reset_option("display.width")
     """
     import pandas as pd
 

@@ -132,7 +132,7 @@ def test_no_existing_run_and_bad_selection_are_input_errors(tmp_path, monkeypatc
     with pytest.raises(InputError, match=r"^horizon_years: got 'x'"):
         boardpack.build(["tiny"], reports_dir=tmp_path, notebooks=NOTEBOOKS,
                         parameters={"horizon_years": "x"})
-    with pytest.raises(InputError, match="no notebook in .* is marked for the board pack"):
+    with pytest.raises(InputError, match="no analysis in .* is marked for the board pack"):
         boardpack.build(reports_dir=tmp_path, notebooks=tmp_path)
     assert list(tmp_path.iterdir()) == []
 
@@ -153,3 +153,25 @@ def test_no_existing_run_and_bad_selection_are_input_errors(tmp_path, monkeypatc
 )
 def test_format_key_number(number, text):
     assert boardpack.format_key_number(number) == text
+
+
+def test_parameters_qualified_per_analysis_and_ambiguous_names_refused(tmp_path):
+    """``-p tco_comparison.horizon_years 5`` reaches that analysis only; a bare name two
+    analyses declare is refused with the qualified names."""
+    from btm import analyses
+
+    chosen = [analyses.get_analysis(n) for n in ("tco_comparison", "demand_forecast_jit")]
+    split = boardpack.split_parameters(chosen, {"tco_comparison.horizon_years": 5,
+                                                "service_level": 0.9})
+    assert split == {"tco_comparison": {"horizon_years": 5},
+                     "demand_forecast_jit": {"service_level": 0.9}}
+    with pytest.raises(InputError, match=r"^currency: a parameter of several analyses .*"
+                       r"tco_comparison\.currency, demand_forecast_jit\.currency"):
+        boardpack.split_parameters(chosen, {"currency": "USD"})
+    with pytest.raises(InputError, match=r"^tco_comparison\.service_level: not a parameter of "
+                       r"tco_comparison"):
+        boardpack.split_parameters(chosen, {"tco_comparison.service_level": 0.9})
+    with pytest.raises(InputError, match=r"^nope\.x: 'nope' is not an analysis"):
+        boardpack.split_parameters(chosen, {"nope.x": 1})
+    code = main(["boardpack", "--reports-dir", str(tmp_path), "-p", "currency", "USD"])
+    assert code == 2 and not (tmp_path / "boardpack").exists()

@@ -221,12 +221,12 @@ def test_validate_parameters_returns_effective_parameters_with_absolute_paths():
 
 def test_run_folder_names_never_collide(tmp_path):
     """Same base id twice: the second claim gets '-2'; publishing onto a taken name moves on."""
-    first, p1 = runs._claim_folder(tmp_path, "20240101T000000Z-abcdef", exact=False)
-    second, p2 = runs._claim_folder(tmp_path, "20240101T000000Z-abcdef", exact=False)
+    first, p1 = runs.claim_folder(tmp_path, "20240101T000000Z-abcdef", exact=False)
+    second, p2 = runs.claim_folder(tmp_path, "20240101T000000Z-abcdef", exact=False)
     assert (first, second) == ("20240101T000000Z-abcdef", "20240101T000000Z-abcdef-2")
     (tmp_path / "20240101T000000Z-abcdef-2").mkdir()  # someone published it meanwhile
     (tmp_path / "20240101T000000Z-abcdef-2" / "theirs.txt").write_text("keep")
-    rid, final = runs._publish(p2, tmp_path, second)
+    rid, final = runs.publish_folder(p2, tmp_path, second)
     assert rid == "20240101T000000Z-abcdef-2-2" and final.is_dir()
     assert (tmp_path / second / "theirs.txt").read_text() == "keep"
 

@@ -76,8 +76,9 @@ _MIN_AREA = 60.0  # points², the smallest bubble drawn (and activities without 
 
 
 def _plain(text: Any) -> str:
-    """Input text drawn as typed (matplotlib reads $...$ as mathematics otherwise)."""
-    return str(text).replace("$", r"\$")
+    """Input text as a string; every Text showing it is made with ``parse_math=False``, so a
+    ``$`` in a name is drawn as typed, never read as mathematics."""
+    return str(text)
 
 
 def _tint(colour: str, amount: float) -> tuple[float, float, float]:

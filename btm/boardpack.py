@@ -32,7 +32,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import btm
 from btm import analyses as _analyses
@@ -202,7 +202,7 @@ def _section(a: _analyses.Analysis, rec: _runs.RunRecord) -> Section:
 def _page(fig_title: str | None = None) -> Any:
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=_A4_LANDSCAPE, layout="none")
+    fig = Figure(figsize=_A4_LANDSCAPE, layout=cast(Any, "none"))
     if fig_title:
         fig.text(0.06, 0.9, fig_title, fontsize=22, fontweight="bold", color=_INK, va="bottom")
         fig.add_artist(_rule(0.885))
@@ -358,7 +358,7 @@ def _write_pdf(path: Path, sections: list[Section], pack_id: str, created: _dt.d
 
     # House fonts and colours, but whole pages: no tight cropping, no constrained layout.
     page_rc = {"savefig.bbox": "standard", "figure.constrained_layout.use": False}
-    with charts.house_style(), matplotlib.rc_context(page_rc), PdfPages(path, metadata={
+    with charts.house_style(), matplotlib.rc_context(cast(Any, page_rc)), PdfPages(path, metadata={
         "Title": PACK_TITLE, "Creator": version, "CreationDate": created,
     }) as pdf:
         pages: list[tuple[Any, str]] = [

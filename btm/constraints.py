@@ -231,11 +231,12 @@ class Probability(Constraint):
 class Options(Constraint):
     """One of a fixed set of values."""
 
-    values: frozenset[Any] | tuple[Any, ...] = ()
+    values: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "values", tuple(sorted(self.values, key=str))
-                           if isinstance(self.values, set | frozenset) else tuple(self.values))
+        values: Any = self.values  # a set or frozenset is accepted too, and sorted
+        object.__setattr__(self, "values", tuple(sorted(values, key=str))
+                           if isinstance(values, set | frozenset) else tuple(values))
 
     @property
     def expected(self) -> str:  # type: ignore[override]

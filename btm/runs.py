@@ -235,7 +235,7 @@ def _convert(value: Any, node: ast.expr | None) -> Any:
         if isinstance(value, numbers.Integral):
             return int(value)
         if isinstance(value, numbers.Real) and math.isfinite(float(value)) and float(value).is_integer():
-            return int(value)
+            return int(float(value))
         raise _Mismatch
     if head == "float":
         if isinstance(value, bool):
@@ -369,7 +369,8 @@ def _plan(
     hash_inputs: bool = True,
 ) -> _Plan:
     folder = _analyses.notebooks_dir(notebooks)
-    a = _analyses.get_analysis(analysis, folder)
+    a = analysis if isinstance(analysis, _analyses.Analysis) else _analyses.get_analysis(
+        analysis, folder)
     declared_list = _analyses.parameters(a)
     declared = {p.name: p for p in declared_list}
     parameters = dict(parameters or {})

@@ -32,7 +32,7 @@ import re
 from collections.abc import Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast, overload
 
 import matplotlib
 import matplotlib.ticker as mticker
@@ -172,7 +172,7 @@ class BoardFigure(Figure):
         import io
 
         buffer = io.BytesIO()
-        with matplotlib.rc_context(HOUSE_RC):
+        with matplotlib.rc_context(cast(Any, HOUSE_RC)):
             self.savefig(buffer, format="png", dpi=100)
         return buffer.getvalue()
 
@@ -194,7 +194,7 @@ def house_style() -> Iterator[None]:
     >>> matplotlib.rcParams["axes.titleweight"] == before
     True
     """
-    with matplotlib.rc_context(HOUSE_RC):
+    with matplotlib.rc_context(cast(Any, HOUSE_RC)):
         yield
 
 
@@ -346,7 +346,12 @@ def money_formatter(currency: str | None = "EUR") -> mticker.FuncFormatter:
     return mticker.FuncFormatter(_tick)
 
 
+@overload
+def check_currency(currency: Any, name: str, *, allow_none: Literal[False] = ...) -> str: ...
+@overload
+def check_currency(currency: Any, name: str, *, allow_none: bool) -> str | None: ...
 def check_currency(currency: Any, name: str, *, allow_none: bool = False) -> str | None:
+    """Check a currency code used in labels (``"EUR"``); None only when `allow_none`."""
     if currency is None or currency == "":
         if allow_none:
             return None
@@ -531,10 +536,10 @@ def canvas(ax: Axes | None, figsize: tuple[float, float] | None = None) -> tuple
     if not isinstance(ax, Axes):
         raise InputError(f"ax: got {type(ax).__name__}; expected a matplotlib Axes or None")
     try:  # matplotlib >= 3.10 tells subfigures from the root figure
-        fig = ax.get_figure(root=True)
+        root: Any = ax.get_figure(root=True)
     except TypeError:  # pragma: no cover - older matplotlib
-        fig = ax.figure
-    return fig, ax
+        root = ax.figure
+    return cast(Figure, root), ax
 
 
 def finish(

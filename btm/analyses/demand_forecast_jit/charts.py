@@ -290,7 +290,7 @@ def accuracy_by_class(
         fig, ax = canvas(ax, (max(6.0, min(12.0, 3.0 + 0.5 * len(classes) * n_models)), 4.5))
         x = np.arange(len(classes))
         width = 0.8 / n_models
-        handles = []
+        handles: list[Any] = []
         for j, model in enumerate(models):
             heights = table[model].to_numpy(dtype=float)
             present = ~np.isnan(heights)

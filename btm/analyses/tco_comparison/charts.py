@@ -107,7 +107,7 @@ def cost_by_category(
         negative = np.clip(values, None, 0)
         pos_bottom = np.concatenate([np.zeros((n_options, 1)), positive.cumsum(axis=1)], axis=1)
         neg_bottom = np.concatenate([np.zeros((n_options, 1)), negative.cumsum(axis=1)], axis=1)
-        handles = []
+        handles: list[Any] = []
         for j, category in enumerate(categories):
             fill, hatch = bar_colour(j), HATCHES[j % len(HATCHES)]
             column = values[:, j]
@@ -435,6 +435,8 @@ def s_curves(
         ax.set_xlabel(money_label(xlabel, currency))
         ax.set_ylabel("Probability cost is at most x (%)")
         legend_outside(ax, title="Option")
-        ax.get_legend().set_bbox_to_anchor((1.06, 1.0))
+        legend = ax.get_legend()
+        if legend is not None:
+            legend.set_bbox_to_anchor((1.06, 1.0))
         return finish(fig, ax, title, footnote,
                        "Range of outcomes: cost at each level of confidence")

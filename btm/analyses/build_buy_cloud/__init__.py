@@ -40,7 +40,7 @@ SPEC = Spec(
         KeyNumber("winner_first_rank_share", "Trials in which the winner ranks first", "%"),
         KeyNumber("smallest_weight_change", "Smallest weight change that changes the winner"),
         KeyNumber("group_consistency_ratio", "Consistency ratio of the group's judgements"),
-        KeyNumber("n_excluded", "Options excluded by a must-have gate", "options"),
+        KeyNumber("n_excluded", "Options excluded by a must-have gate"),
         KeyNumber("winner_present_value", "Present value of the winner's cost", "currency"),
     ),
     figures=(

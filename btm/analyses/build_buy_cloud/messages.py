@@ -173,7 +173,7 @@ def build_buy_cloud_key_messages(
     >>> r = sourcing.evaluate(scores, criteria=criteria, weights_source="direct",
     ...                       method="weighted_sum", n_simulations=100)
     >>> build_buy_cloud_key_messages(r)[1]
-    'Nearest tipping points: Y overtakes X if the fit weight falls below 0.50 (now 0.60); Y overtakes X if the speed weight rises above 0.50 (now 0.40).'
+    'Nearest tipping points: Y overtakes X if the fit weight falls below 0.50 (now 0.60) or the speed weight rises above 0.50 (now 0.40).'
     """
     _check(result, tco)
     if isinstance(robust_threshold, bool) or not isinstance(robust_threshold, int | float) \
@@ -188,12 +188,12 @@ def build_buy_cloud_key_messages(
     word = _METHOD_WORDS.get(result.method, result.method)
     messages = []
 
-    head = f"{winner} ranks first ({word} score {s['winner_score']:.2f}"
+    head = f"{winner} ranks first ({word} {s['winner_score']:.2f}"
     if s["runner_up"] is not None and not pd.isna(s["runner_up"]):
         head += f", {s['margin']:.2f} ahead of {s['runner_up']}"
-    head += f") and first in {share:.0%} of {n:,} trials of plausible weights and scores"
+    head += f") and in {share:.0%} of {n:,} trials of plausible weights and scores"
     if share >= robust_threshold:
-        head += "; the choice holds across plausible weightings."
+        head += "."
     else:
         others = ranking.drop(index=winner).sort_values("first_rank_share", ascending=False,
                                                        kind="stable")
@@ -204,16 +204,19 @@ def build_buy_cloud_key_messages(
 
     tips = tipping_points(result)
     if len(tips):
-        parts = [f"{t.new_winner} overtakes {winner} if the {_name(t.criterion)} weight "
-                 f"{t.direction} {t.threshold:.2f} (now {t.weight:.2f})"
-                 for t in tips.head(2).itertuples()]
-        sentence = "Nearest tipping point" + ("s: " if len(parts) > 1 else ": ") \
-            + "; ".join(parts)
-        free = [c for c in result.sensitivity.intervals.index if c not in set(tips["criterion"])]
-        if free:
-            sentence += (f"; {winner} stays first whatever the weight of "
-                         + ", ".join(_name(c) for c in free))
-        messages.append(sentence + ".")
+        first, parts = None, []
+        for t in tips.head(2).itertuples():
+            change = (f"the {_name(t.criterion)} weight {t.direction} {t.threshold:.2f} "
+                      f"(now {t.weight:.2f})")
+            if first is None:
+                parts.append(f"{t.new_winner} overtakes {winner} if {change}")
+            elif t.new_winner == first:
+                parts.append(f" or {change}")
+            else:
+                parts.append(f"; {t.new_winner} overtakes {winner} if {change}")
+            first = t.new_winner if first is None else first
+        plural = "s" if len(parts) > 1 else ""
+        messages.append(f"Nearest tipping point{plural}: " + "".join(parts) + ".")
     else:
         messages.append(f"No single weight, moved anywhere from 0 to 1 with the others rescaled "
                         f"in proportion, makes another option overtake {winner}.")
@@ -222,15 +225,15 @@ def build_buy_cloud_key_messages(
         cur = result.currency
         pv = float(ranking.loc[winner, "present_value"])
         cheapest = ranking["present_value"].idxmin()
-        sentence = f"{winner}'s present value of cost is {format_money(pv, cur, decimals=2)}"
+        sentence = f"{winner}'s cost: {format_money(pv, cur, decimals=2)} present value"
         if tco is not None:
-            sentence += (f" over {tco.horizon_years} years at {tco.discount_rate:.0%} a year")
+            sentence += f" over {tco.horizon_years} years at {tco.discount_rate:.0%}"
         if cheapest == winner:
             sentence += ", the lowest of the options still in the running."
         else:
             gap = pv - float(ranking.loc[cheapest, "present_value"])
-            sentence += (f": {format_money(gap, cur, decimals=0)} more than {cheapest}, the cheapest option "
-                         "still in the running; its other criteria outweigh the difference.")
+            sentence += (f", {format_money(gap, cur, decimals=0)} more than {cheapest}, the cheapest "
+                         "option still in the running.")
         messages.append(sentence)
 
     for option in pd.unique(result.excluded["option"]):
@@ -249,21 +252,21 @@ def build_buy_cloud_key_messages(
                 rv = revisions.loc[revisions["assessor"] == a].iloc[0]
                 sentence += (f": revise {_name(rv['criterion_a'])} against "
                              f"{_name(rv['criterion_b'])} (given {_saaty(rv['judgement'])}; about "
-                             f"{_saaty(_nearest_saaty(rv['suggested']))} would bring the CR "
-                             f"to about {rv['consistency_ratio_after']:.2f})")
+                             f"{_saaty(_nearest_saaty(rv['suggested']))} brings the CR to about "
+                             f"{rv['consistency_ratio_after']:.2f})")
             elif len(pair) == 2:
                 sentence += f": revise {_name(pair[0])} against {_name(pair[1])} first"
             messages.append(sentence + ".")
-        group_ok = "consistent" if ahp.group.acceptable else "inconsistent"
-        messages.append(f"The group's combined judgements (geometric mean of "
-                        f"{len(ahp.assessors)} assessors) are {group_ok}: CR "
-                        f"{ahp.consistency_ratio:.2f}.")
+        if not ahp.group.acceptable:
+            messages.append(f"The group's combined judgements (geometric mean of "
+                            f"{len(ahp.assessors)} assessors) are inconsistent: CR "
+                            f"{ahp.consistency_ratio:.2f} > {mcda.CONSISTENCY_THRESHOLD:.2f}.")
 
     outliers = result.assessor_scores.loc[result.assessor_scores["outlier"]]
     for a in pd.unique(outliers["assessor"]):
         cells = outliers.loc[outliers["assessor"] == a]
-        listed = ", ".join(f"{r.option} on {_name(r.criterion)} ({r.score:g} against the "
-                           f"panel's median {r.panel_median:g})" for r in cells.itertuples())
+        listed = ", ".join(f"{r.option} on {_name(r.criterion)} ({r.score:g}, panel median "
+                           f"{r.panel_median:g})" for r in cells.itertuples())
         count = f"{len(cells)} score" + ("s" if len(cells) > 1 else "")
         messages.append(f"{a} stands apart on {count}: {listed}.")
 
@@ -377,7 +380,7 @@ def build_buy_cloud_key_numbers(result: SourcingResult) -> dict[str, dict[str, A
             "value": _value(s["group_consistency_ratio"]), "unit": "",
             "label": "Consistency ratio of the group's judgements (acceptable up to 0.10)"
             if result.ahp is not None else "Consistency ratio (weights given directly)"},
-        "n_excluded": {"value": int(s["n_excluded"]), "unit": "options",
+        "n_excluded": {"value": int(s["n_excluded"]), "unit": "",
                        "label": "Options excluded by a must-have gate"},
         "winner_present_value": {"value": pv, "unit": result.currency,
                                  "label": f"Present value of {winner}'s cost"},

@@ -486,6 +486,9 @@ class Jobs(Constraint):
             raise input_error(name, got=value, expected=self.expected)
         return int(x)
 
+    def example(self) -> int:
+        return 1
+
     def invalid_values(self) -> list[Any]:
         return ["x", None, True, 0, -2, 1.5, float("nan")]
 

@@ -275,11 +275,6 @@ def _initiatives(data: Any, *, need_cost: bool, need_value: bool, source: str) -
                 f"{index[name] + 1}); expected unique initiative ids"
             )
         index[name] = row - 1
-    if not need_value and "value" in table.columns and table["value"].isna().any():
-        row = int(np.flatnonzero(table["value"].isna().to_numpy())[0]) + 1
-        raise InputError(f"{_where(source, row, 'value')}: the cell is empty; expected a number "
-                         "(or leave out the whole column to value initiatives by the NPV of "
-                         "their benefits)")
     graph = nx.DiGraph()
     graph.add_nodes_from(range(len(ids)))
     deps: list[tuple[int, int]] = []
@@ -367,7 +362,7 @@ class _Model:
 
 def _solve(model: _Model, hi: np.ndarray | None = None, *, tie_break: bool = True,
            time_limit: float | None = None) -> tuple[np.ndarray | None, bool]:
-    """Solve; return (x as bool array or None when infeasible, proved optimal)."""
+    """Solve; return (x as bool array, proved optimal), or (None, proved infeasible)."""
     hi = model.hi if hi is None else hi
     n = model.c.size
     if n == 0:
@@ -381,7 +376,7 @@ def _solve(model: _Model, hi: np.ndarray | None = None, *, tie_break: bool = Tru
     res = optimize.milp(-model.c / scale, integrality=np.ones(n), bounds=optimize.Bounds(0, 1),
                         constraints=cons, options=options)
     if res.x is None:
-        return None, res.status == 0
+        return None, res.status == 2  # True: proved infeasible; False: stopped by a limit
     x = res.x > 0.5
     optimal = res.status == 0
     if tie_break and np.any(model.tie != 0) and optimal:
@@ -1122,7 +1117,7 @@ def plan(initiatives: pd.DataFrame, profiles: pd.DataFrame, years: pd.DataFrame,
                     years_source)
     x, optimal = _solve(p.model, tie_break=tie_break, time_limit=time_limit)
     if x is None:
-        if not optimal:
+        if not optimal:  # here: not proved infeasible, so the time limit stopped the search
             raise InputError("time_limit: no feasible roadmap was found in time; expected a "
                              "longer time limit")
         raise _diagnose(p, p.budget, source, years_source)

@@ -192,3 +192,13 @@ def test_bad_freq_and_type():
         validate_history(h, fill_gaps="yes")
     with pytest.raises(InputError, match="not on the W-MON grid"):
         validate_history(h, freq="W-MON")
+
+
+def test_fill_gaps_and_cutoffs_are_declared():
+    """Issue 6: fill_gaps is a flag and the Syntetos-Boylan cut-offs are numbers >= 0."""
+    h = pd.DataFrame({"unique_id": "A", "ds": pd.date_range("2024-01-07", periods=4,
+                                                            freq="W-SUN"), "y": [1, 0, 2, 3]})
+    with pytest.raises(InputError, match=r"^fill_gaps: got 'yes' \(str\); expected true or false"):
+        validate_history(h, fill_gaps="yes")
+    with pytest.raises(InputError, match=r"^adi_cutoff: got -1; expected a number of at least 0"):
+        classify_demand(h, adi_cutoff=-1)

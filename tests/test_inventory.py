@@ -411,3 +411,15 @@ def test_inputs_are_not_modified():
     sd = pd.Series([1.0, 2.0])
     safety_stock(0.9, sd, 2)
     assert sd.tolist() == [1.0, 2.0]
+
+
+def test_lead_time_of_forecast_errors_is_whole_periods_of_at_least_one():
+    """The lead time of lead_time_forecast_errors uses the same Interval(int, 1) wording as a
+    scalar argument (issue 6: one constraint vocabulary for scalars and arrays)."""
+    ds = pd.date_range("2026-01-05", periods=4, freq="W-MON")
+    demand = pd.DataFrame({"unique_id": "A", "ds": ds, "y": [10, 12, 9, 11]})
+    fc = pd.DataFrame({"unique_id": "A", "ds": ds, "forecast": 10.0})
+    with pytest.raises(InputError, match=r"^lead_time: got 1.5; expected a whole number of at least 1$"):
+        lead_time_forecast_errors(demand, fc, 1.5)
+    with pytest.raises(InputError, match=r"^lead_time: got 0; expected a whole number of at least 1$"):
+        lead_time_forecast_errors(demand, fc, 0)

@@ -441,6 +441,16 @@ def test_bad_simulation_parameters_raise_input_error(kwargs, fragment):
         tco.simulate(SIMPLE, horizon_years=4, discount_rate=0.05, **kwargs)
 
 
+def test_currency_and_flags_are_declared_and_refused():
+    """New declarations (issue 6): a currency is a three-letter code, flags are True/False."""
+    with pytest.raises(InputError, match="currency: got 'euro'; expected a three-letter"):
+        tco.compare(SIMPLE, horizon_years=4, discount_rate=0.05, currency="euro")
+    r = tco.compare(SIMPLE, horizon_years=4, discount_rate=0.05)
+    for func in (tco.cost_by_category, tco.cumulative_cost, tco.break_even_table):
+        with pytest.raises(InputError, match=r"discounted: got 'yes' \(str\); expected true or"):
+            func(r, discounted="yes")
+
+
 def test_residual_line_reduces_cost_and_lines_beyond_horizon_are_cut():
     """A negative 'residual' line is accepted (any case) and lowers PV; a line that starts after
     the horizon contributes 0 and is kept in `lines`."""

@@ -75,6 +75,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,6 +182,7 @@ SURVEY_COLUMNS: tuple[validate.Column, ...] = (
 """Declared columns of a survey table (bounds of ``maturity`` come from the scale)."""
 
 _ROLES = {"business": "business", "it": "IT"}
+_ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?")
 
 
 class CalendarDate(Constraint):
@@ -199,6 +201,10 @@ class CalendarDate(Constraint):
             value, str | _dt.date | pd.Timestamp | np.datetime64
         ):
             raise input_error(name, got=value, expected=self.expected, show_type=True)
+        # Text must spell year-month-day: pandas would read "2025" as 1 January and
+        # "20250930" (a number typed on the command line) as a date without saying so.
+        if isinstance(value, str) and not _ISO_DATE.fullmatch(value.strip()):
+            raise input_error(name, got=value, expected=self.expected)
         try:
             out = pd.Timestamp(value)
         except (ValueError, TypeError):
@@ -211,7 +217,7 @@ class CalendarDate(Constraint):
         return "2025-09-30"
 
     def invalid_values(self) -> list[Any]:
-        return ["not a date", None, 20250930, "2025-13-45", True]
+        return ["not a date", None, 20250930, "20250930", "2025", "2025-13-45", True]
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, CalendarDate)

@@ -1,0 +1,52 @@
+"""BTM competency assessment: where business and IT leaders see the organisation, what to develop.
+
+Decision module :mod:`btm.competency`; figures in :mod:`.charts`; key numbers and messages in
+:mod:`.messages`; notebook ``btm/notebooks/btm_competency.ipynb``; sample data
+``btm/data/btm_competency/``.
+"""
+
+from __future__ import annotations
+
+from btm.analyses import FigureSpec, KeyNumber, Spec
+from btm.competency import CalendarDate
+from btm.constraints import Interval, Options, Probability, Text
+
+SPEC = Spec(
+    name="btm_competency",
+    title="BTM competencies",
+    question=("Where do business and IT leaders see the fifteen BTM competencies, where do they "
+              "disagree most, and which competencies should be developed next, by when, so "
+              "that each is ready for its moment in the calendar?"),
+    parameters={
+        "survey_file": Text(description="the path of a survey table (CSV or XLSX)"),
+        "catalogue_file": Text(description="the path of a competency catalogue (CSV or XLSX)"),
+        "scale_min": Interval(float),
+        "scale_max": Interval(float),
+        "threshold": Interval(float),
+        "basis": Options(("lower_group", "overall")),
+        "test": Options(("mann_whitney", "permutation")),
+        "alpha": Probability(),
+        "n_resamples": Interval(int, 100, 10**6),
+        "seed": Interval(int, 0, None),
+        "plan_start": CalendarDate(),
+        "strategy_review": CalendarDate(),
+        "budget_deadline": CalendarDate(),
+        "fiscal_year_start": CalendarDate(),
+        "development_months": Interval(int, 1, 60),
+        "max_parallel": Interval(int, 1, 100),
+    },
+    key_numbers=(
+        KeyNumber("largest_gap", "Largest business-IT perception gap", "rating points"),
+        KeyNumber("n_significant_gaps", "Competencies with a significant gap", "competencies"),
+        KeyNumber("days_to_first_start_by", "Days until the first competency must start",
+                  "days"),
+    ),
+    figures=(
+        FigureSpec("competency_maturity", "How business and IT rate each competency"),
+        FigureSpec("competency_gap_ranking", "Where the perception gap matters most"),
+        FigureSpec("development_timeline", "What to develop when"),
+    ),
+    data="btm_competency",
+    boardpack=True,
+    order=10,
+)

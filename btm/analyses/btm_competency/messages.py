@@ -1,0 +1,231 @@
+"""Key numbers and key messages of the BTM competency assessment, computed from results.
+
+Presentation layer: takes the :class:`btm.competency.CompetencyAssessment` and
+:class:`btm.competency.DevelopmentPlan` and returns plain-word sentences (most important
+first), one sentence per notebook section, and the key numbers for ``results.json``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from btm.competency import CompetencyAssessment, DevelopmentPlan
+from btm.errors import InputError
+
+__all__ = ["btm_competency_key_messages", "btm_competency_key_numbers",
+           "btm_competency_sentences"]
+
+#: Words for the calendar moments in sentences.
+MOMENT_WORDS = {"strategy_review": "strategy review", "budget_deadline": "budget",
+                "fiscal_year_start": "fiscal-year start"}
+
+
+def _check(assessment: Any, plan: Any) -> None:
+    if not isinstance(assessment, CompetencyAssessment):
+        raise InputError(f"assessment: got {type(assessment).__name__}; expected the "
+                         "CompetencyAssessment of btm.competency.assess")
+    if plan is not None and not isinstance(plan, DevelopmentPlan):
+        raise InputError(f"plan: got {type(plan).__name__}; expected the DevelopmentPlan of "
+                         "btm.competency.development_plan")
+
+
+def _list(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _month(date: pd.Timestamp, reference: pd.Timestamp) -> str:
+    """'May', or 'May 2026' when the year differs from the reference's."""
+    return f"{date:%B}" if date.year == reference.year else f"{date:%B %Y}"
+
+
+def _largest(assessment: CompetencyAssessment) -> pd.Series | None:
+    gaps = assessment.gaps.dropna(subset=["abs_gap"])
+    if gaps.empty:
+        return None
+    return gaps.loc[gaps["abs_gap"].idxmax()]
+
+
+def _plan_row(plan: DevelopmentPlan | None, competency: str) -> pd.Series | None:
+    if plan is None:
+        return None
+    rows = plan.plan.loc[plan.plan["competency"] == competency]
+    return rows.iloc[0] if len(rows) else None
+
+
+def _largest_gap_sentence(assessment: CompetencyAssessment,
+                          plan: DevelopmentPlan | None) -> str | None:
+    top = _largest(assessment)
+    if top is None:
+        return None
+    c, gap = str(top["competency"]), float(top["gap"])
+    side = "lower" if gap < 0 else "higher"
+    sentence = (f"Business leaders rate {c} {abs(gap):.1f} points {side} than IT does, the "
+                "largest gap")
+    row = _plan_row(plan, c)
+    if row is not None and pd.notna(row["start_by"]):
+        moment = MOMENT_WORDS.get(str(row["needed_by"]), str(row["needed_by"]))
+        sentence += (f"; start it by {_month(row['start_by'], plan.start)} to be ready for "
+                     f"the {_month(row['moment_date'], plan.start)} {moment}.")
+    elif row is not None:
+        sentence += f"; the plan starts it in {_month(row['start'], plan.start)}."
+    elif plan is not None:
+        sentence += "; it has reached the threshold, so it is not in the development plan."
+    else:
+        sentence += "."
+    return sentence
+
+
+def _significance_sentence(assessment: CompetencyAssessment) -> str:
+    g = assessment.gaps
+    tested = int(g["p_value"].notna().sum())
+    sig = [str(c) for c in g.loc[g["significant"], "competency"]]
+    test = "Mann-Whitney U" if assessment.test == "mann_whitney" else "permutation test"
+    n = assessment.responses.drop_duplicates("respondent")["role"].value_counts()
+    groups = f"{int(n.get('business', 0))} business and {int(n.get('IT', 0))} IT respondents"
+    head = (f"{len(sig)} of {tested} gaps {'is' if len(sig) == 1 else 'are'} significant "
+            f"({test}, Benjamini-Hochberg adjusted, alpha {assessment.alpha:g})")
+    if sig:
+        head += f": {_list(sig)}"
+    return (head + f"; with {groups} only large gaps can be detected, so the others are not "
+            "evidence of agreement.")
+
+
+def _plan_sentence(assessment: CompetencyAssessment, plan: DevelopmentPlan) -> str:
+    p = plan.plan
+    if p.empty:
+        return "Every assessed competency has reached the threshold; nothing is left to develop."
+    first = p.iloc[0]
+    sentence = f"Develop {first['competency']} first"
+    if pd.notna(first["start_by"]):
+        moment = MOMENT_WORDS.get(str(first["needed_by"]), str(first["needed_by"]))
+        sentence += (f" (start by {first['start_by']:%d %B %Y} for the "
+                     f"{first['moment_date']:%B %Y} {moment})")
+    late = int((p["slack_days"].fillna(0) < 0).sum())
+    sentence += (f"; the {len(p)} competencies of the plan are developed by "
+                 f"{plan.finish:%B %Y}")
+    if late:
+        sentence += f", {late} of them too late for their next moment"
+    return sentence + "."
+
+
+def btm_competency_sentences(assessment: CompetencyAssessment,
+                             plan: DevelopmentPlan | None = None) -> dict[str, str]:
+    """One sentence per section of the notebook, computed from the results.
+
+    Keys ``maturity``, ``ranking``, ``priorities`` and, with a plan, ``plan``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from btm import competency
+    >>> survey = pd.DataFrame({"respondent": list("abcd"),
+    ...     "role": ["business", "business", "IT", "IT"],
+    ...     "competency": ["Envisioning"] * 4, "maturity": [2, 3, 4, 4]})
+    >>> btm_competency_sentences(competency.assess(survey))["maturity"]
+    'IT rates 1 of 1 competencies higher than the business does; 0 of the gaps are significant.'
+    """
+    _check(assessment, plan)
+    g = assessment.gaps.dropna(subset=["gap"])
+    it_higher = int((g["gap"] < 0).sum())
+    n_sig = int(g["significant"].sum())
+    out = {"maturity": (f"IT rates {it_higher} of {len(g)} competencies higher than the "
+                        f"business does; {n_sig} of the gaps {'is' if n_sig == 1 else 'are'} "
+                        "significant.")}
+    ranked = g.sort_values(["weighted_gap", "order"], ascending=[False, True], kind="stable")
+    top = [f"{c} ({w:.2f})" for c, w in zip(ranked["competency"].head(3),
+                                            ranked["weighted_gap"].head(3), strict=True)]
+    out["ranking"] = ("Weighted by importance, the largest gaps are " + _list(top)
+                      + ", in rating points.")
+    pr = assessment.priorities
+    counts = pr["status"].value_counts()
+    ready = pr.loc[pr["status"] == "ready", "competency"].astype(str).tolist()
+    out["priorities"] = (
+        f"{int(counts.get('reached', 0))} competencies have reached the threshold of "
+        f"{assessment.threshold:g}{' in both groups' if assessment.basis == 'lower_group' else ''}; "
+        f"{_list(ready) or 'none'} "
+        f"{'is' if len(ready) == 1 else 'are'} ready to develop now and "
+        f"{int(counts.get('blocked', 0))} wait for what they rest on.")
+    if plan is not None:
+        out["plan"] = _plan_sentence(assessment, plan)
+    return out
+
+
+def btm_competency_key_messages(assessment: CompetencyAssessment,
+                                plan: DevelopmentPlan | None = None) -> list[str]:
+    """Sentences for the board, most important first.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from btm import competency
+    >>> survey = pd.DataFrame({"respondent": ["a", "a", "b", "b"],
+    ...     "role": ["business", "business", "IT", "IT"],
+    ...     "competency": ["Envisioning", "Financial modelling"] * 2, "maturity": [4, 1, 4, 3]})
+    >>> r = competency.assess(survey)
+    >>> plan = competency.development_plan(r, start="2025-01-06", fiscal_year_start="2025-01-01",
+    ...     budget_deadline="2025-09-30", strategy_review="2025-06-15")
+    >>> btm_competency_key_messages(r, plan)[0]
+    'Business leaders rate Financial modelling 2.0 points lower than IT does, the largest gap; start it by June to be ready for the September budget.'
+    """
+    _check(assessment, plan)
+    messages = []
+    first = _largest_gap_sentence(assessment, plan)
+    if first:
+        messages.append(first)
+    messages.append(_significance_sentence(assessment))
+    if plan is not None:
+        messages.append(_plan_sentence(assessment, plan))
+    return messages
+
+
+def btm_competency_key_numbers(assessment: CompetencyAssessment,
+                               plan: DevelopmentPlan | None = None) -> dict[str, dict[str, Any]]:
+    """Key numbers for ``results.json`` and the board pack.
+
+    ``largest_gap`` (rating points, business minus IT, absolute), ``n_significant_gaps`` and,
+    with a plan, ``days_to_first_start_by``: days from the plan's start to the latest start
+    of the first competency in the plan (null when it has no calendar moment).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from btm import competency
+    >>> survey = pd.DataFrame({"respondent": list("abcd"),
+    ...     "role": ["business", "business", "IT", "IT"],
+    ...     "competency": ["Envisioning"] * 4, "maturity": [2, 3, 4, 4]})
+    >>> btm_competency_key_numbers(competency.assess(survey))["largest_gap"]
+    {'value': 1.5, 'unit': 'rating points', 'label': 'Largest business-IT gap (Envisioning)'}
+    """
+    _check(assessment, plan)
+    top = _largest(assessment)
+    numbers: dict[str, dict[str, Any]] = {
+        "largest_gap": {
+            "value": None if top is None else float(top["abs_gap"]),
+            "unit": "rating points",
+            "label": "Largest business-IT gap" + ("" if top is None
+                                                   else f" ({top['competency']})"),
+        },
+        "n_significant_gaps": {
+            "value": int(assessment.gaps["significant"].sum()),
+            "unit": "competencies",
+            "label": "Competencies with a significant business-IT gap",
+        },
+    }
+    if plan is not None:
+        if plan.plan.empty:
+            numbers["days_to_first_start_by"] = {
+                "value": None, "unit": "days", "label": "Nothing left to develop"}
+        else:
+            first = plan.plan.iloc[0]
+            has = pd.notna(first["start_by"])
+            numbers["days_to_first_start_by"] = {
+                "value": int((first["start_by"] - plan.start).days) if has else None,
+                "unit": "days",
+                "label": (f"Days until {first['competency']} must start"
+                          + (f" (by {first['start_by']:%d %B %Y})" if has else "")),
+            }
+    return numbers

@@ -1,0 +1,40 @@
+"""IT benchmarking: where the organisation's IT spend and service levels sit among its peers.
+
+Decision module :mod:`btm.benchmark`; figures in :mod:`.charts`; key numbers and messages in
+:mod:`.messages`; notebook ``btm/notebooks/it_benchmark.ipynb``; sample data
+``btm/data/it_benchmark/`` (the peer table there is illustrative, not real benchmarks).
+"""
+
+from __future__ import annotations
+
+from btm.analyses import FigureSpec, KeyNumber, Spec
+from btm.constraints import Text
+
+SPEC = Spec(
+    name="it_benchmark",
+    title="IT benchmarking",
+    question=("Where do the organisation's IT spend, spend mix and service levels sit against "
+              "comparable organisations, and which metrics are far enough from the peers to "
+              "warrant attention?"),
+    parameters={
+        "organisation_file": Text(description="the path of the organisation's IT metrics "
+                                              "(CSV or XLSX)"),
+        "peers_file": Text(description="the path of a peer quartile table (CSV or XLSX)"),
+        "industry": Text(description="the peer group's industry, as in the peer table"),
+        "size_band": Text(description="the peer group's size band, as in the peer table"),
+    },
+    key_numbers=(
+        KeyNumber("spend_per_employee_percentile", "IT spend per employee, percentile of peers",
+                  "percentile"),
+        KeyNumber("n_attention", "Metrics outside the peers' interquartile range", "metrics"),
+        KeyNumber("run_share", "Share of IT spend that runs the business", "%"),
+        KeyNumber("run_share_peer_median", "Peer median of the run share", "%"),
+    ),
+    figures=(
+        FigureSpec("benchmark_positions", "Where we stand among peers"),
+        FigureSpec("benchmark_spend_mix", "How IT spend is split"),
+    ),
+    data="it_benchmark",
+    boardpack=True,
+    order=11,
+)

@@ -1,0 +1,264 @@
+"""Tests of the btm_competency analysis: its three figures, key numbers and key messages.
+
+Oracles: the group means and gaps are recomputed here from the survey with plain pandas, the
+significance with ``scipy.stats.mannwhitneyu`` and ``scipy.stats.false_discovery_control``
+directly, and the first latest start of the sample plan by hand on fixed dates (Setting
+expectations, two months, for the 15 June 2025 strategy review: start by 15 April 2025, 99
+days after the plan starts on 6 January 2025).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from scipy import stats
+
+from btm import InputError, competency
+from btm.analyses import get_spec
+from btm.analyses.btm_competency import charts, messages
+from btm.style import figure
+
+DATA = Path(__file__).resolve().parents[1] / "btm" / "data" / "btm_competency"
+DATES = {"start": "2025-01-06", "fiscal_year_start": "2026-01-01",
+         "budget_deadline": "2025-09-30", "strategy_review": "2025-06-15"}
+
+
+@pytest.fixture(scope="module")
+def survey():
+    return pd.read_csv(DATA / "survey.csv")
+
+
+@pytest.fixture(scope="module")
+def result(survey):
+    return competency.assess(survey, catalogue=pd.read_csv(DATA / "catalogue.csv"))
+
+
+@pytest.fixture(scope="module")
+def plan(result):
+    return competency.development_plan(result, **DATES)
+
+
+def _texts(fig: Figure) -> list[str]:
+    ax = fig.axes[0]
+    legend = ax.get_legend()
+    return [t.get_text() for t in legend.get_texts()] if legend else []
+
+
+def _no_overlap(labels) -> None:
+    boxes = [t.get_window_extent() for t in labels if t.get_text()]
+    for a, b in zip(boxes, boxes[1:], strict=False):
+        assert not a.overlaps(b), "tick labels overlap"
+
+
+# --------------------------------------------------------------------------- spec
+
+
+def test_spec_declares_three_figures_in_the_board_pack(result, plan):
+    spec = get_spec("btm_competency")
+    assert [f.name for f in spec.figures] == ["competency_maturity", "competency_gap_ranking",
+                                              "development_timeline"]
+    assert spec.boardpack and spec.order == 10
+    assert set(messages.btm_competency_key_numbers(result, plan)) == {
+        k.name for k in spec.key_numbers}
+
+
+def test_notebook_states_the_small_sample_caveat():
+    text = get_spec("btm_competency").notebook.read_text(encoding="utf-8")
+    assert "Small samples" in text and "not evidence" in text
+
+
+# --------------------------------------------------------------------------- dumbbell
+
+
+def test_competency_dumbbell_framework_order_threshold_and_open_markers(result):
+    fig = charts.competency_dumbbell(result.gaps, threshold=3, footnote="Source: survey.csv")
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    assert ax.get_title() == "Business and IT rate the same competencies differently"
+    assert "rating" in ax.get_xlabel() and "1 = absent" in ax.get_xlabel()
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == list(result.gaps["competency"])  # framework order, top to bottom
+    assert ax.get_ylim()[0] > ax.get_ylim()[1]  # first competency on top
+    assert set(_texts(fig)) >= {"business mean", "IT mean", "filled: significant gap",
+                                "open: not significant", "threshold (3)"}
+    fills = {line.get_markerfacecolor() for line in ax.get_lines()
+             if line.get_label() == "_marker" and len(line.get_xdata())}
+    assert "white" in fills and len(fills) >= 2  # open and filled markers both drawn
+    assert any(list(line.get_xdata()) == [3, 3] for line in ax.get_lines())  # threshold
+    fig.draw_without_rendering()
+    _no_overlap(ax.get_yticklabels())
+
+
+def test_competency_dumbbell_draws_into_a_given_axes(result):
+    fig, ax = figure()
+    assert charts.competency_dumbbell(result.gaps, ax=ax) is fig
+    assert isinstance(ax, Axes) and ax.get_title()
+
+
+def test_competency_dumbbell_refuses_bad_input(result):
+    with pytest.raises(InputError, match="^gaps: missing column.*'significant'"):
+        charts.competency_dumbbell(result.gaps.drop(columns="significant"))
+    bad = result.gaps.assign(it_mean=result.gaps["it_mean"].astype(object))
+    bad.loc[2, "it_mean"] = "high"
+    with pytest.raises(InputError, match="^gaps, row 3, column 'it_mean'"):
+        charts.competency_dumbbell(bad)
+    with pytest.raises(InputError, match="^threshold: got 7"):
+        charts.competency_dumbbell(result.gaps, threshold=7)
+    with pytest.raises(InputError, match="^gaps, row 1: a mean off the scale"):
+        charts.competency_dumbbell(result.gaps.assign(business_mean=9.0))
+    with pytest.raises(InputError, match="^scale_max"):
+        charts.competency_dumbbell(result.gaps, scale_min=5, scale_max=1)
+    with pytest.raises(InputError, match="^gaps: got list"):
+        charts.competency_dumbbell([1, 2])
+
+
+# --------------------------------------------------------------------------- gap ranking
+
+
+def test_competency_gap_ranking_largest_on_top_hatched_by_status(result):
+    fig = charts.competency_gap_ranking(result.summary, footnote="Source: survey.csv")
+    ax = fig.axes[0]
+    assert ax.get_title() == "Where the perception gap matters most"
+    assert "rating points" in ax.get_xlabel()
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    expected = result.summary.sort_values("weighted_gap", ascending=False, kind="stable")
+    assert labels == list(expected.index)
+    assert labels[0] == "Financial modelling"
+    widths = {round(p.get_width(), 6) for p in ax.patches}
+    assert round(float(expected["weighted_gap"].iloc[0]), 6) in widths
+    hatches = {p.get_hatch() for p in ax.patches}
+    assert len(hatches) >= 2  # status told apart without colour
+    assert set(_texts(fig)) == {"ready to develop now", "waits for what it rests on",
+                                "threshold reached"}
+    assert any(t.get_text() == "1.11 (IT higher)" for t in ax.texts)
+    fig.draw_without_rendering()
+    _no_overlap(ax.get_yticklabels())
+
+
+def test_competency_gap_ranking_max_bars_and_bad_input(result):
+    fig = charts.competency_gap_ranking(result.summary, max_bars=3)
+    assert len(fig.axes[0].get_yticklabels()) == 3
+    with pytest.raises(InputError, match="^summary, row 2, column 'status': got 'done'"):
+        charts.competency_gap_ranking(pd.DataFrame(
+            {"weighted_gap": [1.0, 0.5], "gap": [-1.0, 0.5], "status": ["ready", "done"]},
+            index=["A", "B"]))
+    with pytest.raises(InputError, match="^summary, row 1, column 'weighted_gap'"):
+        charts.competency_gap_ranking(pd.DataFrame(
+            {"weighted_gap": [-1.0], "gap": [1.0], "status": ["ready"]}, index=["A"]))
+    with pytest.raises(InputError, match="^max_bars"):
+        charts.competency_gap_ranking(result.summary, max_bars=0)
+    with pytest.raises(InputError, match="^summary: missing column"):
+        charts.competency_gap_ranking(result.summary.drop(columns="status"))
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+def test_development_timeline_bars_moments_and_start_by(plan):
+    fig = charts.development_timeline(plan.plan, plan.calendar, footnote="Source: survey.csv")
+    ax = fig.axes[0]
+    assert ax.get_title() == "What to develop when"
+    assert "Date" in ax.get_xlabel()
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(plan.plan["competency"])
+    assert len(ax.patches) == len(plan.plan)
+    legend = set(_texts(fig))
+    assert {"strategy review", "budget deadline", "fiscal-year start",
+            "latest start for its moment", "needed by budget deadline"} <= legend
+    notes = [t.get_text() for t in ax.texts]
+    assert "budget deadline\n30 Sep 2025" in notes and "strategy review\n15 Jun 2025" in notes
+    fig.draw_without_rendering()
+    title = ax.title.get_window_extent()
+    for t in ax.texts:  # the moment labels sit between the plot and the title
+        assert not t.get_window_extent().overlaps(title)
+
+
+def test_development_timeline_refuses_bad_input(plan):
+    with pytest.raises(InputError, match="^plan: missing column.*'start_by'"):
+        charts.development_timeline(plan.plan.drop(columns="start_by"))
+    bad = plan.plan.assign(start=plan.plan["start"].astype(object))
+    bad.loc[1, "start"] = "soon"
+    with pytest.raises(InputError, match="^plan, row 2, column 'start'"):
+        charts.development_timeline(bad)
+    with pytest.raises(InputError, match="^plan, row 1, column 'finish'"):
+        charts.development_timeline(plan.plan.assign(finish=pd.Timestamp("2000-01-01")))
+    with pytest.raises(InputError, match="^calendar, row 1, column 'moment'"):
+        charts.development_timeline(plan.plan, pd.DataFrame(
+            {"moment": ["board"], "date": [pd.Timestamp("2025-03-01")]}))
+
+
+# --------------------------------------------------------------------------- numbers, messages
+
+
+def test_key_numbers_equal_an_independent_computation(survey, result, plan):
+    means = survey.assign(role=survey["role"].str.casefold()).groupby(
+        ["competency", "role"])["maturity"].mean().unstack()
+    gap = means["business"] - means["it"]
+    numbers = messages.btm_competency_key_numbers(result, plan)
+    assert numbers["largest_gap"]["value"] == pytest.approx(gap.abs().max())
+    assert gap.abs().idxmax() in numbers["largest_gap"]["label"]
+
+    names = list(result.gaps["competency"])
+    p = []
+    for c in names:
+        rows = survey[survey["competency"] == c]
+        b = rows.loc[rows["role"].str.casefold() == "business", "maturity"]
+        i = rows.loc[rows["role"].str.casefold() == "it", "maturity"]
+        p.append(stats.mannwhitneyu(b, i, alternative="two-sided").pvalue)
+    adjusted = stats.false_discovery_control(np.array(p), method="bh")
+    assert numbers["n_significant_gaps"]["value"] == int((adjusted < 0.05).sum()) == 2
+
+    days = numbers["days_to_first_start_by"]
+    assert days["value"] == (pd.Timestamp("2025-04-15") - pd.Timestamp("2025-01-06")).days == 99
+    assert "Setting expectations" in days["label"] and "15 April 2025" in days["label"]
+
+
+def test_key_messages_quote_the_numbers(result, plan):
+    top = result.gaps.loc[result.gaps["abs_gap"].idxmax()]
+    row = plan.plan.set_index("competency").loc[top["competency"]]
+    first = messages.btm_competency_key_messages(result, plan)[0]
+    assert first == (f"Business leaders rate {top['competency']} {abs(top['gap']):.1f} points "
+                     f"lower than IT does, the largest gap; start it by "
+                     f"{row['start_by']:%B} to be ready for the {row['moment_date']:%B} budget.")
+    assert first == ("Business leaders rate Financial modelling 1.3 points lower than IT does, "
+                     "the largest gap; start it by May to be ready for the September budget.")
+    second = messages.btm_competency_key_messages(result, plan)[1]
+    assert second.startswith("2 of 15 gaps are significant")
+    assert "Strategic sourcing and Financial modelling" in second
+    assert "8 business and 7 IT respondents" in second
+
+
+def test_sentences_per_section(result, plan):
+    s = messages.btm_competency_sentences(result, plan)
+    assert set(s) == {"maturity", "ranking", "priorities", "plan"}
+    it_higher = int((result.gaps["gap"] < 0).sum())
+    assert s["maturity"].startswith(f"IT rates {it_higher} of 15 competencies higher")
+    assert "Financial modelling (1.11)" in s["ranking"]
+    assert s["plan"].startswith("Develop Setting expectations first (start by 15 April 2025")
+
+
+def test_largest_gap_already_reached_or_business_higher():
+    survey = pd.DataFrame({"respondent": list("aabb"), "role": ["business"] * 2 + ["IT"] * 2,
+                           "competency": ["Envisioning", "Setting expectations"] * 2,
+                           "maturity": [5, 2, 3, 2]})
+    r = competency.assess(survey)
+    p = competency.development_plan(r, **DATES)
+    first = messages.btm_competency_key_messages(r, p)[0]
+    assert first == ("Business leaders rate Envisioning 2.0 points higher than IT does, the "
+                     "largest gap; it has reached the threshold, so it is not in the "
+                     "development plan.")
+
+
+def test_messages_refuse_other_objects(result):
+    with pytest.raises(InputError, match="^assessment"):
+        messages.btm_competency_key_messages("survey")
+    with pytest.raises(InputError, match="^plan"):
+        messages.btm_competency_key_numbers(result, plan=object())

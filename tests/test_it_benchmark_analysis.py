@@ -1,0 +1,218 @@
+"""Tests of the it_benchmark analysis: its two figures, key numbers and key messages.
+
+Oracles: the sample's ratios are worked by hand from ``organisation.csv`` (IT spend per
+employee 4,950,000 / 640 = 7,734.375; run share 3,960,000 / 4,950,000 = 0.80), the percentile
+with ``scipy.stats.norm`` directly (a normal curve above the median matched to the third
+quartile), and the metrics outside the interquartile range by comparing each value with the
+peer quartiles in plain pandas.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from scipy import stats
+
+from btm import InputError, benchmark
+from btm.analyses import get_spec
+from btm.analyses.it_benchmark import charts, messages
+from btm.style import figure
+
+DATA = Path(__file__).resolve().parents[1] / "btm" / "data" / "it_benchmark"
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return pd.read_csv(DATA / "organisation.csv"), pd.read_csv(DATA / "peers_illustrative.csv")
+
+
+@pytest.fixture(scope="module")
+def result(tables):
+    org, peers = tables
+    return benchmark.compare(org, peers, industry="Manufacturing", size_band="500-1999")
+
+
+def _legend(fig: Figure) -> list[str]:
+    legend = fig.axes[0].get_legend()
+    return [t.get_text() for t in legend.get_texts()] if legend else []
+
+
+# --------------------------------------------------------------------------- spec
+
+
+def test_spec_declares_two_figures_in_the_board_pack(result):
+    spec = get_spec("it_benchmark")
+    assert [f.name for f in spec.figures] == ["benchmark_positions", "benchmark_spend_mix"]
+    assert spec.boardpack and spec.order == 11
+    assert set(messages.it_benchmark_key_numbers(result)) == {k.name for k in spec.key_numbers}
+
+
+def test_notebook_says_the_sample_peers_are_not_real_benchmarks():
+    text = get_spec("it_benchmark").notebook.read_text(encoding="utf-8")
+    assert "illustrative" in text and "not real benchmarks" in text
+
+
+# --------------------------------------------------------------------------- positions
+
+
+def test_benchmark_positions_one_row_per_metric_box_and_readings(result):
+    fig = charts.benchmark_positions(result.positions, footnote="Peers: illustrative")
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    assert ax.get_title() == "Where our IT metrics sit among peers"
+    assert "Percentile among peers (0-100" in ax.get_xlabel()
+    assert ax.get_xlim() == (0, 100)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == len(result.positions)
+    assert labels[:2] == ["IT spend / revenue", "IT spend per employee"]
+    assert "IT spend, at peer size" in labels
+    boxes = [p for p in ax.patches if p.get_width() == 50]
+    assert len(boxes) == len(result.positions) and all(p.get_x() == 25 for p in boxes)
+    assert set(_legend(fig)) == {"peers' IQR (25th-75th)", "peer median",
+                                 "us: within the peers' IQR", "us: outside IQR, unfavourable"}
+    notes = [t.get_text() for t in ax.texts]
+    assert "80%  (70%)" in notes and "EUR 7.7k  (EUR 6.9k)" in notes
+    assert "14.5 hours  (9 hours)" in notes and "2.5 FTE  (2.6 FTE)" in notes
+    fig.draw_without_rendering()
+    ticks = [t.get_window_extent() for t in ax.get_yticklabels()]
+    assert not any(a.overlaps(b) for a, b in zip(ticks, ticks[1:], strict=False))
+    legend = ax.get_legend().get_window_extent()
+    assert not legend.overlaps(ax.xaxis.label.get_window_extent())
+
+
+def test_benchmark_positions_markers_by_reading():
+    p = pd.DataFrame({"metric": ["a_rate", "b_cost", "c_thing"], "unit": ["fraction", "EUR", ""],
+                      "percentile": [95.0, 5.0, 99.99], "reading": ["favourable", "unfavourable",
+                                                                   "unusual"],
+                      "normalised_value": [0.9, 10.0, 5.0], "median": [0.5, 20.0, 1.0]})
+    fig = charts.benchmark_positions(p)
+    markers = {line.get_marker() for line in fig.axes[0].get_lines()
+               if line.get_label() == "_org"}
+    assert markers == {"^", "D", "s"}
+    xs = [x for line in fig.axes[0].get_lines() if line.get_label() == "_org"
+          for x in line.get_xdata()]
+    assert max(xs) == 99.0  # an extreme estimate stays on the axis
+    fig2, ax = figure()
+    assert charts.benchmark_positions(p, ax=ax) is fig2
+
+
+def test_benchmark_positions_refuses_bad_input(result):
+    with pytest.raises(InputError, match="^positions: missing column.*'reading'"):
+        charts.benchmark_positions(result.positions.drop(columns="reading"))
+    with pytest.raises(InputError, match="^positions, row 1, column 'percentile': got 120"):
+        charts.benchmark_positions(result.positions.assign(percentile=120.0))
+    with pytest.raises(InputError, match="^positions, row 1, column 'reading': got 'odd'"):
+        charts.benchmark_positions(result.positions.assign(reading="odd"))
+    with pytest.raises(InputError, match="^positions: the table is empty"):
+        charts.benchmark_positions(result.positions.iloc[:0])
+
+
+def test_format_metric_value_units():
+    assert charts.format_metric_value(0.9961, "fraction", 0.9975) == "99.6%"
+    assert charts.format_metric_value(0.9975, "fraction", 0.990) == "99.8%"  # not 100 %
+    assert charts.format_metric_value(0.0268, "fraction", 0.022) == "2.7%"
+    assert charts.format_metric_value(7734.375, "EUR") == "EUR 7.7k"
+    assert charts.format_metric_value(23.75, "FTE") == "23.8 FTE"
+    assert charts.format_metric_value(12500.0, None) == "12,500"
+
+
+# --------------------------------------------------------------------------- spend mix
+
+
+def test_benchmark_spend_mix_ours_against_peer_median(result):
+    fig = charts.benchmark_spend_mix(result.positions, footnote="Peers: illustrative")
+    ax = fig.axes[0]
+    assert ax.get_title() == "How IT spend is split: run, grow, transform"
+    assert ax.get_xlabel() == "Share of IT spend (%)"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Our IT spend", "Peer median"]
+    assert _legend(fig) == ["run", "grow", "transform"]
+    assert len({p.get_hatch() for p in ax.patches}) == 3
+    assert {t.get_text() for t in ax.texts} >= {"80%", "70%", "15%", "19%", "11%"}
+    run = [p for p in ax.patches if p.get_x() == 0]
+    assert sorted(round(p.get_width(), 6) for p in run) == [0.7, 0.8]
+
+
+def test_benchmark_spend_mix_needs_the_three_shares(result):
+    without = result.positions[result.positions["metric"] != "grow_share"]
+    with pytest.raises(InputError, match="^positions, column 'metric': no row for grow_share"):
+        charts.benchmark_spend_mix(without)
+    with pytest.raises(InputError, match="^positions: missing column.*'median'"):
+        charts.benchmark_spend_mix(result.positions.drop(columns="median"))
+
+
+# --------------------------------------------------------------------------- numbers, messages
+
+
+def test_key_numbers_equal_a_hand_computation(tables, result):
+    org, peers = tables
+    value = dict(zip(org["metric"], org["value"], strict=True))
+    per_employee = value["it_spend"] / value["employees"]
+    assert per_employee == 7734.375
+    group = peers[(peers["industry"] == "Manufacturing") & (peers["size_band"] == "500-1999")]
+    q = group.set_index("metric").loc["it_spend_per_employee"]
+    sigma = (q["p75"] - q["median"]) / stats.norm.ppf(0.75)
+    percentile = 100 * stats.norm.cdf((per_employee - q["median"]) / sigma)
+    numbers = messages.it_benchmark_key_numbers(result)
+    assert numbers["spend_per_employee_percentile"]["value"] == pytest.approx(percentile)
+    assert round(percentile) == 60
+
+    ratios = {
+        "run_share": value["run_spend"] / value["it_spend"],
+        "grow_share": value["grow_spend"] / value["it_spend"],
+        "transform_share": value["transform_spend"] / value["it_spend"],
+        "first_contact_resolution": value["first_contact_resolution"],
+        "mean_time_to_resolve_hours": value["mean_time_to_resolve_hours"],
+        "availability": value["availability"],
+        "it_spend_per_employee": per_employee,
+    }
+    outside = [m for m, v in ratios.items()
+               if not group.set_index("metric").loc[m, "p25"] <= v
+               <= group.set_index("metric").loc[m, "p75"]]
+    assert sorted(outside) == sorted(["run_share", "grow_share", "transform_share",
+                                      "first_contact_resolution", "mean_time_to_resolve_hours"])
+    assert numbers["n_attention"]["value"] == len(outside) == 5
+    assert numbers["run_share"]["value"] == pytest.approx(0.8)
+    assert numbers["run_share_peer_median"]["value"] == pytest.approx(0.70)
+
+
+def test_key_messages_quote_the_numbers(result):
+    n = messages.it_benchmark_key_numbers(result)
+    first = messages.it_benchmark_key_messages(result)[0]
+    pct = n["spend_per_employee_percentile"]["value"]
+    assert first == (f"IT spend is at the {pct:.0f}th percentile of peers per employee, but "
+                     f"{n['run_share']['value']:.0%} goes to running the business against a "
+                     f"peer median of {n['run_share_peer_median']['value']:.0%}.")
+    assert first == ("IT spend is at the 60th percentile of peers per employee, but 80% goes to "
+                     "running the business against a peer median of 70%.")
+    second = messages.it_benchmark_key_messages(result)[1]
+    assert second.startswith("5 of 16 metrics fall outside the peers' interquartile range")
+    assert "Mean time to resolve 14.5 hours (peer median 9 hours, unfavourable)" in second
+
+
+def test_sentences_and_ordinals(result):
+    s = messages.it_benchmark_sentences(result)
+    assert s["mix"] == ("Of every 100 spent on IT, 80 keeps the business running, 15 grows it "
+                        "and 5 transforms it; the peer medians are 70, 19 and 11.")
+    assert [messages.ordinal(k) for k in (1, 2, 3, 11, 12, 13, 22, 101)] == [
+        "1st", "2nd", "3rd", "11th", "12th", "13th", "22nd", "101st"]
+
+
+def test_run_share_at_or_below_the_median_says_and(tables):
+    org, peers = tables
+    org = org.copy()
+    org.loc[org["metric"] == "run_spend", "value"] = 3_200_000.0
+    org.loc[org["metric"] == "grow_spend", "value"] = 1_480_000.0
+    r = benchmark.compare(org, peers, industry="Manufacturing", size_band="500-1999")
+    assert ", and 65% goes to running the business" in messages.it_benchmark_key_messages(r)[0]
+
+
+def test_messages_refuse_other_objects():
+    with pytest.raises(InputError, match="^result"):
+        messages.it_benchmark_key_numbers({"run_share": 0.8})

@@ -141,3 +141,32 @@ def test_stored_notebook_is_what_the_git_filter_writes(spec):
         checked = cell.source.lstrip().startswith("# NBVAL_CHECK_OUTPUT")
         assert bool(cell.outputs) == checked, cell.source[:80]
         assert not any(k.startswith("image/") for o in cell.outputs for k in o.get("data", {}))
+
+
+CHART_FUNCTIONS = [
+    pytest.param(spec.name, name, id=f"{spec.name}.{name}")
+    for spec in SPECS
+    for name in importlib.import_module(f"btm.analyses.{spec.name}.charts").__all__
+]
+
+
+@pytest.mark.parametrize(("analysis", "name"), CHART_FUNCTIONS)
+def test_every_chart_follows_the_house_conventions(analysis, name):
+    """Every chart of every analysis: ``title`` (``titles`` for small multiples) and
+    ``footnote`` keywords, an Example in its docstring (run as a doctest), and its own test in its
+    analysis's test module. (``ax`` is expected of single-panel charts; not checked here.)"""
+    import inspect
+    from pathlib import Path
+
+    func = getattr(importlib.import_module(f"btm.analyses.{analysis}.charts"), name)
+    if not inspect.isfunction(func) or not name[0].islower():
+        return  # a constant or helper class exported beside the charts
+    params = inspect.signature(func).parameters
+    returns = inspect.signature(func).return_annotation
+    if "Figure" not in str(returns):
+        return  # a helper (e.g. label formatting), not a chart
+    assert "footnote" in params and ({"title", "titles"} & set(params)), f"{analysis}.{name}"
+    assert ">>> " in (func.__doc__ or ""), f"{analysis}.{name} has no Example"
+    tests = Path(__file__).with_name(f"test_{analysis}_analysis.py")
+    assert tests.is_file() and name in tests.read_text(encoding="utf-8"), (
+        f"{analysis}.{name} has no test in {tests.name}")

@@ -1,0 +1,212 @@
+"""Tests of the demand forecasting and JIT analysis's figures
+(btm/analyses/demand_forecast_jit/charts.py)."""
+
+
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from chart_checks import check_chart
+from matplotlib.collections import PolyCollection
+from matplotlib.patches import Rectangle
+
+from btm import InputError, style
+from btm.analyses.demand_forecast_jit import charts
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(autouse=True)
+def _rc_unchanged_and_closed():
+    """Every test: global rcParams are the same afterwards, and pyplot holds no new figure."""
+    before = dict(matplotlib.rcParams)
+    open_before = set(plt.get_fignums())
+    yield
+    after = dict(matplotlib.rcParams)
+    changed = sorted(k for k in before if before[k] != after[k])
+    assert not changed, f"global rcParams changed: {changed}"
+    assert set(plt.get_fignums()) == open_before
+    plt.close("all")
+
+
+def _history_forecast() -> tuple[pd.DataFrame, pd.DataFrame]:
+    ds = pd.date_range("2023-01-01", periods=12, freq="MS")
+    hist = pd.DataFrame({"unique_id": ["A"] * 12 + ["B"] * 12, "ds": list(ds) * 2,
+                         "y": np.r_[np.arange(12.0) + 10, np.arange(12.0)]})
+    fds = pd.date_range("2024-01-01", periods=4, freq="MS")
+    f = np.full(4, 22.0)
+    fc = pd.DataFrame({"unique_id": "A", "ds": fds, "forecast": f, "model": "AutoETS",
+                       "lo_80": f - 2, "hi_80": f + 2, "lo_95": f - 4, "hi_95": f + 4})
+    return hist, fc
+
+
+def _accuracy() -> pd.DataFrame:
+    return pd.DataFrame({"demand_class": ["smooth"] * 3 + ["lumpy"] * 3,
+                         "model": ["ETS", "Croston", "Naive"] * 2,
+                         "mase": [0.7, 0.9, 1.0, 1.5, 1.1, 1.9]})
+
+
+def _replay() -> pd.DataFrame:
+    return pd.DataFrame({
+        "ds": pd.date_range("2024-01-01", periods=8, freq="W-MON"),
+        "demand": [5.0, 7, 6, 9, 4, 6, 8, 7], "on_hand": [15.0, 8, 2, 0, 16, 10, 0, 0],
+        "on_order": [0.0, 20, 20, 20, 0, 20, 20, 0], "orders": [0.0, 20, 0, 0, 0, 20, 0, 0],
+        "stockout": [False, False, False, True, False, False, True, True],
+    })
+
+
+def _curve() -> pd.DataFrame:
+    sl = [0.9, 0.95, 0.99]
+    return pd.DataFrame({"service_level": sl * 2,
+                         "average_inventory_value": [100e3, 120e3, 170e3, 80e3, 95e3, 130e3],
+                         "policy": ["current"] * 3 + ["forecast-driven"] * 3})
+
+
+def _labelled_lines(ax) -> list:
+    return [ln for ln in ax.get_lines() if not ln.get_label().startswith("_")]
+
+
+# --------------------------------------------------------------------------- forecasting
+
+
+def test_forecast_fan_bands_history_and_model():
+    hist, fc = _history_forecast()
+    fig = charts.forecast_fan(hist, fc, unique_id="A", units="boxes")
+    ax = fig.axes[0]
+    bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert len(bands) == 2
+    # The 95 % band (drawn first) spans forecast +- 4.
+    verts = bands[0].get_paths()[0].vertices[:, 1]
+    assert verts.min() == pytest.approx(18.0) and verts.max() == pytest.approx(26.0)
+    labels = [ln.get_label() for ln in _labelled_lines(ax)]
+    assert labels == ["history", "forecast (AutoETS)"]
+    history_line = _labelled_lines(ax)[0]
+    assert list(history_line.get_ydata()) == list(np.arange(12.0) + 10)  # only series A
+    assert ax.get_title() == "Demand forecast: A"
+    assert ax.get_ylabel() == "Demand (boxes)"
+
+
+def test_forecast_fan_bad_input():
+    hist, fc = _history_forecast()
+    with pytest.raises(InputError, match="forecast: missing column.*'lo_80'"):
+        charts.forecast_fan(hist, fc.drop(columns="lo_80"), unique_id="A")
+    with pytest.raises(InputError, match="history, column 'unique_id': no rows for 'Z'"):
+        charts.forecast_fan(hist, fc, unique_id="Z")
+    with pytest.raises(InputError, match="^levels: "):
+        charts.forecast_fan(hist, fc, unique_id="A", levels=(0.8,))
+
+
+def test_accuracy_by_class_grouped_bars():
+    acc = _accuracy()
+    fig = charts.accuracy_by_class(acc)
+    ax = fig.axes[0]
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(bars) == 6
+    assert sorted(round(p.get_height(), 2) for p in bars) == sorted(acc["mase"])
+    assert "MASE" in ax.get_ylabel() and ax.get_title().endswith("(MASE)")
+    assert len({p.get_hatch() for p in bars}) == 3
+    naive = [ln for ln in ax.get_lines() if list(ln.get_ydata()) == [1.0, 1.0]]
+    assert naive  # reference line at MASE = 1
+
+
+def test_accuracy_by_class_method_column_and_missing_metric():
+    acc = _accuracy().rename(columns={"model": "method"})
+    fig = charts.accuracy_by_class(acc, ax=style.figure()[1])
+    assert len(fig.axes[0].patches) == 6
+    with pytest.raises(InputError, match="accuracy: missing column.*'rmse'"):
+        charts.accuracy_by_class(acc, metric="rmse")
+
+
+def test_inventory_replay_stockouts_shaded():
+    replay = _replay()
+    fig = charts.inventory_replay(replay, units="boxes")
+    ax = fig.axes[0]
+    spans = [p for p in ax.patches if p.get_label().endswith("stockout")]
+    assert len(spans) == 2  # stockout runs: week 4, weeks 7-8
+    assert all(p.get_hatch() for p in spans)
+    demand_bars = [p for p in ax.patches if p not in spans]
+    assert len(demand_bars) == len(replay)
+    assert [p.get_height() for p in demand_bars] == list(replay["demand"])
+    labels = [ln.get_label() for ln in _labelled_lines(ax)]
+    assert labels == ["on hand (end of period)", "on order (not yet received)", "order placed"]
+    assert ax.get_ylabel() == "Quantity (boxes)"
+
+
+def test_inventory_replay_series_selection():
+    a = _replay().assign(unique_id="A")
+    b = _replay().assign(unique_id="B", on_hand=1.0)
+    both = pd.concat([a, b], ignore_index=True)
+    with pytest.raises(InputError, match="^unique_id: got None"):
+        charts.inventory_replay(both)
+    fig = charts.inventory_replay(both, unique_id="B")
+    assert fig.axes[0].get_title() == "Inventory replay: B"
+    with pytest.raises(InputError, match="replay: missing column.*'on_hand'"):
+        charts.inventory_replay(a.drop(columns="on_hand"))
+
+
+def test_service_inventory_curve_one_line_per_policy():
+    fig = charts.service_inventory_curve(_curve(), currency="EUR")
+    ax = fig.axes[0]
+    lines = _labelled_lines(ax)
+    assert [ln.get_label() for ln in lines] == ["current", "forecast-driven"]
+    assert list(lines[0].get_xdata()) == [0.9, 0.95, 0.99]
+    assert ax.get_xaxis().get_major_formatter()(0.95) == "95%"
+    assert "EUR" in ax.get_ylabel() and "%" in ax.get_xlabel()
+
+
+def test_service_inventory_curve_percentage_given():
+    curve = _curve().assign(service_level=[90, 95, 99, 90, 95, 99])
+    with pytest.raises(InputError, match="column 'service_level': got 90, which looks like"):
+        charts.service_inventory_curve(curve)
+
+
+
+
+# --------------------------------------------------------------------------- every chart
+
+
+def _all_charts():
+    hist, fc = _history_forecast()
+    return {
+        "forecast_fan": lambda **kw: charts.forecast_fan(hist, fc, unique_id="A", **kw),
+        "accuracy_by_class": lambda **kw: charts.accuracy_by_class(_accuracy(), **kw),
+        "inventory_replay": lambda **kw: charts.inventory_replay(_replay(), **kw),
+        "service_inventory_curve": lambda **kw: charts.service_inventory_curve(_curve(), **kw),
+    }
+
+
+def test_every_chart_is_tested_here():
+    assert set(_all_charts()) - set(charts.__all__) == set()
+    assert set(charts.__all__) - set(_all_charts()) == {"forecast_fans"}  # tested below
+
+
+@pytest.mark.parametrize("name", list(_all_charts()))
+def test_every_chart_titled_labelled_footnoted_and_into_ax(name):
+    check_chart(_all_charts()[name])
+
+
+def test_forecast_fans_one_panel_per_sku_one_legend():
+    """Several SKUs side by side: one panel each, titled, a single legend on the last panel."""
+    ds = pd.date_range("2024-01-01", periods=8, freq="W-MON")
+    h = pd.DataFrame({"unique_id": ["A"] * 6 + ["B"] * 6, "ds": list(ds[:6]) * 2,
+                      "y": [5.0, 6, 7, 6, 5, 6, 0, 2, 0, 1, 0, 3]})
+    f = pd.DataFrame({"unique_id": ["A", "A", "B", "B"], "ds": list(ds[6:]) * 2,
+                      "forecast": [6.0, 6, 1, 1], "model": ["AutoETS"] * 2 + ["TSB"] * 2,
+                      "lo_80": [5.0, 5, 0, 0], "hi_80": [7.0, 7, 2, 2],
+                      "lo_95": [4.0, 4, 0, 0], "hi_95": [8.0, 8, 3, 3]})
+    fig = charts.forecast_fans(h, f, unique_ids=["A", "B"], titles=["A (smooth)", "B (lumpy)"],
+                               history_periods=3, footnote="Sample.")
+    assert [ax.get_title() for ax in fig.axes] == ["A (smooth)", "B (lumpy)"]
+    assert [ax.get_legend() is not None for ax in fig.axes] == [False, True]
+    history_line = next(ln for ln in fig.axes[0].get_lines() if ln.get_label() == "history")
+    assert len(history_line.get_xdata()) == 3  # only the last 3 periods of history
+    with pytest.raises(InputError, match="titles: got 1 titles; expected one per SKU"):
+        charts.forecast_fans(h, f, unique_ids=["A", "B"], titles=["A"])
+    with pytest.raises(InputError, match="unique_ids"):
+        charts.forecast_fans(h, f, unique_ids=[])
+    plt.close(fig)

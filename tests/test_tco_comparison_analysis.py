@@ -1,0 +1,275 @@
+"""Tests of the TCO comparison's figures (btm/analyses/tco_comparison/charts.py).
+
+Oracles: ``scipy.stats.ecdf`` for the empirical CDF drawn by ``s_curves``; ``numpy.interp`` and
+hand computation for break-even points.
+"""
+
+
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from chart_checks import check_chart
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from scipy import stats
+
+from btm import InputError, style
+from btm.analyses.tco_comparison import charts
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(autouse=True)
+def _rc_unchanged_and_closed():
+    """Every test: global rcParams are the same afterwards, and pyplot holds no new figure."""
+    before = dict(matplotlib.rcParams)
+    open_before = set(plt.get_fignums())
+    yield
+    after = dict(matplotlib.rcParams)
+    changed = sorted(k for k in before if before[k] != after[k])
+    assert not changed, f"global rcParams changed: {changed}"
+    assert set(plt.get_fignums()) == open_before
+    plt.close("all")
+
+
+def _by_category() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"hardware": [800_000.0, 0.0, 150_000.0], "licences": [300_000.0, 0.0, 400_000.0],
+         "subscription": [0.0, 1_100_000.0, 350_000.0], "residual": [-90_000.0, 0.0, -20_000.0]},
+        index=["On premises", "Cloud", "Hybrid"],
+    )
+
+
+def _cumulative() -> pd.DataFrame:
+    years = np.arange(6)
+    # On premises 500 + 100 t, Cloud 300 t: equal at t = 2.5 with 750 (hand computation).
+    return pd.DataFrame({"On premises": 500.0 + 100 * years, "Cloud": 300.0 * years},
+                        index=years)
+
+
+def _tornado_table(n: int = 5) -> pd.DataFrame:
+    swing = np.linspace(100_000, 20_000, n)
+    base = np.full(n, 1_000_000.0)
+    return pd.DataFrame({
+        "option": ["Cloud"] * n, "item": [f"item {k}" for k in range(n)],
+        "category": ["opex"] * n, "base_value": base, "low_value": base - 0.25 * swing,
+        "high_value": base + 0.75 * swing, "swing": swing,
+    })
+
+
+def _trials(n: int = 400) -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    return pd.DataFrame({"Buy": rng.normal(1e6, 1e5, n), "Cloud": rng.normal(9e5, 2e5, n),
+                         "Hybrid": rng.normal(9.5e5, 5e4, n)})
+
+
+def _labelled_lines(ax) -> list:
+    return [ln for ln in ax.get_lines() if not ln.get_label().startswith("_")]
+
+
+# --------------------------------------------------------------------------- TCO charts
+
+
+def test_cost_by_category_stacks_with_negatives_below_zero():
+    table = _by_category()
+    fig = charts.cost_by_category(table, currency="EUR", footnote="Source: test")
+    ax = fig.axes[0]
+    assert isinstance(fig, Figure)
+    assert ax.get_title() == "Total cost of ownership by category"
+    assert "EUR" in ax.get_ylabel()
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(bars) == table.size  # one segment per option and category
+    # Segment heights are the table values; the negative residual hangs below zero.
+    heights = sorted(round(p.get_height()) for p in bars)
+    assert heights == sorted(round(v) for v in table.to_numpy().ravel())
+    residual = [p for p in bars if p.get_height() < 0]
+    assert residual and all(p.get_y() == 0 for p in residual)
+    assert all(p.get_y() + p.get_height() < 0 for p in residual)
+    # Positive segments of "On premises" stack to 1.1M; its net total label is 1.01M.
+    tops = [p.get_y() + p.get_height() for p in bars if abs(p.get_x() + p.get_width() / 2) < 1e-9]
+    assert max(tops) == pytest.approx(1_100_000)
+    labels = [t.get_text() for t in ax.texts]
+    assert "Net EUR 1M" in labels[0] or labels[0] == "Net EUR 1.01M"
+    assert [t.get_text() for t in fig.texts] == ["Source: test"]
+    # Hatching differs by category so stacks read in greyscale.
+    hatches = {p.get_hatch() for p in bars}
+    assert len(hatches) == table.shape[1]
+    assert ax.get_legend() is not None
+
+
+def test_cost_by_category_totals_get_enough_decimals():
+    """1.64M and 1.59M both round to 1.6M; labels then use two decimals."""
+    table = pd.DataFrame({"a": [1_640_000.0, 1_590_000.0]}, index=["X", "Y"])
+    fig = charts.cost_by_category(table, currency="EUR")
+    assert [t.get_text() for t in fig.axes[0].texts] == ["EUR 1.64M", "EUR 1.59M"]
+
+
+def test_cost_by_category_into_given_axes():
+    fig, axes = style.figure(ncols=2, figsize=(12, 4))
+    out = charts.cost_by_category(_by_category(), currency="USD", ax=axes[1], title="Right")
+    assert out is fig
+    assert axes[1].get_title() == "Right" and "USD" in axes[1].get_ylabel()
+    assert len(axes[0].patches) == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "match"),
+    [([1, 2], "^by_category: got list"),
+     (pd.DataFrame({"a": ["x", "1"]}), "by_category, row 1, column 'a'"),
+     (pd.DataFrame(), "by_category: the table is empty")],
+)
+def test_cost_by_category_bad_input(data, match):
+    with pytest.raises(InputError, match=match):
+        charts.cost_by_category(data)
+
+
+def test_cost_by_category_does_not_modify_input():
+    table = _by_category()
+    copy = table.copy()
+    charts.cost_by_category(table)
+    pd.testing.assert_frame_equal(table, copy)
+
+
+def test_cumulative_cost_break_even_hand_computed():
+    """On premises 500 + 100 t and Cloud 300 t cross at t = 2.5, cost 750 (hand computation);
+    the marker sits there and the note reads "Cloud vs On premises: break-even year 2.5"."""
+    cum = _cumulative()
+    be = pd.DataFrame({"option": ["Cloud", "Cloud"], "other": ["On premises", "On premises"],
+                       "break_even_year": [2.5, np.nan]})
+    fig = charts.cumulative_cost(cum, currency="EUR", break_evens=be)
+    ax = fig.axes[0]
+    lines = _labelled_lines(ax)
+    assert [ln.get_label() for ln in lines] == ["On premises", "Cloud"]
+    assert len({str(ln.get_linestyle()) for ln in lines}) == 2
+    assert len({ln.get_marker() for ln in lines}) == 2
+    markers = [ln for ln in ax.get_lines() if ln.get_label() == "_break-even"]
+    assert len(markers) == 1  # the NaN row draws nothing
+    x, y = markers[0].get_data()
+    assert x[0] == 2.5 and y[0] == pytest.approx(750.0)
+    assert y[0] == pytest.approx(np.interp(2.5, cum.index, cum["Cloud"]))
+    assert [t.get_text() for t in ax.texts] == ["1", "1  Cloud vs On premises: break-even year 2.5"]
+    assert "EUR" in ax.get_ylabel() and "Year" in ax.get_xlabel()
+    assert ax.get_title() == "Cumulative cost over time"
+
+
+def test_cumulative_cost_marks_each_crossing_once():
+    """btm.tco.break_even_table lists ordered pairs, so each crossing twice (A-B and B-A);
+    the chart marks it once."""
+    cum = _cumulative()
+    be = pd.DataFrame({"option": ["Cloud", "On premises"], "other": ["On premises", "Cloud"],
+                       "break_even_year": [2.5, 2.5]})
+    ax = charts.cumulative_cost(cum, currency="EUR", break_evens=be).axes[0]
+    assert len([ln for ln in ax.get_lines() if ln.get_label() == "_break-even"]) == 1
+    assert [t.get_text() for t in ax.texts] == ["1", "1  Cloud vs On premises: break-even year 2.5"]
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize(
+    ("be", "match"),
+    [(pd.DataFrame({"option": ["Nope"], "other": ["Cloud"], "break_even_year": [1.0]}),
+      "break_evens, row 1, column 'option'"),
+     (pd.DataFrame({"option": ["Cloud"], "other": ["Cloud"], "break_even_year": [9.0]}),
+      "break_evens, row 1, column 'break_even_year'"),
+     (pd.DataFrame({"option": ["Cloud"], "other": ["Cloud"]}),
+      "break_evens: missing column.*'break_even_year'")],
+)
+def test_cumulative_cost_bad_break_evens(be, match):
+    with pytest.raises(InputError, match=match):
+        charts.cumulative_cost(_cumulative(), break_evens=be)
+
+
+def test_cumulative_cost_bad_years():
+    cum = _cumulative().iloc[::-1]
+    with pytest.raises(InputError, match="cumulative, index"):
+        charts.cumulative_cost(cum)
+
+
+def test_tornado_bars_biggest_on_top_and_limited():
+    table = _tornado_table(15).sample(frac=1.0, random_state=1)  # shuffled order
+    fig = charts.tornado(table, currency="EUR", max_bars=12)
+    ax = fig.axes[0]
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(bars) == 2 * 12
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0] == "Cloud: item 0"  # the largest swing
+    positions = dict(zip(labels, ax.get_yticks(), strict=True))
+    assert positions["Cloud: item 0"] == max(positions.values())
+    # Each bar spans base -> low and base -> high.
+    ordered = _tornado_table(15)
+    low_bar, high_bar = bars[0], bars[12]
+    assert low_bar.get_x() + low_bar.get_width() == pytest.approx(ordered["low_value"][0])
+    assert high_bar.get_x() + high_bar.get_width() == pytest.approx(ordered["high_value"][0])
+    assert low_bar.get_hatch() != high_bar.get_hatch()
+    assert "EUR" in ax.get_xlabel()
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["low estimate", "high estimate", "base case"]
+
+
+def test_tornado_bad_input():
+    with pytest.raises(InputError, match="tornado_table: missing column.*'swing'"):
+        charts.tornado(_tornado_table().drop(columns="swing"))
+    with pytest.raises(InputError, match="^max_bars: "):
+        charts.tornado(_tornado_table(), max_bars=0)
+    with pytest.raises(InputError, match="^base_value: "):
+        charts.tornado(_tornado_table(), base_value="x")
+
+
+def test_s_curves_match_scipy_ecdf():
+    trials = _trials()
+    fig = charts.s_curves(trials, currency="EUR")
+    ax = fig.axes[0]
+    lines = _labelled_lines(ax)
+    assert [ln.get_label() for ln in lines] == list(trials.columns)
+    assert len({str(ln.get_linestyle()) for ln in lines}) == 3
+    for ln, option in zip(lines, trials.columns, strict=True):
+        x, y = ln.get_data()
+        expected = stats.ecdf(trials[option].to_numpy()).cdf.evaluate(x)
+        np.testing.assert_allclose(y, expected)
+    guides = sorted(ln.get_ydata()[0] for ln in ax.get_lines()
+                    if ln.get_label() in ("_P10", "_P50", "_P90"))
+    assert guides == [0.1, 0.5, 0.9]
+    assert "%" in ax.get_ylabel() and "EUR" in ax.get_xlabel()
+    assert ax.get_ylim() == (0.0, 1.0)
+
+
+def test_s_curves_thins_large_simulations():
+    trials = _trials(20_000)
+    fig = charts.s_curves(trials, currency="EUR")
+    ln = _labelled_lines(fig.axes[0])[0]
+    x, y = ln.get_data()
+    assert len(x) <= 1000 and y[-1] == 1.0
+    np.testing.assert_allclose(y, stats.ecdf(trials["Buy"].to_numpy()).cdf.evaluate(x))
+
+
+def test_s_curves_bad_input():
+    with pytest.raises(InputError, match="trials, row 2, column 'Buy'"):
+        charts.s_curves(pd.DataFrame({"Buy": [1.0, np.nan]}))
+
+
+
+
+# --------------------------------------------------------------------------- every chart
+
+
+def _all_charts():
+    return {
+        "cost_by_category": lambda **kw: charts.cost_by_category(_by_category(), **kw),
+        "cumulative_cost": lambda **kw: charts.cumulative_cost(_cumulative(), **kw),
+        "tornado": lambda **kw: charts.tornado(_tornado_table(), **kw),
+        "s_curves": lambda **kw: charts.s_curves(_trials(), **kw),
+    }
+
+
+def test_every_chart_is_tested_here():
+    assert set(_all_charts()) == set(charts.__all__)
+
+
+@pytest.mark.parametrize("name", list(_all_charts()))
+def test_every_chart_titled_labelled_footnoted_and_into_ax(name):
+    check_chart(_all_charts()[name])

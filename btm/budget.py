@@ -218,7 +218,8 @@ def allocate(amounts: pd.DataFrame, weights: pd.DataFrame, *, source_column: str
     ([33.34, 33.33, 33.33], 10000)
     """
     amt = validate.frame(amounts, [validate.Column(source_column, "text"),
-                                   validate.Column("amount", "number")], source="amounts")
+                                   validate.Column("amount", "number")], source="amounts",
+                        allow_empty=True)
     dup = amt[source_column].duplicated().to_numpy()
     if dup.any():
         row = int(np.flatnonzero(dup)[0]) + 1
@@ -586,7 +587,7 @@ def chargeback(pools: pd.DataFrame, pool_to_tower: pd.DataFrame, tower_to_servic
     t2s = validate.frame(tower_to_service, [validate.Column("tower", "text"),
                                             validate.Column("service", "text"),
                                             validate.Column("weight", "number", min=0)],
-                         source="tower_to_service")
+                         source="tower_to_service", allow_empty=True)
     unknown = ~t2s["service"].isin(svc["service"]).to_numpy()
     if unknown.any():
         row = int(np.flatnonzero(unknown)[0]) + 1

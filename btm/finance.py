@@ -58,6 +58,11 @@ _PERIODIC_RATE = Rate(allow_negative=True)
 # to about +16 million % per period; denser near zero, where real-world rates live.
 _X_MAX = 12.0
 _X_GRID = np.sinh(np.linspace(-np.arcsinh(_X_MAX), np.arcsinh(_X_MAX), 4001))
+# A horizon given as a number of years: whole, 0..10,000 (2.7 is a mistake, not 2).
+_HORIZON_YEARS = Interval(int, 0, 10_000)
+# Timelines up to this many values have their IRRs found as polynomial roots (numpy.roots,
+# as numpy-financial; cost grows with the cube of the length); longer ones by bracketing.
+_ROOTS_MAX_LENGTH = 200
 
 
 # --------------------------------------------------------------------------- factors
@@ -74,13 +79,27 @@ def discount_factors(discount_rate: float, years: np.ndarray | list[int] | int) 
     years : int or array of int
         Year numbers, or a horizon: an int ``n`` means years ``0..n``.
 
+    Raises
+    ------
+    InputError
+        A horizon that is not a whole number from 0 to 10,000 (``2.7`` is refused, not cut
+        to 2), or year numbers that are negative or not finite.
+
     Examples
     --------
     >>> discount_factors(0.1, 2).round(4)
     array([1.    , 0.9091, 0.8264])
+    >>> discount_factors(0.1, 2.7)
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: years: got 2.7; expected a whole number of at least 0 and of at most 10,000
     """
     r = discount_rate
-    k = np.arange(int(years) + 1) if np.isscalar(years) else np.asarray(years, dtype=float)
+    if years is None or np.isscalar(years):
+        n = _HORIZON_YEARS.check(years.item() if isinstance(years, np.generic) else years,
+                                 "years")
+        return (1.0 + r) ** -np.arange(n + 1)
+    k = validate.check_array(years, "years", Interval(float, 0))
     return (1.0 + r) ** -k
 
 
@@ -169,7 +188,12 @@ def irr_all(values: Any) -> np.ndarray:
     With ``x = 1 / (1 + rate)`` the NPV is the polynomial ``sum(values[k] * x**k)``; its roots
     are found with :func:`numpy.roots` (as numpy-financial does), real positive ones are kept
     (tolerating round-off in the imaginary part), refined by Newton steps and checked to make
-    the NPV vanish.
+    the NPV vanish. That costs the cube of the length, so timelines longer than 200 periods
+    are solved instead as :func:`xirr` is: the NPV is evaluated on a grid of rates from about
+    -99.9994 % to +16 million % (dense near zero), and every sign change is bracketed and
+    solved with :func:`scipy.optimize.brentq` (Brent 1973), linear in the length (3,000
+    monthly flows take milliseconds). There, a root where the NPV touches zero without
+    crossing it is not reported.
 
     Examples
     --------
@@ -181,6 +205,8 @@ def irr_all(values: Any) -> np.ndarray:
     v = validate.nonempty_sequence(values, "values")
     if not _has_sign_change(v):
         return np.empty(0)
+    if v.size > _ROOTS_MAX_LENGTH:
+        return _bracketed_rates(v)
     coeffs = np.trim_zeros(v[::-1], "f")  # highest power first; trailing zero flows dropped
     roots = np.roots(coeffs)
     size = np.maximum(np.abs(roots), 1.0)
@@ -209,6 +235,36 @@ def irr_all(values: Any) -> np.ndarray:
         keep = np.concatenate(([True], np.diff(rates) > 1e-7 * (1.0 + np.abs(rates[1:]))))
         rates = rates[keep]
     return rates
+
+
+def _scaled_npv(v: np.ndarray, t: np.ndarray, x: np.ndarray | float) -> np.ndarray:
+    """NPV at rate ``expm1(x)`` for each x, times a positive factor that keeps exp() finite.
+
+    The factor does not change the sign, so sign changes over a grid of x bracket the roots.
+    """
+    e = -np.multiply.outer(np.atleast_1d(x), t)
+    return (v * np.exp(e - e.max(axis=1, keepdims=True))).sum(axis=1)
+
+
+def _bracketed_rates(v: np.ndarray, t: np.ndarray | None = None) -> np.ndarray:
+    """Rates at which the NPV changes sign, each solved by Brent's method in ln(1 + rate).
+
+    The scaled NPV is evaluated on the grid ``_X_GRID`` (dense near zero) and every sign
+    change is refined with :func:`scipy.optimize.brentq`; cost is linear in the length. A root
+    where the NPV touches zero without crossing, or two roots closer than the grid spacing
+    (about 0.16 percentage points near 0 %), is not seen.
+    """
+    t = np.arange(v.size, dtype=float) if t is None else t
+    nonzero = v != 0  # zero flows add nothing, and must not set the scale (underflow)
+    v, t = v[nonzero], t[nonzero]
+    grid = _X_GRID
+    f = np.concatenate([_scaled_npv(v, t, chunk) for chunk in np.array_split(grid, 8)])
+    s = np.sign(f)
+    roots = list(grid[s == 0])
+    for i in np.flatnonzero(s[:-1] * s[1:] < 0):
+        roots.append(optimize.brentq(lambda x: float(_scaled_npv(v, t, x)[0]),
+                                     grid[i], grid[i + 1], xtol=1e-15, rtol=1e-15))
+    return np.sort(np.expm1(np.asarray(roots, dtype=float)))
 
 
 def irr(values: Any) -> float:
@@ -384,23 +440,9 @@ def xirr(values: Any, dates: Any) -> float:
     if not _has_sign_change(v) or t.max() == 0:
         return math.nan
 
-    def scaled(x: np.ndarray | float) -> np.ndarray:
-        # XNPV at rate expm1(x), times a positive factor that keeps exp() from overflowing.
-        e = -np.multiply.outer(np.atleast_1d(x), t)
-        return (v * np.exp(e - e.max(axis=1, keepdims=True))).sum(axis=1)
-
-    f = scaled(_X_GRID)
-    s = np.sign(f)
-    roots = list(_X_GRID[s == 0])
-    for i in np.flatnonzero(s[:-1] * s[1:] < 0):
-        roots.append(
-            optimize.brentq(
-                lambda x: float(scaled(x)[0]), _X_GRID[i], _X_GRID[i + 1], xtol=1e-15, rtol=1e-15
-            )
-        )
-    if not roots:
+    rates = _bracketed_rates(v, t)
+    if rates.size == 0:
         return math.nan
-    rates = np.expm1(np.asarray(roots))
     return float(rates[np.argmin(np.abs(rates))])
 
 

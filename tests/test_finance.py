@@ -577,3 +577,49 @@ def test_factors_unchanged_and_consistent():
 def test_package_root_reaches_finance():
     """``btm.finance`` is reachable from the package root (lazy import)."""
     assert btm.finance.npv is finance.npv
+
+
+def test_irr_on_a_long_timeline_is_fast_and_zeroes_the_npv():
+    """3,000 monthly flows (a 250-year lease, say): bracketed, linear-cost solving. The root
+    is checked by the NPV it zeroes (an independent evaluation), and the time it takes."""
+    import time
+
+    rng = np.random.default_rng(0)
+    flows = np.r_[-1_000_000.0, rng.uniform(500, 1_500, 2_999)]
+    start = time.perf_counter()
+    rate = finance.irr(flows)
+    assert time.perf_counter() - start < 2.0
+    scale = np.abs(flows).sum()
+    assert abs(finance.npv(rate, flows)) < 1e-9 * scale
+    assert abs(finance.npv(rate + 1e-6, flows)) > abs(finance.npv(rate, flows))
+
+
+@pytest.mark.parametrize("length", [199, 200, 201, 400])
+def test_irr_short_and_long_paths_agree_with_numpy_financial(length):
+    """On both sides of the switch from polynomial roots to bracketing, irr equals
+    ``numpy_financial.irr`` (which always uses numpy.roots) on a conventional timeline."""
+    rng = np.random.default_rng(length)
+    flows = np.r_[-50_000.0, rng.uniform(100, 600, length - 1)]
+    assert finance.irr(flows) == pytest.approx(npf.irr(flows), rel=1e-9, abs=1e-12)
+
+
+def test_irr_all_long_timeline_finds_both_roots():
+    """[-100, 230, -132] (roots 10 % and 20 %) padded with zeros to 300 periods: the padding
+    changes nothing, and the bracketed path still reports both rates."""
+    flows = np.r_[-100.0, 230.0, -132.0, np.zeros(297)]
+    np.testing.assert_allclose(finance.irr_all(flows), [0.1, 0.2], rtol=1e-9)
+
+
+@pytest.mark.parametrize("years", [2.7, -1, 10_001, "5", None, True, float("nan")])
+def test_discount_factors_refuses_a_horizon_that_is_not_a_whole_number_of_years(years):
+    """discount_factors(0.1, 2.7) used to truncate to 2 silently."""
+    with pytest.raises(InputError, match=r"^years: "):
+        finance.discount_factors(0.1, years)
+
+
+def test_discount_factors_refuses_negative_or_missing_year_numbers():
+    with pytest.raises(InputError, match=r"^years\[1\]: "):
+        finance.discount_factors(0.1, [0, -1])
+    with pytest.raises(InputError, match=r"^years\[2\]: "):
+        finance.discount_factors(0.1, np.array([0, 1, np.nan]))
+    np.testing.assert_allclose(finance.discount_factors(0.1, np.int64(1)), [1, 1 / 1.1])

@@ -188,13 +188,24 @@ _ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)
 class CalendarDate(Constraint):
     """A calendar date: ``"2025-09-30"``, a ``datetime.date`` or a ``pandas.Timestamp``.
 
+    Parameters
+    ----------
+    text : bool
+        Return the date as ISO text (``"2025-09-30"``) instead of a ``pandas.Timestamp``: for
+        a notebook parameter, which Papermill injects as text.
+
     Examples
     --------
     >>> CalendarDate().check("2025-09-30", "budget_deadline")
     Timestamp('2025-09-30 00:00:00')
+    >>> CalendarDate(text=True).check(pd.Timestamp("2025-09-30 10:00"), "budget_deadline")
+    '2025-09-30'
     """
 
     expected = "a date such as '2025-09-30'"
+
+    def __init__(self, *, text: bool = False) -> None:
+        self.text = bool(text)
 
     def check(self, value: Any, name: str) -> pd.Timestamp:
         if isinstance(value, bool) or not isinstance(
@@ -211,7 +222,8 @@ class CalendarDate(Constraint):
             raise input_error(name, got=value, expected=self.expected) from None
         if out is pd.NaT or pd.isna(out):
             raise input_error(name, got=value, expected=self.expected)
-        return out.normalize().tz_localize(None) if out.tzinfo else out.normalize()
+        out = out.normalize().tz_localize(None) if out.tzinfo else out.normalize()
+        return out.date().isoformat() if self.text else out
 
     def example(self) -> str:
         return "2025-09-30"
@@ -220,13 +232,13 @@ class CalendarDate(Constraint):
         return ["not a date", None, 20250930, "20250930", "2025", "2025-13-45", True]
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, CalendarDate)
+        return isinstance(other, CalendarDate) and other.text == self.text
 
     def __hash__(self) -> int:
-        return hash(CalendarDate)
+        return hash((CalendarDate, self.text))
 
     def __repr__(self) -> str:
-        return "CalendarDate()"
+        return "CalendarDate(text=True)" if self.text else "CalendarDate()"
 
 
 # --------------------------------------------------------------------------- results

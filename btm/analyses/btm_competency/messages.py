@@ -65,6 +65,8 @@ def _largest_gap_sentence(assessment: CompetencyAssessment,
     side = "lower" if gap < 0 else "higher"
     sentence = (f"Business leaders rate {c} {abs(gap):.1f} points {side} than IT does, the "
                 "largest gap")
+    if plan is None:
+        return sentence + "."
     row = _plan_row(plan, c)
     if row is not None and pd.notna(row["start_by"]):
         moment = MOMENT_WORDS.get(str(row["needed_by"]), str(row["needed_by"]))
@@ -72,10 +74,8 @@ def _largest_gap_sentence(assessment: CompetencyAssessment,
                      f"the {_month(row['moment_date'], plan.start)} {moment}.")
     elif row is not None:
         sentence += f"; the plan starts it in {_month(row['start'], plan.start)}."
-    elif plan is not None:
-        sentence += "; it has reached the threshold, so it is not in the development plan."
     else:
-        sentence += "."
+        sentence += "; it has reached the threshold, so it is not in the development plan."
     return sentence
 
 

@@ -93,9 +93,9 @@ def it_benchmark_sentences(result: BenchmarkResult) -> dict[str, str]:
     """
     _check(result)
     out = {"positions": _attention_sentence(result)}
-    shares = [_row(result, m) for m in ("run_share", "grow_share", "transform_share")]
-    if all(s is not None for s in shares):
-        run, grow, transform = shares
+    run, grow, transform = (_row(result, m) for m in ("run_share", "grow_share",
+                                                       "transform_share"))
+    if run is not None and grow is not None and transform is not None:
         out["mix"] = (f"Of every 100 spent on IT, {100 * float(run['value']):.0f} keeps the "
                       f"business running, {100 * float(grow['value']):.0f} grows it and "
                       f"{100 * float(transform['value']):.0f} transforms it; the peer medians "

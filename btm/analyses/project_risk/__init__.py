@@ -1,0 +1,52 @@
+"""Project risk register: what contingency should the board set aside, and do the responses pay?
+
+Decision module :mod:`btm.risk`; figures in :mod:`.charts`; key numbers and messages in
+:mod:`.messages`; notebook ``btm/notebooks/project_risk.ipynb``; sample data
+``btm/data/project_risk/``.
+"""
+
+from __future__ import annotations
+
+from btm.analyses import FigureSpec, KeyNumber, Spec
+from btm.constraints import Currency, Interval, ListOf, Options, Probability, Seed, Text
+
+_DATE = r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+
+SPEC = Spec(
+    name="project_risk",
+    title="Project risk register and contingency",
+    question=("How serious are the project's risks before and after their responses, how much "
+              "contingency covers them at the board's confidence, which risks need it, and "
+              "which responses pay for themselves?"),
+    parameters={
+        "register_file": Text(description="the path of a risk register (CSV or XLSX)"),
+        "as_of": Text(pattern=_DATE, description="a date such as 2025-03-31 (YYYY-MM-DD)"),
+        "likelihood_scale": Interval(int, 2, 10),
+        "impact_scale": Interval(int, 2, 10),
+        "thresholds": ListOf(Interval(float, 0), min_length=1, unique=True),
+        "n_simulations": Interval(int, 100, 10**6),
+        "distribution": Options(("pert", "triangular")),
+        "correlation": Interval(float, 0, 1),
+        "confidence": Probability(),
+        "seed": Seed(),
+        "currency": Currency(),
+    },
+    key_numbers=(
+        KeyNumber("contingency", "Contingency after responses at the confidence", "currency"),
+        KeyNumber("contingency_inherent", "Contingency before responses", "currency"),
+        KeyNumber("top_risk_share", "Largest risk's share of the contingency", "%"),
+        KeyNumber("emv_reduction", "Expected loss cut by the responses", "currency"),
+        KeyNumber("response_cost", "Cost of the responses", "currency"),
+        KeyNumber("n_not_paying", "Responses that do not pay for themselves", "risks"),
+        KeyNumber("n_no_owner", "Risks without an owner", "risks"),
+        KeyNumber("n_overdue", "Reviews overdue", "risks"),
+    ),
+    figures=(
+        FigureSpec("risk_heat_map", "Risk heat map before and after responses"),
+        FigureSpec("contingency_s_curve", "How much contingency covers the risks?"),
+        FigureSpec("contingency_allocation", "Which risks need the contingency"),
+    ),
+    data="project_risk",
+    boardpack=True,
+    order=6,
+)

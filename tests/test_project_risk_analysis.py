@@ -1,0 +1,254 @@
+"""Tests of the project risk analysis's figures and key numbers / messages
+(btm/analyses/project_risk/).
+
+Oracles: the numbers in the messages are recomputed here from the register by hand
+(EMV = probability x PERT mean cost, PMBOK Guide 6th ed. 11.4.2.5; percentiles with numpy on the
+simulated totals; review dates compared with pandas), not read back from the message code.
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from chart_checks import check_chart
+from matplotlib.figure import Figure
+
+from btm import InputError, files, risk
+from btm.analyses.project_risk import SPEC, charts, messages
+
+REGISTER = files.package_root() / "data" / "project_risk" / "register.csv"
+
+
+@pytest.fixture(autouse=True)
+def _rc_unchanged_and_closed():
+    before = dict(matplotlib.rcParams)
+    open_before = set(plt.get_fignums())
+    yield
+    assert {k for k in before if before[k] != matplotlib.rcParams[k]} == set()
+    assert set(plt.get_fignums()) == open_before
+
+
+@pytest.fixture(scope="module")
+def sample():
+    register = pd.read_csv(REGISTER)
+    a = risk.assess(register)
+    kw = {"n_simulations": 4000, "correlation": 0.3, "confidence": 0.8, "seed": 5}
+    inherent = risk.simulate_cost(a, basis="inherent", **kw)
+    residual = risk.simulate_cost(a, basis="residual", **kw)
+    flags = risk.review_flags(a, as_of="2025-03-31")
+    return register, a, inherent, residual, flags
+
+
+# --------------------------------------------------------------------------- heat map
+
+
+def test_risk_heat_map_puts_every_risk_in_its_cell(sample):
+    register, a, *_ = sample
+    fig = charts.risk_heat_map(a.heat_map, bands=a.labels, footnote="Source: test")
+    assert isinstance(fig, Figure)
+    panels = fig.axes[:2]
+    assert [ax.get_title(loc="left") for ax in panels] == [
+        "Before responses (inherent)", "After responses (residual)"]
+    assert fig._suptitle.get_text() == "Risk heat map before and after responses"
+    assert "Impact level" in panels[0].get_xlabel() and "Likelihood" in panels[0].get_ylabel()
+    for ax, lik, imp in ((panels[0], "likelihood", "impact"),
+                         (panels[1], "residual_likelihood", "residual_impact")):
+        shown = {}
+        for t in ax.texts:
+            if t.get_gid() == "risks":
+                x, y = t.get_position()
+                for rid in t.get_text().split():
+                    shown[rid] = (round(y + 0.04), round(x))
+        # Empty residual levels mean "as before".
+        li = register[lik].fillna(register["likelihood"]).astype(int)
+        im = register[imp].fillna(register["impact"]).astype(int)
+        expected = dict(zip(register["risk"], zip(li, im, strict=True), strict=True))
+        assert shown == expected
+    # Greyscale: each band has its own hatch and a lighter-to-darker fill.
+    legend = panels[1].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == list(a.labels)[::-1]
+    lum = [charts._lum(c) for c in charts.band_colours(len(a.labels))]
+    assert lum == sorted(lum, reverse=True)
+    assert len({p.get_hatch() for p in legend.legend_handles}) == len(a.labels)
+    assert fig.texts[-1].get_text() == "Source: test"
+
+
+def test_risk_heat_map_single_basis_follows_chart_conventions(sample):
+    _, a, *_ = sample
+    check_chart(lambda **kw: charts.risk_heat_map(a.heat_map, bands=a.labels,
+                                                  bases=["residual"], **kw))
+
+
+def test_risk_heat_map_draws_dollar_titles_as_typed():
+    grid = pd.DataFrame({"basis": "inherent", "likelihood": [1], "impact": [1], "score": [1],
+                         "band": ["low"], "risks": ["$R1$"]})
+    fig = charts.risk_heat_map(grid, bases=["inherent"])
+    t = next(t for t in fig.axes[0].texts if t.get_gid() == "risks")
+    assert t.get_text() == "$R1$" and not t.get_parse_math()
+
+
+def test_risk_heat_map_refuses_bad_input(sample):
+    _, a, *_ = sample
+    with pytest.raises(InputError, match="^heat_map: missing column"):
+        charts.risk_heat_map(a.heat_map.drop(columns="band"))
+    with pytest.raises(InputError, match="^bases: got 'after'"):
+        charts.risk_heat_map(a.heat_map, bases=["after"])
+    with pytest.raises(InputError, match="^bands: band 'critical'"):
+        charts.risk_heat_map(a.heat_map, bands=["low", "medium", "high"])
+    with pytest.raises(InputError, match="^bases: got 2 bases"):
+        charts.risk_heat_map(a.heat_map, ax=plt.figure().subplots())
+    plt.close("all")
+    bad = a.heat_map.assign(likelihood=a.heat_map["likelihood"].astype(float))
+    bad.loc[0, "likelihood"] = 0.5
+    with pytest.raises(InputError, match="^heat_map, row 1"):
+        charts.risk_heat_map(bad)
+
+
+# --------------------------------------------------------------------------- S-curve
+
+
+def test_contingency_s_curve_marks_percentiles_of_each_curve(sample):
+    _, _, inherent, residual, _ = sample
+    trials = pd.DataFrame({"Before responses": inherent.trials["total_cost"],
+                           "After responses": residual.trials["total_cost"]})
+    fig = charts.contingency_s_curve(trials, currency="USD", quantiles=[0.5, 0.8, 0.9])
+    ax = fig.axes[0]
+    assert ax.get_title() == "How much contingency covers the risks?"
+    assert "USD" in ax.get_xlabel() and ax.get_ylabel()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(trials.columns)
+    labels = [t.get_text() for t in ax.texts]
+    assert len(labels) == 6
+    for i, col in enumerate(trials.columns):
+        for k, q in enumerate((0.5, 0.8, 0.9)):
+            x = np.quantile(trials[col].to_numpy(), q)
+            assert labels[3 * i + k].startswith(f"P{round(q * 100)} USD")
+            assert ax.texts[3 * i + k].xy == pytest.approx((x, q))
+    # Greyscale: the curves differ in line style and marker.
+    lines = [ln for ln in ax.get_lines() if not ln.get_label().startswith("_")]
+    assert len({ln.get_linestyle() for ln in lines}) == 2
+
+
+def test_contingency_s_curve_follows_chart_conventions():
+    trials = pd.DataFrame({"After responses": np.linspace(0, 1e5, 50)})
+    check_chart(lambda **kw: charts.contingency_s_curve(trials, **kw))
+
+
+def test_contingency_s_curve_refuses_bad_input():
+    with pytest.raises(InputError, match="^trials, row 2, column 'x'"):
+        charts.contingency_s_curve(pd.DataFrame({"x": [1.0, "a"]}))
+    with pytest.raises(InputError, match="^quantiles"):
+        charts.contingency_s_curve(pd.DataFrame({"x": [1.0]}), quantiles=[1.5])
+    with pytest.raises(InputError, match="^currency"):
+        charts.contingency_s_curve(pd.DataFrame({"x": [1.0]}), currency=3)
+
+
+# --------------------------------------------------------------------------- allocation
+
+
+def test_contingency_allocation_sorted_with_remainder(sample):
+    *_, residual, _ = sample
+    c = residual.contributions
+    fig = charts.contingency_allocation(c, confidence=0.8, max_bars=5)
+    ax = fig.axes[0]
+    assert ax.get_title() == "Where the P80 contingency goes"
+    assert "EUR" in ax.get_xlabel() and ax.get_ylabel() == "Risk"
+    widths = [p.get_width() for p in ax.patches]
+    top = c.sort_values("allocation", ascending=False)
+    assert widths[:5] == pytest.approx(top["allocation"].head(5).tolist())
+    assert widths[5] == pytest.approx(top["allocation"].iloc[5:].sum())
+    assert sum(widths) == pytest.approx(residual.summary["contingency"].iloc[0])
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks[0].startswith(top["risk"].iloc[0]) and ticks[-1] == f"Other ({len(c) - 5} risks)"
+    assert all(len(line) <= 38 for t in ticks for line in t.split("\n"))
+    assert ax.texts[0].get_text().endswith(f"{top['share'].iloc[0]:.0%}")
+
+
+def test_contingency_allocation_follows_chart_conventions(sample):
+    *_, residual, _ = sample
+    check_chart(lambda **kw: charts.contingency_allocation(residual.contributions, **kw))
+
+
+def test_contingency_allocation_refuses_bad_input(sample):
+    *_, residual, _ = sample
+    with pytest.raises(InputError, match="^contributions: missing column.*'share'"):
+        charts.contingency_allocation(residual.contributions.drop(columns="share"))
+    with pytest.raises(InputError, match="^max_bars"):
+        charts.contingency_allocation(residual.contributions, max_bars=0)
+    with pytest.raises(InputError, match="^confidence"):
+        charts.contingency_allocation(residual.contributions, confidence=80)
+
+
+# --------------------------------------------------------------------------- numbers, messages
+
+
+def _pert_emv(reg: pd.DataFrame, prefix: str) -> float:
+    def col(c):
+        v = reg[prefix + c] if prefix + c in reg else reg[c]
+        return v.where(v.notna(), reg[c]) if prefix else v
+    lo, ml, hi, p = (col(c) for c in ("cost_low", "cost_most_likely", "cost_high", "probability"))
+    return float((p * (lo + 4 * ml + hi) / 6).sum())
+
+
+def test_key_numbers_match_an_independent_computation(sample):
+    register, a, inherent, residual, flags = sample
+    n = messages.risk_key_numbers(a, residual, inherent, flags, currency="EUR")
+    assert set(k.name for k in SPEC.key_numbers) <= set(n)
+    emv_before, emv_after = _pert_emv(register, ""), _pert_emv(register, "residual_")
+    assert n["emv_reduction"]["value"] == pytest.approx(emv_before - emv_after)
+    assert n["residual_emv"]["value"] == pytest.approx(emv_after)
+    assert n["response_cost"]["value"] == pytest.approx(register["response_cost"].sum())
+    assert n["contingency"]["value"] == pytest.approx(
+        np.quantile(residual.trials["total_cost"], 0.8))
+    assert n["contingency_inherent"]["value"] == pytest.approx(
+        np.quantile(inherent.trials["total_cost"], 0.8))
+    assert n["contingency"]["unit"] == "EUR" and n["top_risk_share"]["unit"] == "%"
+    # Review flags by hand: empty owner; review date before 31 March 2025.
+    assert n["n_no_owner"]["value"] == int(register["owner"].isna().sum()) == 2
+    due = pd.to_datetime(register["review_date"])
+    assert n["n_overdue"]["value"] == int((due < pd.Timestamp("2025-03-31")).sum())
+    assert n["n_no_review_date"]["value"] == int(due.isna().sum()) == 1
+    # A response that does not pay: its EMV cut is below its cost (R06 in the sample).
+    assert n["n_not_paying"]["value"] == 1
+
+
+def test_key_messages_quote_the_numbers(sample):
+    register, a, inherent, residual, flags = sample
+    msgs = messages.risk_key_messages(a, residual, inherent, flags, as_of="2025-03-31")
+    cont = float(f"{np.quantile(residual.trials['total_cost'], 0.8):.3g}")
+    assert msgs[0].startswith(f"Set aside EUR {cont / 1e3:.0f}k for P80")
+    top = residual.contributions.iloc[0]
+    assert f"{top['risk']} ({top['title']}) accounts for {top['share']:.0%} of it" in msgs[0]
+    cut = _pert_emv(register, "") - _pert_emv(register, "residual_")
+    assert msgs[1] == (f"Responses cut expected loss by EUR {cut / 1e3:.0f}k for EUR "
+                       f"{register['response_cost'].sum() / 1e3:.0f}k; 1 does not pay for "
+                       "itself (R06).")
+    serious_before = int((register["likelihood"] * register["impact"] >= 10).sum())
+    assert msgs[2] == f"{serious_before} of 18 risks are high or critical before responses, 0 after."
+    assert msgs[3].startswith("2 risks have no owner and 6 reviews are overdue as of 31 March 2025")
+
+
+def test_messages_refuse_wrong_results(sample):
+    _, a, _, residual, flags = sample
+    with pytest.raises(InputError, match="^assessment"):
+        messages.risk_key_messages("register", residual)
+    with pytest.raises(InputError, match="^residual"):
+        messages.risk_key_numbers(a, a)
+    with pytest.raises(InputError, match="^as_of"):
+        messages.risk_key_messages(a, residual, flags=flags)
+    with pytest.raises(InputError, match="^as_of"):
+        messages.risk_review_sentence(flags, as_of="soon")
+    with pytest.raises(InputError, match="^flags"):
+        messages.risk_review_sentence(pd.DataFrame({"x": [1]}), as_of="2025-03-31")
+
+
+def test_response_table_lists_every_risk_with_its_title(sample):
+    register, a, *_ = sample
+    table = messages.risk_response_table(a)
+    assert sorted(table["risk"]) == sorted(register["risk"])
+    assert table["emv_reduction"].is_monotonic_decreasing
+    assert dict(zip(table["risk"], table["title"], strict=True)) == dict(
+        zip(register["risk"], register["title"], strict=True))

@@ -54,6 +54,10 @@ __all__ = [
     "Currency",
     "ListOf",
     "NoneOr",
+    "ZeroBasedYear",
+    "available_memory",
+    "check_memory",
+    "MEMORY_SHARE",
     "constrained",
     "constraints_of",
     "check",
@@ -161,6 +165,136 @@ class Interval(Constraint):
         if self.high is not None:
             bad.append(self.high + 1 if self.closed in ("both", "right") else self.high)
         return bad
+
+
+@dataclass(frozen=True)
+class ZeroBasedYear(Interval):
+    """A year counted from 0 = now (1 = one year from now), never a calendar year.
+
+    A whole number from 0 to `high`. A value that looks like a calendar year (1900 to 2200)
+    is refused with the hint "years count from 0 = now": ``start_year = 2026`` in a cost table
+    would otherwise put every cost beyond the horizon and make an option cost nothing.
+
+    Examples
+    --------
+    >>> ZeroBasedYear().check(3.0, "start_year")
+    3
+    >>> ZeroBasedYear().check(2026, "start_year")
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: start_year: got 2026, which looks like a calendar year (years count from 0 = now); expected a year counted from 0 = now, a whole number from 0 to 1,000, e.g. 2 for two years from now
+    """
+
+    kind: type = int
+    low: float | None = 0
+    high: float | None = 1000
+    closed: Literal["both", "left", "right", "neither"] = "both"
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return (f"a year counted from 0 = now, a whole number from {_bound(self.low or 0)} "
+                f"to {_bound(self.high if self.high is not None else 1000)}")
+
+    def check(self, value: Any, name: str) -> Any:
+        if _is_real(value) and math.isfinite(float(value)) and 1900 <= float(value) <= 2200:
+            raise input_error(
+                name, got=_fmt(float(value)), literal=True,
+                note="which looks like a calendar year (years count from 0 = now)",
+                expected=f"{self.expected}, e.g. 2 for two years from now",
+            )
+        return super().check(value, name)
+
+    def example(self) -> int:
+        return 0
+
+    def invalid_values(self) -> list[Any]:
+        return [*super().invalid_values(), 2026, 1999.0]
+
+
+#: Share of the available memory a single computation may ask for (:func:`check_memory`).
+MEMORY_SHARE = 0.5
+
+
+def available_memory() -> int:
+    """Bytes of memory available to new allocations now (psutil if installed, else sysconf).
+
+    Falls back to 4 GiB where neither can tell (a conservative guess, not a measurement).
+
+    Examples
+    --------
+    >>> available_memory() > 0
+    True
+    """
+    try:
+        import psutil
+
+        return int(psutil.virtual_memory().available)
+    except Exception:  # psutil missing or unsupported here
+        pass
+    try:
+        import os
+
+        pages = os.sysconf("SC_AVPHYS_PAGES")
+        size = os.sysconf("SC_PAGE_SIZE")
+        if pages > 0 and size > 0:
+            return int(pages) * int(size)
+    except (AttributeError, ValueError, OSError):
+        pass
+    return 4 << 30
+
+
+def _gib(n_bytes: float) -> str:
+    return f"{n_bytes / 2**30:.1f} GiB" if n_bytes >= 2**30 / 10 else f"{n_bytes / 2**20:.0f} MiB"
+
+
+def check_memory(
+    count: int, bytes_each: float, *, name: str, what: str = "", share: float | None = None,
+) -> None:
+    """Refuse a computation of `count` units of `bytes_each` that would not fit in memory.
+
+    The limit is :data:`MEMORY_SHARE` (one half) of :func:`available_memory`: a Monte Carlo
+    of ``10**9`` trials is refused before it starts, with the memory it would need and the
+    largest `count` that fits, instead of a ``MemoryError`` or the machine swapping.
+
+    Parameters
+    ----------
+    count : int
+        The size the user asked for (trials, periods ...): what `name` holds.
+    bytes_each : float
+        Memory per unit of `count`, temporaries included.
+    name : str
+        The parameter named in the message.
+    what : str
+        Words for one unit (``"trials"``).
+    share : float, optional
+        Share of the available memory allowed; default :data:`MEMORY_SHARE`.
+
+    Raises
+    ------
+    InputError
+        ``"n: got 1000000000 trials, which need about 96.0 GiB of memory; expected at most
+        ... (half of the ... GiB available)"``.
+
+    Examples
+    --------
+    >>> check_memory(1_000, 80, name="n")  # 80 kB: fine
+    >>> check_memory(10**15, 80, name="n", what="trials")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: n: got 1000000000000000 trials, which need about ... GiB of memory; expected at most ... trials (half of the ... available memory)
+    """
+    share = MEMORY_SHARE if share is None else share
+    need = float(count) * float(bytes_each)
+    free = available_memory()
+    limit = share * free
+    if need > limit:
+        most = int(limit // max(float(bytes_each), 1.0))
+        unit = f" {what}" if what else ""
+        part = "half" if share == 0.5 else f"{share:.0%}"
+        raise input_error(
+            name, got=f"{count}{unit}, which need about {_gib(need)} of memory", literal=True,
+            expected=f"at most {most:,}{unit} ({part} of the {_gib(free)} available memory)",
+        )
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ item              what the cost is for; unique within an option
 category          a grouping for tables and charts (licence, staff ...); ``residual`` marks a
                   resale or residual value, the only category whose amounts may be negative
 amount            today's money; per year for recurring lines, once for one-off lines
-start_year        first year the cost occurs (0 = now, undiscounted)
+start_year        first year the cost occurs (0 = now, undiscounted); a calendar year such as
+                  2026 is refused with the hint "years count from 0 = now"
 end_year          last year, inclusive (equal to ``start_year`` for a one-off)
 escalation        optional, fraction per year (default 0): the cost in year k is
                   ``amount * (1 + escalation) ** k`` where k counts from year 0, not from start_year
@@ -65,6 +66,8 @@ from btm.constraints import (
     Rate,
     Seed,
     Text,
+    ZeroBasedYear,
+    check_memory,
     constrained,
 )
 from btm.errors import InputError
@@ -92,19 +95,24 @@ COST_COLUMNS: tuple[validate.Column, ...] = (
     validate.Column("option", "text", description="the alternative the line belongs to"),
     validate.Column("item", "text", description="what the cost is for; unique within an option"),
     validate.Column("category", "text", description="grouping; 'residual' for resale values"),
-    validate.Column("amount", "number", description="today's money, per year if recurring"),
-    validate.Column("start_year", "integer", min=0, description="first year (0 = now)"),
-    validate.Column("end_year", "integer", min=0, description="last year, inclusive"),
+    validate.Column("amount", "number", constraint=Interval(float, -1e15, 1e15),
+                    description="today's money, per year if recurring"),
+    validate.Column("start_year", "integer", min=0, constraint=ZeroBasedYear(),
+                    description="first year (0 = now)"),
+    validate.Column("end_year", "integer", min=0, constraint=ZeroBasedYear(),
+                    description="last year, inclusive"),
     validate.Column(
         "escalation", "number", required=False, default=0.0,
         description="fraction per year; year k costs amount * (1 + escalation) ** k",
     ),
     validate.Column(
         "low", "number", required=False, allow_missing=True,
+        constraint=Interval(float, -1e15, 1e15),
         description="optimistic amount of a three-point estimate",
     ),
     validate.Column(
         "high", "number", required=False, allow_missing=True,
+        constraint=Interval(float, -1e15, 1e15),
         description="pessimistic amount of a three-point estimate",
     ),
 )
@@ -147,7 +155,9 @@ class TCOResult:
 # --------------------------------------------------------------------------- validation
 
 
-_HORIZON = Interval(int, 1)
+# A century at most: beyond it discounting leaves later years weighing nothing, and a larger
+# number is a typing mistake (100000) that would only fill memory.
+_HORIZON = Interval(int, 1, 100)
 _RATE = Rate()
 _SOURCE = Text()
 _DISTRIBUTION = Options(uncertainty.DISTRIBUTIONS)
@@ -282,7 +292,10 @@ def _model(costs: Any, horizon_years: int, discount_rate: float, source: str) ->
     growth = (1 + table["escalation"].to_numpy(dtype=float))[:, None] ** years
     unit = np.where(active, growth, 0.0)
     discount = finance.discount_factors(r, horizon)
+    # Amounts are at most 1e15 and escalation at most 100 % a year over at most 100 years,
+    # so every cost stays below 1.3e45: finite (1.7e308 is refused by the column check).
     costs_by_year = table["amount"].to_numpy(dtype=float)[:, None] * unit
+    pv_factor = unit @ discount
     return _Model(
         table=table,
         options=options,
@@ -291,7 +304,7 @@ def _model(costs: Any, horizon_years: int, discount_rate: float, source: str) ->
         discount_rate=r,
         costs_by_year=costs_by_year,
         discount=discount,
-        pv_factor=unit @ discount,
+        pv_factor=pv_factor,
     )
 
 
@@ -314,7 +327,9 @@ def compare(
     costs : pandas.DataFrame
         Cost lines (see the module notes); not modified.
     horizon_years : int
-        Last year of the analysis (years ``0..horizon_years``); at least 1.
+        Last year of the analysis (years ``0..horizon_years``); from 1 to 100 (beyond a
+        century discounting leaves the later years weighing nothing; a larger number is
+        refused as a mistake).
     discount_rate : float
         Fraction per year (0.08 for 8 %); year k is discounted by ``(1 + r) ** k``.
     currency : str
@@ -727,7 +742,9 @@ def simulate_trials(
     horizon_years, discount_rate :
         As for :func:`compare`.
     n : int
-        Number of trials.
+        Number of trials. A number whose arrays would need more than half of the available
+        memory (:func:`btm.constraints.check_memory`) is refused with the memory it needs and
+        the largest number that fits (about 2.6 kB per trial for 48 uncertain lines).
     seed : int or numpy.random.Generator
         The same seed gives the same numbers, whatever the order of the rows in `costs`.
     distribution : {"pert", "triangular"}
@@ -756,6 +773,10 @@ def simulate_trials(
     model = _model(costs, horizon_years, discount_rate, source)
     low, amount, high = model.three_points()
     uncertain = high > low
+    # Measured peak (tracemalloc, sample costs): ~4.3 float64 arrays of n x uncertain lines
+    # with correlation, plus the n x options results and their summary copies.
+    check_memory(n, 8 * (6 * int(uncertain.sum()) + 6 * len(model.options)), name="n",
+                 what="trials")
     target = _correlation_matrix(correlation, model.table, uncertain)
 
     n_opt = len(model.options)
@@ -894,7 +915,17 @@ def s_curve(trials: pd.DataFrame) -> pd.DataFrame:
             "trials: expected a non-empty DataFrame of present values (trials x options), "
             "as returned by simulate_trials"
         )
-    values = np.sort(trials.to_numpy(dtype=float), axis=0)
+    try:
+        raw = trials.to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        raise InputError("trials: found non-numeric values; expected present values") from None
+    if not np.isfinite(raw).all():
+        i, j = (int(a[0]) for a in np.nonzero(~np.isfinite(raw)))
+        raise InputError(
+            f"trials, row {i + 1}, column {str(trials.columns[j])!r}: got {raw[i, j]}; "
+            "expected finite present values (as returned by simulate_trials)"
+        )
+    values = np.sort(raw, axis=0)
     n, n_opt = values.shape
     return pd.DataFrame({
         "option": np.repeat(np.asarray([str(c) for c in trials.columns], dtype=object), n),

@@ -95,6 +95,8 @@ class Column:
         What every present cell must satisfy, in the vocabulary of the scalar arguments
         (``Probability()`` for a service level, ``Rate()`` for a rate ...), checked after the
         conversion to `kind`; the message names the row and the column.
+    max_length : int
+        Longest text accepted in a ``text`` cell (a megabyte pasted into a name is a mistake).
 
     Examples
     --------
@@ -116,6 +118,7 @@ class Column:
     allow_missing: bool = False
     description: str = ""
     constraint: Constraint | None = None
+    max_length: int = 10_000
 
 
 def _where(source: str, row: int | None = None, column: str | None = None) -> str:
@@ -134,6 +137,7 @@ def frame(
     source: str = "table",
     allow_empty: bool = False,
     keep_extra: bool = True,
+    key: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Check a table against declared columns and return a cleaned copy.
 
@@ -149,6 +153,9 @@ def frame(
         Whether a table with no rows is acceptable.
     keep_extra : bool
         Keep columns that are not declared (they are passed through untouched).
+    key : sequence of str, optional
+        Columns whose values together must be unique (``["unique_id"]``); a repeat is refused
+        naming both rows.
 
     Returns
     -------
@@ -161,7 +168,16 @@ def frame(
     ------
     InputError
         Not a DataFrame, a missing required column, a value of the wrong kind, a value out of
-        bounds, an empty cell where none is allowed, or an empty table.
+        bounds, an empty cell where none is allowed, text longer than the column allows, a
+        repeated `key`, or an empty table.
+
+    Examples
+    --------
+    >>> skus = pd.DataFrame({"unique_id": ["A", "B", "A"]})
+    >>> frame(skus, [Column("unique_id", "text")], source="skus", key=["unique_id"])
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: skus, rows 1 and 3, column 'unique_id': 'A' appears twice; expected each unique_id once
     """
     if not isinstance(data, pd.DataFrame):
         raise InputError(
@@ -195,7 +211,31 @@ def frame(
         for name in data.columns:
             if name not in declared:
                 out[name] = data[name].to_numpy(copy=True)
+    if key:
+        _check_key(out, list(key), source)
     return out
+
+
+def _check_key(out: pd.DataFrame, key: list[str], source: str) -> None:
+    unknown = [k for k in key if k not in out.columns]
+    if unknown:
+        raise TypeError(f"frame: key columns {unknown} are not in the table")  # btm's own bug
+    dup = out.duplicated(key, keep="first").to_numpy()
+    if not dup.any():
+        return
+    second = int(np.flatnonzero(dup)[0])
+    values = out[key].iloc[second]
+    same = np.ones(len(out), dtype=bool)
+    for k in key:
+        same &= (out[k] == values[k]).to_numpy()
+    first = int(np.flatnonzero(same)[0])
+    shown = " / ".join(repr(v.item() if isinstance(v, np.generic) else v) for v in values)
+    column = (f"column '{key[0]}'" if len(key) == 1
+              else "columns " + ", ".join(f"'{k}'" for k in key))
+    raise InputError(
+        f"{source}, rows {first + 1} and {second + 1}, {column}: {shown} appears twice; "
+        f"expected each {' / '.join(key)} once"
+    )
 
 
 def _first_bad(mask: np.ndarray) -> int:
@@ -280,6 +320,15 @@ def _convert(values: pd.Series, col: Column, source: str) -> pd.Series:
             row = _first_bad(empty)
             raise InputError(
                 f"{_where(source, row, col.name)}: the cell is empty; expected text"
+            )
+        lengths = np.array([len(u) for u in stripped], dtype=np.int64)
+        long = present & np.isin(codes, np.flatnonzero(lengths > col.max_length))
+        if long.any():
+            row = _first_bad(long)
+            raise InputError(
+                f"{_where(source, row, col.name)}: got text of "
+                f"{len(out_arr[row - 1]):,} characters; expected at most "
+                f"{col.max_length:,} characters"
             )
         return out.astype(object)
     if kind == "date":

@@ -400,6 +400,15 @@ BAD_TABLES = [
     ("empty table", lambda d: d.iloc[0:0], "no rows"),
     ("duplicate pair", lambda d: _set(d, 1, "item", "capex"), "row 1, row 2"),
     ("not a frame", lambda d: d.to_dict(), "expected a pandas DataFrame"),
+    # issue 14: plausible mistakes that used to pass silently
+    ("calendar start year", lambda d: _set(d, 0, "start_year", 2026),
+     "row 1, column 'start_year': got 2026, which looks like a calendar year (years count "
+     "from 0 = now)"),
+    ("calendar end year", lambda d: _set(_set(d, 1, "start_year", 0), 1, "end_year", 2033),
+     "row 2, column 'end_year': got 2033, which looks like a calendar year"),
+    ("huge amount", lambda d: _set(d, 1, "amount", 1.7e308), "row 2, column 'amount': got "
+     "1.7e+308"),
+    ("huge high", lambda d: _set(d, 2, "high", 1.7e308), "row 3, column 'high'"),
 ]
 
 
@@ -422,6 +431,8 @@ def test_bad_cost_table_raises_input_error_naming_where(case, change, fragment):
         ({"discount_rate": -0.1}, "discount_rate"),
         ({"horizon_years": 0}, "horizon_years: got 0"),
         ({"horizon_years": 2.5}, "horizon_years"),
+        ({"horizon_years": 100_000}, "horizon_years: got 100000; expected a whole number of "
+                                     "at least 1 and of at most 100"),
     ],
 )
 def test_bad_parameters_raise_input_error_naming_parameter(kwargs, fragment):
@@ -552,3 +563,30 @@ def test_same_seed_same_numbers_and_different_seed_different_numbers():
     pd.testing.assert_frame_equal(
         a, tco.simulate_trials(costs, seed=np.random.default_rng(5), **kw))
     assert not a.equals(tco.simulate_trials(costs, seed=6, **kw))
+
+
+def test_a_simulation_too_large_for_memory_is_refused_before_it_starts(monkeypatch):
+    """tco.simulate(n=10**9) used to raise MemoryError (or get the process killed); now it is
+    refused naming n, the memory it would need and the largest n that fits. Memory is pinned
+    at 8 GiB so the numbers are the same on every machine."""
+    from btm import constraints
+
+    monkeypatch.setattr(constraints, "available_memory", lambda: 8 << 30)
+    with pytest.raises(InputError) as err:
+        tco.simulate(SIMPLE, horizon_years=4, discount_rate=0.05, n=10**9)
+    message = str(err.value)
+    assert message.startswith("n: got 1000000000 trials, which need about ")
+    assert "GiB of memory; expected at most " in message
+    assert "(half of the 8.0 GiB available memory)" in message
+    most = int(message.split("at most ")[1].split(" trials")[0].replace(",", ""))
+    assert 10**6 < most < 10**9
+    tco.simulate(SIMPLE, horizon_years=4, discount_rate=0.05, n=1_000)  # small n still runs
+
+
+def test_s_curve_refuses_missing_values():
+    """NaN present values used to be kept, sorted to the end of the curve."""
+    trials = pd.DataFrame({"A": [1.0, np.nan, 2.0], "B": [1.0, 2.0, 3.0]})
+    with pytest.raises(InputError, match=r"^trials, row 2, column 'A': got nan"):
+        tco.s_curve(trials)
+    with pytest.raises(InputError, match=r"^trials: found non-numeric"):
+        tco.s_curve(pd.DataFrame({"A": ["x"]}))

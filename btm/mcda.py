@@ -776,7 +776,8 @@ def group_ahp(
     group = ahp_weights(gdf, method=method, random_index=random_index)
     gw = group.weights.to_numpy()
 
-    rows, tidy = [], []
+    rows: list[dict[str, Any]] = []
+    tidy: list[dict[str, Any]] = []
     for k, name in enumerate(names):
         res = ahp_weights(pd.DataFrame(stack[k], index=order, columns=order), method=method,
                           random_index=random_index)
@@ -973,6 +974,8 @@ def _decision(matrix: Any, weights: Any, benefit: Any, normalize: bool,
                           expected="at least one option and one criterion")
     inf = ~np.isfinite(x)
     if inf.any():
+        # only the DataFrame branch can reach here: the array branch refused non-finite cells
+        assert options is not None and criteria is not None
         i, j = np.argwhere(inf)[0]
         raise InputError(f"{name}, row {options[i]!r}, column {criteria[j]!r}: got {x[i, j]}; "
                          "expected a finite number")

@@ -774,6 +774,7 @@ def policy_from_skus(
             validate.Column("min_order", "number", required=False, default=0.0, min=0),
         ],
         source="skus",
+        key=["unique_id"],
     )
     return pd.DataFrame(
         {

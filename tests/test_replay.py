@@ -555,3 +555,13 @@ def test_sample_data_shape_and_syntetos_boylan_classes():
                                     "intermittent", "lumpy"}
     assert skus["holding_cost_rate"].between(0, 1).all()
     assert (skus["min_order"] % skus["pack_size"] == 0).sum() >= 100
+
+
+def test_policy_from_skus_refuses_a_repeated_sku():
+    """Issue 14: a SKU listed twice in the master used to give two policies for one SKU."""
+    skus = pd.DataFrame({"unique_id": ["A", "B", "A"], "unit_cost": [1.0, 2.0, 3.0],
+                         "lead_time_weeks": [1, 1, 1], "order_cost": [1.0, 1.0, 1.0],
+                         "holding_cost_rate": [0.2, 0.2, 0.2]})
+    with pytest.raises(InputError, match=r"^skus, rows 1 and 3, column 'unique_id': 'A' "
+                                             r"appears twice; expected each unique_id once"):
+        policy_from_skus(skus)

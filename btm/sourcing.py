@@ -398,6 +398,7 @@ def evaluate(
 
     present_value = None
     if use_tco:
+        assert tco is not None  # use_tco is `tco is not None`
         pv = tco.summary["present_value"]
         lacking = [o for o in options if o not in pv.index]
         if lacking:
@@ -507,6 +508,7 @@ def evaluate(
     matrix = pd.DataFrame(index=pd.Index(ranked, name="option"))
     for c in crit_names:
         if use_tco and c == tco_criterion:
+            assert present_value is not None  # set above whenever use_tco
             matrix[c] = present_value.loc[ranked].to_numpy()
         else:
             matrix[c] = mean.loc[ranked, c].to_numpy(dtype=float)
@@ -560,6 +562,7 @@ def evaluate(
     ranking["rank"] = ranking["score"].rank(method="first", ascending=False).astype(np.int64)
     ranking = ranking.join(acceptability.summary[["first_rank_share", "expected_rank"]])
     if use_tco:
+        assert present_value is not None  # set above whenever use_tco
         ranking["present_value"] = present_value.loc[ranked].to_numpy()
     ranking = ranking.sort_values("rank", kind="stable")
 
@@ -586,7 +589,7 @@ def evaluate(
         contributions=contributions, scores=agg, assessor_scores=assessor_scores,
         assessors=assessors, ahp=ahp, sensitivity=sensitivity, acceptability=acceptability,
         summary=summary, notes=tuple(notes), method=method,
-        currency=tco.currency if use_tco else "",
+        currency=tco.currency if tco is not None else "",  # tco is not None == use_tco
     )
 
 

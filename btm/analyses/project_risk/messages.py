@@ -283,4 +283,11 @@ def risk_key_numbers(assessment: RiskAssessment, residual: RiskSimulation,
         numbers["n_overdue"] = {"value": overdue, "unit": "risks", "label": "Reviews overdue"}
         numbers["n_no_review_date"] = {"value": no_date, "unit": "risks",
                                        "label": "Risks without a review date"}
-    return numbers
+    order = ["contingency", "contingency_inherent", "top_risk_share", "emv_reduction",
+             "response_cost", "n_not_paying", "n_no_owner", "n_overdue"]
+    ranked = {k: numbers[k] for k in order if k in numbers}
+    ranked.update({k: v for k, v in numbers.items() if k not in ranked})
+    for v in ranked.values():  # "1 risk", "2 risks"
+        if v["unit"] == "risks" and v["value"] == 1:
+            v["unit"] = "risk"
+    return ranked

@@ -267,4 +267,8 @@ def schedule_key_numbers(schedule: Schedule, simulation: DurationSimulation,
         numbers["levelled_duration"] = {"value": float(levelling.duration_after),
                                         "unit": "weeks",
                                         "label": "Duration after levelling to capacity"}
-    return numbers
+    order = ["probability_by_deadline", "pert_probability_by_deadline", "finish_at_confidence",
+             "planned_duration", "levelled_duration"]
+    ranked = {k: numbers[k] for k in order if k in numbers}
+    ranked.update({k: v for k, v in numbers.items() if k not in ranked})
+    return ranked

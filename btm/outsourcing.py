@@ -925,12 +925,12 @@ def _costs_beside(costs: Any, activities: pd.DataFrame, horizon_years: int,
     conflict = np.full(len(case), "", dtype=object)
     keep_but_cheaper = (stance == "keep") & (says == "source")
     source_but_dearer = (stance == "source") & (says == "keep")
-    for i in np.flatnonzero(keep_but_cheaper):
-        conflict[i] = (f"matrix says keep, cost says source: sourcing would save "
-                       f"{pv[i]:,.0f} {currency} in present value")
-    for i in np.flatnonzero(source_but_dearer):
-        conflict[i] = (f"matrix says source, cost says keep: the provider case loses "
-                       f"{-pv[i]:,.0f} {currency} in present value over the horizon")
+    for k in np.flatnonzero(keep_but_cheaper):
+        conflict[k] = (f"matrix says keep, cost says source: sourcing would save "
+                       f"{pv[k]:,.0f} {currency} in present value")
+    for k in np.flatnonzero(source_but_dearer):
+        conflict[k] = (f"matrix says source, cost says keep: the provider case loses "
+                       f"{-pv[k]:,.0f} {currency} in present value over the horizon")
     out = case.copy()
     out["stance"] = stance
     out["conflict"] = conflict

@@ -107,10 +107,64 @@ def resolve_path(
         ):
             return c.resolve()
     what = {"file": "file", "dir": "folder", "any": "path"}.get(kind, "path")
+    for c in candidates:
+        if c.exists():  # there, but the wrong kind: say so rather than "not found"
+            there = "a folder" if c.is_dir() else "a file" if c.is_file() else "not a file"
+            raise InputError(f"{parameter}: '{path}' is {there} ({c}); expected a {what}")
     tried = ", ".join(str(c) for c in candidates)
     raise InputError(
         f"{parameter}: {what} '{path}' not found (tried {tried}); expected an existing {what}"
     )
+
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def _decode_csv(p: Path, parameter: str) -> str:
+    """The text of a CSV file, checked: not empty, not a workbook or binary, UTF-8."""
+    data = p.read_bytes()
+    if data.startswith(_ZIP_MAGIC):
+        raise InputError(
+            f"{parameter}: '{p}' is an Excel workbook (or another zip file) with a .csv name; "
+            "expected a CSV text file (save it as 'CSV UTF-8', or rename it to .xlsx)"
+        )
+    if b"\x00" in data[:8192]:
+        raise InputError(
+            f"{parameter}: '{p}' holds binary data, not text; expected a CSV text file"
+        )
+    try:
+        text = data.decode("utf-8-sig")  # an Excel byte-order mark is accepted and dropped
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{parameter}: '{p}', line {line}: byte 0x{data[exc.start]:02x} is not UTF-8 "
+            "text; expected a CSV saved as UTF-8 (in Excel: Save As, 'CSV UTF-8')"
+        ) from None
+    if text.strip() == "":
+        raise InputError(
+            f"{parameter}: '{p}' is empty; expected a header row and at least one data row"
+        )
+    return text
+
+
+def _check_header(header: list[str], p: Path, parameter: str) -> None:
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise InputError(
+                f"{parameter}: '{p}': column {name!r} appears twice in the header; expected "
+                "unique column names"
+            )
+        seen.add(name)
+    if len(header) == 1:
+        for sep, words in _SEPARATORS.items():
+            if sep in header[0]:
+                raise InputError(
+                    f"{parameter}: '{p}' has one column {header[0][:60]!r}, which seems "
+                    f"separated by {words}; expected comma-separated values (save as "
+                    "'CSV UTF-8 (comma delimited)')"
+                )
 
 
 def read_table(
@@ -135,7 +189,13 @@ def read_table(
     Raises
     ------
     InputError
-        Missing file, unknown suffix, or a file the reader cannot parse.
+        Missing file (or a folder where a file is expected), unknown suffix, or a file the
+        reader cannot parse; for a CSV also an empty file, a workbook or binary file with a
+        .csv name, text that is not UTF-8 (the line is named), a column name twice in the
+        header, and a single column whose name shows another separator (``a;b;c``). A UTF-8
+        byte-order mark (Excel's "CSV UTF-8") is accepted. An Excel header with a name twice
+        is refused too. Cells are read as they are: a text starting with ``=`` is text, never
+        a formula (outputs defuse it, :func:`btm.report.safe_csv`).
 
     Examples
     --------
@@ -153,10 +213,21 @@ def read_table(
         )
     try:
         if suffix == ".csv":
-            return pd.read_csv(p)
+            import csv
+            import io
+
+            text = _decode_csv(p, parameter)
+            header = next(csv.reader(io.StringIO(text)), [])
+            _check_header([h.strip() for h in header], p, parameter)
+            return pd.read_csv(io.StringIO(text))
         if suffix == ".xlsx":
+            head = pd.read_excel(p, sheet_name=sheet, header=None, nrows=1)
+            _check_header([str(h).strip() for h in head.iloc[0].dropna()] if len(head) else [],
+                          p, parameter)
             return pd.read_excel(p, sheet_name=sheet)
         return pd.read_parquet(p)
+    except InputError:
+        raise
     except ImportError as exc:
         raise InputError(
             f"{parameter}: cannot read '{p}' ({exc}); expected a CSV or .xlsx file"

@@ -263,7 +263,7 @@ def _convert(values: pd.Series, col: Column, source: str) -> pd.Series:
         if bad.any():
             row = _first_bad(bad)
             raise InputError(
-                f"{_where(source, row, col.name)}: got {values.iloc[row - 1]!r}; "
+                f"{_where(source, row, col.name)}: got {_short(values.iloc[row - 1])}; "
                 f"expected {_EXPECTED[kind]}"
             )
         converted = pd.to_numeric(values, errors="coerce")
@@ -271,7 +271,7 @@ def _convert(values: pd.Series, col: Column, source: str) -> pd.Series:
         if bad.any():
             row = _first_bad(bad)
             raise InputError(
-                f"{_where(source, row, col.name)}: got {values.iloc[row - 1]!r}; "
+                f"{_where(source, row, col.name)}: got {_short(values.iloc[row - 1])}; "
                 f"expected {_EXPECTED[kind]}"
             )
         arr = converted.to_numpy(dtype=float)
@@ -286,7 +286,7 @@ def _convert(values: pd.Series, col: Column, source: str) -> pd.Series:
             if frac.any():
                 row = _first_bad(frac)
                 raise InputError(
-                    f"{_where(source, row, col.name)}: got {values.iloc[row - 1]!r}; "
+                    f"{_where(source, row, col.name)}: got {_short(values.iloc[row - 1])}; "
                     "expected a whole number"
                 )
         if col.min is not None:
@@ -337,7 +337,7 @@ def _convert(values: pd.Series, col: Column, source: str) -> pd.Series:
         if bad.any():
             row = _first_bad(bad)
             raise InputError(
-                f"{_where(source, row, col.name)}: got {values.iloc[row - 1]!r}; "
+                f"{_where(source, row, col.name)}: got {_short(values.iloc[row - 1])}; "
                 f"expected {_EXPECTED['date']}"
             )
         return converted
@@ -358,7 +358,7 @@ def _convert(values: pd.Series, col: Column, source: str) -> pd.Series:
         if bad.any():
             row = _first_bad(bad)
             raise InputError(
-                f"{_where(source, row, col.name)}: got {values.iloc[row - 1]!r}; "
+                f"{_where(source, row, col.name)}: got {_short(values.iloc[row - 1])}; "
                 f"expected {_EXPECTED['bool']}"
             )
         return converted.astype(bool) if not missing.any() else converted
@@ -374,6 +374,12 @@ def _on_distinct(values: pd.Series, test: Any) -> np.ndarray:
 
 def _fmt(x: float) -> str:
     return f"{x:g}"
+
+
+def _short(value: Any) -> str:
+    """``repr`` of a cell for messages, cut at 80 characters (a pasted megabyte stays out)."""
+    text = repr(value.item() if isinstance(value, np.generic) else value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 # --------------------------------------------------------------------------- constraints

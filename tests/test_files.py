@@ -64,8 +64,12 @@ def test_resolve_path_missing_names_parameter_and_paths_tried(tmp_path, monkeypa
     assert str(bio.package_root() / "nope.csv") in str(err.value)
     with pytest.raises(InputError, match="^costs_file: got an empty path"):
         bio.resolve_path("", parameter="costs_file")
-    with pytest.raises(InputError, match="^data_dir: folder"):
+    with pytest.raises(InputError, match="^data_dir: '.*' is a file .*; expected a folder$"):
         bio.resolve_path(TINY, parameter="data_dir", kind="dir")
+    (tmp_path / "costs.csv").mkdir()  # a folder named as a file: said so, not "not found"
+    with pytest.raises(InputError, match="^costs_file: 'costs.csv' is a folder .*; expected a "
+                                         "file$"):
+        bio.resolve_path("costs.csv", parameter="costs_file")
 
 
 def test_read_table_csv_and_xlsx_give_the_same_frame(tmp_path):
@@ -91,7 +95,7 @@ def test_read_table_never_modifies_the_input(tmp_path):
     [
         ("costs.txt", b"a,b\n1,2\n", r"unknown format '\.txt'"),
         ("costs.xlsx", b"this is not a zip file", r"expected a valid xlsx file"),
-        ("costs.csv", b"", r"expected a valid csv file"),
+        ("costs.xlsx", b"PK\x03\x04 not really a zip", r"expected a valid xlsx file"),
     ],
 )
 def test_read_table_unreadable_file_is_an_input_error(tmp_path, name, content, message):
@@ -99,3 +103,39 @@ def test_read_table_unreadable_file_is_an_input_error(tmp_path, name, content, m
     f.write_bytes(content)
     with pytest.raises(InputError, match=rf"^demand_file: cannot read .*{message}"):
         bio.read_table(f, parameter="demand_file")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", r"is empty; expected a header row"),
+        (b"  \n\n", r"is empty; expected a header row"),
+        (b"PK\x03\x04rest-of-a-workbook", r"is an Excel workbook .* with a \.csv name"),
+        (b"a,b\n\x00\x01\x02", r"holds binary data, not text"),
+        (b"option,amount\nCaf\xe9,1\n", r"line 2: byte 0xe9 is not UTF-8 text"),
+        (b"option,amount,option\nA,1,B\n", r"column 'option' appears twice in the header"),
+        (b"option;amount\nA;1\n", r"one column 'option;amount', which seems separated by "
+                                  r"semicolons"),
+        (b"option\tamount\nA\t1\n", r"which seems separated by tabs"),
+    ],
+)
+def test_read_table_names_what_is_wrong_with_a_malformed_csv(tmp_path, content, message):
+    f = tmp_path / "costs.csv"
+    f.write_bytes(content)
+    with pytest.raises(InputError, match=rf"^costs_file: '.*costs\.csv'.*{message}"):
+        bio.read_table(f, parameter="costs_file")
+
+
+def test_read_table_accepts_excels_utf8_byte_order_mark(tmp_path):
+    f = tmp_path / "costs.csv"
+    f.write_bytes("\ufeffoption,amount\nCafé,1\n".encode())
+    df = bio.read_table(f, parameter="costs_file")
+    assert list(df.columns) == ["option", "amount"] and df["option"].iloc[0] == "Café"
+
+
+def test_read_table_refuses_a_repeated_name_in_an_excel_header(tmp_path):
+    f = tmp_path / "costs.xlsx"
+    pd.DataFrame([["A", 1, "B"]], columns=["option", "amount", "x"]).rename(
+        columns={"x": "option"}).to_excel(f, index=False)
+    with pytest.raises(InputError, match=r"^costs_file: .*column 'option' appears twice"):
+        bio.read_table(f, parameter="costs_file")

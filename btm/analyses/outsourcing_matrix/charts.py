@@ -179,6 +179,7 @@ def _corner(text: Any, cell: tuple[float, float, float, float], renderer: Any, t
         score = _overlap(box, bubbles).sum() + 0.01 * k
         if best is None or score < best[0]:
             best = (score, box, (cx, cy), ha, va)
+    assert best is not None  # four corners tried
     _, box, (cx, cy), ha, va = best
     text.set_position((cx, cy))
     text.set_ha(ha)
@@ -193,7 +194,8 @@ def _corner(text: Any, cell: tuple[float, float, float, float], renderer: Any, t
 
 
 def _place_labels(fig: Figure, ax: Axes, x: np.ndarray, y: np.ndarray, areas: np.ndarray,
-                  labels: list[str], cell_names: list[tuple[Any, tuple[float, ...]]]) -> None:
+                  labels: list[str],
+                  cell_names: Sequence[tuple[Any, tuple[float, float, float, float]]]) -> None:
     """Annotate each bubble with its label where it overlaps no other label, bubble or text.
 
     `areas` are the bubbles' areas in points² (with their review ring); `cell_names` the cell
@@ -379,8 +381,9 @@ def outsourcing_matrix(
         ax.set_xlabel(_CAPABILITY_LABEL)
         ax.set_ylabel(_IMPORTANCE_LABEL)
         ax.set_aspect("auto")
-        handles: list[Any] = [legend_patch(_tint(STANCE_STYLE[s][0], 0.16), STANCE_STYLE[s][1],
-                                           f"{s} cell") for s in STANCES]
+        # legend_patch takes any matplotlib colour, though btm.style annotates it as str
+        handles: list[Any] = [legend_patch(_tint(STANCE_STYLE[s][0], 0.16),  # type: ignore[arg-type]
+                                           STANCE_STYLE[s][1], f"{s} cell") for s in STANCES]
         for h, s in zip(handles, STANCES, strict=True):
             h.set_edgecolor(MUTED)
             if hasattr(h, "set_hatchcolor"):
@@ -403,7 +406,9 @@ def outsourcing_matrix(
                                 markersize=math.sqrt(_MIN_AREA), markerfacecolor="white",
                                 markeredgecolor=INK, label="no cost given"))
         if sizes:
-            ax.add_artist(ax.get_legend())
+            stance_legend = ax.get_legend()
+            assert stance_legend is not None  # drawn by legend_outside above
+            ax.add_artist(stance_legend)
             ax.legend(handles=sizes, loc="upper left", bbox_to_anchor=(1.01, 0.58),
                       borderaxespad=0.0, title="Bubble area:\nin-house annual cost",
                       labelspacing=2.0, handletextpad=1.6, borderpad=1.0, handlelength=2.5)
@@ -613,8 +618,8 @@ def outsourcing_cost_case(
                 continue
             bars = ax.barh(yy[sel], pv[order][sel], height=0.62, label=f"{stance} cell")
             style_bars(bars, *STANCE_STYLE[stance])
-            for patch, k in zip(bars, np.flatnonzero(sel), strict=True):
-                if conflict[order][k]:
+            for patch, pos in zip(bars, np.flatnonzero(sel), strict=True):
+                if conflict[order][pos]:
                     patch.set_edgecolor(INK)
                     patch.set_linewidth(2.2)
         decimals = distinct_decimals(pv, currency)

@@ -5,8 +5,11 @@
     btm list
     btm init my_analyses                  # notebooks and sample data to open in JupyterLab
     btm run tco_comparison -p discount_rate 0.06 -p horizon_years 7 [-f params.yaml]
+    btm sweep SWEEP.yaml [--workers 2] [--dask tcp://HOST:8786] [--resume]
     btm sweep tco_comparison -g discount_rate 0.06,0.08,0.10 [--workers 2] [--dask ADDRESS]
-    btm boardpack [--analyses a,b] [-p ANALYSIS.NAME VALUE] [--no-run]
+    btm runs [--analysis tco_comparison]  # run folders with their status
+    btm boardpack [--analyses a,b] [-p ANALYSIS.NAME VALUE] [--no-run] [--sweep NAME]
+    btm verify reports/tco_comparison/RUN_ID   # or a board-pack folder
 
 Bad input gives a one-line ``btm: error: ...`` on stderr and exit code 2; a failed run exits 1.
 Heavy libraries (papermill, nbconvert, matplotlib) are imported only by the commands that run
@@ -22,6 +25,7 @@ btm ...
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -66,8 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     _add_common(p)
 
-    p = sub.add_parser("sweep", help="run one analysis for many parameter sets in parallel")
-    p.add_argument("analysis", help="analysis name (see btm list)")
+    p = sub.add_parser("sweep", help="run analyses for many parameter sets in parallel")
+    p.add_argument("analysis", metavar="SWEEP_FILE|ANALYSIS",
+                   help="a sweep file (YAML/JSON: runs of one or more analyses), or one "
+                   "analysis name with -g/-f")
     p.add_argument("-g", "--grid", nargs=2, action="append", default=[],
                    metavar=("NAME", "VALUES"),
                    help="comma-separated values to sweep over, e.g. -g discount_rate 0.06,0.08")
@@ -81,7 +87,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run on Dask: a scheduler address, or empty for a local cluster")
     p.add_argument("--output", default=None, metavar="CSV",
                    help="also write the summary table to this CSV file")
+    p.add_argument("--resume", action="store_true",
+                   help="re-run only the failed or missing runs of the latest sweep of this name")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     _add_common(p)
+
+    p = sub.add_parser("runs", help="list run folders with their status (marks interrupted ones)")
+    p.add_argument("--analysis", default=None, help="only this analysis")
+    p.add_argument("--reports-dir", default="reports", metavar="DIR",
+                   help="where run folders are (default: reports)")
+
+    p = sub.add_parser("verify", help="re-run runs from their manifests; compare key numbers")
+    p.add_argument("folder", nargs="+", metavar="RUN_DIR|PACK_DIR",
+                   help="a run folder or a board-pack folder")
+    p.add_argument("--keep", action="store_true", help="keep the re-run folders")
 
     p = sub.add_parser("boardpack", help="run the board-pack analyses and assemble the pack")
     p.add_argument("--analyses", default=None, metavar="A,B",
@@ -92,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "analysis declares (repeatable)")
     p.add_argument("--no-run", action="store_true",
                    help="use the latest existing runs instead of running the analyses")
+    p.add_argument("--sweep", default=None, metavar="SWEEP_ID",
+                   help="one section per run of this sweep (reports/sweeps/SWEEP_ID)")
     p.add_argument("--progress", action="store_true", help="show a progress bar per run")
     _add_common(p)
     return parser
@@ -156,23 +177,80 @@ def _run(args: argparse.Namespace) -> int:
     return 1
 
 
+def _is_sweep_file(target: str) -> bool:
+    from pathlib import Path
+
+    return target.lower().endswith((".yaml", ".yml", ".json")) or Path(target).is_file()
+
+
 def _sweep(args: argparse.Namespace) -> int:
     from btm import sweep
 
-    sets = sweep.parameter_sets(grid=_pairs(args.grid), fixed=_pairs(args.parameter),
-                                file=args.grid_file)
-    table = sweep.sweep(
-        args.analysis, sets, reports_dir=args.reports_dir, workers=args.workers,
-        scheduler="dask" if args.dask is not None else "processes",
-        dask_address=args.dask or None, notebooks=args.notebooks,
-    )
+    if _is_sweep_file(args.analysis):
+        if args.grid or args.grid_file or args.parameter:
+            raise InputError("-g/-f/-p: given with a sweep file; expected the parameter sets "
+                             "inside the sweep file")
+        plan = sweep.load_sweep_file(args.analysis, notebooks=args.notebooks)
+    else:
+        sets = sweep.parameter_sets(grid=_pairs(args.grid), fixed=_pairs(args.parameter),
+                                    file=args.grid_file)
+        plan = sweep.plan_sets(args.analysis, sets, notebooks=args.notebooks)
     if args.output:
-        table.to_csv(args.output, index=False)
-    print(table.drop(columns=["path", "error"]).to_string(index=False))
-    failed = table[table["status"] != "succeeded"]
-    for row in failed.itertuples():
-        print(f"btm: run {row.run_id} failed: {row.error} ({row.path})", file=sys.stderr)
-    return 1 if len(failed) else 0
+        sweep.check_output_folder(os.path.dirname(os.path.abspath(args.output)),
+                                  parameter="--output")
+    result = sweep.execute(plan, reports_dir=args.reports_dir, workers=args.workers,
+                           dask_address=args.dask or None, use_dask=args.dask is not None,
+                           resume=args.resume, progress=not args.no_progress)
+    if args.output:
+        result.summary.drop(columns=["path"]).pipe(_safe_csv).to_csv(args.output, index=False)
+    shown = result.summary.drop(columns=["path", "error", "report"])
+    print(shown.to_string(index=False), file=sys.stderr)
+    print(f"btm: sweep {result.sweep_id}: {len(result.summary) - len(result.failed)} of "
+          f"{len(result.summary)} runs succeeded" + (f" ({result.reused} kept from before)"
+                                                     if result.reused else ""), file=sys.stderr)
+    for f in result.failed:
+        print(f"btm: run {f['index']} ({f['scenario']}) {f['status']}: {f['error']}"
+              + (f" ({f['path']})" if f.get("path") else ""), file=sys.stderr)
+    print(result.folder / "summary.html")
+    return 1 if result.failed else 0
+
+
+def _safe_csv(df: Any) -> Any:
+    from btm.report import safe_csv
+
+    return safe_csv(df)
+
+
+def _runs(args: argparse.Namespace) -> int:
+    from btm import runs
+
+    for folder in runs.recover_interrupted(args.reports_dir):
+        print(f"btm: marked interrupted: {folder}", file=sys.stderr)
+    found = runs.list_runs(args.reports_dir, analysis=args.analysis)
+    if not found:
+        print(f"No runs in {args.reports_dir}", file=sys.stderr)
+        return 0
+    for r in found:
+        line = f"{r['status']:<12} {r['analysis']}/{r['run_id']}"
+        if r["duration_s"] is not None:
+            line += f"  {r['duration_s']:.1f} s"
+        if r["sweep"]:
+            line += f"  sweep {r['sweep']}"
+        if r["error"]:
+            line += f"  {r['error']}"
+        print(line)
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from btm import verify
+
+    checks = [v for folder in args.folder for v in verify.verify(folder, keep=args.keep)]
+    for v in checks:
+        print(v.describe())
+    bad = [v for v in checks if not v.reproduced]
+    print(f"btm: {len(checks) - len(bad)} of {len(checks)} runs reproduced", file=sys.stderr)
+    return 1 if bad else 0
 
 
 def _boardpack(args: argparse.Namespace) -> int:
@@ -183,11 +261,13 @@ def _boardpack(args: argparse.Namespace) -> int:
     folder = boardpack.build(
         args.analyses, reports_dir=args.reports_dir, parameters=_pairs(args.parameter),
         run=not args.no_run, notebooks=args.notebooks, progress=args.progress,
+        sweep=args.sweep,
     )
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     for r in manifest["runs"]:
         print(f"btm: {r['analysis']}: {r['status']} ({r['path']})", file=sys.stderr)
     print(folder / "boardpack.pdf")
+    print(folder / "boardpack.pptx")
     if manifest["failed"]:
         print(f"btm: board pack incomplete: {', '.join(manifest['failed'])} failed",
               file=sys.stderr)
@@ -195,7 +275,8 @@ def _boardpack(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"list": _list, "init": _init, "run": _run, "sweep": _sweep, "boardpack": _boardpack}
+_COMMANDS = {"list": _list, "init": _init, "run": _run, "sweep": _sweep, "runs": _runs,
+             "boardpack": _boardpack, "verify": _verify}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -212,6 +293,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        if args.command in ("run", "sweep", "boardpack"):
+            from btm import runs
+
+            for folder in runs.recover_interrupted(args.reports_dir):
+                print(f"btm: marked interrupted: {folder}", file=sys.stderr)
         return _COMMANDS[args.command](args)
     except InputError as exc:
         print(f"btm: error: {exc}", file=sys.stderr)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ast
 import datetime as _dt
+import functools
 import hashlib
 import json
 import logging
@@ -38,6 +39,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -62,7 +64,14 @@ __all__ = [
     "VERSIONED_PACKAGES",
     "claim_folder",
     "publish_folder",
+    "recover_interrupted",
+    "list_runs",
+    "RUN_STATUSES",
 ]
+
+#: Statuses a run folder's manifest can hold.
+RUN_STATUSES = ("succeeded", "failed", "interrupted")
+_OWNER_FILE = ".owner.json"
 
 def _declared_packages() -> tuple[str, ...]:
     """btm and every distribution it requires (read from its own metadata, not a list)."""
@@ -539,9 +548,11 @@ def claim_folder(parent: Path, base: str, *, exact: bool) -> tuple[str, Path]:
         if not final.exists() and not partial.exists():
             try:
                 partial.mkdir()
-                return run_id, partial
             except FileExistsError:
                 pass
+            else:
+                _write_owner(partial)
+                return run_id, partial
         if exact:
             raise InputError(
                 f"run_id: {final} already exists; expected a new run id (runs are never overwritten)"
@@ -549,8 +560,140 @@ def claim_folder(parent: Path, base: str, *, exact: bool) -> tuple[str, Path]:
         n += 1
 
 
+def _write_owner(partial: Path) -> None:
+    """Record which process writes `partial`, so a later command can tell it was abandoned."""
+    owner = {"pid": os.getpid(), "host": platform.node(), "started_at": _iso(_now())}
+    (partial / _OWNER_FILE).write_text(json.dumps(owner), encoding="utf-8")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def _abandoned(partial: Path, *, grace_s: float = 600.0) -> bool:
+    """Whether nobody is writing `partial` any more (its owner process is gone).
+
+    A folder with no owner file (written by a btm before owners were recorded, or killed
+    before it wrote one) counts as abandoned once untouched for `grace_s` seconds.
+    """
+    import time
+
+    try:
+        owner = json.loads((partial / _OWNER_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        try:
+            return time.time() - partial.stat().st_mtime > grace_s
+        except OSError:
+            return False
+    if owner.get("host") != platform.node():
+        return False  # another machine's worker (Dask): not ours to judge
+    return not _pid_alive(int(owner.get("pid", -1)))
+
+
+def recover_interrupted(reports_dir: str | os.PathLike[str] = "reports") -> list[Path]:
+    """Mark every abandoned ``.<id>.partial`` folder under `reports_dir` as interrupted.
+
+    A run (or board pack) killed mid-way (Ctrl-C, a killed worker, a power cut) leaves its
+    hidden partial folder behind. This gives it a manifest with ``"status": "interrupted"``
+    (keeping what the run wrote, an executed notebook up to where it stopped) and renames it
+    to ``<id>`` so ``btm runs`` lists it; nothing reads it as a result, since only succeeded
+    runs are used. Folders whose writing process is still alive are left alone. Every ``btm``
+    command that reads or writes run folders calls this first.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The folders marked.
+    """
+    root = Path(reports_dir).expanduser()
+    if not root.is_dir():
+        return []
+    marked = []
+    for partial in sorted(root.glob("*/.*.partial")):
+        if not partial.is_dir() or not _abandoned(partial):
+            continue
+        run_id = partial.name[1:-len(".partial")]
+        manifest_file = partial / "manifest.json"
+        try:
+            manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            manifest = {"analysis": partial.parent.name, "run_id": run_id}
+        manifest["status"] = "interrupted"
+        manifest.setdefault("error", {"type": "Interrupted", "cell": None,
+                                      "message": "the run stopped before it finished (killed "
+                                      "or interrupted); marked by a later btm command"})
+        manifest["marked_interrupted_at"] = _iso(_now())
+        try:
+            manifest_file.write_text(json.dumps(to_jsonable(manifest), indent=2) + "\n",
+                                     encoding="utf-8")
+            (partial / _OWNER_FILE).unlink(missing_ok=True)
+            rid, final = publish_folder(partial, partial.parent, run_id)
+        except OSError:
+            continue  # another btm command got there first
+        if rid != run_id:
+            manifest["run_id"] = rid
+            (final / "manifest.json").write_text(json.dumps(to_jsonable(manifest), indent=2)
+                                                 + "\n", encoding="utf-8")
+        marked.append(final)
+    return marked
+
+
+def list_runs(reports_dir: str | os.PathLike[str] = "reports",
+              analysis: str | None = None) -> list[dict[str, Any]]:
+    """Every run folder under `reports_dir` (oldest first): analysis, run id, status, times.
+
+    Returns
+    -------
+    list of dict
+        ``analysis``, ``run_id``, ``status`` (``succeeded``, ``failed``, ``interrupted``, or
+        ``running`` for a partial folder whose process is alive), ``started_at``,
+        ``duration_s``, ``sweep``, ``error`` (one line) and ``path``.
+    """
+    root = Path(reports_dir).expanduser()
+    out: list[dict[str, Any]] = []
+    if not root.is_dir():
+        return out
+    for parent in sorted(p for p in root.iterdir() if p.is_dir()):
+        if parent.name in ("boardpack", "sweeps") or (analysis and parent.name != analysis):
+            continue
+        for folder in sorted(parent.iterdir()):
+            if not folder.is_dir():
+                continue
+            if folder.name.startswith("."):
+                if folder.name.endswith(".partial"):
+                    out.append({"analysis": parent.name, "run_id": folder.name[1:-8],
+                                "status": "running", "started_at": None, "duration_s": None,
+                                "sweep": None, "error": None, "path": str(folder)})
+                continue
+            try:
+                m = read_manifest(folder)
+            except InputError:
+                continue
+            out.append({
+                "analysis": m.get("analysis", parent.name),
+                "run_id": m.get("run_id", folder.name),
+                "status": m.get("status", "failed"),
+                "started_at": m.get("started_at"),
+                "duration_s": m.get("duration_s"),
+                "sweep": (m.get("sweep") or {}).get("id"),
+                "error": describe_error(m.get("error")) if m.get("error") else None,
+                "path": str(folder),
+            })
+    out.sort(key=lambda r: (str(r["started_at"] or "9"), r["analysis"], r["run_id"]))
+    return out
+
+
 def publish_folder(partial: Path, parent: Path, run_id: str) -> tuple[str, Path]:
     """Rename the partial folder to its final name; never replace an existing folder."""
+    (partial / _OWNER_FILE).unlink(missing_ok=True)
     base, n = run_id, 1
     while True:
         final = parent / run_id
@@ -609,6 +752,27 @@ def _error_info(exc: BaseException) -> dict[str, Any]:
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
+@functools.cache
+def _html_exporter() -> Any:
+    """One HTML exporter per process: its Jinja templates are compiled once, not per run."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+        extra_template_basedirs=[str(_TEMPLATES)], template_name="btm_report",
+    )
+
+
+@functools.cache
+def _versions_cached() -> tuple[tuple[str, str | None], ...]:
+    return tuple(_versions().items())
+
+
+@functools.cache
+def _git_cached(root: Path) -> str:
+    return json.dumps(_git(root))
+
+
 def _write_html(executed: Path, target: Path, title: str) -> str | None:
     """Export the executed notebook without input cells; return an error text on failure.
 
@@ -617,14 +781,9 @@ def _write_html(executed: Path, target: Path, title: str) -> str | None:
     """
     try:
         import nbformat
-        from nbconvert import HTMLExporter
 
         nb = nbformat.read(executed, as_version=4)
-        exporter = HTMLExporter(
-            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-            extra_template_basedirs=[str(_TEMPLATES)], template_name="btm_report",
-        )
-        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+        body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
         target.write_text(body, encoding="utf-8")
         return None
     except Exception as exc:  # a report that cannot be rendered must not lose the run
@@ -639,6 +798,7 @@ def run(
     run_id: str | None = None,
     progress: bool = True,
     notebooks: str | os.PathLike[str] | None = None,
+    sweep: Mapping[str, Any] | None = None,
 ) -> RunRecord:
     """Execute an analysis notebook into a new run folder ``<reports_dir>/<analysis>/<run_id>/``.
 
@@ -657,6 +817,9 @@ def run(
         Show papermill's progress bar.
     notebooks : path-like, optional
         Folder of the notebooks (default: see :func:`btm.analyses.notebooks_dir`).
+    sweep : mapping, optional
+        Set by :mod:`btm.sweep`: ``{"id", "index", "scenario"}`` recorded in the manifest.
+        With it, `run_id` is a base name (``-2`` ... added when taken) rather than exact.
 
     Notes
     -----
@@ -678,6 +841,7 @@ def run(
     InputError
         Bad parameters or missing inputs, found before anything is executed or written.
     """
+    t0 = time.perf_counter()
     plan = _plan(analysis, parameters, notebooks)
     if run_id is not None and not (isinstance(run_id, str) and _RUN_ID.match(run_id)):
         raise InputError(
@@ -686,7 +850,9 @@ def run(
     started = _now()
     base = run_id or f"{started:%Y%m%dT%H%M%SZ}-{_params_hash(plan.effective)}"
     parent = Path(reports_dir).expanduser().resolve() / plan.analysis.name
-    rid, partial = claim_folder(parent, base, exact=run_id is not None)
+    rid, partial = claim_folder(parent, base, exact=run_id is not None and sweep is None)
+    timings = {"check_s": time.perf_counter() - t0}
+    t0 = time.perf_counter()
 
     inject = dict(plan.inject)
     if OUTPUT_PARAMETER in plan.declared:
@@ -719,11 +885,14 @@ def run(
         interrupted = exc
     finally:
         pm_logger.setLevel(pm_level)
+    timings["execute_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     html_error = None
     if executed.exists():
         html_error = _write_html(executed, partial / "report.html", plan.analysis.title)
+    timings["report_html_s"] = time.perf_counter() - t0
     finished = _now()
-    status = "failed" if error else "succeeded"
+    status = "interrupted" if interrupted is not None else ("failed" if error else "succeeded")
     manifest = {
         "analysis": plan.analysis.name,
         "title": plan.analysis.title,
@@ -734,7 +903,7 @@ def run(
         "parameters": plan.effective,
         "parameters_given": plan.given,
         "inputs": plan.inputs,
-        "versions": _versions(),
+        "versions": dict(_versions_cached()),
         "platform": {
             "system": platform.system(),
             "release": platform.release(),
@@ -742,10 +911,12 @@ def run(
             "python_implementation": platform.python_implementation(),
             "executable": sys.executable,
         },
-        "git": _git(_files.package_root()),
+        "git": json.loads(_git_cached(_files.package_root())),
         "started_at": _iso(started),
         "finished_at": _iso(finished),
         "duration_s": round((finished - started).total_seconds(), 3),
+        "timings_s": {k: round(v, 3) for k, v in timings.items()},
+        "sweep": dict(sweep) if sweep else None,
         "error": error,
         "report_error": html_error,
         "results": RESULTS_FILE if (partial / RESULTS_FILE).exists() else None,

@@ -1,10 +1,32 @@
-"""Run one analysis for many parameter sets, in parallel, and tabulate the key numbers.
+"""Run analyses for many parameter sets, in parallel, and tabulate the key numbers.
 
-Each parameter set becomes an ordinary run folder (see :mod:`btm.runs`). Work goes to a local
-process pool by default (each worker executes notebooks in-process, which is about twice as
-fast as papermill's command line) or to a Dask cluster (``scheduler="dask"``; a
-``dask.distributed`` scheduler address, or a LocalCluster when none is given) to scale out.
-Every parameter set is validated before anything starts.
+A sweep is a list of planned runs (analysis, scenario label, parameters), from a sweep file
+(:func:`load_sweep_file`: one or more analyses, each with explicit parameter sets, a cartesian
+grid and/or a CSV of one row per run) or from :func:`sweep` (one analysis, a list of sets).
+Every planned run is checked before anything starts. Each run becomes an ordinary run folder
+(see :mod:`btm.runs`) whose manifest names the sweep; the sweep itself gets
+``<reports_dir>/sweeps/<sweep-id>/`` with ``summary.csv``, ``summary.html`` (self-contained,
+one row per run: status, duration, key numbers, a link to its report) and ``manifest.json``.
+
+Work goes to a local process pool by default (worker processes that import papermill and
+nbconvert once and execute notebook after notebook in-process) or to a Dask cluster
+(``dask.distributed``; a scheduler address, or a LocalCluster when none is given). A failing
+run does not stop the others; a worker that dies is replaced and its unfinished runs retried
+once; ``resume=True`` re-runs only the failed or missing runs of an earlier sweep of the same
+name.
+
+A sweep file::
+
+    name: fy26-scenarios            # the sweep id (default: the file's name)
+    runs:
+      - analysis: tco_comparison
+        scenario: rates             # label prefix (default: the analysis name)
+        parameters: {horizon_years: 7}          # fixed for this block
+        grid: {discount_rate: [0.06, 0.08, 0.10]}
+      - analysis: tco_comparison
+        csv: business_units.csv     # one row per run; a 'scenario' column labels it
+      - analysis: build_buy_cloud
+        sets: [{currency: EUR}, {currency: USD}]
 
 Examples
 --------
@@ -14,12 +36,19 @@ Examples
 
 from __future__ import annotations
 
+import csv
+import datetime as _dt
+import hashlib
+import html
 import itertools
 import json
 import multiprocessing
 import os
+import re
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,9 +56,11 @@ import pandas as pd
 
 from btm import runs
 from btm.errors import InputError
-from btm.report import RESULTS_FILE
+from btm.report import RESULTS_FILE, safe_csv, to_jsonable
 
-__all__ = ["grid", "sweep", "summarise", "split_values", "parameter_sets"]
+__all__ = ["grid", "sweep", "summarise", "split_values", "parameter_sets", "PlannedRun",
+           "SweepPlan", "SweepResult", "load_sweep_file", "plan_sweep", "execute",
+           "check_output_folder", "SUMMARY_COLUMNS", "plan_sets"]
 
 
 def grid(**values: Sequence[Any]) -> list[dict[str, Any]]:
@@ -137,25 +168,286 @@ def _load_sets_file(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     )
 
 
+#: First columns of a sweep's summary table; parameters and key numbers follow.
+SUMMARY_COLUMNS = ("index", "analysis", "scenario", "run_id", "status", "duration_s", "error",
+                   "report", "path")
+_SWEEP_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_BLOCK_KEYS = {"analysis", "scenario", "parameters", "grid", "sets", "csv"}
+_FILE_KEYS = {"name", "runs"}
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    """One run of a sweep, checked: its position, analysis, label and converted parameters."""
+
+    index: int
+    analysis: str
+    scenario: str
+    parameters: dict[str, Any]
+    notebooks: str
+
+    @property
+    def key(self) -> str:
+        """Fingerprint of analysis and parameters: how ``resume`` recognises a run."""
+        text = json.dumps([self.analysis, to_jsonable(self.parameters)], sort_keys=True,
+                          default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """Every run of a sweep, checked before anything starts."""
+
+    name: str
+    runs: tuple[PlannedRun, ...]
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """What a sweep did: its folder, the summary table and the runs that did not succeed."""
+
+    sweep_id: str
+    folder: Path
+    summary: pd.DataFrame
+    failed: list[dict[str, Any]] = field(default_factory=list)
+    reused: int = 0
+
+    @property
+    def succeeded(self) -> bool:
+        """Whether every run of the sweep succeeded."""
+        return not self.failed
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def _label(analysis: str, prefix: str | None, varied: Mapping[str, Any]) -> str:
+    shown = ", ".join(f"{k}={v}" for k, v in varied.items() if not runs.is_path_parameter(k))
+    shown = shown or ", ".join(f"{k}={Path(str(v)).name}" for k, v in varied.items())
+    base = prefix or analysis
+    return f"{base}: {shown}" if shown else base
+
+
+def _read_csv_sets(path: Path, where: str) -> list[dict[str, str]]:
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            rows = list(csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"{where}: cannot read {path} ({exc}); expected a CSV file, one row "
+                         "per run and one column per parameter") from None
+    if not rows:
+        raise InputError(f"{where}: {path} has no data rows; expected one row per run")
+    return [{k.strip(): v.strip() for k, v in r.items() if k and v is not None and v.strip() != ""}
+            for r in rows]
+
+
+def plan_sweep(
+    blocks: Sequence[Mapping[str, Any]],
+    *,
+    name: str,
+    base_dir: str | os.PathLike[str] | None = None,
+    notebooks: str | os.PathLike[str] | None = None,
+    source: str | None = None,
+) -> SweepPlan:
+    """Check the blocks of a sweep and expand them into planned runs.
+
+    Each block names an ``analysis`` and optionally a ``scenario`` label, fixed
+    ``parameters``, explicit ``sets`` (a list of mappings), a ``grid`` (name → list of values,
+    every combination) and a ``csv`` file (one row per run, relative to `base_dir`). Sets, CSV
+    rows and grid combine as in :func:`parameter_sets` (each set with every grid combination);
+    a block with none of them is one run. A ``scenario`` key of a set or CSV column labels the
+    run unless the analysis declares a parameter of that name.
+
+    Raises
+    ------
+    InputError
+        Unknown analysis, key or parameter, a value of the wrong type or outside its
+        constraint, an empty grid or set list, a missing CSV; the message names the block
+        (``runs[2]``) and, for CSV rows, the row.
+
+    Examples
+    --------
+    >>> plan = plan_sweep([{"analysis": "tco_comparison",
+    ...                     "grid": {"discount_rate": [0.06, 0.08]}}], name="demo")
+    >>> [(r.index, r.scenario, r.parameters) for r in plan.runs]  # doctest: +NORMALIZE_WHITESPACE
+    [(1, 'tco_comparison: discount_rate=0.06', {'discount_rate': 0.06}),
+     (2, 'tco_comparison: discount_rate=0.08', {'discount_rate': 0.08})]
+    """
+    from btm import analyses
+
+    if not isinstance(name, str) or not _SWEEP_ID.match(name):
+        raise InputError(f"name: got {name!r}; expected letters, digits, '_', '-' or '.' "
+                         "(it names the sweep's folder)")
+    if isinstance(blocks, Mapping) or not isinstance(blocks, Sequence) or not blocks:
+        raise InputError("runs: got none; expected a list of blocks, each naming an analysis")
+    base = Path(base_dir) if base_dir is not None else Path.cwd()
+    folder = analyses.notebooks_dir(notebooks)
+    planned: list[PlannedRun] = []
+    for b, block in enumerate(blocks, start=1):
+        where = f"runs[{b}]"
+        if not isinstance(block, Mapping):
+            raise InputError(f"{where}: got {type(block).__name__}; expected a mapping with "
+                             "'analysis' and parameter sets")
+        unknown = sorted(set(map(str, block)) - _BLOCK_KEYS)
+        if unknown:
+            raise InputError(f"{where}: unknown key {unknown[0]!r}; expected "
+                             + ", ".join(sorted(_BLOCK_KEYS)))
+        if "analysis" not in block:
+            raise InputError(f"{where}: no 'analysis'; expected the name of an analysis")
+        try:
+            a = analyses.get_analysis(str(block["analysis"]), folder)
+        except InputError as exc:
+            raise InputError(f"{where}: {exc}") from None
+        declared = {p.name for p in analyses.parameters(a)}
+        fixed = block.get("parameters") or {}
+        if not isinstance(fixed, Mapping):
+            raise InputError(f"{where}.parameters: got {type(fixed).__name__}; expected a "
+                             "mapping of parameter name to value")
+        labelled: list[tuple[str | None, dict[str, Any]]] = []
+        sources = 0
+        if "sets" in block:
+            sources += 1
+            sets = block["sets"]
+            if isinstance(sets, Mapping) or not isinstance(sets, Sequence) or not sets:
+                raise InputError(f"{where}.sets: got {sets!r}; expected a non-empty list of "
+                                 "parameter mappings")
+            for i, one in enumerate(sets, start=1):
+                if not isinstance(one, Mapping):
+                    raise InputError(f"{where}.sets[{i}]: got {type(one).__name__}; expected "
+                                     "a mapping of parameter name to value")
+                labelled.append(_pop_label(dict(one), declared))
+        if "csv" in block:
+            sources += 1
+            path = Path(str(block["csv"])).expanduser()
+            path = path if path.is_absolute() else base / path
+            for i, row in enumerate(_read_csv_sets(path, f"{where}.csv"), start=1):
+                label, values = _pop_label(row, declared)
+                labelled.append((label, {"__row__": f"{path.name}, row {i}", **values}))
+        if "grid" in block:
+            g = block["grid"]
+            if not isinstance(g, Mapping) or not g:
+                raise InputError(f"{where}.grid: got {g!r}; expected a mapping of parameter "
+                                 "name to a non-empty list of values")
+            try:
+                combos = grid(**{str(k): v for k, v in g.items()})
+            except InputError as exc:
+                raise InputError(f"{where}.grid.{exc}") from None
+            labelled = [(lab, {**s, **c}) for lab, s in (labelled or [(None, {})])
+                        for c in combos]
+        elif not sources:
+            labelled = [(None, {})]
+        for label, values in labelled:
+            row_where = values.pop("__row__", None)
+            params = {**{str(k): v for k, v in fixed.items()}, **values}
+            try:
+                checked = _checked(params, a.name, a.path.parent)
+            except InputError as exc:
+                raise InputError(f"{row_where or where}: {exc}") from None
+            planned.append(PlannedRun(
+                index=len(planned) + 1, analysis=a.name,
+                scenario=label or _label(a.name, block.get("scenario"), values),
+                parameters=checked, notebooks=str(a.path.parent),
+            ))
+    return SweepPlan(name=name, runs=tuple(planned), source=source)
+
+
+def _pop_label(values: dict[str, Any], declared: set[str]) -> tuple[str | None, dict[str, Any]]:
+    if "scenario" in values and "scenario" not in declared:
+        label = values.pop("scenario")
+        return (str(label) if label not in (None, "") else None), values
+    return None, values
+
+
+def load_sweep_file(
+    path: str | os.PathLike[str], *, notebooks: str | os.PathLike[str] | None = None
+) -> SweepPlan:
+    """Read and check a sweep file (YAML or JSON; see the module docstring for its form).
+
+    A file holding only a list is taken as the ``runs`` list. CSV paths are relative to the
+    file's folder.
+
+    Raises
+    ------
+    InputError
+        Unreadable file, unknown key, or anything :func:`plan_sweep` refuses.
+    """
+    from btm import files
+
+    p, data = files.read_yaml(path, parameter="sweep file",
+                              expected="a mapping with 'runs' (a list of blocks)")
+    if isinstance(data, list):
+        data = {"runs": data}
+    if not isinstance(data, dict):
+        raise InputError(f"{p}: got {type(data).__name__}; expected a mapping with 'runs', a "
+                         "list of blocks each naming an analysis")
+    unknown = sorted(set(map(str, data)) - _FILE_KEYS)
+    if unknown:
+        raise InputError(f"{p}: unknown key {unknown[0]!r}; expected 'name' and 'runs'")
+    try:
+        return plan_sweep(data.get("runs") or [], name=str(data.get("name") or p.stem),
+                          base_dir=p.parent, notebooks=notebooks, source=str(p))
+    except InputError as exc:
+        raise InputError(f"{p.name}: {exc}") from None
+
+
+def check_output_folder(path: str | os.PathLike[str], *, parameter: str = "reports_dir") -> Path:
+    """`path` resolved, refused unless it is (or can be created as) a writable folder.
+
+    Examples
+    --------
+    >>> check_output_folder("/dev/null", parameter="--reports-dir")
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: --reports-dir: /dev/null is not a folder; expected a writable folder
+    """
+    p = Path(path).expanduser().resolve()
+    probe = p
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir():
+        raise InputError(f"{parameter}: {probe} is not a folder; expected a writable folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise InputError(f"{parameter}: {probe} is not writable; expected a writable folder")
+    return p
+
+
+# --------------------------------------------------------------------------- workers
+
+
+def _warm_worker() -> None:
+    """Worker start-up: pay the imports once per process, not once per run."""
+    import nbformat  # noqa: F401
+    import papermill  # noqa: F401
+
+    runs._kernel_manager_class()
+    runs._html_exporter()
+
+
 def _run_one(
     analysis: str,
     parameters: dict[str, Any],
     reports_dir: str,
     notebooks: str,
+    sweep_info: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Worker entry point: run and return a picklable summary (never raises)."""
     try:
         rec = runs.run(
-            analysis, parameters, reports_dir=reports_dir, progress=False, notebooks=notebooks
+            analysis, parameters, reports_dir=reports_dir, progress=False, notebooks=notebooks,
+            run_id=(sweep_info or {}).get("run_id"), sweep=sweep_info,
         )
-        return {
-            "run_id": rec.run_id,
-            "status": rec.status,
-            "path": str(rec.path),
-            "error": runs.describe_error(rec.error) if rec.error else None,
-        }
+        return _outcome_of(rec.path)
     except Exception as exc:  # the worker reports; the sweep goes on
-        return {"run_id": None, "status": "failed", "path": None, "error": f"{type(exc).__name__}: {exc}"}
+        return {"run_id": None, "status": "failed", "path": None, "duration_s": None,
+                "error": f"{type(exc).__name__}: {exc}"}
+
+
+def _outcome_of(folder: Path) -> dict[str, Any]:
+    m = runs.read_manifest(folder)
+    return {"run_id": m.get("run_id", folder.name), "status": m.get("status", "failed"),
+            "path": str(folder), "duration_s": m.get("duration_s"),
+            "error": runs.describe_error(m["error"]) if m.get("error") else None}
 
 
 def _key_numbers(path: str | None) -> dict[str, Any]:
@@ -200,6 +492,282 @@ def summarise(
     return frame[[*columns, *[c for c in frame.columns if c not in columns]]]
 
 
+# --------------------------------------------------------------------------- executing
+
+
+def _sweep_folder(root: Path, name: str, resume: bool) -> tuple[str, Path, bool]:
+    """The sweep's folder: the latest of that name when resuming, else a new one."""
+    parent = root / "sweeps"
+    if resume:
+        taken = [p for p in parent.glob(f"{name}*") if p.is_dir()
+                 and re.fullmatch(re.escape(name) + r"(-\d+)?", p.name)]
+        if taken:
+            def number(p: Path) -> int:
+                tail = p.name[len(name):]
+                return int(tail[1:]) if tail else 1
+            latest = max(taken, key=number)
+            return latest.name, latest, True
+    parent.mkdir(parents=True, exist_ok=True)
+    n = 1
+    while True:
+        sweep_id = name if n == 1 else f"{name}-{n}"
+        try:
+            (parent / sweep_id).mkdir()
+            return sweep_id, parent / sweep_id, False
+        except FileExistsError:
+            n += 1
+
+
+def _previous(plan: SweepPlan, sweep_id: str, reports: Path) -> dict[int, dict[str, Any]]:
+    """Succeeded runs of an earlier attempt at this sweep, by index (same parameters only)."""
+    keys = {r.index: r.key for r in plan.runs}
+    found: dict[int, tuple[str, dict[str, Any]]] = {}
+    for analysis in {r.analysis for r in plan.runs}:
+        for folder in (reports / analysis).glob("*/manifest.json"):
+            try:
+                m = json.loads(folder.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            info = m.get("sweep") or {}
+            i = info.get("index")
+            if (info.get("id") != sweep_id or m.get("status") != "succeeded"
+                    or keys.get(i) != info.get("key")):
+                continue
+            stamp = str(m.get("finished_at", ""))
+            if i not in found or stamp > found[i][0]:
+                found[i] = (stamp, _outcome_of(folder.parent))
+    return {i: o for i, (_, o) in found.items()}
+
+
+def _connect_dask(address: str | None, workers: int) -> tuple[Any, Any]:
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise InputError("--dask: dask.distributed is not installed; expected "
+                         "pip install 'dask[distributed]'") from None
+    if not address:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        return Client(cluster), cluster
+    try:
+        return Client(address, timeout=5), None
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(f"--dask: cannot reach a Dask scheduler at {address} "
+                         f"({type(exc).__name__}); expected the address of a running "
+                         "scheduler, e.g. tcp://HOST:8786") from None
+
+
+def execute(
+    plan: SweepPlan,
+    *,
+    reports_dir: str | os.PathLike[str] = "reports",
+    workers: int | None = None,
+    dask_address: str | None = None,
+    use_dask: bool = False,
+    resume: bool = False,
+    progress: bool = True,
+) -> SweepResult:
+    """Run a checked :class:`SweepPlan` and write its summary.
+
+    Parameters
+    ----------
+    plan : SweepPlan
+        From :func:`load_sweep_file` or :func:`plan_sweep`.
+    reports_dir : path-like
+        Where run folders and ``sweeps/<sweep-id>/`` go; must be a writable folder.
+    workers : int, optional
+        Local worker processes (default the number of CPUs, at most the number of runs).
+    dask_address, use_dask
+        Run on the Dask scheduler at `dask_address`, or on a LocalCluster of `workers`
+        processes when `use_dask` and no address. The address is tried before anything runs.
+    resume : bool
+        Continue the latest sweep of this name: runs that succeeded there with the same
+        parameters are kept, failed, interrupted and missing ones are run.
+    progress : bool
+        A progress bar over runs (tqdm, on stderr).
+
+    Returns
+    -------
+    SweepResult
+
+    Raises
+    ------
+    InputError
+        Bad `workers`, an output folder that is not writable, an unreachable Dask scheduler:
+        all before any run starts.
+    """
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
+                                or workers < 1):
+        raise InputError(f"workers: got {workers!r}; expected a whole number of at least 1")
+    reports = check_output_folder(reports_dir, parameter="reports_dir")
+    n = max(1, min(workers or os.cpu_count() or 1, len(plan.runs)))
+    client = cluster = None
+    if use_dask or dask_address:
+        client, cluster = _connect_dask(dask_address, n)
+    try:
+        reports.mkdir(parents=True, exist_ok=True)
+        runs.recover_interrupted(reports)
+        sweep_id, folder, resumed = _sweep_folder(reports, plan.name, resume)
+        previous = _previous(plan, sweep_id, reports) if resumed else {}
+        todo = [r for r in plan.runs if r.index not in previous]
+        started = _dt.datetime.now(_dt.UTC)
+        _write_manifest(folder, plan, sweep_id, started, "running", previous, {})
+        outcomes: dict[int, dict[str, Any]] = dict(previous)
+        status = "interrupted"
+        try:
+            _dispatch(todo, sweep_id, reports, n, client, outcomes, progress)
+            status = "complete"
+        finally:
+            runs.recover_interrupted(reports)
+            for r in plan.runs:
+                outcomes.setdefault(r.index, {"run_id": None, "status": "not run", "path": None,
+                                              "duration_s": None, "error": "sweep interrupted"})
+            table = _summary(plan, outcomes, folder)
+            _write_summary(folder, table, sweep_id)
+            _write_manifest(folder, plan, sweep_id, started, status, previous, outcomes)
+    finally:
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+    failed = [dict(index=r.index, analysis=r.analysis, scenario=r.scenario, **outcomes[r.index])
+              for r in plan.runs if outcomes[r.index].get("status") != "succeeded"]
+    return SweepResult(sweep_id, folder, table, failed, reused=len(previous))
+
+
+def _info(r: PlannedRun, sweep_id: str) -> dict[str, Any]:
+    return {"id": sweep_id, "index": r.index, "key": r.key, "scenario": r.scenario,
+            "run_id": f"{sweep_id}-{r.index:03d}"}
+
+
+def _dispatch(todo: list[PlannedRun], sweep_id: str, reports: Path, n: int, client: Any,
+              outcomes: dict[int, dict[str, Any]], progress: bool) -> None:
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(todo), desc=f"sweep {sweep_id}", unit="run", disable=not progress,
+               leave=True)
+    try:
+        if client is not None:
+            from dask.distributed import as_completed
+
+            futures = {client.submit(_run_one, r.analysis, r.parameters, str(reports),
+                                     r.notebooks, _info(r, sweep_id), pure=False): r
+                       for r in todo}
+            for fut in as_completed(futures):
+                outcomes[futures[fut].index] = _outcome(fut)
+                bar.update()
+            return
+        pending = list(todo)
+        for _attempt in (1, 2):  # a worker that dies breaks the pool: retry its runs once
+            if not pending:
+                return
+            ctx = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=min(n, len(pending)), mp_context=ctx,
+                                     initializer=_warm_worker) as pool:
+                live = {pool.submit(_run_one, r.analysis, r.parameters, str(reports),
+                                    r.notebooks, _info(r, sweep_id)): r for r in pending}
+                broken: list[PlannedRun] = []
+                while live:
+                    done, _ = wait(live, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        r = live.pop(fut)
+                        try:
+                            outcomes[r.index] = fut.result()
+                            bar.update()
+                        except BrokenProcessPool:
+                            broken.append(r)
+                        except Exception as exc:
+                            outcomes[r.index] = {"run_id": None, "status": "failed",
+                                                 "path": None, "duration_s": None,
+                                                 "error": f"{type(exc).__name__}: {exc}"}
+                            bar.update()
+            pending = sorted(broken, key=lambda r: r.index)
+            if pending:
+                runs.recover_interrupted(reports)
+        for r in pending:
+            outcomes[r.index] = {"run_id": None, "status": "failed", "path": None,
+                                 "duration_s": None, "error": "worker process died (twice)"}
+            bar.update()
+    finally:
+        bar.close()
+
+
+def _summary(plan: SweepPlan, outcomes: Mapping[int, Mapping[str, Any]],
+             folder: Path) -> pd.DataFrame:
+    rows = []
+    for r in plan.runs:
+        o = outcomes[r.index]
+        report = None
+        if o.get("path") and (Path(o["path"]) / "report.html").is_file():
+            report = Path(os.path.relpath(Path(o["path"]) / "report.html", folder)).as_posix()
+        row: dict[str, Any] = {"index": r.index, "analysis": r.analysis,
+                               "scenario": r.scenario, "run_id": o.get("run_id"),
+                               "status": o.get("status"), "duration_s": o.get("duration_s"),
+                               "error": o.get("error"), "report": report, "path": o.get("path")}
+        for k, v in r.parameters.items():
+            row[k] = str(v) if isinstance(v, list | dict | tuple) else v
+        for k, v in _key_numbers(o.get("path")).items():
+            row[f"result_{k}" if k in row else k] = v
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    for name in dict.fromkeys(k for r in plan.runs for k in r.parameters):
+        # parameters as given (5 stays 5 beside a run that does not set it), not upcast to float
+        frame[name] = pd.Series([row.get(name) for row in rows], dtype=object, index=frame.index)
+    first = list(SUMMARY_COLUMNS)
+    return frame[[*first, *[c for c in frame.columns if c not in first]]]
+
+
+_CSS = """body{font-family:"DejaVu Sans",Arial,sans-serif;color:#222;margin:2em}
+table{border-collapse:collapse;font-size:.9em}th,td{border:1px solid #ddd;padding:.3em .6em;
+text-align:left}th{background:#F3F6F9}td.num{text-align:right}.failed{color:#D55E00;
+font-weight:bold}.muted{color:#555}"""
+
+
+def _write_summary(folder: Path, table: pd.DataFrame, sweep_id: str) -> None:
+    safe_csv(table.drop(columns=["path"])).to_csv(folder / "summary.csv", index=False)
+    e = html.escape
+    cols = [c for c in table.columns if c != "path"]
+    n_ok = int((table["status"] == "succeeded").sum())
+    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+           f"<title>Sweep {e(sweep_id)}</title><style>{_CSS}</style></head><body>",
+           f"<h1>Sweep {e(sweep_id)}</h1>",
+           f'<p class="muted">{n_ok} of {len(table)} runs succeeded.</p>',
+           "<table><thead><tr>" + "".join(f"<th>{e(str(c))}</th>" for c in cols)
+           + "</tr></thead><tbody>"]
+    for row in table.to_dict("records"):
+        cells = []
+        for c in cols:
+            v = row[c]
+            if c == "report" and v:
+                cells.append(f'<td><a href="{e(str(v), quote=True)}">report</a></td>')
+                continue
+            text = "" if v is None or (not isinstance(v, list | dict) and pd.isna(v)) else str(v)
+            cls = ' class="failed"' if c == "status" and v != "succeeded" else (
+                ' class="num"' if isinstance(v, int | float) and not isinstance(v, bool) else "")
+            cells.append(f"<td{cls}>{e(text)}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table></body></html>")
+    (folder / "summary.html").write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def _write_manifest(folder: Path, plan: SweepPlan, sweep_id: str, started: _dt.datetime,
+                    status: str, previous: Mapping[int, Any],
+                    outcomes: Mapping[int, Mapping[str, Any]]) -> None:
+    doc = {
+        "sweep_id": sweep_id, "name": plan.name, "source": plan.source, "status": status,
+        "started_at": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "finished_at": (_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                        if status != "running" else None),
+        "reused": sorted(previous),
+        "runs": [{"index": r.index, "analysis": r.analysis, "scenario": r.scenario,
+                  "key": r.key, "parameters": r.parameters,
+                  **{k: outcomes.get(r.index, {}).get(k) for k in ("run_id", "status", "path")}}
+                 for r in plan.runs],
+    }
+    (folder / "manifest.json").write_text(
+        json.dumps(to_jsonable(doc), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def sweep(
     analysis: str,
     parameter_sets: Sequence[Mapping[str, Any]],
@@ -209,6 +777,8 @@ def sweep(
     scheduler: Literal["processes", "dask"] = "processes",
     dask_address: str | None = None,
     notebooks: str | os.PathLike[str] | None = None,
+    progress: bool = False,
+    name: str | None = None,
 ) -> pd.DataFrame:
     """Run `analysis` once per parameter set and return one row per run.
 
@@ -219,7 +789,8 @@ def sweep(
     parameter_sets : sequence of mapping
         One mapping of parameter values per run (see :func:`grid`).
     reports_dir : path-like
-        Where run folders go (``<reports_dir>/<analysis>/<run_id>/``).
+        Where run folders go (``<reports_dir>/<analysis>/<run_id>/``) and the sweep's summary
+        (``<reports_dir>/sweeps/<name>/``).
     workers : int, optional
         Parallel workers; default the number of CPUs (at most the number of runs). With Dask
         and an address, ignored (the cluster decides).
@@ -228,6 +799,10 @@ def sweep(
         LocalCluster with `workers` single-threaded worker processes).
     notebooks : path-like, optional
         Folder of the notebooks (see :func:`btm.analyses.notebooks_dir`).
+    progress : bool
+        A progress bar over runs.
+    name : str, optional
+        The sweep's id (default ``<analysis>-<UTC time>``).
 
     Returns
     -------
@@ -241,19 +816,41 @@ def sweep(
         Any parameter set invalid (checked for all sets before any run starts), no parameter
         sets, bad `workers` or `scheduler`.
     """
-    from btm import analyses
-
     if scheduler not in ("processes", "dask"):
         raise InputError(f"scheduler: got {scheduler!r}; expected 'processes' or 'dask'")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise InputError(f"workers: got {workers!r}; expected a whole number of at least 1")
+    plan = plan_sets(analysis, parameter_sets, notebooks=notebooks, name=name)
+    result = execute(plan, reports_dir=reports_dir, workers=workers, dask_address=dask_address,
+                     use_dask=scheduler == "dask", progress=progress)
+    outcomes = [{k: row[k] for k in ("run_id", "status", "path", "error")}
+                for row in result.summary.to_dict("records")]
+    return summarise([r.parameters for r in plan.runs], outcomes)
+
+
+def plan_sets(
+    analysis: str,
+    parameter_sets: Sequence[Mapping[str, Any]],
+    *,
+    notebooks: str | os.PathLike[str] | None = None,
+    name: str | None = None,
+) -> SweepPlan:
+    """A checked plan of one analysis over explicit parameter sets (``btm sweep NAME -g ...``).
+
+    Raises
+    ------
+    InputError
+        No sets, a set that is not a mapping, or any invalid set (named by its position).
+    """
+    from btm import analyses
+
     if isinstance(parameter_sets, Mapping) or not isinstance(parameter_sets, Sequence):
         raise InputError("parameter_sets: expected a list of mappings (parameter name → value)")
     if len(parameter_sets) == 0:
         raise InputError("parameter_sets: got none; expected at least one parameter set")
-    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
-        raise InputError(f"workers: got {workers!r}; expected a whole number of at least 1")
     folder = analyses.notebooks_dir(notebooks)
-    name = analyses.get_analysis(analysis, folder).name
-    sets: list[dict[str, Any]] = []
+    a = analyses.get_analysis(analysis, folder)
+    planned = []
     for i, params in enumerate(parameter_sets, start=1):
         if not isinstance(params, Mapping):
             raise InputError(
@@ -261,19 +858,13 @@ def sweep(
             )
         try:
             # Resolve relative paths here, where the user's current directory is known.
-            sets.append(_checked(dict(params), name, folder))
+            checked = _checked(dict(params), a.name, folder)
         except InputError as exc:
             raise InputError(f"parameter set {i}: {exc}") from None
-    reports = str(Path(reports_dir).expanduser().resolve())
-    n = min(workers or os.cpu_count() or 1, len(sets))
-    if scheduler == "dask":
-        outcomes = _dask(name, sets, reports, str(folder), n, dask_address)
-    else:
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
-            futures = [pool.submit(_run_one, name, p, reports, str(folder)) for p in sets]
-            outcomes = [_outcome(f) for f in futures]
-    return summarise(sets, outcomes)
+        planned.append(PlannedRun(i, a.name, _label(a.name, None, checked), checked,
+                                  str(a.path.parent)))
+    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return SweepPlan(name or f"{a.name}-{stamp}", tuple(planned))
 
 
 def _checked(params: dict[str, Any], analysis: str, folder: Path) -> dict[str, Any]:
@@ -286,33 +877,5 @@ def _outcome(future: Any) -> dict[str, Any]:
     try:
         return future.result()
     except Exception as exc:  # a worker process died
-        return {"run_id": None, "status": "failed", "path": None, "error": f"{type(exc).__name__}: {exc}"}
-
-
-def _dask(
-    analysis: str,
-    sets: list[dict[str, Any]],
-    reports: str,
-    notebooks: str,
-    n: int,
-    address: str | None,
-) -> list[dict[str, Any]]:
-    from dask.distributed import Client, LocalCluster
-
-    cluster = None
-    if address:
-        client = Client(address)
-    else:
-        cluster = LocalCluster(
-            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-        client = Client(cluster)
-    try:
-        futures = [
-            client.submit(_run_one, analysis, p, reports, notebooks, pure=False) for p in sets
-        ]
-        return [_outcome(f) for f in futures]
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        return {"run_id": None, "status": "failed", "path": None, "duration_s": None,
+                "error": f"{type(exc).__name__}: {exc}"}

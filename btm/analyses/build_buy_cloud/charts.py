@@ -187,7 +187,7 @@ def criterion_contributions(
         fig, ax = canvas(ax, (10.0, max(3.2, 1.6 + 0.62 * n)))
         y = np.arange(n)[::-1]  # best on top
         left = np.zeros(n)
-        handles = []
+        handles: list[Any] = []
         for j, c in enumerate(criteria):
             fill, hatch = bar_colour(j), HATCHES[j % len(HATCHES)]
             seg = wide.loc[order, c].to_numpy(dtype=float)
@@ -198,7 +198,7 @@ def criterion_contributions(
             left = left + seg
         short = "TOPSIS" if method == "topsis" else word
         for k, (yi, total) in enumerate(zip(y, left, strict=True)):
-            end, text = total, f"{total:.2f}"
+            end, text = float(total), f"{total:.2f}"
             if marker_scores is not None:  # the label goes beyond both the bar and the marker
                 score = float(marker_scores.loc[order[k]])
                 end, text = max(total, score), f"{total:.2f} ({short} {score:.2f})"
@@ -339,7 +339,7 @@ def weight_sensitivity_curves(
                 ax.set_xlabel("Weight (0–1)", fontsize=9)
         for ax in flat[n:]:
             ax.set_axis_off()
-        handles = [Line2D([], [], markersize=4.5, linewidth=1.6, label=readable(o),
+        handles: list[Any] = [Line2D([], [], markersize=4.5, linewidth=1.6, label=readable(o),
                           **line_style(i)) for i, o in enumerate(options)]
         handles += [Line2D([], [], color=INK, linewidth=1.2, linestyle=(0, (4, 2)),
                            label="stated weight"),
@@ -546,7 +546,8 @@ def assessor_weights(
         ax.barh(y, g.loc[order].to_numpy(), height=0.12, color=INK, zorder=2,
                 label="group (geometric mean)")
         offsets = np.linspace(-0.22, 0.22, k) if k > 1 else np.zeros(1)
-        handles = [Patch(facecolor=INK, edgecolor="none", label="group (geometric mean)")]
+        handles: list[Any] = [Patch(facecolor=INK, edgecolor="none",
+                                    label="group (geometric mean)")]
         for i, a in enumerate(assessors):
             sub = data.loc[data["assessor"] == a]
             colour = PALETTE[1:][i % (len(PALETTE) - 1)]

@@ -157,7 +157,9 @@ class Roadmap:
         name), ``capacity`` (NaN = unlimited), ``used``, ``unused``.
     summary : pandas.DataFrame
         One row: ``method``, ``value``, ``cost``, ``budget``, ``unused_budget``, ``n_chosen``,
-        ``optimal`` (True when proved optimal; always False for the ranking method),
+        ``optimal`` (True when proved optimal within the requested ``mip_gap``; always False
+        for the ranking method), ``mip_gap`` (relative gap between the roadmap's value and the
+        solver's proved upper bound; 0 = proved optimal; NaN for the ranking method),
         ``solve_seconds``.
     """
 
@@ -361,25 +363,35 @@ class _Model:
 
 
 def _solve(model: _Model, hi: np.ndarray | None = None, *, tie_break: bool = True,
-           time_limit: float | None = None) -> tuple[np.ndarray | None, bool]:
-    """Solve; return (x as bool array, proved optimal), or (None, proved infeasible)."""
+           time_limit: float | None = None, mip_gap: float = 0.0,
+           ) -> tuple[np.ndarray | None, bool, float]:
+    """Solve; return (x as bool array, proved optimal within `mip_gap`, achieved relative gap),
+    or (None, proved infeasible, nan)."""
     hi = model.hi if hi is None else hi
     n = model.c.size
     if n == 0:
         ok = bool(np.all(model.lo <= 0) and np.all(hi >= 0)) if model.lo.size else True
-        return (np.zeros(0, dtype=bool) if ok else None), True
+        return (np.zeros(0, dtype=bool) if ok else None), True, 0.0
     scale = max(float(np.abs(model.c).max()), 1e-12)
-    options: dict[str, Any] = {"disp": False, "mip_rel_gap": 0.0, "presolve": True}
+    options: dict[str, Any] = {"disp": False, "mip_rel_gap": float(mip_gap), "presolve": True}
     if time_limit is not None:
         options["time_limit"] = float(time_limit)
     cons = [optimize.LinearConstraint(model.A, model.lo, hi)] if model.A.shape[0] else []
+    t_start = time.perf_counter()
     res = optimize.milp(-model.c / scale, integrality=np.ones(n), bounds=optimize.Bounds(0, 1),
                         constraints=cons, options=options)
     if res.x is None:
-        return None, res.status == 2  # True: proved infeasible; False: stopped by a limit
+        return None, res.status == 2, math.nan  # True: proved infeasible; False: a limit
     x = res.x > 0.5
     optimal = res.status == 0
-    if tie_break and np.any(model.tie != 0) and optimal:
+    gap = float(getattr(res, "mip_gap", 0.0) or 0.0)
+    # The tie-break solve keeps the optimal value and minimises the secondary objective; it is
+    # only meaningful when the optimum is proved (gap 0), and it gets a bounded time: when it
+    # does not finish, the first optimal solution stands.
+    if tie_break and np.any(model.tie != 0) and optimal and gap <= 1e-12 and mip_gap == 0:
+        spent = time.perf_counter() - t_start
+        options["time_limit"] = max(2.0, 2.0 * spent) if time_limit is None else max(
+            0.5, float(time_limit) - spent)
         best = float(model.c @ x)
         tol = 1e-9 * max(1.0, float(np.abs(model.c).sum()))
         keep = optimize.LinearConstraint(sparse.csr_matrix(model.c[None, :] / scale),
@@ -388,11 +400,11 @@ def _solve(model: _Model, hi: np.ndarray | None = None, *, tie_break: bool = Tru
         res2 = optimize.milp(model.tie / tscale, integrality=np.ones(n),
                              bounds=optimize.Bounds(0, 1), constraints=[*cons, keep],
                              options=options)
-        if res2.x is not None and res2.status == 0:
+        if res2.x is not None:  # optimal, or the best found in the bounded time
             x2 = res2.x > 0.5
             if float(model.c @ x2) >= best - tol:
                 x = x2
-    return x, optimal
+    return x, optimal, gap
 
 
 def _lp_duals(model: _Model, hi: np.ndarray | None = None) -> np.ndarray | None:
@@ -550,7 +562,7 @@ def select(initiatives: pd.DataFrame, *, budget: float, source: str = "initiativ
     values = items.table["value"].to_numpy(dtype=float)
     _check_select_budget(items, costs, budget)
     model = _select_model(items, costs, values, budget)
-    x, _ = _solve(model)
+    x, _, _ = _solve(model)
     if x is None:  # pragma: no cover - feasibility is fully checked above
         raise InputError("budget: no selection satisfies the constraints; expected a feasible "
                          "combination of budget, mandatory items, dependencies and exclusions")
@@ -673,7 +685,7 @@ def select_frontier(initiatives: pd.DataFrame, *, budgets: Sequence[float],
         if need > b * (1 + 1e-12) + 1e-9:
             rows.append((b, False, math.nan, math.nan, 0, ""))
             continue
-        x, _ = _solve(_select_model(items, costs, values, b))
+        x, _, _ = _solve(_select_model(items, costs, values, b))
         assert x is not None
         rows.append((b, True, float(values[x].sum()), float(costs[x].sum()), int(x.sum()),
                      ", ".join(items.ids[i] for i in np.flatnonzero(x))))
@@ -971,7 +983,8 @@ def _diagnose(p: _Plan, budget: np.ndarray, source: str, years_source: str) -> I
 
 
 def _roadmap(p: _Plan, x: np.ndarray, method: str, budget: np.ndarray, optimal: bool,
-             seconds: float, reasons: list[str] | None = None) -> Roadmap:
+             seconds: float, reasons: list[str] | None = None,
+             gap: float = math.nan) -> Roadmap:
     items = p.items
     n, T = len(items.ids), len(p.years)
     start = np.full(n, -1)
@@ -1028,7 +1041,7 @@ def _roadmap(p: _Plan, x: np.ndarray, method: str, budget: np.ndarray, optimal: 
     summary = pd.DataFrame({
         "method": [method], "value": [total_value], "cost": [total],
         "budget": [float(budget.sum())], "unused_budget": [float(budget.sum() - total)],
-        "n_chosen": [int(chosen.sum())], "optimal": [bool(optimal)],
+        "n_chosen": [int(chosen.sum())], "optimal": [bool(optimal)], "mip_gap": [gap],
         "solve_seconds": [seconds],
     })
     return Roadmap([items.ids[j] for j in fj], total_value, total, method, schedule, spend,
@@ -1043,10 +1056,16 @@ _PLAN_CONSTRAINTS = {
 }
 
 
-@constrained(**_PLAN_CONSTRAINTS, time_limit=NoneOr(Interval(float, 0, closed="neither")),
-             tie_break=Boolean())
+_SOLVER_CONSTRAINTS = {
+    "time_limit": NoneOr(Interval(float, 0, closed="neither")),
+    "mip_gap": Interval(float, 0, 0.5),
+}
+
+
+@constrained(**_PLAN_CONSTRAINTS, **_SOLVER_CONSTRAINTS, tie_break=Boolean())
 def plan(initiatives: pd.DataFrame, profiles: pd.DataFrame, years: pd.DataFrame, *,
          discount_rate: float = 0.0, tie_break: bool = True, time_limit: float | None = None,
+         mip_gap: float = 0.0,
          source: str = "initiatives", profiles_source: str = "profiles",
          years_source: str = "years") -> Roadmap:
     """The most valuable multi-year roadmap within yearly budgets and resource capacities.
@@ -1078,10 +1097,16 @@ def plan(initiatives: pd.DataFrame, profiles: pd.DataFrame, years: pd.DataFrame,
     discount_rate : float
         Fraction per year (0.08 for 8 %); 0 (default) counts a value the same in any year.
     tie_break : bool
-        Among optimal roadmaps, start initiatives as early as possible (a second solve).
+        Among optimal roadmaps, start initiatives as early as possible (a second, time-bounded
+        solve; only when the optimum is proved, i.e. `mip_gap` 0 and no time limit reached).
     time_limit : float, optional
-        Seconds for the solver; when reached the best roadmap found is returned with
-        ``summary["optimal"]`` False.
+        Seconds for each solver call; when reached the best roadmap found is returned with
+        ``summary["optimal"]`` False and the remaining gap in ``summary["mip_gap"]``.
+    mip_gap : float
+        Relative optimality gap at which the solver may stop (HiGHS ``mip_rel_gap``); 0
+        (default) means proved optimal. Large instances (hundreds of initiatives with several
+        binding budgets: multi-dimensional knapsacks) can take long to close the last fraction
+        of a per cent; 0.005 stops within 0.5 % of the proved best.
     source, profiles_source, years_source : str
         Names of the three tables in error messages.
 
@@ -1115,13 +1140,14 @@ def plan(initiatives: pd.DataFrame, profiles: pd.DataFrame, years: pd.DataFrame,
     t0 = time.perf_counter()
     p = _build_plan(initiatives, profiles, years, discount_rate, source, profiles_source,
                     years_source)
-    x, optimal = _solve(p.model, tie_break=tie_break, time_limit=time_limit)
+    x, optimal, gap = _solve(p.model, tie_break=tie_break, time_limit=time_limit,
+                             mip_gap=mip_gap)
     if x is None:
         if not optimal:  # here: not proved infeasible, so the time limit stopped the search
             raise InputError("time_limit: no feasible roadmap was found in time; expected a "
                              "longer time limit")
         raise _diagnose(p, p.budget, source, years_source)
-    return _roadmap(p, x, "exact", p.budget, optimal, time.perf_counter() - t0)
+    return _roadmap(p, x, "exact", p.budget, optimal, time.perf_counter() - t0, gap=gap)
 
 
 @constrained(**_PLAN_CONSTRAINTS, rule=Options(("skip", "stop")))
@@ -1218,9 +1244,11 @@ def plan_by_ranking(initiatives: pd.DataFrame, profiles: pd.DataFrame, years: pd
     return _roadmap(p, x, "ranking", p.budget, False, time.perf_counter() - t0, reasons)
 
 
-@constrained(**_PLAN_CONSTRAINTS, factors=NoneOr(ListOf(Interval(float, 0))))
+@constrained(**_PLAN_CONSTRAINTS, **_SOLVER_CONSTRAINTS,
+             factors=NoneOr(ListOf(Interval(float, 0))))
 def frontier(initiatives: pd.DataFrame, profiles: pd.DataFrame, years: pd.DataFrame, *,
              factors: Sequence[float] | None = None, discount_rate: float = 0.0,
+             time_limit: float | None = None, mip_gap: float = 0.0,
              source: str = "initiatives", profiles_source: str = "profiles",
              years_source: str = "years") -> pd.DataFrame:
     """The value-budget efficient frontier: the optimal roadmap at scaled budgets.
@@ -1237,6 +1265,8 @@ def frontier(initiatives: pd.DataFrame, profiles: pd.DataFrame, years: pd.DataFr
         Budget multipliers (at least 0). Default: 0.5, 0.55, ..., 1.5 (21 points, 1.0 included).
     discount_rate : float
         As for :func:`plan`.
+    time_limit, mip_gap : float
+        As for :func:`plan`, for each point.
     source, profiles_source, years_source : str
         Names of the tables in error messages.
 
@@ -1245,7 +1275,8 @@ def frontier(initiatives: pd.DataFrame, profiles: pd.DataFrame, years: pd.DataFr
     pandas.DataFrame
         One row per factor (sorted): ``factor``, ``budget`` (total over the years),
         ``feasible`` (False where the mandatory initiatives cannot fit), ``value``, ``cost``,
-        ``n_chosen``, ``chosen`` (ids joined by ", "), ``is_current`` (factor 1).
+        ``n_chosen``, ``chosen`` (ids joined by ", "), ``optimal``, ``mip_gap`` (as in
+        :attr:`Roadmap.summary`), ``is_current`` (factor 1).
 
     Examples
     --------
@@ -1264,23 +1295,27 @@ def frontier(initiatives: pd.DataFrame, profiles: pd.DataFrame, years: pd.DataFr
     rows = []
     for f in fs:
         b = p.budget * f
-        x, _ = _solve(p.model, _capacity_hi(p, b), tie_break=False)
+        x, optimal, gap = _solve(p.model, _capacity_hi(p, b), tie_break=False,
+                                 time_limit=time_limit, mip_gap=mip_gap)
         if x is None:
-            rows.append((f, float(b.sum()), False, math.nan, math.nan, 0, ""))
+            rows.append((f, float(b.sum()), False, math.nan, math.nan, 0, "", optimal,
+                         math.nan))
             continue
         js = p.var_j[x]
         rows.append((f, float(b.sum()), True, float(p.model.c[x].sum()),
                      float(p.cost[js].sum()), int(x.sum()),
-                     ", ".join(p.items.ids[j] for j in sorted(js))))
+                     ", ".join(p.items.ids[j] for j in sorted(js)), optimal, gap))
     out = pd.DataFrame(rows, columns=["factor", "budget", "feasible", "value", "cost",
-                                      "n_chosen", "chosen"])
+                                      "n_chosen", "chosen", "optimal", "mip_gap"])
     out["is_current"] = np.isclose(out["factor"], 1.0)
     return out
 
 
-@constrained(**_PLAN_CONSTRAINTS, step=NoneOr(Interval(float, 0, closed="neither")))
+@constrained(**_PLAN_CONSTRAINTS, **_SOLVER_CONSTRAINTS,
+             step=NoneOr(Interval(float, 0, closed="neither")))
 def shadow_prices(initiatives: pd.DataFrame, profiles: pd.DataFrame, years: pd.DataFrame, *,
                   step: float | None = None, discount_rate: float = 0.0,
+                  time_limit: float | None = None, mip_gap: float = 0.0,
                   source: str = "initiatives", profiles_source: str = "profiles",
                   years_source: str = "years") -> pd.DataFrame:
     """What more budget in each year would buy: LP shadow prices and exact integer gains.
@@ -1310,6 +1345,8 @@ def shadow_prices(initiatives: pd.DataFrame, profiles: pd.DataFrame, years: pd.D
         mean yearly budget (the same step in every year, so years compare fairly).
     discount_rate : float
         As for :func:`plan`.
+    time_limit, mip_gap : float
+        As for :func:`plan`, for each re-solve (a gain is exact only when both solves are).
     source, profiles_source, years_source : str
         Names of the tables in error messages.
 
@@ -1337,7 +1374,7 @@ def shadow_prices(initiatives: pd.DataFrame, profiles: pd.DataFrame, years: pd.D
     """
     p = _build_plan(initiatives, profiles, years, discount_rate, source, profiles_source,
                     years_source)
-    base, _ = _solve(p.model, tie_break=False)
+    base, _, _ = _solve(p.model, tie_break=False, time_limit=time_limit, mip_gap=mip_gap)
     if base is None:
         raise _diagnose(p, p.budget, source, years_source)
     T = len(p.years)
@@ -1350,7 +1387,8 @@ def shadow_prices(initiatives: pd.DataFrame, profiles: pd.DataFrame, years: pd.D
     for t in range(T):
         b = p.budget.astype(float).copy()
         b[t] += st
-        x, _ = _solve(p.model, _capacity_hi(p, b), tie_break=False)
+        x, _, _ = _solve(p.model, _capacity_hi(p, b), tie_break=False, time_limit=time_limit,
+                         mip_gap=mip_gap)
         assert x is not None
         gain = max(float(p.model.c[x].sum()) - base_value, 0.0)
         new = sorted(set(p.var_j[x].tolist()) - base_set) if gain > 0 else []

@@ -259,7 +259,9 @@ def _convert(values: pd.Series, col: Column, source: str) -> pd.Series:
         elif values.dtype.kind in "iuf":
             bad = np.zeros(len(values), dtype=bool)
         else:
-            bad = _on_distinct(values, lambda v: isinstance(v, bool | np.bool_))
+            # not _on_distinct: factorize treats True and 1 as one value
+            bad = np.fromiter((isinstance(v, bool | np.bool_) for v in values.to_numpy()),
+                              dtype=bool, count=len(values))
         if bad.any():
             row = _first_bad(bad)
             raise InputError(
@@ -332,12 +334,26 @@ def _convert(values: pd.Series, col: Column, source: str) -> pd.Series:
             )
         return out.astype(object)
     if kind == "date":
-        converted = pd.to_datetime(values, errors="coerce")
+        original = values
+        if values.dtype == object:  # no date is 100 characters long; dateutil would crawl
+            values = values.where(~values.map(lambda v: isinstance(v, str) and len(v) > 100),
+                                  "not a date")
+        if values.dtype == object and len(values) > 1000:
+            # each distinct text parsed once: a single odd cell makes pandas fall back to
+            # parsing element by element, which took half a minute on 31,200 rows
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            parsed = pd.Series(pd.to_datetime(pd.Series(uniques, dtype=object),
+                                              errors="coerce"))
+            taken = parsed.take(np.where(codes >= 0, codes, 0)).to_numpy()
+            taken[codes < 0] = np.datetime64("NaT")
+            converted = pd.Series(taken, index=values.index)
+        else:
+            converted = pd.to_datetime(values, errors="coerce")
         bad = converted.isna().to_numpy() & ~missing
         if bad.any():
             row = _first_bad(bad)
             raise InputError(
-                f"{_where(source, row, col.name)}: got {_short(values.iloc[row - 1])}; "
+                f"{_where(source, row, col.name)}: got {_short(original.iloc[row - 1])}; "
                 f"expected {_EXPECTED['date']}"
             )
         return converted

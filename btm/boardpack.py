@@ -1,12 +1,18 @@
-"""Assemble the board pack from run folders: one PDF (A4 landscape) and one HTML page.
+"""Assemble the board pack from run folders: a PDF (A4 landscape), a PowerPoint deck, HTML.
 
 :func:`build` runs every board-pack analysis (notebook metadata ``btm.boardpack: true``, in the
 order of ``btm.order``) with :func:`btm.runs.run`, or takes the latest existing runs, then reads
 each run's ``results.json`` and ``figures/*.png``; nothing scrapes a notebook. It writes
 ``<reports_dir>/boardpack/<id>/`` with ``boardpack.pdf`` (cover, contents, per analysis a page of
-key numbers and key messages and one page per figure; page numbers and a footer naming the btm
-version and the run), ``index.html`` with the figures copied into ``figures/``, and
-``manifest.json`` listing the runs used. A failed analysis gets a page saying so; the board pack
+key numbers and key messages, one page per figure with its number, title, key message and an
+assumptions footnote, and appendix tables; every page names its run), ``boardpack.pptx`` (the
+same content as editable slides, provenance in the speaker notes, see :mod:`btm.slides`),
+``index.html`` with the figures copied into ``figures/``, and ``manifest.json`` listing the
+runs used. ``sweep=ID`` gives one section per run of that sweep (one per scenario) instead.
+
+Figures are numbered ``<section>.<figure>``: the section number is the analysis's board-pack
+``order`` (or the run's position in a sweep), the figure number its place in the analysis's
+spec, so a figure keeps its number from one pack to the next. A failed analysis gets a page saying so; the board pack
 is still built and its manifest says ``"status": "incomplete"``.
 
 Examples
@@ -40,7 +46,8 @@ from btm import runs as _runs
 from btm.errors import InputError
 from btm.report import RESULTS_FILE, to_jsonable
 
-__all__ = ["build", "format_key_number", "split_parameters", "PACK_TITLE", "Section"]
+__all__ = ["build", "format_key_number", "split_parameters", "PACK_TITLE", "Section",
+           "figure_number", "assumptions", "provenance", "figure_message", "appendix_tables"]
 
 PACK_TITLE = "Technology decisions — board pack"
 _A4_LANDSCAPE = (11.69, 8.27)  # inches
@@ -57,11 +64,120 @@ class Section:
     run: _runs.RunRecord
     results: dict[str, Any] | None
     figures: list[dict[str, Any]] = field(default_factory=list)
+    number: int = 0
+    scenario: str | None = None
+    manifest: dict[str, Any] = field(default_factory=dict)
+    tables: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
-        """Pages this section takes in the PDF (summary page plus one per figure)."""
-        return 1 + len(self.figures)
+        """Pages this section takes in the PDF (summary, one per figure, one per table)."""
+        return 1 + len(self.figures) + len(self.tables)
+
+    @property
+    def heading(self) -> str:
+        """The section's title, with its scenario in a sweep pack."""
+        return f"{self.title} — {self.scenario}" if self.scenario else self.title
+
+
+def figure_number(s: Section, entry: Mapping[str, Any]) -> str:
+    """``"<section>.<figure>"``: stable as long as the analysis's spec lists the figure.
+
+    The figure's place is its position in the analysis's spec (``FigureSpec`` order), else in
+    the run's ``results.json``.
+    """
+    spec = _analyses.get_spec(s.analysis)
+    names = [f.name for f in spec.figures] if spec is not None and spec.figures else []
+    if entry.get("name") in names:
+        k = names.index(entry["name"]) + 1
+    else:
+        k = len(names) + 1 + [f["name"] for f in s.figures].index(entry["name"])
+    return f"{s.number}.{k}"
+
+
+def figure_message(s: Section, entry: Mapping[str, Any]) -> str:
+    """The key message a figure page states: the figure's own (``message`` in results.json),
+    else the analysis's headline (its first key message)."""
+    messages = (s.results or {}).get("key_messages") or []
+    return str(entry.get("message") or (messages[0] if messages else ""))
+
+
+def _short(v: Any) -> str:
+    if isinstance(v, str) and ("/" in v or os.sep in v):
+        return Path(v).name
+    return str(v)
+
+
+def assumptions(s: Section) -> str:
+    """One line for a page's footnote: the run's parameters and inputs (file names)."""
+    params = s.manifest.get("parameters") or s.run.parameters or {}
+    shown = [f"{k} = {_short(v)}" for k, v in params.items()
+             if not _runs.is_path_parameter(k) and not isinstance(v, dict | list)]
+    inputs = [Path(str(i.get("path", ""))).name for i in (s.manifest.get("inputs") or {}).values()]
+    text = "Assumptions: " + (", ".join(shown) if shown else "the notebook's defaults")
+    if inputs:
+        text += " · inputs: " + ", ".join(inputs)
+    return text
+
+
+def provenance(s: Section) -> list[str]:
+    """Lines naming where a page's numbers come from: run, parameters, input hashes, versions."""
+    m = s.manifest
+    lines = [f"Run {s.run.run_id} of analysis {s.analysis} ({s.run.status})",
+             f"Run folder: {s.run.path}"]
+    if m.get("finished_at"):
+        lines.append(f"Finished: {m['finished_at']}")
+    if (m.get("sweep") or {}).get("id"):
+        lines.append(f"Sweep {m['sweep']['id']}, run {m['sweep'].get('index')}: "
+                     f"{m['sweep'].get('scenario', '')}")
+    params = m.get("parameters") or s.run.parameters or {}
+    lines.append("Parameters: " + (", ".join(f"{k} = {v}" for k, v in params.items()) or "none"))
+    for name, i in (m.get("inputs") or {}).items():
+        lines.append(f"Input {name}: {i.get('path')} (SHA-256 {i.get('sha256')})")
+    if m.get("notebook_sha256"):
+        lines.append(f"Notebook: {m.get('notebook')} (SHA-256 {m['notebook_sha256']})")
+    versions = m.get("versions") or {}
+    if versions:
+        lines.append("Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()
+                                              if k in ("python", "btm", "pandas", "numpy")))
+    if (m.get("git") or {}).get("commit"):
+        lines.append(f"Git commit: {m['git']['commit']}" + (" (modified)" if m['git'].get("dirty") else ""))
+    lines.append(f"Check it: btm verify {s.run.path}")
+    return lines
+
+
+def appendix_tables(s: Section, *, max_rows: int = 12, max_cols: int = 7,
+                    max_chars: int = 28) -> list[dict[str, Any]]:
+    """The run's tables (``results.json`` ``tables``) cut to fit a page: name, header, rows,
+    and a note of what was left out."""
+    import pandas as pd
+
+    out = []
+    for t in s.tables:
+        try:
+            df = pd.read_csv(t["csv_path"])
+        except (OSError, ValueError, pd.errors.ParserError):
+            continue
+        note = []
+        if len(df) > max_rows:
+            note.append(f"first {max_rows} of {len(df)} rows")
+        if df.shape[1] > max_cols:
+            note.append(f"first {max_cols} of {df.shape[1]} columns")
+        cut = df.iloc[:max_rows, :max_cols]
+        rows = [[_cell(v, max_chars) for v in r] for r in cut.itertuples(index=False)]
+        out.append({"name": t["name"], "header": [str(c) for c in cut.columns], "rows": rows,
+                    "note": ("; ".join(note) + f"; full table in {t['csv']}") if note else
+                    f"full table in {t['csv']}"})
+    return out
+
+
+def _cell(v: Any, max_chars: int = 28) -> str:
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            return ""
+        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.3g}"
+    text = str(v)
+    return text if len(text) <= max_chars else text[:max_chars - 1] + "…"
 
 
 def format_key_number(number: Mapping[str, Any]) -> str:
@@ -178,7 +294,8 @@ def _existing_run(analysis: str, reports_dir: Path) -> _runs.RunRecord:
     return rec
 
 
-def _section(a: _analyses.Analysis, rec: _runs.RunRecord) -> Section:
+def _section(a: _analyses.Analysis, rec: _runs.RunRecord, *, number: int | None = None,
+             scenario: str | None = None) -> Section:
     results = None
     f = rec.path / RESULTS_FILE
     if f.is_file():
@@ -192,8 +309,51 @@ def _section(a: _analyses.Analysis, rec: _runs.RunRecord) -> Section:
             png = fig.get("png")
             if png and (rec.path / png).is_file():
                 figures.append(dict(fig, png_path=str(rec.path / png)))
+    tables = []
+    if results and rec.succeeded:
+        for t in results.get("tables", []):
+            if t.get("csv") and (rec.path / t["csv"]).is_file():
+                tables.append(dict(t, csv_path=str(rec.path / t["csv"])))
+    try:
+        manifest = _runs.read_manifest(rec.path)
+    except InputError:
+        manifest = {}
     title = str((results or {}).get("title") or a.title)
-    return Section(a.name, title, rec, results, figures)
+    return Section(a.name, title, rec, results, figures,
+                   number=(a.order if a.spec is not None else 0) if number is None else number,
+                   scenario=scenario,
+                   manifest=manifest, tables=tables)
+
+
+def _renumber(s: Section, number: int) -> Section:
+    import dataclasses
+
+    return dataclasses.replace(s, number=number)
+
+
+def _sweep_sections(sweep_id: str, reports: Path, notebooks: str | os.PathLike[str] | None
+                    ) -> list[Section]:
+    """One section per run of a sweep, from ``sweeps/<id>/manifest.json``."""
+    folder = reports / "sweeps" / str(sweep_id)
+    try:
+        m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = sorted(p.name for p in (reports / "sweeps").glob("*") if p.is_dir()) if (
+            reports / "sweeps").is_dir() else []
+        raise InputError(f"sweep: no sweep {sweep_id!r} in {reports / 'sweeps'}; expected one "
+                         f"of {', '.join(known) or '(none: run btm sweep first)'}") from None
+    sections = []
+    for r in m.get("runs", []):
+        if not r.get("path") or not (Path(r["path"]) / "manifest.json").is_file():
+            continue  # never ran (interrupted sweep): nothing to show
+        nb = _runs.read_manifest(r["path"]).get("notebook")
+        a = _analyses.get_analysis(r["analysis"], Path(nb).parent if nb else notebooks)
+        sections.append(_section(a, _runs.record_from_folder(r["path"]), number=r["index"],
+                                 scenario=r.get("scenario")))
+    if not sections:
+        raise InputError(f"sweep: {sweep_id} has no run folders; expected a sweep that ran "
+                         "(btm sweep --resume to finish it)")
+    return sections
 
 
 # --------------------------------------------------------------------------- PDF
@@ -248,25 +408,36 @@ def _band(fig: Any) -> Any:
 
 def _contents(sections: list[Section], first_pages: list[int]) -> Any:
     fig = _page("Contents")
+    lines = sum(1 + len(s.figures) + (1 if s.tables else 0) for s in sections)
+    step = min(0.035, 0.7 / max(lines + 0.4 * len(sections), 1))
+    size = max(7.0, min(10.0, step * _A4_LANDSCAPE[1] * 72 / 1.5))
     y = 0.8
     for s, page in zip(sections, first_pages, strict=True):
-        fig.text(0.08, y, s.title, fontsize=13, color=_INK)
-        fig.text(0.92, y, str(page), fontsize=13, color=_INK, ha="right")
-        y -= 0.05
+        fig.text(0.08, y, _shorten(s.heading, 110), fontsize=size + 3, color=_INK)
+        fig.text(0.92, y, str(page), fontsize=size + 3, color=_INK, ha="right")
+        y -= step * 1.4
         for fig_entry in s.figures:
             page += 1
-            fig.text(0.11, y, str(fig_entry.get("title") or fig_entry["name"]), fontsize=10,
-                     color=_MUTED)
-            fig.text(0.92, y, str(page), fontsize=10, color=_MUTED, ha="right")
-            y -= 0.035
-        y -= 0.015
+            label = f"Figure {figure_number(s, fig_entry)}  {fig_entry.get('title') or fig_entry['name']}"
+            fig.text(0.11, y, _shorten(label, 120), fontsize=size, color=_MUTED)
+            fig.text(0.92, y, str(page), fontsize=size, color=_MUTED, ha="right")
+            y -= step
+        if s.tables:
+            fig.text(0.11, y, f"Appendix tables ({len(s.tables)})", fontsize=size, color=_MUTED)
+            fig.text(0.92, y, str(page + 1), fontsize=size, color=_MUTED, ha="right")
+            y -= step
+        y -= step * 0.4
     return fig
+
+
+def _shorten(text: str, width: int) -> str:
+    return textwrap.shorten(str(text), width=width, placeholder=" …")
 
 
 def _summary(s: Section) -> Any:
     from matplotlib.patches import FancyBboxPatch
 
-    fig = _page(s.title)
+    fig = _page(_shorten(s.heading, 70))
     fig.text(0.06, 0.845, _wrap(f"Run {s.run.run_id}" + _params_line(s.run.parameters), 150),
              fontsize=9, color=_MUTED, va="top")
     if not s.run.succeeded:
@@ -326,11 +497,18 @@ def _params_line(params: Mapping[str, Any]) -> str:
 def _figure_page(s: Section, entry: Mapping[str, Any]) -> Any:
     import matplotlib.image as mpimg
 
-    fig = _page(str(entry.get("title") or entry["name"]))
-    fig.text(0.06, 0.845, s.title, fontsize=10, color=_MUTED, va="top")
+    title = f"Figure {figure_number(s, entry)}  {entry.get('title') or entry['name']}"
+    fig = _page(_shorten(title, 70))
+    fig.text(0.06, 0.845, _shorten(s.heading, 160), fontsize=10, color=_MUTED, va="top")
+    message = _wrap(figure_message(s, entry), 105)
+    lines = message.count("\n") + 1 if message else 0
+    if message:
+        fig.text(0.06, 0.81, message, fontsize=12, fontweight="bold", color=_INK, va="top",
+                 linespacing=1.3)
+    top = 0.80 - lines * 12 * 1.3 / 72 / _A4_LANDSCAPE[1] - 0.015
     img = mpimg.imread(entry["png_path"])
     h, w = img.shape[:2]
-    box = (0.06, 0.15, 0.88, 0.66)  # left, bottom, width, height in figure fraction
+    box = (0.06, 0.16, 0.88, top - 0.16)  # left, bottom, width, height in figure fraction
     page_w, page_h = _A4_LANDSCAPE
     scale = min(box[2] * page_w / w, box[3] * page_h / h)
     fw, fh = w * scale / page_w, h * scale / page_h
@@ -338,9 +516,37 @@ def _figure_page(s: Section, entry: Mapping[str, Any]) -> Any:
     ax.imshow(img)
     ax.set_axis_off()
     if entry.get("caption"):
-        fig.text(0.06, 0.1, _wrap(str(entry["caption"]), 150), fontsize=10, color=_INK,
+        fig.text(0.06, 0.125, _shorten(str(entry["caption"]), 170), fontsize=10, color=_INK,
                  va="center")
+    fig.text(0.06, 0.088, _shorten(assumptions(s), 210), fontsize=7.5, color=_MUTED,
+             va="center")
     return fig
+
+
+def _table_pages(s: Section) -> list[Any]:
+    pages = []
+    for t in appendix_tables(s, max_chars=20):
+        fig = _page(_shorten(f"Appendix: {t['name']}", 70))
+        fig.text(0.06, 0.845, _shorten(s.heading, 160), fontsize=10, color=_MUTED, va="top")
+        n = len(t["rows"]) + 1
+        height = min(0.6, 0.045 * n)
+        ax = fig.add_axes((0.06, 0.8 - height, 0.88, height))
+        ax.set_axis_off()
+        if t["rows"]:
+            table = ax.table(cellText=t["rows"], colLabels=t["header"], loc="upper left",
+                             cellLoc="left", colLoc="left", bbox=(0, 0, 1, 1))
+            table.auto_set_font_size(False)
+            table.set_fontsize(9)
+            for (row, _), cell in table.get_celld().items():
+                cell.set_edgecolor(_RULE)
+                if row == 0:
+                    cell.set_text_props(fontweight="bold")
+                    cell.set_facecolor("#F3F6F9")
+        fig.text(0.06, 0.8 - height - 0.03, t["note"], fontsize=8.5, color=_MUTED, va="top")
+        fig.text(0.06, 0.088, _shorten(assumptions(s), 210), fontsize=7.5, color=_MUTED,
+                 va="center")
+        pages.append(fig)
+    return pages
 
 
 def _write_pdf(path: Path, sections: list[Section], pack_id: str, created: _dt.datetime) -> int:
@@ -366,9 +572,10 @@ def _write_pdf(path: Path, sections: list[Section], pack_id: str, created: _dt.d
             (_contents(sections, first_pages), f"{version} · board pack {pack_id}"),
         ]
         for s in sections:
-            footer = f"{version} · run {s.run.run_id}"
+            footer = f"{version} · {s.analysis} · run {s.run.run_id}"
             pages.append((_summary(s), footer))
             pages.extend((_figure_page(s, e), footer) for e in s.figures)
+            pages.extend((t, footer) for t in _table_pages(s))
         for n, (fig, footer) in enumerate(pages, start=1):
             _footer(fig, footer, n, total)
             pdf.savefig(fig, dpi=200)
@@ -391,6 +598,13 @@ font-size:.85em;border-top:1px solid #ddd;padding-top:.5em}
 """
 
 
+def _anchor(s: Section, sections: list[Section]) -> str:
+    """The section's id: its analysis, with its number when the analysis appears twice."""
+    if sum(x.analysis == s.analysis for x in sections) > 1:
+        return f"{s.analysis}-{s.number}"
+    return s.analysis
+
+
 def _write_html(
     folder: Path, sections: list[Section], pack_id: str, created: _dt.datetime
 ) -> None:
@@ -403,12 +617,12 @@ def _write_html(
     ]
     for s in sections:
         mark = "" if s.run.succeeded else ' <span class="failed">(did not complete)</span>'
-        out.append(f'<li><a href="#{e(s.analysis)}">{e(s.title)}</a>{mark}</li>')
+        out.append(f'<li><a href="#{e(_anchor(s, sections))}">{e(s.heading)}</a>{mark}</li>')
     out.append("</ol>")
     for s in sections:
         report = os.path.relpath(s.run.path / "report.html", folder)
-        out.append(f'<section id="{e(s.analysis)}">')
-        out.append(f"<h2>{e(s.title)}</h2>")
+        out.append(f'<section id="{e(_anchor(s, sections))}">')
+        out.append(f"<h2>{e(s.heading)}</h2>")
         links = f'run {e(s.run.run_id)}'
         if (s.run.path / "report.html").is_file():
             links += f' · <a href="{e(Path(report).as_posix())}">full report</a>'
@@ -432,11 +646,13 @@ def _write_html(
                 out.extend(f"<li>{e(str(m))}</li>" for m in messages)
                 out.append("</ul>")
             for entry in s.figures:
-                target = folder / "figures" / s.analysis / Path(entry["png_path"]).name
+                target = (folder / "figures" / _anchor(s, sections)
+                          / Path(entry["png_path"]).name)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(entry["png_path"], target)
                 rel = target.relative_to(folder).as_posix()
-                title = str(entry.get("title") or entry["name"])
+                title = (f"Figure {figure_number(s, entry)}. "
+                         f"{entry.get('title') or entry['name']}")
                 caption = f"<strong>{e(title)}.</strong> {e(str(entry.get('caption') or ''))}"
                 out.append(
                     f'<figure><img src="{e(rel)}" alt="{e(title)}">'
@@ -459,6 +675,7 @@ def build(
     run: bool = True,
     notebooks: str | os.PathLike[str] | None = None,
     progress: bool = False,
+    sweep: str | None = None,
 ) -> Path:
     """Run the board-pack analyses (or take their latest runs) and assemble the board pack.
 
@@ -480,12 +697,16 @@ def build(
         Folder of the notebooks (see :func:`btm.analyses.notebooks_dir`).
     progress : bool
         Show papermill's progress bar for each run.
+    sweep : str, optional
+        A sweep id (``<reports_dir>/sweeps/<id>/``): one section per run of that sweep, in
+        the sweep's order, titled with its scenario; nothing is run and `analyses`,
+        `parameters` and `run` must be left at their defaults.
 
     Returns
     -------
     pathlib.Path
-        The board-pack folder holding ``boardpack.pdf``, ``index.html``, ``figures/`` and
-        ``manifest.json`` (whose ``status`` is ``"incomplete"`` when an analysis failed).
+        The board-pack folder holding ``boardpack.pdf``, ``boardpack.pptx``, ``index.html``,
+        ``figures/`` and ``manifest.json`` (whose ``status`` is ``"incomplete"`` when an analysis failed).
 
     Raises
     ------
@@ -493,25 +714,37 @@ def build(
         Unknown analysis or parameter, bad parameter value (all checked before any run), or
         no existing run when ``run=False``.
     """
-    chosen = _select(analyses, notebooks)
-    per_analysis = split_parameters(chosen, parameters)
     reports = Path(reports_dir).expanduser().resolve()
-    for a in chosen:  # validate everything before running anything
-        _runs.validate_parameters(a.name, per_analysis[a.name], notebooks=a.path.parent)
-    records = []
-    for a in chosen:
-        if run:
-            records.append(_runs.run(a.name, per_analysis[a.name], reports_dir=reports,
-                                     progress=progress, notebooks=a.path.parent))
-        else:
-            records.append(_existing_run(a.name, reports))
-    sections = [_section(a, r) for a, r in zip(chosen, records, strict=True)]
+    if sweep is not None:
+        if analyses is not None or parameters:
+            raise InputError("sweep: given with analyses or parameters; expected the sweep's "
+                             "own runs only")
+        sections = _sweep_sections(sweep, reports, notebooks)
+    else:
+        chosen = _select(analyses, notebooks)
+        per_analysis = split_parameters(chosen, parameters)
+        for a in chosen:  # validate everything before running anything
+            _runs.validate_parameters(a.name, per_analysis[a.name], notebooks=a.path.parent)
+        records = []
+        for a in chosen:
+            if run:
+                records.append(_runs.run(a.name, per_analysis[a.name], reports_dir=reports,
+                                         progress=progress, notebooks=a.path.parent))
+            else:
+                records.append(_existing_run(a.name, reports))
+        sections = [_section(a, r) for a, r in zip(chosen, records, strict=True)]
+        if any(s.number == 0 for s in sections):  # analyses without a spec: their position
+            sections = [s if s.number else _renumber(s, i)
+                        for i, s in enumerate(sections, start=1)]
 
     created = _dt.datetime.now(_dt.UTC)
     pack_id, partial = _runs.claim_folder(reports / "boardpack", f"{created:%Y%m%dT%H%M%SZ}",
                                            exact=False)
     pages = _write_pdf(partial / "boardpack.pdf", sections, pack_id, created)
     _write_html(partial, sections, pack_id, created)
+    from btm import slides
+
+    slides.write_pptx(partial / "boardpack.pptx", sections, pack_id, created)
     failed = [s.analysis for s in sections if not s.run.succeeded]
     manifest = {
         "boardpack_id": pack_id,
@@ -521,6 +754,7 @@ def build(
         "status": "incomplete" if failed else "complete",
         "failed": failed,
         "pages": pages,
+        "sweep": sweep,
         "parameters": dict(parameters or {}),
         "runs": [
             {
@@ -530,11 +764,13 @@ def build(
                 "path": str(s.run.path),
                 "status": s.run.status,
                 "error": s.run.error,
+                "scenario": s.scenario,
                 "figures": [f["name"] for f in s.figures],
+                "figure_numbers": {f["name"]: figure_number(s, f) for f in s.figures},
             }
             for s in sections
         ],
-        "files": ["boardpack.pdf", "index.html", "figures/"],
+        "files": ["boardpack.pdf", "boardpack.pptx", "index.html", "figures/"],
     }
     (partial / "manifest.json").write_text(
         json.dumps(to_jsonable(manifest), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"

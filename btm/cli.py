@@ -266,8 +266,8 @@ def _boardpack(args: argparse.Namespace) -> int:
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     for r in manifest["runs"]:
         print(f"btm: {r['analysis']}: {r['status']} ({r['path']})", file=sys.stderr)
+    print(f"btm: slides: {folder / 'boardpack.pptx'}", file=sys.stderr)
     print(folder / "boardpack.pdf")
-    print(folder / "boardpack.pptx")
     if manifest["failed"]:
         print(f"btm: board pack incomplete: {', '.join(manifest['failed'])} failed",
               file=sys.stderr)

@@ -67,6 +67,7 @@ __all__ = [
     "recover_interrupted",
     "list_runs",
     "RUN_STATUSES",
+    "warm_up",
 ]
 
 #: Statuses a run folder's manifest can hold.
@@ -761,6 +762,18 @@ def _html_exporter() -> Any:
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
         extra_template_basedirs=[str(_TEMPLATES)], template_name="btm_report",
     )
+
+
+def warm_up() -> None:
+    """Pay a worker's one-off costs now: import papermill and nbconvert, compile the report
+    template, read the versions. Sweep workers call it once at start-up."""
+    import nbformat  # noqa: F401
+    import papermill  # noqa: F401
+
+    _kernel_manager_class()
+    _html_exporter()
+    _versions_cached()
+    _git_cached(_files.package_root())
 
 
 @functools.cache

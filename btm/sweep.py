@@ -417,11 +417,7 @@ def check_output_folder(path: str | os.PathLike[str], *, parameter: str = "repor
 
 def _warm_worker() -> None:
     """Worker start-up: pay the imports once per process, not once per run."""
-    import nbformat  # noqa: F401
-    import papermill  # noqa: F401
-
-    runs._kernel_manager_class()
-    runs._html_exporter()
+    runs.warm_up()
 
 
 def _run_one(

@@ -51,14 +51,15 @@ def built(tmp_path_factory):
 
 
 def test_boardpack_folder_and_pdf_page_count(built):
-    """cover + contents + tiny (summary + 2 figures) + failing (1 page) = 6 pages."""
+    """cover + contents + tiny (summary + 2 figures + 1 appendix table) + failing (1 page)
+    = 7 pages."""
     reports, folder = built
     assert folder.parent == reports.resolve() / "boardpack"
-    assert {"boardpack.pdf", "index.html", "manifest.json", "figures"} <= {
+    assert {"boardpack.pdf", "boardpack.pptx", "index.html", "manifest.json", "figures"} <= {
         p.name for p in folder.iterdir()}
     pdf = folder / "boardpack.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
-    assert _pdf_pages(pdf) == 6
+    assert _pdf_pages(pdf) == 7
     # A4 landscape media box: 841.68 x 595.44 points (11.69 x 8.27 inches at 72 points).
     assert re.search(rb"/MediaBox \[ ?0 0 841\.68 595\.44 ?\]", pdf.read_bytes())
 
@@ -67,7 +68,7 @@ def test_boardpack_manifest_lists_runs_and_failure(built):
     reports, folder = built
     m = json.loads((folder / "manifest.json").read_text())
     assert m["status"] == "incomplete" and m["failed"] == ["failing"]
-    assert m["pages"] == 6
+    assert m["pages"] == 7
     assert [(r["analysis"], r["status"]) for r in m["runs"]] == [
         ("tiny", "succeeded"), ("failing", "failed")]
     tiny = m["runs"][0]
@@ -105,8 +106,8 @@ def test_boardpack_from_existing_runs_defaults_to_boardpack_analyses(built):
     assert folder != first
     m = json.loads((folder / "manifest.json").read_text())
     assert m["status"] == "complete" and [r["analysis"] for r in m["runs"]] == ["tiny"]
-    assert _pdf_pages(folder / "boardpack.pdf") == 5
-    assert json.loads((first / "manifest.json").read_text())["pages"] == 6  # untouched
+    assert _pdf_pages(folder / "boardpack.pdf") == 6
+    assert json.loads((first / "manifest.json").read_text())["pages"] == 7  # untouched
 
 
 def test_cli_boardpack_exit_codes(built, capsys):
@@ -175,3 +176,88 @@ def test_parameters_qualified_per_analysis_and_ambiguous_names_refused(tmp_path)
         boardpack.split_parameters(chosen, {"nope.x": 1})
     code = main(["boardpack", "--reports-dir", str(tmp_path), "-p", "currency", "USD"])
     assert code == 2 and not (tmp_path / "boardpack").exists()
+
+
+def test_pptx_has_editable_titles_text_messages_and_provenance_notes(built):
+    """The deck: same sections as the PDF; titles are title placeholders (editable, in the
+    outline), the key message is text (not only in a picture), speaker notes name the run,
+    its parameters and its inputs' SHA-256."""
+    from pptx import Presentation
+    from pptx.util import Emu
+
+    _, folder = built
+    m = json.loads((folder / "manifest.json").read_text())
+    tiny = m["runs"][0]
+    run_manifest = json.loads((Path(tiny["path"]) / "manifest.json").read_text())
+    deck = Presentation(str(folder / "boardpack.pptx"))
+    slides = list(deck.slides)
+    assert len(slides) == 7  # as many slides as PDF pages
+    titles = [s.shapes.title.text for s in slides]
+    assert titles[:3] == [boardpack.PACK_TITLE, "Contents", "Tiny analysis x"]
+    assert titles[3:5] == ["Figure 1.1  Present value by option", "Figure 1.2  Cumulative cost"]
+    assert titles[5] == "Appendix: summary"
+    figure_slide = slides[3]
+    texts = [sh.text_frame.text for sh in figure_slide.shapes if sh.has_text_frame]
+    results = json.loads((Path(tiny["path"]) / "results.json").read_text())
+    assert results["key_messages"][0] in texts
+    assert any(t.startswith("Assumptions: horizon_years = 4") for t in texts)
+    assert any(sh.shape_type == 13 for sh in figure_slide.shapes)  # a picture
+    notes = figure_slide.notes_slide.notes_text_frame.text
+    assert f"Run {tiny['run_id']}" in notes
+    assert run_manifest["inputs"]["input_file"]["sha256"] in notes
+    assert "horizon_years = 4" in notes and f"btm verify {tiny['path']}" in notes
+    for slide in slides:  # every shape inside the slide
+        for sh in slide.shapes:
+            assert sh.left >= 0 and sh.top >= 0
+            assert sh.left + sh.width <= deck.slide_width + Emu(1)
+            assert sh.top + sh.height <= deck.slide_height + Emu(1)
+    assert any(f"run {tiny['run_id']}" in sh.text_frame.text
+               for sh in slides[3].shapes if sh.has_text_frame)  # the footer names the run
+    assert "did not run to the end" in " ".join(
+        sh.text_frame.text for sh in slides[6].shapes if sh.has_text_frame)
+
+
+def test_figure_numbers_stable_between_packs(built):
+    """A figure keeps its number whatever else the pack holds."""
+    reports, first = built
+    again = boardpack.build(["failing", "tiny"], reports_dir=reports, notebooks=NOTEBOOKS,
+                            run=False)
+    numbers = [{r["analysis"]: r["figure_numbers"] for r in
+                json.loads((f / "manifest.json").read_text())["runs"]} for f in (first, again)]
+    assert numbers[0]["tiny"] == {"present_value": "1.1", "cumulative_cost": "1.2"}
+    from btm import analyses
+
+    spec = analyses.get_spec("tco_comparison")
+    section = boardpack.Section("tco_comparison", "TCO", None, {}, [], number=spec.order)
+    assert boardpack.figure_number(section, {"name": spec.figures[1].name}) == (
+        f"{spec.order}.2")
+
+
+def test_verify_reproduces_and_names_changed_inputs(built, tmp_path):
+    """btm verify re-runs from the manifest: the tiny run reproduces exactly; a copy whose
+    recorded key number and input hash were altered is reported with both."""
+    import shutil
+
+    from btm import verify
+
+    _, folder = built
+    m = json.loads((folder / "manifest.json").read_text())
+    checks = verify.verify(folder)  # the pack: tiny re-run, failing reported as not run
+    assert [c.reproduced for c in checks] == [True, False]
+    assert "reproduced" in checks[0].describe() and "was not run" in checks[1].describe()
+    copy = tmp_path / "tiny" / "copied-run"
+    shutil.copytree(m["runs"][0]["path"], copy)
+    run_manifest = json.loads((copy / "manifest.json").read_text())
+    run_manifest["inputs"]["input_file"]["sha256"] = "0" * 64
+    (copy / "manifest.json").write_text(json.dumps(run_manifest))
+    results = json.loads((copy / "results.json").read_text())
+    recorded = results["key_numbers"]["cheapest_present_value"]["value"]
+    results["key_numbers"]["cheapest_present_value"]["value"] = recorded + 1
+    (copy / "results.json").write_text(json.dumps(results))
+    assert main(["verify", str(copy)]) == 1
+    check = verify.verify_run(copy)
+    assert not check.reproduced
+    assert check.mismatches == [("cheapest_present_value", recorded + 1, recorded)]
+    assert check.changed_inputs == [f"input_file ({run_manifest['inputs']['input_file']['path']})"]
+    with pytest.raises(InputError, match="no manifest.json here"):
+        verify.verify(tmp_path)

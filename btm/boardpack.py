@@ -525,7 +525,7 @@ def _figure_page(s: Section, entry: Mapping[str, Any]) -> Any:
 
 def _table_pages(s: Section) -> list[Any]:
     pages = []
-    for t in appendix_tables(s, max_chars=20):
+    for t in appendix_tables(s, max_chars=18):
         fig = _page(_shorten(f"Appendix: {t['name']}", 70))
         fig.text(0.06, 0.845, _shorten(s.heading, 160), fontsize=10, color=_MUTED, va="top")
         n = len(t["rows"]) + 1

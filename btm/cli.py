@@ -87,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run on Dask: a scheduler address, or empty for a local cluster")
     p.add_argument("--output", default=None, metavar="CSV",
                    help="also write the summary table to this CSV file")
+    p.add_argument("--figure-formats", default=None, metavar="png[,svg]",
+                   help="figure files each run writes (default png,svg; png alone is faster)")
     p.add_argument("--resume", action="store_true",
                    help="re-run only the failed or missing runs of the latest sweep of this name")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
@@ -195,6 +197,11 @@ def _sweep(args: argparse.Namespace) -> int:
         sets = sweep.parameter_sets(grid=_pairs(args.grid), fixed=_pairs(args.parameter),
                                     file=args.grid_file)
         plan = sweep.plan_sets(args.analysis, sets, notebooks=args.notebooks)
+    if args.figure_formats:
+        import dataclasses
+
+        plan = dataclasses.replace(plan,
+                                   figure_formats=sweep.check_figure_formats(args.figure_formats))
     if args.output:
         sweep.check_output_folder(os.path.dirname(os.path.abspath(args.output)),
                                   parameter="--output")

@@ -153,7 +153,7 @@ class RunOutput:
 
         folder = self.path / "figures"  # type: ignore[operator]
         folder.mkdir(parents=True, exist_ok=True)
-        files = [Path(f) for f in charts.save_figure(fig, folder, name)]
+        files = [Path(f) for f in charts.save_figure(fig, folder, name, formats=figure_formats())]
         entry: dict[str, Any] = {"name": name, "title": title, "caption": caption}
         for f in files:
             entry[f.suffix.lstrip(".").lower()] = f"figures/{f.name}"
@@ -263,6 +263,31 @@ class RunOutput:
                 entries[i] = entry
                 return
         entries.append(entry)
+
+
+_FORMATS_ENV = "BTM_FIGURE_FORMATS"
+
+
+def figure_formats() -> tuple[str, ...]:
+    """The file formats :meth:`RunOutput.figure` writes: ``png`` and ``svg`` unless the
+    ``BTM_FIGURE_FORMATS`` environment variable (set by a sweep's ``figure_formats``) says
+    otherwise, e.g. ``png``. PNG is always written: the board pack needs it.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ.pop("BTM_FIGURE_FORMATS", None) and None
+    >>> figure_formats()
+    ('png', 'svg')
+    """
+    text = os.environ.get(_FORMATS_ENV, "").strip().lower()
+    if not text:
+        return ("png", "svg")
+    chosen = [f.strip() for f in text.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in ("png", "svg", "pdf")]
+    if unknown:
+        raise InputError(f"{_FORMATS_ENV}: got {unknown[0]!r}; expected png, svg or pdf")
+    return tuple(dict.fromkeys(["png", *chosen]))
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -60,7 +60,8 @@ from btm.report import RESULTS_FILE, safe_csv, to_jsonable
 
 __all__ = ["grid", "sweep", "summarise", "split_values", "parameter_sets", "PlannedRun",
            "SweepPlan", "SweepResult", "load_sweep_file", "plan_sweep", "execute",
-           "check_output_folder", "SUMMARY_COLUMNS", "plan_sets"]
+           "check_output_folder", "SUMMARY_COLUMNS", "plan_sets",
+           "check_figure_formats"]
 
 
 def grid(**values: Sequence[Any]) -> list[dict[str, Any]]:
@@ -173,7 +174,7 @@ SUMMARY_COLUMNS = ("index", "analysis", "scenario", "run_id", "status", "duratio
                    "report", "path")
 _SWEEP_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _BLOCK_KEYS = {"analysis", "scenario", "parameters", "grid", "sets", "csv"}
-_FILE_KEYS = {"name", "runs"}
+_FILE_KEYS = {"name", "runs", "figure_formats"}
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,7 @@ class SweepPlan:
     name: str
     runs: tuple[PlannedRun, ...]
     source: str | None = None
+    figure_formats: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -383,12 +385,36 @@ def load_sweep_file(
                          "list of blocks each naming an analysis")
     unknown = sorted(set(map(str, data)) - _FILE_KEYS)
     if unknown:
-        raise InputError(f"{p}: unknown key {unknown[0]!r}; expected 'name' and 'runs'")
+        raise InputError(f"{p}: unknown key {unknown[0]!r}; expected 'name', 'runs' and "
+                         "optionally 'figure_formats'")
     try:
-        return plan_sweep(data.get("runs") or [], name=str(data.get("name") or p.stem),
+        plan = plan_sweep(data.get("runs") or [], name=str(data.get("name") or p.stem),
                           base_dir=p.parent, notebooks=notebooks, source=str(p))
+        formats = data.get("figure_formats")
+        if formats is not None:
+            import dataclasses
+
+            plan = dataclasses.replace(plan, figure_formats=check_figure_formats(formats))
+        return plan
     except InputError as exc:
         raise InputError(f"{p.name}: {exc}") from None
+
+
+def check_figure_formats(formats: Any) -> tuple[str, ...]:
+    """Figure file formats for a sweep's runs (PNG always included).
+
+    Examples
+    --------
+    >>> check_figure_formats("png")
+    ('png',)
+    >>> check_figure_formats(["svg"])
+    ('png', 'svg')
+    """
+    items = split_values(formats) if isinstance(formats, str) else formats
+    if not isinstance(items, list | tuple) or not items or any(
+            str(f).lower() not in ("png", "svg", "pdf") for f in items):
+        raise InputError(f"figure_formats: got {formats!r}; expected a list of png, svg, pdf")
+    return tuple(dict.fromkeys(["png", *(str(f).lower() for f in items)]))
 
 
 def check_output_folder(path: str | os.PathLike[str], *, parameter: str = "reports_dir") -> Path:
@@ -428,6 +454,9 @@ def _run_one(
     sweep_info: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Worker entry point: run and return a picklable summary (never raises)."""
+    formats = (sweep_info or {}).get("figure_formats")
+    if formats:  # the kernel inherits this worker's environment
+        os.environ["BTM_FIGURE_FORMATS"] = ",".join(formats)
     try:
         rec = runs.run(
             analysis, parameters, reports_dir=reports_dir, progress=False, notebooks=notebooks,
@@ -611,7 +640,8 @@ def execute(
         outcomes: dict[int, dict[str, Any]] = dict(previous)
         status = "interrupted"
         try:
-            _dispatch(todo, sweep_id, reports, n, client, outcomes, progress)
+            _dispatch(todo, sweep_id, reports, n, client, outcomes, progress,
+                      plan.figure_formats)
             status = "complete"
         finally:
             runs.recover_interrupted(reports)
@@ -631,13 +661,15 @@ def execute(
     return SweepResult(sweep_id, folder, table, failed, reused=len(previous))
 
 
-def _info(r: PlannedRun, sweep_id: str) -> dict[str, Any]:
+def _info(r: PlannedRun, sweep_id: str,
+          formats: tuple[str, ...] | None = None) -> dict[str, Any]:
     return {"id": sweep_id, "index": r.index, "key": r.key, "scenario": r.scenario,
-            "run_id": f"{sweep_id}-{r.index:03d}"}
+            "run_id": f"{sweep_id}-{r.index:03d}", "figure_formats": formats}
 
 
 def _dispatch(todo: list[PlannedRun], sweep_id: str, reports: Path, n: int, client: Any,
-              outcomes: dict[int, dict[str, Any]], progress: bool) -> None:
+              outcomes: dict[int, dict[str, Any]], progress: bool,
+              formats: tuple[str, ...] | None = None) -> None:
     from tqdm import tqdm
 
     bar = tqdm(total=len(todo), desc=f"sweep {sweep_id}", unit="run", disable=not progress,
@@ -647,7 +679,7 @@ def _dispatch(todo: list[PlannedRun], sweep_id: str, reports: Path, n: int, clie
             from dask.distributed import as_completed
 
             futures = {client.submit(_run_one, r.analysis, r.parameters, str(reports),
-                                     r.notebooks, _info(r, sweep_id), pure=False): r
+                                     r.notebooks, _info(r, sweep_id, formats), pure=False): r
                        for r in todo}
             for fut in as_completed(futures):
                 outcomes[futures[fut].index] = _outcome(fut)
@@ -661,7 +693,8 @@ def _dispatch(todo: list[PlannedRun], sweep_id: str, reports: Path, n: int, clie
             with ProcessPoolExecutor(max_workers=min(n, len(pending)), mp_context=ctx,
                                      initializer=_warm_worker) as pool:
                 live = {pool.submit(_run_one, r.analysis, r.parameters, str(reports),
-                                    r.notebooks, _info(r, sweep_id)): r for r in pending}
+                                    r.notebooks, _info(r, sweep_id, formats)): r
+                        for r in pending}
                 broken: list[PlannedRun] = []
                 while live:
                     done, _ = wait(live, return_when=FIRST_COMPLETED)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import json
 import math
+import re
 from pathlib import Path
 
 import numpy_financial as npf
@@ -123,19 +125,200 @@ def test_sweep_table_has_converted_parameters_and_one_folder_per_set(tmp_path, m
 
 @pytest.mark.slow
 def test_sweep_on_process_pool_and_dask_local_cluster(tmp_path):
-    """Two parameter sets, each on a spawn process pool and on a 2-worker Dask LocalCluster;
-    key numbers checked against numpy-financial's npv."""
+    """Two parameter sets, on a spawn process pool and on a Dask LocalCluster (one in-process
+    worker, light on CI's 2 cores, reached by its address as a remote cluster would be); key
+    numbers checked against numpy-financial's npv."""
+    from dask.distributed import LocalCluster
+
     sets = sweep.grid(discount_rate=[0.06, 0.1], horizon_years=[3])
-    for scheduler in ("processes", "dask"):
-        table = sweep.sweep("tiny", sets, reports_dir=tmp_path / scheduler, workers=2,
-                            scheduler=scheduler, notebooks=NOTEBOOKS)
-        assert table.columns[:6].tolist() == [
-            "run_id", "status", "path", "error", "discount_rate", "horizon_years"]
-        assert table["status"].tolist() == ["succeeded", "succeeded"], table["error"].tolist()
-        assert table["run_id"].is_unique
-        assert all(Path(p).parent == (tmp_path / scheduler / "tiny").resolve()
-                   for p in table["path"])
-        for row in table.itertuples():
-            assert math.isclose(row.cheapest_present_value,
-                                _expected_pv(row.discount_rate, 3), rel_tol=1e-12)
-            assert row.result_discount_rate == row.discount_rate  # key number named as a param
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster:
+        for scheduler in ("processes", "dask"):
+            table = sweep.sweep("tiny", sets, reports_dir=tmp_path / scheduler, workers=2,
+                                scheduler=scheduler, notebooks=NOTEBOOKS,
+                                dask_address=cluster.scheduler_address if scheduler == "dask"
+                                else None)
+            assert table.columns[:6].tolist() == [
+                "run_id", "status", "path", "error", "discount_rate", "horizon_years"]
+            assert table["status"].tolist() == ["succeeded", "succeeded"], table["error"].tolist()
+            assert table["run_id"].is_unique
+            assert all(Path(p).parent == (tmp_path / scheduler / "tiny").resolve()
+                       for p in table["path"])
+            for row in table.itertuples():
+                assert math.isclose(row.cheapest_present_value,
+                                    _expected_pv(row.discount_rate, 3), rel_tol=1e-12)
+                assert row.result_discount_rate == row.discount_rate  # key number as a param
+
+
+def _sweep_file(tmp_path, body: str) -> Path:
+    f = tmp_path / "sweep.yaml"
+    f.write_text(body)
+    return f
+
+
+def test_sweep_file_expands_sets_grid_and_csv(tmp_path):
+    """Blocks of several analyses: explicit sets (a 'scenario' key labels a run), a grid
+    (every combination, first name slowest) and a CSV of one row per run."""
+    (tmp_path / "units.csv").write_text("scenario,discount_rate,horizon_years\n"
+                                        "EU,0.05,3\nUS,0.07,\n")
+    f = _sweep_file(tmp_path, """
+name: plan-a
+runs:
+  - analysis: tiny
+    scenario: rates
+    parameters: {label: fixed}
+    grid: {discount_rate: [0.05, 0.06], horizon_years: [3, 4]}
+  - analysis: failing
+  - analysis: tiny
+    sets: [{scenario: Base case, horizon_years: 2}]
+  - analysis: tiny
+    csv: units.csv
+""")
+    plan = sweep.load_sweep_file(f, notebooks=NOTEBOOKS)
+    assert plan.name == "plan-a" and len(plan.runs) == 4 + 1 + 1 + 2
+    assert [r.index for r in plan.runs] == list(range(1, 9))
+    assert [r.parameters for r in plan.runs[:4]] == [
+        {"label": "fixed", "discount_rate": d, "horizon_years": h}
+        for d, h in itertools.product([0.05, 0.06], [3, 4])]
+    assert plan.runs[0].scenario == "rates: discount_rate=0.05, horizon_years=3"
+    assert (plan.runs[4].analysis, plan.runs[4].scenario, plan.runs[4].parameters) == (
+        "failing", "failing", {})
+    assert (plan.runs[5].scenario, plan.runs[5].parameters) == ("Base case", {"horizon_years": 2})
+    assert [(r.scenario, r.parameters) for r in plan.runs[6:]] == [
+        ("EU", {"discount_rate": 0.05, "horizon_years": 3}), ("US", {"discount_rate": 0.07})]
+    assert len({r.key for r in plan.runs}) == 8
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("runs: [{analysis: nope}]", r"sweep.yaml: runs\[1\]: analysis: got 'nope'"),
+    ("runs: [{analysis: tiny, parameters: {horizon: 3}}]",
+     r"runs\[1\]: horizon: not a parameter of analysis 'tiny'"),
+    ("runs: [{analysis: tiny, grid: {horizon_years: [3, x]}}]",
+     r"runs\[1\]: horizon_years: got 'x'; expected a whole number"),
+    ("runs: [{analysis: tiny, grid: {horizon_years: []}}]",
+     r"runs\[1\].grid.horizon_years: got no values"),
+    ("runs: [{analysis: tiny, grid: {}}]", r"runs\[1\].grid: got \{\}"),
+    ("runs: []", r"runs: got none"),
+    ("runs: [{analysis: tiny, csv: missing.csv}]", r"runs\[1\].csv: cannot read"),
+    ("runs: [{analysis: tiny, csv: bad.csv}]", r"bad.csv, row 2: discount_rate: got 'abc'"),
+    ("runs: [{analysis: tiny, gird: {}}]", r"runs\[1\]: unknown key 'gird'"),
+])
+def test_bad_sweep_file_refused_in_one_line_before_anything_runs(tmp_path, body, message,
+                                                                   capsys):
+    from btm.cli import main
+
+    (tmp_path / "bad.csv").write_text("discount_rate\n0.05\nabc\n")
+    f = _sweep_file(tmp_path, body)
+    reports = tmp_path / "reports"
+    assert main(["sweep", str(f), "--notebooks", str(NOTEBOOKS), "--reports-dir",
+                 str(reports)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("btm: error: "), err
+    assert re.search(message, err), err
+    assert not reports.exists()
+
+
+def test_unreachable_dask_and_unwritable_output_refused_before_anything_runs(tmp_path, capsys):
+    from btm.cli import main
+
+    f = _sweep_file(tmp_path, "runs: [{analysis: tiny}]")
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    common = ["sweep", str(f), "--notebooks", str(NOTEBOOKS)]
+    assert main([*common, "--reports-dir", str(blocker / "reports")]) == 2
+    assert capsys.readouterr().err == (f"btm: error: reports_dir: {blocker} is not a folder; "
+                                       "expected a writable folder\n")
+    assert main([*common, "--reports-dir", str(tmp_path / "r"), "--dask",
+                 "tcp://127.0.0.1:9"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("btm: error: --dask: cannot reach a Dask scheduler at "
+                          "tcp://127.0.0.1:9") and err.count("\n") == 1
+    assert not (tmp_path / "r").exists()
+
+
+def test_sweep_file_summary_failure_and_resume(tmp_path, monkeypatch, capsys):
+    """Execution faked (no kernel): a failing run does not stop the others, the summary CSV is
+    injection-safe and the HTML escapes every value and links each report; --resume re-runs
+    only the failed run."""
+    import shutil
+
+    import papermill
+
+    from btm.cli import main
+
+    calls = []
+
+    def fake_execute(src, dst, parameters=None, **kwargs):
+        calls.append(parameters.get("discount_rate"))
+        shutil.copy(src, dst)
+        if parameters.get("discount_rate") == 0.09 and not (tmp_path / "fixed").exists():
+            raise ValueError("boom")
+        value = {"value": parameters.get("discount_rate", 0.08) * 100, "unit": "", "label": "r"}
+        Path(parameters["output_dir"], "results.json").write_text(
+            json.dumps({"key_numbers": {"rate_in_percent": value}}))
+        Path(parameters["output_dir"], "report.html").write_text("<p>report</p>")
+
+    monkeypatch.setattr(papermill, "execute_notebook", fake_execute)
+    monkeypatch.setattr(sweep, "ProcessPoolExecutor", _InlineExecutor)
+    f = _sweep_file(tmp_path, """
+name: board
+runs:
+  - analysis: tiny
+    sets:
+      - {scenario: "<script>x</script>", discount_rate: 0.05}
+      - {scenario: "=HYPERLINK(1)", discount_rate: 0.09}
+      - {discount_rate: 0.07}
+""")
+    reports = tmp_path / "reports"
+    args = ["sweep", str(f), "--notebooks", str(NOTEBOOKS), "--reports-dir", str(reports),
+            "--no-progress"]
+    assert main(args) == 1
+    out, err = capsys.readouterr()
+    folder = reports.resolve() / "sweeps" / "board"
+    assert out.strip() == str(folder / "summary.html")
+    assert "run 2 (=HYPERLINK(1)) failed: ValueError: boom" in err
+    summary = pd.read_csv(folder / "summary.csv")
+    assert summary["status"].tolist() == ["succeeded", "failed", "succeeded"]
+    assert summary["scenario"].tolist()[:2] == ["<script>x</script>", "'=HYPERLINK(1)"]
+    assert summary["rate_in_percent"].tolist()[::2] == pytest.approx([5.0, 7.0])
+    page = (folder / "summary.html").read_text()
+    assert "<script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
+    links = re.findall(r'href="([^"]+)"', page)
+    assert len(links) == 3 and all((folder / link).resolve().is_file() for link in links)
+    assert calls == [0.05, 0.09, 0.07]
+
+    (tmp_path / "fixed").write_text("")
+    assert main([*args, "--resume"]) == 0
+    assert calls[3:] == [0.09]  # only the failed run again
+    assert "3 of 3 runs succeeded (2 kept from before)" in capsys.readouterr().err
+    summary = pd.read_csv(folder / "summary.csv")
+    assert summary["status"].tolist() == ["succeeded"] * 3
+    assert summary["run_id"].tolist() == ["board-001", "board-002-2", "board-003"]
+    assert main(args) == 0  # without --resume: a new sweep folder, everything again
+    assert (reports / "sweeps" / "board-2").is_dir() and len(calls) == 7
+
+
+def test_interrupted_run_is_marked_by_the_next_command(tmp_path, capsys):
+    """A partial folder whose process is gone (killed worker, Ctrl-C) is marked interrupted
+    and listed by btm runs; one whose process is alive is left alone."""
+    import subprocess
+    import sys
+
+    from btm import runs
+    from btm.cli import main
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    _, partial = runs.claim_folder(tmp_path / "tiny", "killed", exact=True)
+    owner = json.loads((partial / ".owner.json").read_text())
+    (partial / ".owner.json").write_text(json.dumps({**owner, "pid": int(dead)}))
+    (partial / "executed.ipynb").write_text("{}")
+    _, alive = runs.claim_folder(tmp_path / "tiny", "running", exact=True)
+    assert main(["runs", "--reports-dir", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    assert "marked interrupted" in err
+    assert "interrupted  tiny/killed" in out and "running      tiny/running" in out
+    m = json.loads((tmp_path / "tiny" / "killed" / "manifest.json").read_text())
+    assert m["status"] == "interrupted" and (tmp_path / "tiny" / "killed" / "executed.ipynb").is_file()
+    assert alive.is_dir() and not (tmp_path / "tiny" / "running").exists()
+    assert runs.latest_run("tiny", reports_dir=tmp_path) is None  # never read as a result

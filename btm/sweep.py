@@ -555,8 +555,8 @@ def _previous(plan: SweepPlan, sweep_id: str, reports: Path) -> dict[int, dict[s
                 continue
             info = m.get("sweep") or {}
             i = info.get("index")
-            if (info.get("id") != sweep_id or m.get("status") != "succeeded"
-                    or keys.get(i) != info.get("key")):
+            if (not isinstance(i, int) or info.get("id") != sweep_id
+                    or m.get("status") != "succeeded" or keys.get(i) != info.get("key")):
                 continue
             stamp = str(m.get("finished_at", ""))
             if i not in found or stamp > found[i][0]:

@@ -1431,8 +1431,8 @@ def compare_with_ranking(initiatives: pd.DataFrame, profiles: pd.DataFrame, year
     >>> compare_with_ranking(initiatives, profiles, years).value_gain
     5.0
     """
-    kw = dict(discount_rate=discount_rate, source=source, profiles_source=profiles_source,
-              years_source=years_source)
+    kw: dict[str, Any] = dict(discount_rate=discount_rate, source=source,
+                              profiles_source=profiles_source, years_source=years_source)
     exact = plan(initiatives, profiles, years, **kw)
     ranking = plan_by_ranking(initiatives, profiles, years, rule=rule, **kw)
     e, r = exact.schedule, ranking.schedule

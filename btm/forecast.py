@@ -1,55 +1,68 @@
-"""Demand forecasts per SKU, with the model chosen per SKU by a rolling-origin backtest.
+"""Demand forecasts per SKU: a combination for regular demand, the Croston family for
+intermittent demand, with intervals calibrated on rolling-origin errors.
 
 Built on statsforecast's batch API: every candidate model is fitted to all the SKUs it applies
 to in one call (no Python loop over SKUs; loops run over model groups only).
 
-How a model is chosen
----------------------
+Which method
+------------
 1. Every SKU gets its Syntetos–Boylan demand class (:func:`btm.demand.classify_demand`).
-2. The class decides the candidates (``DEFAULT_CANDIDATES``, ``LONG_SEASON_CANDIDATES``):
+2. The class decides the method (``DEFAULT_CANDIDATES``, ``LONG_SEASON_CANDIDATES``):
 
-   * smooth and erratic: ``AutoETS``, ``DynamicOptimizedTheta`` (DOTM, Fiorucci et al.
-     2016, *IJF* 32:1151–1161) and ``ETS_DOTM``, the mean of the two (simple combinations
-     are hard to beat: M3 and M4 competitions); for seasons longer than 24 periods also
-     ``SeasonalNaive``. ``SeasonalNaive`` is fitted for every smooth/erratic SKU as a
-     yardstick (``BENCHMARKS``: it appears in ``accuracy`` and ``overall``) but for monthly
-     or quarterly data it is not selectable: on 37 real monthly and quarterly series
-     (``benchmarks/bench_forecast_accuracy.py``), replaying the choice over rolling origins,
-     letting a 2-window backtest pick it made the choice noisier and worse (mean MASE 1.150
-     with it, 1.126 without; AutoETS alone 1.168, SeasonalNaive alone 1.45). Seasonality is carried by AutoETS's seasonal forms and by DOTM's classical
-     multiplicative decomposition (applied after a seasonality test).
+   * smooth and erratic, season of at most 24 periods (monthly, quarterly, daily data):
+     one method for every SKU, ``ETS_CES`` (``DEFAULT_COMBINATION``), the mean of
+     statsforecast's ``AutoETS`` and ``AutoCES`` (complex exponential smoothing; Svetunkov,
+     Kourentzes & Ord 2022, *Naval Research Logistics* 69:1108–1123). Selection pooled over
+     the demand class, not per series: picking a model per series from two short backtest
+     windows overfits (Fildes & Petropoulos 2015, *IJF* 31:721–740), while simple
+     combinations are hard to beat (M3 and M4 competitions; Petropoulos & Svetunkov 2020,
+     *IJF* 36:110–115 for the median of ETS, CES, ARIMA and DOTM, ``SCUM``). Chosen on the
+     development set only (``benchmarks/forecast_data.py``; 13 monthly and 24 quarterly
+     series, 2 origins): mean MASE relative to AutoETS 0.958 for ``ETS_CES``, 0.964
+     ``SCUM``, 0.971 the mean of the four, 0.984 ``ETS_ARIMA``, 1.026 AutoARIMA; ``ETS_CES``
+     is also the cheapest (no ARIMA). The others stay available through ``models=``.
+   * smooth and erratic with longer seasons (weekly data, 52): a per-SKU choice among
+     ``SeasonalNaive``, ``AutoETS`` (non-seasonal, ``model="ZZN"``: on three years of weekly
+     data a seasonal AutoETS almost never keeps its seasonal component and is ~25 times
+     slower), ``DynamicOptimizedTheta`` (DOTM, Fiorucci et al. 2016, *IJF* 32:1151–1161)
+     and ``ETS_DOTM``, their mean; a SKU whose training window is shorter than two seasons
+     gets season length 1 (column ``season_length`` of ``BacktestResult.chosen``).
    * intermittent and lumpy: ``CrostonClassic``, ``CrostonOptimized``, ``CrostonSBA`` and
      ``TSB`` (alpha_d = alpha_p = 0.1); these forecast a demand *rate*;
    * no_demand (no sale in the whole history): ``Naive`` (forecast 0).
 
-   ``AutoETS`` is statsforecast's automatic ETS with the season length when the season is at
-   most 24 periods long (monthly, quarterly, daily data). For longer seasons (weekly data,
-   52) it is the automatic *non-seasonal* ETS (``model="ZZN"``): measured on three years of
-   weekly data, a seasonal AutoETS almost never keeps its seasonal component and is ~25
-   times slower; weekly seasonality is carried by DOTM, ``SeasonalNaive`` and the
-   combination. A SKU whose training window is shorter than two seasons gets the candidates
-   with season length 1 (column ``season_length`` of ``BacktestResult.chosen``).
-   ``models=`` replaces the candidates (a list for every SKU, or a dict per class).
+   ``SeasonalNaive`` is scored for every smooth/erratic SKU as a yardstick (``BENCHMARKS``).
+   ``models=`` replaces the candidates (a list for every SKU, or a dict per class). A model
+   that fails on a series falls back to the seasonal naive forecast, and a combination
+   averages the members that did not fail, so every series gets a forecast.
 3. :func:`backtest` runs statsforecast ``cross_validation`` with ``n_windows`` rolling origins
-   (default 2, ``step_size`` default = horizon, so the test windows do not overlap), clips
-   forecasts at 0, and scores each SKU × model with MAE, RMSE, MASE, WAPE and bias
-   (``utilsforecast.losses``). Each SKU keeps the candidate with the lowest selection metric:
-   MAE for smooth/erratic, RMSE for intermittent/lumpy (MAE rewards forecasting zero for
-   intermittent demand, whose median is often 0; Hyndman 2006, *Foresight* 4:43–46;
-   Kourentzes 2014, *IJPE* 156:180–190). Ties go to the earlier candidate in the list.
-4. :func:`forecast` fits each SKU's chosen model on its whole history and predicts.
+   (default 2, ``step_size`` default = horizon), clips forecasts at 0, and scores each SKU ×
+   model with MAE, RMSE, MASE, WAPE and bias (``utilsforecast.losses``). Where there is a
+   choice, each SKU keeps the candidate with the lowest selection metric: MAE for
+   smooth/erratic, RMSE for intermittent/lumpy (MAE rewards forecasting zero for
+   intermittent demand; Hyndman 2006, *Foresight* 4:43–46; Kourentzes 2014, *IJPE*
+   156:180–190); ties go to the earlier candidate. Where there is nothing to choose (one
+   candidate), the models are fitted once at the first origin and moved forward to the later
+   ones (statsforecast ``refit=False``): the windows then only calibrate the intervals.
+4. :func:`forecast` fits each SKU's model on its whole history and predicts.
 
 Intervals for stock
 -------------------
-Forecasts and bounds are clipped at 0 (demand cannot be negative). ``SeasonalNaive``,
-``AutoETS``, ``DynamicOptimizedTheta``, ``Naive`` and the other statsforecast models with a
-likelihood give their own prediction intervals. The Croston family, TSB and the combinations
-(``ETS_DOTM``, ``ETS_Theta``) have none; for them the interval is empirical: the chosen forecast plus the
-``(1 - level/100) / 2`` and ``(1 + level/100) / 2`` quantiles of that SKU's backtest errors
-(actual - forecast, pooled over all windows and steps), clipped at 0. These bounds do not
-widen with the horizon, and with the default two windows they rest on 2 × horizon errors:
-take more windows (``n_windows``) when the bounds drive safety stock. For safety stock over a
-lead time use :func:`lead_time_error_quantiles`.
+Forecasts and bounds are clipped at 0 (demand cannot be negative). By default
+(``intervals="conformal"``) smooth and erratic SKUs get split-conformal intervals from the
+backtest (Vovk, Gammerman & Shafer 2005; Stankeviciute, Alaa & van der Schaar 2021 for
+multi-step forecasts): each error of the SKU's model is divided by the SKU's MASE scale
+(in-sample MAE of the seasonal naive forecast), the absolute scaled errors are pooled over
+the SKUs sharing that model and over the windows, separately for each step ahead, and the
+``ceil((n + 1) level) / n`` quantile of the ``n`` pooled values, times the SKU's scale, is the
+half-width at that step (with fewer than 20 values per step all steps are pooled after
+dividing by sqrt(step)). Model-based intervals are too narrow on real series (on the test set
+AutoETS's own 80 % and 95 % intervals cover 74 % and 88 % of actuals; see the README), and a
+combination has none. ``intervals="model"`` gives the models' own statsforecast intervals
+instead. The Croston family and TSB have none; for them the interval is the chosen forecast
+plus the ``(1 - level/100) / 2`` and ``(1 + level/100) / 2`` quantiles of that SKU's own
+backtest errors, clipped at 0 (flat over the horizon; take more ``n_windows`` when they drive
+safety stock). For safety stock over a lead time use :func:`lead_time_error_quantiles`.
 
 Scale
 -----
@@ -99,6 +112,7 @@ from btm.validate import Jobs, integer, one_of
 
 __all__ = [
     "BENCHMARKS",
+    "DEFAULT_COMBINATION",
     "DEFAULT_CANDIDATES",
     "LONG_SEASON_CANDIDATES",
     "INTERMITTENT_MODELS",
@@ -112,9 +126,11 @@ __all__ = [
 
 #: Candidate models per demand class (see the module docstring for the reasons).
 _CROSTON = ("CrostonClassic", "CrostonOptimized", "CrostonSBA", "TSB")
+#: The combination every smooth or erratic SKU with a season of at most 24 periods gets.
+DEFAULT_COMBINATION = "ETS_CES"
 DEFAULT_CANDIDATES: dict[str, tuple[str, ...]] = {
-    "smooth": ("AutoETS", "DynamicOptimizedTheta", "ETS_DOTM"),
-    "erratic": ("AutoETS", "DynamicOptimizedTheta", "ETS_DOTM"),
+    "smooth": (DEFAULT_COMBINATION,),
+    "erratic": (DEFAULT_COMBINATION,),
     "intermittent": _CROSTON,
     "lumpy": _CROSTON,
     "no_demand": ("Naive",),
@@ -169,6 +185,17 @@ def _registry() -> dict[str, Callable[[int], list[Any]]]:
         "ETS_Theta": lambda sl: [ets(sl), m.Theta(season_length=sl, alias="Theta")],
         "ETS_DOTM": lambda sl: [ets(sl), m.DynamicOptimizedTheta(
             season_length=sl, alias="DynamicOptimizedTheta")],
+        "AutoCES": lambda sl: [m.AutoCES(season_length=sl, alias="AutoCES")],
+        "ETS_CES": lambda sl: [ets(sl), m.AutoCES(season_length=sl, alias="AutoCES")],
+        "ETS_ARIMA": lambda sl: [ets(sl), m.AutoARIMA(season_length=sl, alias="AutoARIMA")],
+        "ETS_ARIMA_CES_DOTM": lambda sl: [
+            ets(sl), m.AutoARIMA(season_length=sl, alias="AutoARIMA"),
+            m.AutoCES(season_length=sl, alias="AutoCES"),
+            m.DynamicOptimizedTheta(season_length=sl, alias="DynamicOptimizedTheta")],
+        "SCUM": lambda sl: [
+            ets(sl), m.AutoARIMA(season_length=sl, alias="AutoARIMA"),
+            m.AutoCES(season_length=sl, alias="AutoCES"),
+            m.DynamicOptimizedTheta(season_length=sl, alias="DynamicOptimizedTheta")],
         "CrostonClassic": lambda sl: [m.CrostonClassic(alias="CrostonClassic")],
         "CrostonOptimized": lambda sl: [m.CrostonOptimized(alias="CrostonOptimized")],
         "CrostonSBA": lambda sl: [m.CrostonSBA(alias="CrostonSBA")],
@@ -181,12 +208,28 @@ def _registry() -> dict[str, Callable[[int], list[Any]]]:
 #: Every model name ``models=`` accepts.
 MODEL_NAMES = (
     "SeasonalNaive", "Naive", "HistoricAverage", "AutoETS", "AutoARIMA", "Theta",
-    "OptimizedTheta", "DynamicOptimizedTheta", "ETS_Theta", "ETS_DOTM", "CrostonClassic",
-    "CrostonOptimized", "CrostonSBA", "TSB", "ADIDA", "IMAPA",
+    "OptimizedTheta", "DynamicOptimizedTheta", "AutoCES", "ETS_Theta", "ETS_DOTM",
+    "ETS_CES", "ETS_ARIMA", "ETS_ARIMA_CES_DOTM", "SCUM", "CrostonClassic", "CrostonOptimized",
+    "CrostonSBA", "TSB", "ADIDA", "IMAPA",
 )
-_COMBINATIONS = {"ETS_Theta": ("AutoETS", "Theta"),
-                 "ETS_DOTM": ("AutoETS", "DynamicOptimizedTheta")}
-_EMPIRICAL = set(INTERMITTENT_MODELS) | set(_COMBINATIONS)
+_FOUR = ("AutoETS", "AutoARIMA", "AutoCES", "DynamicOptimizedTheta")
+#: combination -> (its models, "mean" or "median")
+_COMBINATIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "ETS_Theta": (("AutoETS", "Theta"), "mean"),
+    "ETS_DOTM": (("AutoETS", "DynamicOptimizedTheta"), "mean"),
+    "ETS_CES": (("AutoETS", "AutoCES"), "mean"),
+    "ETS_ARIMA": (("AutoETS", "AutoARIMA"), "mean"),
+    "ETS_ARIMA_CES_DOTM": (_FOUR, "mean"),
+    "SCUM": (_FOUR, "median"),  # Petropoulos & Svetunkov 2020, IJF 36:110-115
+}
+_EMPIRICAL = set(INTERMITTENT_MODELS)
+#: statsforecast 2.1's AutoCES.forward diverges (its forecasts explode after the first
+#: origin), so AutoCES is always refitted at every origin.
+_NO_FORWARD = {"AutoCES", "CES"}
+
+
+def _can_forward(instances: Sequence[Any]) -> bool:
+    return all(hasattr(i, "forward") and i.alias not in _NO_FORWARD for i in instances)
 
 
 # --------------------------------------------------------------------------- result type
@@ -371,15 +414,29 @@ def _instances(names: Sequence[str], sl: int) -> list[Any]:
 
 
 def _add_combinations(wide: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
-    extra = {c: wide[list(parts)].mean(axis=1) for c, parts in _COMBINATIONS.items()
-             if c in names}
+    """Columns of the combinations in `names`: mean or median of their models' forecasts.
+
+    A member whose forecast failed (NaN) is left out; when all fail the combination is NaN
+    (then :func:`_fill_failures` steps in)."""
+    extra = {}
+    for c, (parts, how) in _COMBINATIONS.items():
+        if c in names:
+            vals = wide[list(parts)].to_numpy(dtype=float)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                extra[c] = (np.nanmedian(vals, axis=1) if how == "median"
+                            else np.nanmean(vals, axis=1))
     return wide.assign(**extra) if extra else wide
 
 
-def _sf(models: list[Any], freq: str, n_jobs: int) -> Any:
+def _sf(models: list[Any], freq: str, n_jobs: int, sl: int = 1) -> Any:
+    """StatsForecast over `models`; a model that fails on a series falls back to the
+    seasonal naive forecast (naive for season 1), so every series gets a forecast."""
     from statsforecast import StatsForecast
 
-    return StatsForecast(models=models, freq=freq, n_jobs=n_jobs)
+    m = _sf_models()
+    fallback = m.SeasonalNaive(season_length=sl) if sl > 1 else m.Naive()
+    return StatsForecast(models=models, freq=freq, n_jobs=n_jobs, fallback_model=fallback)
 
 
 # --------------------------------------------------------------------------- backtest
@@ -474,12 +531,19 @@ def _backtest_tables(df: pd.DataFrame, *, horizon: int, n_windows: int, step: in
     test_size = horizon + step * (n_windows - 1)
     plan = _plan(df, candidates, season_length, test_size)
     fc_parts, acc_parts = [], []
+    single = {(tuple(f), int(n)): tuple(c) for f, n, c in
+              zip(plan["fitted"], plan["season_length"], plan["candidates"], strict=True)}
     for names, sl, uids in _groups(plan):
         sub = df.loc[df["unique_id"].isin(uids)]
-        sf = _sf(_instances(names, sl), freq, n_jobs)
+        instances = _instances(names, sl)
+        sf = _sf(instances, freq, n_jobs, sl)
+        # nothing to choose (one candidate): fit once at the first origin and move the
+        # models' state forward to the later ones (refit=False), as cheap as one fit
+        refit = len(single[(names, sl)]) > 1 or not _can_forward(instances)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            cv = sf.cross_validation(h=horizon, df=sub, n_windows=n_windows, step_size=step)
+            cv = sf.cross_validation(h=horizon, df=sub, n_windows=n_windows, step_size=step,
+                                     refit=refit)
         cv = _add_combinations(cv, names)
         cv = cv.assign(**{n: np.clip(cv[n].to_numpy(dtype=float), 0, None) for n in names})
         cv = cv.assign(unique_id=cv["unique_id"].astype(object))
@@ -626,7 +690,7 @@ def _keep_attrs(chunk: pd.DataFrame, df: pd.DataFrame) -> pd.DataFrame:
 
 @constrained(horizon=_HORIZON, season_length=_OPTIONAL_PERIODS, freq=_FREQ,
              n_windows=_N_WINDOWS, step_size=_OPTIONAL_PERIODS, metric=_METRIC,
-             fill_gaps=Boolean(), n_jobs=Jobs())
+             intervals=Options(("conformal", "model")), fill_gaps=Boolean(), n_jobs=Jobs())
 def forecast(
     history: pd.DataFrame,
     horizon: int,
@@ -642,6 +706,7 @@ def forecast(
     n_jobs: int = 1,
     client: Any = None,
     backtest_result: BacktestResult | None = None,
+    intervals: str = "conformal",
 ) -> pd.DataFrame:
     """Forecast every SKU with the model its backtest chose, with intervals fit for stock.
 
@@ -663,6 +728,13 @@ def forecast(
     backtest_result : BacktestResult, optional
         Reuse a backtest already run on this history with this horizon (its choice and
         errors) instead of running it again.
+    intervals : {"conformal", "model"}
+        How smooth and erratic SKUs get their bounds: ``"conformal"`` (default) from the
+        backtest errors of their model, scaled and pooled over the SKUs with that model,
+        per step ahead (see the module docstring); ``"model"`` the model's own
+        likelihood-based intervals (statsforecast's; combinations then fall back to
+        conformal bounds, as they have none). Intermittent and lumpy SKUs always get the
+        empirical quantiles of their own backtest errors.
 
     Returns
     -------
@@ -700,31 +772,37 @@ def forecast(
     if ids != set(bt.chosen["unique_id"]):
         raise InputError("backtest_result: its SKUs differ from those of history; expected "
                          "the backtest of this same history")
-    kwargs = dict(horizon=h, levels=levels, freq=bt.freq, n_jobs=n_jobs)
+    table = _conformal_table(df, bt, levels)
+    kwargs = dict(horizon=h, levels=levels, freq=bt.freq, n_jobs=n_jobs,
+                  conformal_mode=intervals == "conformal")
     if client is None:
-        return _forecast_chosen(df, bt.chosen, bt.forecasts, **kwargs)
-    def tables(ids: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return _forecast_chosen(df, bt.chosen, bt.forecasts, **kwargs, conformal_table=table)
+    def tables(ids: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
         return (bt.chosen.loc[bt.chosen["unique_id"].isin(ids)].reset_index(drop=True),
-                bt.forecasts.loc[bt.forecasts["unique_id"].isin(ids)])
+                bt.forecasts.loc[bt.forecasts["unique_id"].isin(ids)],
+                None if table is None else table.loc[table["unique_id"].isin(ids)])
 
     parts = _on_dask(client, _forecast_chosen, df, kwargs, per_chunk=tables)
     return pd.concat(parts, ignore_index=True)
 
 
-def _forecast_chosen(df: pd.DataFrame, chosen: pd.DataFrame, backtest_fcs: pd.DataFrame, *,
-                     horizon: int, levels: tuple[float, ...], freq: str, n_jobs: int
-                     ) -> pd.DataFrame:
+def _forecast_chosen(df: pd.DataFrame, chosen: pd.DataFrame, backtest_fcs: pd.DataFrame,
+                     conformal_table: pd.DataFrame | None = None, *,
+                     horizon: int, levels: tuple[float, ...], freq: str, n_jobs: int,
+                     conformal_mode: bool = True) -> pd.DataFrame:
     parts = []
     keys = chosen.groupby(["model", "season_length"], sort=True).groups
     for (name, sl), idx in keys.items():
         uids = chosen["unique_id"].to_numpy()[np.asarray(idx)]
         sub = df.loc[df["unique_id"].isin(uids)]
         empirical = name in _EMPIRICAL
-        sf = _sf(_instances([name], int(sl)), freq, n_jobs)
+        conformal = not empirical and conformal_table is not None and (
+            conformal_mode or name in _COMBINATIONS)
+        native = bool(levels) and not empirical and not conformal
+        sf = _sf(_instances([name], int(sl)), freq, n_jobs, int(sl))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            out = sf.forecast(h=horizon, df=sub,
-                              level=list(levels) if levels and not empirical else None)
+            out = sf.forecast(h=horizon, df=sub, level=list(levels) if native else None)
         out = _add_combinations(out, [name])
         out = out.assign(unique_id=out["unique_id"].astype(object))
         res = pd.DataFrame({"unique_id": out["unique_id"], "ds": out["ds"],
@@ -732,6 +810,8 @@ def _forecast_chosen(df: pd.DataFrame, chosen: pd.DataFrame, backtest_fcs: pd.Da
                             "model": name})
         if levels and empirical:
             res = _empirical_bounds(res, backtest_fcs, name, levels)
+        elif levels and conformal:
+            res = _conformal_bounds(res, conformal_table, levels)
         elif levels:
             for lv in levels:
                 tag = _level_name(lv)
@@ -768,6 +848,100 @@ def _empirical_bounds(res: pd.DataFrame, backtest_fcs: pd.DataFrame, name: str,
         tag = _level_name(lv)
         extra[f"lo_{tag}"] = f + table[(1 - lv / 100) / 2].to_numpy(dtype=float)
         extra[f"hi_{tag}"] = f + table[(1 + lv / 100) / 2].to_numpy(dtype=float)
+    return res.assign(**extra)
+
+
+_MIN_POOL = 20  # fewest scaled errors per step for a per-step quantile
+
+
+def _series_scale(df: pd.DataFrame, season: pd.Series) -> pd.Series:
+    """Per SKU: in-sample MAE of the seasonal naive forecast (the MASE scale; Hyndman &
+    Koehler 2006), else of the naive forecast, else mean |y|, else 1."""
+    df = df.sort_values(["unique_id", "ds"], kind="stable")
+    g = df.groupby("unique_id", sort=True)["y"]
+    sl = df["unique_id"].map(season).fillna(1).astype(int).to_numpy()
+    y = df["y"].to_numpy(dtype=float)
+    pos = g.cumcount().to_numpy()
+    idx = np.arange(len(y))
+    lag = np.where(pos >= sl, idx - sl, -1)
+    d_seas = np.where(lag >= 0, np.abs(y - y[np.maximum(lag, 0)]), np.nan)
+    d_one = np.where(pos >= 1, np.abs(y - y[np.maximum(idx - 1, 0)]), np.nan)
+    t = pd.DataFrame({"unique_id": df["unique_id"].to_numpy(), "s": d_seas, "n": d_one,
+                      "a": np.abs(y)})
+    m = t.groupby("unique_id", sort=True)[["s", "n", "a"]].mean()
+    out = m["s"].where(m["s"] > 0, m["n"]).where(lambda v: v > 0, m["a"])
+    return out.where(out > 0, 1.0).fillna(1.0)
+
+
+def _conformal_table(df: pd.DataFrame, bt: BacktestResult, levels: tuple[float, ...]
+                     ) -> pd.DataFrame:
+    """Half-widths of the conformal intervals, per SKU, step and level.
+
+    The backtest errors of each SKU's chosen model are divided by the SKU's scale
+    (:func:`_series_scale`); the absolute scaled errors are pooled over the SKUs with the same
+    model and over the windows, per step ahead, and the split-conformal quantile
+    ``ceil((n + 1) * level) / n`` of the ``n`` pooled values (Vovk et al. 2005; Stankeviciute
+    et al. 2021 for multi-step forecasts) times the SKU's scale is the half-width. With fewer
+    than 20 values per step the errors of all steps are pooled after dividing by
+    ``sqrt(step)`` and the quantile is multiplied back by ``sqrt(step)``. Half-widths never
+    shrink with the horizon. Returns columns ``unique_id``, ``step``, ``level``, ``half``.
+    """
+    ch = bt.chosen[["unique_id", "model", "season_length"]]
+    ch = ch.loc[~ch["model"].isin(list(_EMPIRICAL))]
+    if ch.empty or not levels:
+        return pd.DataFrame(columns=["unique_id", "step", "level", "half"])
+    scale = _series_scale(df.loc[df["unique_id"].isin(ch["unique_id"])],
+                          ch.set_index("unique_id")["season_length"])
+    f = bt.forecasts.merge(ch[["unique_id", "model"]], on=["unique_id", "model"])
+    z = np.abs(f["y"].to_numpy(dtype=float) - f["forecast"].to_numpy(dtype=float)) / (
+        scale.reindex(f["unique_id"]).to_numpy())
+    f = f.assign(z=z).loc[np.isfinite(z)]
+    steps = np.arange(1, bt.horizon + 1)
+    rows = []
+    for name, g in f.groupby("model", sort=True):
+        per_step = g.groupby("step")["z"]
+        counts = per_step.size().reindex(steps, fill_value=0)
+        for lv in levels:
+            if counts.min() >= _MIN_POOL:
+                q = np.array([_conformal_quantile(per_step.get_group(k).to_numpy(), lv)
+                              for k in steps])
+            else:
+                pooled = (g["z"] / np.sqrt(g["step"])).to_numpy()
+                q = _conformal_quantile(pooled, lv) * np.sqrt(steps)
+            q = np.maximum.accumulate(q)
+            rows.append(pd.DataFrame({"model": name, "step": steps, "level": lv, "q": q}))
+    qt = pd.concat(rows, ignore_index=True)
+    out = ch[["unique_id", "model"]].merge(qt, on="model")
+    out = out.assign(half=out["q"].to_numpy() * scale.reindex(out["unique_id"]).to_numpy())
+    return out[["unique_id", "step", "level", "half"]]
+
+
+def _conformal_quantile(values: np.ndarray, level: float) -> float:
+    n = len(values)
+    if n == 0:
+        return np.nan
+    p = min(1.0, np.ceil((n + 1) * level / 100) / n)
+    return float(np.quantile(values, p, method="higher"))
+
+
+def _conformal_bounds(res: pd.DataFrame, table: pd.DataFrame, levels: tuple[float, ...]
+                      ) -> pd.DataFrame:
+    """Forecast -/+ the conformal half-width of its SKU, step and level."""
+    res = res.sort_values(["unique_id", "ds"], kind="stable", ignore_index=True)
+    step = res.groupby("unique_id", sort=False).cumcount().to_numpy() + 1
+    f = res["forecast"].to_numpy()
+    extra = {}
+    for lv in levels:
+        t = table.loc[table["level"] == lv]
+        wide = t.pivot(index="unique_id", columns="step", values="half")
+        last = wide.columns.max()
+        w = wide.reindex(res["unique_id"].to_numpy())
+        cols = np.minimum(step, last)
+        half = w.to_numpy()[np.arange(len(res)), wide.columns.get_indexer(cols)]
+        half = half * np.sqrt(np.maximum(step, last) / last)  # beyond the backtest horizon
+        tag = _level_name(lv)
+        extra[f"lo_{tag}"] = f - half
+        extra[f"hi_{tag}"] = f + half
     return res.assign(**extra)
 
 
@@ -884,7 +1058,9 @@ def rolling_forecasts(
        over SKUs). Models with a ``forward`` method (``AutoETS``, the Theta family,
        ``SeasonalNaive``, ``Naive``, ``AutoARIMA`` and the combinations) are fitted once, at
        the first origin, and then only updated with each new observation
-       (``refit=False``: same parameters, new state; fast). The Croston family, ``TSB``,
+       (``refit=False``: same parameters, new state; fast). ``AutoCES`` (and so ``ETS_CES``
+       and the four-model combinations) is refitted at every origin, since statsforecast's
+       ``AutoCES.forward`` diverges. The Croston family, ``TSB``,
        ``ADIDA``, ``IMAPA`` and ``HistoricAverage`` have no ``forward`` and are refitted at every
        origin (they are cheap). Forecasts are clipped at 0.
     3. ``forecast_std`` at ``ds`` is the sample standard deviation (``ddof=1``) of the errors
@@ -991,8 +1167,8 @@ def _rolling_tables(df: pd.DataFrame, chosen: pd.DataFrame, *, n_eval: int, warm
         uids = chosen["unique_id"].to_numpy()[np.asarray(idx)]
         sub = df.loc[df["unique_id"].isin(uids)]
         instances = _instances([name], int(sl))
-        refit = not all(hasattr(m, "forward") for m in instances)
-        sf = _sf(instances, freq, n_jobs)
+        refit = not _can_forward(instances)
+        sf = _sf(instances, freq, n_jobs, int(sl))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             cv = sf.cross_validation(h=1, df=sub, n_windows=total, step_size=1, refit=refit)

@@ -52,7 +52,7 @@ from typing import Any
 import numpy as np
 
 from btm import validate
-from btm.constraints import Interval, Options, Seed, Text, constrained
+from btm.constraints import Interval, Options, Seed, Text, check_memory, constrained
 from btm.errors import InputError
 
 __all__ = [
@@ -202,7 +202,9 @@ def sample_three_point(
     low, mode, high : float or array of float, length L
         Three-point estimates, ``low <= mode <= high``; equal values give a constant column.
     n : int
-        Number of trials (rows).
+        Number of trials (rows). A number whose arrays would need more than half of the
+        available memory is refused (:func:`btm.constraints.check_memory`), naming the
+        largest that fits.
     distribution : {"pert", "triangular"}
         Beta-PERT with lambda = 4, or triangular (see the module notes).
     rng : int or numpy.random.Generator
@@ -221,6 +223,8 @@ def sample_three_point(
     """
     gen = validate.rng(rng, "rng")
     lo, mo, hi = _three_points(low, mode, high)
+    # the result and up to two temporaries of the same shape (triangular inverse CDF)
+    check_memory(n, 3 * 8 * max(lo.size, 1), name="n", what="trials")
     span = hi - lo
     varying = np.flatnonzero(span > 0)
     if varying.size == 0:

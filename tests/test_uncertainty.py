@@ -161,3 +161,16 @@ def test_bad_correlation_matrix_raises_input_error(matrix, fragment):
 def test_rank_correlate_refuses_matrix_of_wrong_size():
     with pytest.raises(InputError, match="expected 3x3"):
         rank_correlate(np.zeros((10, 3)), np.eye(2))
+
+
+def test_sample_three_point_refuses_a_draw_larger_than_memory(monkeypatch):
+    """Issue 14: n = 10**9 trials of 40 estimates (about 900 GiB) is refused before numpy
+    tries, naming n and the largest n that fits in half of the (pinned) 8 GiB."""
+    from btm import constraints
+
+    monkeypatch.setattr(constraints, "available_memory", lambda: 8 << 30)
+    with pytest.raises(InputError, match=r"^n: got 1000000000 trials, which need about "
+                                         r"[0-9.]+ GiB of memory; expected at most "
+                                         r"[0-9,]+ trials \(half of the 8\.0 GiB"):
+        sample_three_point(np.zeros(40), np.ones(40), np.full(40, 2.0), 10**9)
+    assert sample_three_point([0], [1], [2], 10).shape == (10, 1)

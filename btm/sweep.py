@@ -20,7 +20,7 @@ A sweep file::
     name: fy26-scenarios            # the sweep id (default: the file's name)
     runs:
       - analysis: tco_comparison
-        scenario: rates             # label prefix (default: the analysis name)
+        scenario: rates             # label prefix of the block's runs
         parameters: {horizon_years: 7}          # fixed for this block
         grid: {discount_rate: [0.06, 0.08, 0.10]}
       - analysis: tco_comparison
@@ -227,8 +227,9 @@ class SweepResult:
 def _label(analysis: str, prefix: str | None, varied: Mapping[str, Any]) -> str:
     shown = ", ".join(f"{k}={v}" for k, v in varied.items() if not runs.is_path_parameter(k))
     shown = shown or ", ".join(f"{k}={Path(str(v)).name}" for k, v in varied.items())
-    base = prefix or analysis
-    return f"{base}: {shown}" if shown else base
+    if prefix:
+        return f"{prefix}: {shown}" if shown else str(prefix)
+    return shown or analysis
 
 
 def _read_csv_sets(path: Path, where: str) -> list[dict[str, str]]:
@@ -273,8 +274,8 @@ def plan_sweep(
     >>> plan = plan_sweep([{"analysis": "tco_comparison",
     ...                     "grid": {"discount_rate": [0.06, 0.08]}}], name="demo")
     >>> [(r.index, r.scenario, r.parameters) for r in plan.runs]  # doctest: +NORMALIZE_WHITESPACE
-    [(1, 'tco_comparison: discount_rate=0.06', {'discount_rate': 0.06}),
-     (2, 'tco_comparison: discount_rate=0.08', {'discount_rate': 0.08})]
+    [(1, 'discount_rate=0.06', {'discount_rate': 0.06}),
+     (2, 'discount_rate=0.08', {'discount_rate': 0.08})]
     """
     from btm import analyses
 

@@ -771,7 +771,12 @@ def _write_summary(folder: Path, table: pd.DataFrame, sweep_id: str) -> None:
             if c == "report" and v:
                 cells.append(f'<td><a href="{e(str(v), quote=True)}">report</a></td>')
                 continue
-            text = "" if v is None or (not isinstance(v, list | dict) and pd.isna(v)) else str(v)
+            if v is None or (not isinstance(v, list | dict) and pd.isna(v)):
+                text = ""
+            elif isinstance(v, float) and c != "duration_s":  # readable; the CSV keeps all digits
+                text = f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
+            else:
+                text = str(v)
             cls = ' class="failed"' if c == "status" and v != "succeeded" else (
                 ' class="num"' if isinstance(v, int | float) and not isinstance(v, bool) else "")
             cells.append(f"<td{cls}>{e(text)}</td>")

@@ -65,9 +65,13 @@ programming approach. *Management Science* 16(1), 93-108.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import math
+import os
+import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -362,6 +366,35 @@ class _Model:
     tie: np.ndarray  # secondary objective to minimise among optima
 
 
+@contextlib.contextmanager
+def _native_stdout_silenced() -> Iterator[None]:
+    """Silence file descriptor 1 during a solve.
+
+    HiGHS (as bundled with SciPy) prints some debugging lines from C++ straight to the process's
+    standard output even with ``disp=False`` (for example
+    ``HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();``); in a notebook
+    they land in the cell's output. Python's own ``sys.stdout`` is not touched.
+    """
+    try:
+        libc: Any = ctypes.CDLL(None)
+        fd = 1
+        sys.stdout.flush()
+        saved = os.dup(fd)
+    except (OSError, AttributeError, ValueError):  # pragma: no cover - no C library / no fd 1
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+        yield
+    finally:
+        with contextlib.suppress(Exception):
+            libc.fflush(None)
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
+
+
 def _solve(model: _Model, hi: np.ndarray | None = None, *, tie_break: bool = True,
            time_limit: float | None = None, mip_gap: float = 0.0,
            ) -> tuple[np.ndarray | None, bool, float]:
@@ -378,8 +411,9 @@ def _solve(model: _Model, hi: np.ndarray | None = None, *, tie_break: bool = Tru
         options["time_limit"] = float(time_limit)
     cons = [optimize.LinearConstraint(model.A, model.lo, hi)] if model.A.shape[0] else []
     t_start = time.perf_counter()
-    res = optimize.milp(-model.c / scale, integrality=np.ones(n), bounds=optimize.Bounds(0, 1),
-                        constraints=cons, options=options)
+    with _native_stdout_silenced():
+        res = optimize.milp(-model.c / scale, integrality=np.ones(n),
+                            bounds=optimize.Bounds(0, 1), constraints=cons, options=options)
     if res.x is None:
         return None, res.status == 2, math.nan  # True: proved infeasible; False: a limit
     x = res.x > 0.5
@@ -397,9 +431,10 @@ def _solve(model: _Model, hi: np.ndarray | None = None, *, tie_break: bool = Tru
         keep = optimize.LinearConstraint(sparse.csr_matrix(model.c[None, :] / scale),
                                          (best - tol) / scale, np.inf)
         tscale = max(float(np.abs(model.tie).max()), 1e-12)
-        res2 = optimize.milp(model.tie / tscale, integrality=np.ones(n),
-                             bounds=optimize.Bounds(0, 1), constraints=[*cons, keep],
-                             options=options)
+        with _native_stdout_silenced():
+            res2 = optimize.milp(model.tie / tscale, integrality=np.ones(n),
+                                 bounds=optimize.Bounds(0, 1), constraints=[*cons, keep],
+                                 options=options)
         if res2.x is not None:  # optimal, or the best found in the bounded time
             x2 = res2.x > 0.5
             if float(model.c @ x2) >= best - tol:

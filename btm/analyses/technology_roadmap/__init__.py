@@ -1,0 +1,44 @@
+"""Technology roadmap: which initiatives to fund, in which year, within yearly budgets and
+scarce people, and what the exact method gains over ranking by value per euro.
+
+Decision module :mod:`btm.roadmap`; figures in :mod:`.charts`; key numbers and messages in
+:mod:`.messages`; notebook ``btm/notebooks/technology_roadmap.ipynb``; sample data
+``btm/data/technology_roadmap/``.
+"""
+
+from __future__ import annotations
+
+from btm.analyses import FigureSpec, KeyNumber, Spec
+from btm.constraints import Currency, Interval, ListOf, Rate, Text
+
+SPEC = Spec(
+    name="technology_roadmap",
+    title="Technology roadmap under a budget",
+    question=("Which initiatives should we fund, and in which year, within the yearly budgets "
+              "and scarce people, and what would ranking by value per euro leave on the table?"),
+    parameters={
+        "initiatives_file": Text(description="the path of the initiatives table (CSV or XLSX)"),
+        "profiles_file": Text(description="the path of the cost and people profiles (CSV or XLSX)"),
+        "years_file": Text(description="the path of the yearly budgets and capacities (CSV or XLSX)"),
+        "discount_rate": Rate(),
+        "currency": Currency(),
+        "budget_step": Interval(float, 0, None, closed="neither"),
+        "frontier_factors": ListOf(Interval(float, 0, 10), min_length=2),
+    },
+    key_numbers=(
+        KeyNumber("exact_value", "Value of the best roadmap", "currency"),
+        KeyNumber("ranking_value", "Value of the roadmap ranked by value per euro", "currency"),
+        KeyNumber("value_gain", "Value gained by the exact method", "currency"),
+        KeyNumber("value_gain_share", "Value gained by the exact method, share of ranking", "%"),
+        KeyNumber("best_step_gain", "Value added by one budget step in the best year",
+                  "currency"),
+    ),
+    figures=(
+        FigureSpec("roadmap_gantt", "The roadmap"),
+        FigureSpec("efficient_frontier", "What more or less budget buys"),
+        FigureSpec("budget_use", "Budget and people used each year"),
+    ),
+    data="technology_roadmap",
+    boardpack=True,
+    order=8,
+)

@@ -1,0 +1,177 @@
+"""Key numbers and key messages of the technology roadmap, computed from results, never typed.
+
+Presentation layer: takes the results of :mod:`btm.roadmap` (the comparison with the ranking
+method and the shadow-price table) and returns plain-word sentences (most important first) and
+the key numbers that go into ``results.json``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from btm.errors import InputError
+from btm.roadmap import RankingComparison
+from btm.style import format_money
+
+__all__ = ["roadmap_key_messages", "roadmap_key_numbers", "best_step"]
+
+
+def _check(comparison: Any, shadow: Any) -> None:
+    if not isinstance(comparison, RankingComparison):
+        raise InputError(f"comparison: got {type(comparison).__name__}; expected a "
+                         "RankingComparison (btm.roadmap.compare_with_ranking)")
+    if shadow is not None:
+        if not isinstance(shadow, pd.DataFrame):
+            raise InputError(f"shadow: got {type(shadow).__name__}; expected the DataFrame of "
+                             "btm.roadmap.shadow_prices")
+        missing = {"year", "step", "value_gain", "funded_by_step"} - set(shadow.columns)
+        if missing:
+            raise InputError(f"shadow: missing column(s) {', '.join(sorted(missing))}; expected "
+                             "the table of btm.roadmap.shadow_prices")
+
+
+def best_step(shadow: pd.DataFrame) -> pd.Series | None:
+    """The row of :func:`btm.roadmap.shadow_prices` where one budget step adds most value
+    (the earliest such year on a tie); None when the table is empty.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> sp = pd.DataFrame({"year": [2026, 2027], "step": [1.0, 1.0], "value_gain": [0.0, 3.0],
+    ...                    "funded_by_step": ["", "B"]})
+    >>> int(best_step(sp)["year"])
+    2027
+    """
+    if not isinstance(shadow, pd.DataFrame) or shadow.empty:
+        return None
+    return shadow.loc[shadow["value_gain"].astype(float).idxmax()]
+
+
+def _names(ids: str, initiatives: pd.DataFrame | None) -> str:
+    parts = [p.strip() for p in str(ids).split(",") if p.strip()]
+    if initiatives is not None and {"initiative", "name"} <= set(initiatives.columns):
+        lookup = dict(zip(initiatives["initiative"].astype(str), initiatives["name"],
+                          strict=False))
+        parts = [str(lookup[p]) if p in lookup and pd.notna(lookup[p]) and str(lookup[p]).strip()
+                 else p for p in parts]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def roadmap_key_messages(
+    comparison: RankingComparison,
+    *,
+    shadow: pd.DataFrame | None = None,
+    initiatives: pd.DataFrame | None = None,
+    currency: str = "EUR",
+) -> list[str]:
+    """Sentences for the board from a roadmap, most important first.
+
+    Parameters
+    ----------
+    comparison : RankingComparison
+        From :func:`btm.roadmap.compare_with_ranking`.
+    shadow : DataFrame, optional
+        From :func:`btm.roadmap.shadow_prices`.
+    initiatives : DataFrame, optional
+        The initiatives table; its ``name`` column names initiatives in the sentences.
+    currency : str
+        Currency code for the amounts.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from btm import roadmap
+    >>> items = pd.DataFrame({"initiative": ["A", "B", "C"], "value": [9.0, 7.0, 7.0]})
+    >>> prof = pd.DataFrame({"initiative": ["A", "B", "C"], "project_year": [0, 0, 0],
+    ...                      "cost": [6.0, 5.0, 5.0]})
+    >>> years = pd.DataFrame({"year": [2026], "budget": [10.0]})
+    >>> cmp = roadmap.compare_with_ranking(items, prof, years)
+    >>> roadmap_key_messages(cmp)[1]
+    'Ranking by value per euro would leave EUR 5 of value unfunded (36% less).'
+    """
+    _check(comparison, shadow)
+    cur = currency
+    exact = comparison.exact
+    n_total = len(exact.schedule)
+    budget = float(exact.summary["budget"].iloc[0])
+    used = f", {exact.cost / budget:.0%} of the budget" if budget > 0 else ""
+    messages = [
+        f"The best roadmap funds {len(exact.chosen)} of {n_total} initiatives, worth "
+        f"{format_money(exact.value, cur)} for {format_money(exact.cost, cur)}{used}."
+    ]
+    gain = comparison.value_gain
+    if gain > 0 and exact.value > 0:
+        messages.append(f"Ranking by value per euro would leave {format_money(gain, cur)} of "
+                        f"value unfunded ({gain / exact.value:.0%} less).")
+    else:
+        messages.append("Ranking by value per euro would fund a roadmap of the same value here.")
+    row = best_step(shadow) if shadow is not None else None
+    if row is not None:
+        step = format_money(float(row["step"]), cur)
+        if float(row["value_gain"]) > 0:
+            funded = _names(row["funded_by_step"], initiatives)
+            what = f"fund {funded}" if funded else "rearrange the roadmap"
+            messages.append(f"Raising the {int(row['year'])} budget by {step} would {what} and "
+                            f"add {format_money(float(row['value_gain']), cur)}.")
+        else:
+            messages.append(f"Raising any single year's budget by {step} would add no value.")
+    yearly = exact.yearly
+    res = yearly[(yearly["constraint"] != "budget") & yearly["capacity"].notna()
+                 & (yearly["unused"].abs() <= 1e-9 * yearly["capacity"].abs().clip(lower=1))
+                 & (yearly["capacity"] > 0)]
+    for name, group in res.groupby("constraint", sort=False):
+        yrs = ", ".join(str(int(y)) for y in group["year"])
+        messages.append(f"All {str(name).replace('_', ' ')} are busy in {yrs}: that capacity, "
+                        "not money alone, limits the roadmap.")
+    return messages
+
+
+def roadmap_key_numbers(
+    comparison: RankingComparison,
+    *,
+    shadow: pd.DataFrame | None = None,
+    currency: str = "EUR",
+) -> dict[str, dict[str, Any]]:
+    """Key numbers of a roadmap for ``results.json`` and the board pack.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from btm import roadmap
+    >>> items = pd.DataFrame({"initiative": ["A", "B", "C"], "value": [9.0, 7.0, 7.0]})
+    >>> prof = pd.DataFrame({"initiative": ["A", "B", "C"], "project_year": [0, 0, 0],
+    ...                      "cost": [6.0, 5.0, 5.0]})
+    >>> years = pd.DataFrame({"year": [2026], "budget": [10.0]})
+    >>> roadmap_key_numbers(roadmap.compare_with_ranking(items, prof, years))["value_gain"]
+    {'value': 5.0, 'unit': 'EUR', 'label': 'Value gained by the exact method over ranking'}
+    """
+    _check(comparison, shadow)
+    exact, ranking = comparison.exact, comparison.ranking
+    share = comparison.value_gain / exact.value if exact.value > 0 else math.nan
+    numbers: dict[str, dict[str, Any]] = {
+        "exact_value": {"value": float(exact.value), "unit": currency,
+                        "label": "Value of the best roadmap"},
+        "ranking_value": {"value": float(ranking.value), "unit": currency,
+                          "label": "Value of the roadmap ranked by value per euro"},
+        "value_gain": {"value": float(comparison.value_gain), "unit": currency,
+                       "label": "Value gained by the exact method over ranking"},
+        "value_gain_share": {"value": share if math.isfinite(share) else None, "unit": "%",
+                             "label": "Value the ranking leaves unfunded, share of the best"},
+    }
+    row = best_step(shadow) if shadow is not None else None
+    if row is not None:
+        numbers["best_step_gain"] = {
+            "value": float(row["value_gain"]), "unit": currency,
+            "label": (f"Value added by {format_money(float(row['step']), currency)} more "
+                      f"budget in {int(row['year'])}"),
+        }
+    return numbers

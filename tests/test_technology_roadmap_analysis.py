@@ -1,0 +1,279 @@
+"""Tests of the technology roadmap analysis's figures and key numbers / messages
+(btm/analyses/technology_roadmap).
+
+Oracles: brute force over all subsets and start years of a small instance (the exact value), a
+hand-run of the ranking rule, and independent re-solves of :func:`btm.roadmap.plan` with one
+year's budget raised (the value of one more budget step).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from chart_checks import check_chart
+from matplotlib.figure import Figure
+
+from btm import InputError, files, roadmap
+from btm.analyses.technology_roadmap import SPEC, charts, messages
+from btm.style import format_money
+
+DATA = "btm/data/technology_roadmap/"
+
+
+@pytest.fixture(autouse=True)
+def _closed():
+    before = set(plt.get_fignums())
+    yield
+    assert set(plt.get_fignums()) == before
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def sample():
+    i = files.read_table(DATA + "initiatives.csv", parameter="initiatives_file")
+    p = files.read_table(DATA + "profiles.csv", parameter="profiles_file")
+    y = files.read_table(DATA + "years.csv", parameter="years_file")
+    return i, p, y
+
+
+@pytest.fixture(scope="module")
+def small():
+    """Four initiatives, two years: lumpy costs make ranking by value per euro miss."""
+    i = pd.DataFrame({"initiative": ["A", "B", "C", "D"], "name": ["Alpha", "Beta", "Gamma",
+                                                                    "Delta"],
+                      "category": ["run", "grow", "transform", "grow"],
+                      "value": [9.0, 7.0, 7.0, 2.0], "mandatory": [False, False, False, True]})
+    p = pd.DataFrame({"initiative": ["A", "B", "C", "D"], "project_year": [0, 0, 0, 0],
+                      "cost": [6.0, 5.0, 5.0, 1.0]})
+    y = pd.DataFrame({"year": [2026, 2027], "budget": [6.0, 6.0]})
+    return i, p, y
+
+
+def _brute_force(i, p, y):
+    """Best value over every assignment of 'not funded' or a start year (one-year projects)."""
+    years = y["year"].tolist()
+    cost = dict(zip(p["initiative"], p["cost"], strict=True))
+    value = dict(zip(i["initiative"], i["value"], strict=True))
+    best = -math.inf
+    for starts in itertools.product([None, *years], repeat=len(i)):
+        if any(s is None for s, m in zip(starts, i["mandatory"], strict=True) if m):
+            continue
+        spend = {t: 0.0 for t in years}
+        for k, s in zip(i["initiative"], starts, strict=True):
+            if s is not None:
+                spend[s] += cost[k]
+        if all(spend[t] <= b + 1e-9 for t, b in zip(years, y["budget"], strict=True)):
+            best = max(best, sum(value[k] for k, s in zip(i["initiative"], starts, strict=True)
+                                 if s is not None))
+    return best
+
+
+# --------------------------------------------------------------------------- spec
+
+
+def test_spec_declares_three_figures_and_board_pack():
+    assert [f.name for f in SPEC.figures] == ["roadmap_gantt", "efficient_frontier", "budget_use"]
+    assert SPEC.boardpack and SPEC.order == 8
+    assert "output_dir" not in SPEC.parameters
+
+
+# --------------------------------------------------------------------------- key numbers
+
+
+def test_key_numbers_equal_brute_force_and_hand_ranking(small):
+    i, p, y = small
+    cmp = roadmap.compare_with_ranking(i, p, y)
+    numbers = messages.roadmap_key_numbers(cmp)
+    assert numbers["exact_value"]["value"] == pytest.approx(_brute_force(i, p, y))
+    # Ranking by hand: D (mandatory) first, in 2026 (5 left); A (1.5 per euro) does not fit in
+    # 2026 and goes to 2027 (nothing left); B (1.4) fits in 2026; C fits nowhere: 2 + 9 + 7.
+    assert numbers["ranking_value"]["value"] == pytest.approx(18.0)
+    gain = numbers["exact_value"]["value"] - numbers["ranking_value"]["value"]
+    assert numbers["value_gain"]["value"] == pytest.approx(gain)
+    share = numbers["value_gain_share"]["value"]
+    assert share == pytest.approx(gain / numbers["exact_value"]["value"])
+
+
+def test_exact_value_of_small_instance_by_brute_force():
+    rng = np.random.default_rng(7)
+    for _ in range(5):
+        n = 5
+        i = pd.DataFrame({"initiative": [f"I{k}" for k in range(n)],
+                          "value": rng.integers(1, 20, n).astype(float),
+                          "mandatory": [False] * n})
+        p = pd.DataFrame({"initiative": i["initiative"], "project_year": [0] * n,
+                          "cost": rng.integers(1, 10, n).astype(float)})
+        y = pd.DataFrame({"year": [2026, 2027], "budget": [10.0, 8.0]})
+        cmp = roadmap.compare_with_ranking(i, p, y)
+        got = messages.roadmap_key_numbers(cmp)["exact_value"]["value"]
+        assert got == pytest.approx(_brute_force(i, p, y))
+        assert got >= messages.roadmap_key_numbers(cmp)["ranking_value"]["value"] - 1e-9
+
+
+def test_sample_key_numbers_and_messages(sample):
+    i, p, y = sample
+    cmp = roadmap.compare_with_ranking(i, p, y, discount_rate=0.08)
+    step = 200_000.0
+    shadow = roadmap.shadow_prices(i, p, y, step=step, discount_rate=0.08)
+    exact = roadmap.plan(i, p, y, discount_rate=0.08).value
+    ranking = roadmap.plan_by_ranking(i, p, y, discount_rate=0.08).value
+    numbers = messages.roadmap_key_numbers(cmp, shadow=shadow)
+    assert numbers["exact_value"]["value"] == pytest.approx(exact)
+    assert numbers["ranking_value"]["value"] == pytest.approx(ranking)
+    assert exact > ranking  # the sample is built so that the ranking misses value
+    # One budget step in each year, re-solved independently.
+    gains = {}
+    for k, year in enumerate(y["year"]):
+        raised = y.copy()
+        raised.loc[k, "budget"] += step
+        gains[int(year)] = roadmap.plan(i, p, raised, discount_rate=0.08,
+                                        tie_break=False).value - exact
+    best_year = max(gains, key=lambda t: (gains[t], -t))
+    assert numbers["best_step_gain"]["value"] == pytest.approx(gains[best_year], abs=1e-6)
+    assert str(best_year) in numbers["best_step_gain"]["label"]
+    said = messages.roadmap_key_messages(cmp, shadow=shadow, initiatives=i)
+    gain = exact - ranking
+    assert (f"Ranking by value per euro would leave {format_money(gain, 'EUR')} of value "
+            f"unfunded ({gain / exact:.0%} less).") in said
+    assert any(s.startswith(f"Raising the {best_year} budget by {format_money(step, 'EUR')} "
+                            "would fund ") and format_money(gains[best_year], "EUR") in s
+               for s in said)
+    assert said[0].startswith(f"The best roadmap funds {len(cmp.exact.chosen)} of {len(i)} ")
+
+
+def test_messages_name_initiatives_by_name(small):
+    i, p, y = small
+    cmp = roadmap.compare_with_ranking(i, p, y)
+    shadow = roadmap.shadow_prices(i, p, y, step=5.0)
+    said = " ".join(messages.roadmap_key_messages(cmp, shadow=shadow, initiatives=i))
+    row = messages.best_step(shadow)
+    if float(row["value_gain"]) > 0:
+        for ident in str(row["funded_by_step"]).split(", "):
+            assert i.set_index("initiative").loc[ident, "name"] in said
+
+
+def test_messages_refuse_bad_input(small):
+    with pytest.raises(InputError, match="^comparison: "):
+        messages.roadmap_key_messages("nope")
+    i, p, y = small
+    cmp = roadmap.compare_with_ranking(i, p, y)
+    with pytest.raises(InputError, match="^shadow: "):
+        messages.roadmap_key_numbers(cmp, shadow=pd.DataFrame({"year": [2026]}))
+
+
+def test_solver_noise_is_silenced_but_python_output_is_not(sample, capfd):
+    i, p, y = sample
+    print("before")
+    roadmap.frontier(i, p, y, discount_rate=0.08, factors=[0.5, 0.6, 0.7, 0.8, 0.9, 1.0])
+    print("after")
+    captured = capfd.readouterr()
+    assert captured.out == "before\nafter\n"
+    assert "Highs" not in captured.err
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def _schedule(small):
+    i, p, y = small
+    plan = roadmap.plan(i, p, y)
+    return plan.schedule.merge(i[["initiative", "name", "category"]], on="initiative")
+
+
+def test_gantt(small):
+    s = _schedule(small)
+    check_chart(lambda **kw: charts.roadmap_gantt(s, **kw))
+    fig = charts.roadmap_gantt(s)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == int(s["chosen"].sum())
+    assert any("Delta" in t for t in labels)  # mandatory: bold
+    bold = [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"]
+    assert bold == ["D Delta"]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "mandatory (bold)" in legend and {"run", "grow"} & set(legend)
+    assert "year" in ax.get_xlabel().lower()
+    hatches = {patch.get_hatch() for patch in ax.patches}
+    assert len(hatches) > 1  # categories differ by hatch, not colour alone
+
+
+def test_gantt_bad_input(small):
+    s = _schedule(small)
+    with pytest.raises(InputError, match="^schedule: missing column"):
+        charts.roadmap_gantt(s.drop(columns="start_year"))
+    with pytest.raises(InputError, match="^schedule: no initiative is funded"):
+        charts.roadmap_gantt(s.assign(chosen=False))
+    with pytest.raises(InputError, match="finish year"):
+        charts.roadmap_gantt(s.assign(finish_year=s["start_year"] - 1))
+    with pytest.raises(InputError, match="^label_width: "):
+        charts.roadmap_gantt(s, label_width=0)
+
+
+def _frontier(small):
+    i, p, y = small
+    return roadmap.frontier(i, p, y, factors=[0.5, 1.0, 1.5])
+
+
+def test_frontier(small):
+    f = _frontier(small)
+    check_chart(lambda **kw: charts.efficient_frontier(f, ranking_value=10.0,
+                                                       ranking_budget=12.0, **kw))
+    fig = charts.efficient_frontier(f, ranking_value=10.0, ranking_budget=12.0, currency="USD")
+    ax = fig.axes[0]
+    assert "(USD)" in ax.get_xlabel() and "(USD)" in ax.get_ylabel()
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["best roadmap (exact)", "today's budget", "ranking by value per euro"]
+    x, yv = ax.lines[0].get_data()
+    np.testing.assert_allclose(yv, f["value"])
+    assert isinstance(fig, Figure)
+
+
+def test_frontier_bad_input(small):
+    f = _frontier(small)
+    with pytest.raises(InputError, match="^frontier: missing column"):
+        charts.efficient_frontier(f.drop(columns="value"))
+    with pytest.raises(InputError, match="^frontier: no feasible point"):
+        charts.efficient_frontier(f.assign(feasible=False))
+    with pytest.raises(InputError, match="^ranking_value: "):
+        charts.efficient_frontier(f, ranking_value=3.0)
+    with pytest.raises(InputError, match="^ranking_budget: "):
+        charts.efficient_frontier(f, ranking_value=3.0, ranking_budget=math.inf)
+    with pytest.raises(InputError, match="^currency: "):
+        charts.efficient_frontier(f, currency=3)
+
+
+def test_budget_use(sample):
+    i, p, y = sample
+    yearly = roadmap.plan(i, p, y, discount_rate=0.08).yearly
+    check_chart(lambda **kw: charts.budget_use(yearly, **kw))
+    fig = charts.budget_use(yearly)
+    assert len(fig.axes) == 2
+    assert "(EUR)" in fig.axes[0].get_ylabel()
+    assert "FTE" in fig.axes[1].get_ylabel()
+    legend = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+    assert "architects used" in legend and "data engineers used" in legend
+    budget = yearly[yearly["constraint"] == "budget"]
+    heights = [patch.get_height() for patch in fig.axes[0].patches]
+    np.testing.assert_allclose(heights, budget["used"])
+
+
+def test_budget_use_bad_input(sample):
+    i, p, y = sample
+    yearly = roadmap.plan(i, p, y).yearly
+    with pytest.raises(InputError, match="^yearly: missing column"):
+        charts.budget_use(yearly.drop(columns="used"))
+    with pytest.raises(InputError, match="no 'budget' rows"):
+        charts.budget_use(yearly[yearly["constraint"] != "budget"])
+    with pytest.raises(InputError, match="^resource_unit: "):
+        charts.budget_use(yearly, resource_unit="")
+    with pytest.raises(InputError, match="^yearly, row 1, column 'used'"):
+        charts.budget_use(yearly.assign(used="x"))

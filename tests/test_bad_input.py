@@ -315,7 +315,7 @@ PAYLOADS = [
     f"<script>alert('{MARK}')</script>",
     f"<img src=x onerror=alert('{MARK}')>",
     f"[{MARK}](javascript:alert(1))",
-    f'=HYPERLINK("http://{MARK}.example","x")',
+    f'=HYPERLINK("http://{MARK}.example")',
     f"+cmd|' /C calc'!A0 {MARK}",
     f"-2+3 {MARK}",
     f"@SUM(1) {MARK}",
@@ -390,26 +390,41 @@ def _is_number(cell: str) -> bool:
 
 
 #: Columns whose values are a vocabulary, a date or a list of references: a payload there
-#: is refused (correctly) instead of reaching a report, so they are left as they are.
+#: is refused (correctly) instead of reaching a report, so they are left as they are (the
+#: references in a list column follow the names they refer to, token by token).
 NOT_FREE_TEXT = {
     "ds", "review_date", "category", "pattern", "role", "better", "scales_with", "unit",
-    "response", "dimension", "judgement", "gate", "predecessors", "rests_on", "needed_by",
-    "depends_on", "excludes", "quote_basis", "industry", "size_band", "expense_type",
-    "correlation_group",
+    "response", "dimension", "judgement", "gate", "quote_basis", "industry", "size_band",
+    "expense_type", "correlation_group", "metric",
 }
+LIST_COLUMNS = {"predecessors", "rests_on", "needed_by", "depends_on", "excludes"}
 
 
-def _inject(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def _inject(tables: dict[str, pd.DataFrame], keep: set[str]) -> dict[str, pd.DataFrame]:
     """Prefix a payload to every distinct value of every free-text column, the same value
-    getting the same payload in every file (references between files still match)."""
+    getting the same payload in every file (references between files still match); values
+    in `keep` (the notebook's text parameters name them) and snake_case machine names
+    (``total_cost_of_ownership``, a criterion the analysis looks for) stay as they are."""
+    import re
+
+    free = NOT_FREE_TEXT | LIST_COLUMNS
     values = sorted({str(v) for df in tables.values() for c in _text_columns(df)
-                     if c not in NOT_FREE_TEXT for v in df[c].dropna().unique()})
+                     if c not in free for v in df[c].dropna().unique()
+                     if not re.fullmatch(r"[a-z][a-z0-9_]*", str(v))} - keep)
     mapping = {v: f"{PAYLOADS[i % len(PAYLOADS)]} {v}" for i, v in enumerate(values)}
+
+    def tokens(v: Any) -> Any:
+        if pd.isna(v):
+            return v
+        return "".join(mapping.get(t, t) for t in re.split(r"(\s*[;,|]\s*)", str(v)))
+
     out = {}
     for name, df in tables.items():
         df = df.copy()
         for c in _text_columns(df):
-            if c not in NOT_FREE_TEXT:
+            if c in LIST_COLUMNS:
+                df[c] = df[c].map(tokens)
+            elif c not in NOT_FREE_TEXT:
                 df[c] = df[c].map(lambda v: mapping.get(str(v), v) if pd.notna(v) else v)
         out[name] = df
     return out
@@ -433,7 +448,8 @@ def test_injected_payloads_never_reach_a_report_raw(spec, tmp_path):
     for name in file_params:
         sample = files.resolve_path(defaults[name], parameter=name)
         tables[name] = pd.read_csv(sample)
-    for name, df in _inject(tables).items():
+    keep = {str(v) for v in defaults.values() if isinstance(v, str)}
+    for name, df in _inject(tables, keep).items():
         target = tmp_path / "inputs" / Path(str(defaults[name])).name
         target.parent.mkdir(exist_ok=True)
         df.to_csv(target, index=False)

@@ -1,0 +1,52 @@
+"""IT budget and chargeback: what IT costs next year (run / grow / transform, capex / opex,
+P&L), how it compares with last year, and what each business unit consumes.
+
+Decision modules :mod:`btm.budget` (and :mod:`btm.roadmap` for the initiatives' spend);
+figures in :mod:`.charts`; key numbers and messages in :mod:`.messages`; notebook
+``btm/notebooks/it_budget.ipynb``; sample data ``btm/data/it_budget/``.
+"""
+
+from __future__ import annotations
+
+from btm.analyses import FigureSpec, KeyNumber, Spec
+from btm.constraints import Currency, Interval, Rate, Text
+
+SPEC = Spec(
+    name="it_budget",
+    title="IT budget and chargeback",
+    question=("What does IT cost next year to run, grow and transform the business, in cash "
+              "and in the P&L, and which business unit consumes how much of it?"),
+    parameters={
+        "actuals_file": Text(description="the path of last year's IT costs (CSV or XLSX)"),
+        "pool_to_tower_file": Text(description="the path of the cost pool to tower weights"),
+        "tower_to_service_file": Text(description="the path of the tower to service weights"),
+        "services_file": Text(description="the path of the services and their drivers"),
+        "drivers_file": Text(description="the path of the business units' consumption"),
+        "initiatives_file": Text(description="the path of the roadmap's initiatives table"),
+        "profiles_file": Text(description="the path of the roadmap's cost profiles"),
+        "years_file": Text(description="the path of the roadmap's yearly budgets"),
+        "budget_year": Interval(int, 1900, 2200),
+        "escalation": Rate(),
+        "discount_rate": Rate(),
+        "default_useful_life": Interval(int, 1, 50),
+        "currency": Currency(),
+    },
+    key_numbers=(
+        KeyNumber("budget_total", "IT budget (opex + capex)", "currency"),
+        KeyNumber("run_share", "Run share of the budget", "%"),
+        KeyNumber("grow_share", "Grow share of the budget", "%"),
+        KeyNumber("transform_share", "Transform share of the budget", "%"),
+        KeyNumber("capex", "Capital spend", "currency"),
+        KeyNumber("pnl_cost", "P&L cost (opex + depreciation)", "currency"),
+        KeyNumber("largest_consumer_share", "Share of allocated IT cost of the largest consumer",
+                  "%"),
+        KeyNumber("unallocated", "IT cost not allocated to a business unit", "currency"),
+    ),
+    figures=(
+        FigureSpec("budget_split", "Run, grow and transform"),
+        FigureSpec("chargeback", "Who consumes IT"),
+    ),
+    data="it_budget",
+    boardpack=True,
+    order=9,
+)

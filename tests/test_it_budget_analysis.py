@@ -1,0 +1,210 @@
+"""Tests of the IT budget analysis's figures and key numbers / messages (btm/analyses/it_budget).
+
+Oracles: the budget recomputed by hand with pandas from the sample files (run lines grown by the
+escalation plus the roadmap's spend in the year), and the chargeback's conservation (allocated
+plus unallocated equals the pools, to the cent).
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from chart_checks import check_chart
+
+from btm import InputError, budget, files, roadmap
+from btm.analyses.it_budget import SPEC, charts, messages
+from btm.style import format_money
+
+B = "btm/data/it_budget/"
+R = "btm/data/technology_roadmap/"
+YEAR, ESC = 2026, 0.03
+
+
+def _read(path):
+    return files.read_table(path, parameter="file")
+
+
+@pytest.fixture(autouse=True)
+def _closed():
+    before = set(plt.get_fignums())
+    yield
+    assert set(plt.get_fignums()) == before
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def sample():
+    initiatives = _read(R + "initiatives.csv")
+    plan = roadmap.plan(initiatives, _read(R + "profiles.csv"), _read(R + "years.csv"),
+                        discount_rate=0.08)
+    actuals = _read(B + "actuals.csv")
+    it = budget.annual_budget(actuals, year=YEAR, projects=plan.spend, initiatives=initiatives,
+                              escalation=ESC)
+    cb = budget.chargeback(it.by_pool.rename(columns={"total": "amount"}),
+                           _read(B + "pool_to_tower.csv"), _read(B + "tower_to_service.csv"),
+                           _read(B + "services.csv"), _read(B + "drivers.csv"))
+    change = budget.variance(it, actuals)
+    return {"initiatives": initiatives, "plan": plan, "actuals": actuals, "budget": it,
+            "chargeback": cb, "variance": change}
+
+
+def test_spec():
+    assert [f.name for f in SPEC.figures] == ["budget_split", "chargeback"]
+    assert SPEC.boardpack and SPEC.order == 9
+    assert "output_dir" not in SPEC.parameters
+
+
+def _by_hand(s):
+    """Budget by category and expense type, recomputed from the files."""
+    run = s["actuals"].assign(amount=lambda d: d["amount"] * (1 + ESC))
+    run["category"] = run["category"].fillna("run")
+    run["expense_type"] = run["expense_type"].fillna("opex")
+    spend = s["plan"].spend
+    spend = spend[spend["year"] == YEAR].merge(s["initiatives"][["initiative", "category"]],
+                                               on="initiative")
+    projects = spend.assign(amount=spend["cost"], expense_type="opex")  # no capex_share given
+    both = pd.concat([run[["category", "expense_type", "amount"]],
+                      projects[["category", "expense_type", "amount"]]])
+    return both.groupby(["category", "expense_type"])["amount"].sum()
+
+
+def test_category_by_expense_equals_hand_computation(sample):
+    table = messages.category_by_expense(sample["budget"])
+    hand = _by_hand(sample)
+    assert list(table.index[:3]) == ["run", "grow", "transform"]
+    for (cat, kind), amount in hand.items():
+        assert table.loc[cat, kind] == pytest.approx(amount)
+    assert table["total"].sum() == pytest.approx(hand.sum())
+
+
+def test_key_numbers_and_messages(sample):
+    it, cb = sample["budget"], sample["chargeback"]
+    hand = _by_hand(sample)
+    total = float(hand.sum())
+    by_cat = hand.groupby(level=0).sum()
+    capex = float(hand.xs("capex", level=1).sum())
+    numbers = messages.budget_key_numbers(it, chargeback=cb)
+    assert numbers["budget_total"]["value"] == pytest.approx(total)
+    for cat in ("run", "grow", "transform"):
+        assert numbers[f"{cat}_share"]["value"] == pytest.approx(by_cat[cat] / total)
+    assert numbers["capex"]["value"] == pytest.approx(capex)
+    # P&L: opex plus this year's straight-line depreciation of every capex line.
+    dep = it.depreciation
+    assert numbers["pnl_cost"]["value"] == pytest.approx(
+        total - capex + float(dep.loc[dep["year"] == YEAR, "depreciation"].sum()))
+    # Chargeback: conservation to the cent, and the largest consumer from the service table.
+    pools = float(it.by_pool["total"].sum())
+    summary = cb.summary.iloc[0]
+    assert int(summary["allocated_minor"]) + int(summary["unallocated_minor"]) == round(pools * 100)
+    assert numbers["unallocated"]["value"] == pytest.approx(pools - float(
+        cb.by_consumer_service["amount"].sum()), abs=0.01)
+    per_unit = cb.by_consumer_service.groupby("business_unit")["amount"].sum()
+    assert numbers["largest_consumer_share"]["value"] == pytest.approx(
+        per_unit.max() / per_unit.sum())
+    said = messages.budget_key_messages(it, chargeback=cb, variance=sample["variance"])
+    assert said[0] == (f"{by_cat['run'] / total:.0%} of the {YEAR} IT budget of "
+                       f"{format_money(total, 'EUR')} keeps the lights on; transform is "
+                       f"{by_cat['transform'] / total:.0%}.")
+    assert said[-1] == (f"{per_unit.idxmax()} consumes {per_unit.max() / per_unit.sum():.0%} of "
+                        "the IT cost allocated to business units; "
+                        f"{format_money(numbers['unallocated']['value'], 'EUR')} could not be "
+                        "allocated and is shown separately.")
+    actual = float(sample["actuals"]["amount"].sum())
+    assert any(format_money(total - actual, "EUR") in m and "last year" in m for m in said)
+
+
+def test_messages_when_everything_is_allocated():
+    pools = pd.DataFrame({"cost_pool": ["staff"], "amount": [100.0]})
+    cb = budget.chargeback(pools, pd.DataFrame({"cost_pool": ["staff"], "tower": ["t"],
+                                                "weight": [1]}),
+                           pd.DataFrame({"tower": ["t"], "service": ["s"], "weight": [1]}),
+                           pd.DataFrame({"service": ["s"], "driver": ["users"]}),
+                           pd.DataFrame({"business_unit": ["A", "B"], "users": [3, 1]}))
+    run = pd.DataFrame({"item": ["staff"], "cost_pool": ["staff"], "tower": ["t"],
+                        "amount": [100.0]})
+    said = messages.budget_key_messages(budget.annual_budget(run, year=2026), chargeback=cb)
+    assert said[-1] == ("A consumes 75% of the IT cost allocated to business units; every euro "
+                        "reached a business unit.")
+
+
+def test_messages_refuse_bad_input(sample):
+    with pytest.raises(InputError, match="^budget: "):
+        messages.budget_key_numbers("nope")
+    with pytest.raises(InputError, match="^chargeback: "):
+        messages.budget_key_messages(sample["budget"], chargeback=3)
+    with pytest.raises(InputError, match="^variance: "):
+        messages.budget_key_messages(sample["budget"], variance=pd.DataFrame({"x": [1]}))
+    with pytest.raises(InputError, match="^budget: "):
+        messages.category_by_expense(None)
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def test_budget_split(sample):
+    table = messages.category_by_expense(sample["budget"])
+    check_chart(lambda **kw: charts.budget_split(table, **kw))
+    fig = charts.budget_split(table, currency="CHF")
+    ax = fig.axes[0]
+    assert "(CHF)" in ax.get_ylabel()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["run", "grow", "transform"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["capex", "opex"]
+    assert {p.get_hatch() for p in ax.patches} == {None, "//"}  # capex hatched: greyscale-safe
+    tops = [t.get_text() for t in ax.texts]
+    share = table["total"] / table["total"].sum()
+    assert tops[0].endswith(f"({share['run']:.0%})")
+
+
+def test_budget_split_bad_input(sample):
+    table = messages.category_by_expense(sample["budget"])
+    with pytest.raises(InputError, match="^by_category: missing column"):
+        charts.budget_split(table.drop(columns="capex"))
+    with pytest.raises(InputError, match="^by_category, row 1, column 'opex'"):
+        charts.budget_split(table.assign(opex=-1.0))
+    with pytest.raises(InputError, match="^by_category: the budget is 0"):
+        charts.budget_split(table * 0)
+    with pytest.raises(InputError, match="^currency: "):
+        charts.budget_split(table, currency="")
+
+
+def test_chargeback_chart(sample):
+    cb = sample["chargeback"]
+    unalloc = float(cb.summary["unallocated"].iloc[0])
+    check_chart(lambda **kw: charts.chargeback_by_unit(cb.by_consumer_service,
+                                                       unallocated=unalloc, **kw))
+    fig = charts.chargeback_by_unit(cb.by_consumer_service, unallocated=unalloc)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[-1] == "not allocated"
+    assert labels[:-1] == cb.by_consumer["business_unit"].tolist()  # largest first
+    assert "(EUR)" in ax.get_xlabel()
+    widths = {}
+    for patch in ax.patches:
+        widths.setdefault(round(patch.get_y(), 6), 0.0)
+        widths[round(patch.get_y(), 6)] += patch.get_width()
+    assert sum(widths.values()) == pytest.approx(float(cb.summary["total"].iloc[0]))
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "not allocated" in legend and len(legend) == cb.by_consumer_service["service"].nunique() + 1
+
+
+def test_chargeback_chart_bad_input(sample):
+    table = sample["chargeback"].by_consumer_service
+    with pytest.raises(InputError, match="^by_consumer_service: missing column"):
+        charts.chargeback_by_unit(table.drop(columns="service"))
+    with pytest.raises(InputError, match="^unallocated: "):
+        charts.chargeback_by_unit(table, unallocated=-1.0)
+    with pytest.raises(InputError, match="^unallocated: "):
+        charts.chargeback_by_unit(table, unallocated=math.nan)
+    with pytest.raises(InputError, match="^label_width: "):
+        charts.chargeback_by_unit(table, label_width=2)
+    with pytest.raises(InputError, match="^by_consumer_service, row 1, column 'amount'"):
+        charts.chargeback_by_unit(table.assign(amount="x"))
+    assert np.isfinite(table["amount"]).all()

@@ -66,7 +66,9 @@ def _label(initiative: Any, name: Any, width: int) -> str:
     text = str(initiative)
     if name is not None and not (isinstance(name, float) and math.isnan(name)) \
             and str(name).strip():
-        text += "  " + str(name).strip()
+        plain = str(name).strip()
+        # "ERP  ERP upgrade" reads as a stutter: the name alone when it starts with the id.
+        text = plain if plain.split()[0] == text else f"{text}  {plain}"
     return textwrap.shorten(text, width=width, placeholder="…")
 
 
@@ -139,7 +141,7 @@ def roadmap_gantt(
     labels = [_label(i, n, label_width) for i, n in zip(table["initiative"], names, strict=True)]
     n = len(table)
     with house_style():
-        fig, ax = canvas(ax, (11.0, max(3.8, 1.8 + 0.26 * n)))
+        fig, ax = canvas(ax, (12.0, max(3.8, 1.6 + 0.19 * n)))
         y = np.arange(n)[::-1]
         used = []
         for cat in [*_CATEGORY_STYLE, None]:

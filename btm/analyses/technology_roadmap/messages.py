@@ -130,8 +130,8 @@ def roadmap_key_messages(
                  & (yearly["capacity"] > 0)]
     for name, group in res.groupby("constraint", sort=False):
         yrs = ", ".join(str(int(y)) for y in group["year"])
-        messages.append(f"All {str(name).replace('_', ' ')} are busy in {yrs}: that capacity, "
-                        "not money alone, limits the roadmap.")
+        messages.append(f"All {str(name).replace('_', ' ')} are busy in {yrs}: people, not "
+                        "only money, constrain the roadmap in those years.")
     return messages
 
 

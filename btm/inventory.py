@@ -543,7 +543,7 @@ def _row_quantiles(matrix: np.ndarray, levels: np.ndarray, method: str) -> np.nd
     out = np.empty(matrix.shape[0])
     for level in np.unique(levels):  # loop over distinct levels (usually one), not SKUs
         rows = levels == level
-        out[rows] = np.nanquantile(matrix[rows], level, axis=1, method=method)
+        out[rows] = np.nanquantile(matrix[rows], level, axis=1, method=method)  # type: ignore[call-overload]  # method is one of QUANTILE_METHODS
     return np.maximum(out, 0.0)
 
 

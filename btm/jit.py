@@ -74,7 +74,7 @@ import dataclasses
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -538,7 +538,7 @@ def _empirical_safety_stock(df: pd.DataFrame, bt: BacktestResult, ids: pd.Index,
     if len(lacking):
         errors = pd.concat([errors, pd.DataFrame({"unique_id": lacking.to_numpy(),
                                                   "error": 0.0})], ignore_index=True)
-    ss = empirical_safety_stock(errors[["unique_id", "error"]], sl)
+    ss: Any = empirical_safety_stock(errors[["unique_id", "error"]], sl)  # a Series here
     return ss.reindex(ids).to_numpy(dtype=float)
 
 
@@ -697,11 +697,11 @@ def replay_policy(
     at_sl = ss_long.loc[ss_long["service_level"] == sl]
     rolling = rolling.merge(at_sl[["unique_id", "ds", "safety_stock"]],
                             on=["unique_id", "ds"], how="left")
-    result = replay(df, rolling, policy, start=start, shortage=shortage, naive=naive,
-                    periods_per_year=ppy)
+    result = replay(df, rolling, policy, start=start, shortage=cast(Any, shortage),
+                    naive=cast(Any, naive), periods_per_year=ppy)
     curve = tradeoff_curve(df, rolling.drop(columns="safety_stock"), policy,
-                           service_levels=levels, start=start, shortage=shortage,
-                           naive=naive, periods_per_year=ppy,
+                           service_levels=levels, start=start, shortage=cast(Any, shortage),
+                           naive=cast(Any, naive), periods_per_year=ppy,
                            safety_stocks=ss_long)
     by_class = _replay_by_class(result, bt.chosen[["unique_id", "demand_class"]])
     return ReplayOutcome(replay=result, curve=curve, by_class=by_class, forecasts=rolling,

@@ -57,7 +57,7 @@ the SKUs sharing that model and over the windows, separately for each step ahead
 ``ceil((n + 1) level) / n`` quantile of the ``n`` pooled values, times the SKU's scale, is the
 half-width at that step (with fewer than 20 values per step all steps are pooled after
 dividing by sqrt(step)). Model-based intervals are too narrow on real series (on the test set
-AutoETS's own 80 % and 95 % intervals cover 74 % and 88 % of actuals; see the README), and a
+AutoETS's own 80 % and 95 % intervals cover 75 % and 86 % of actuals; see the README), and a
 combination has none. ``intervals="model"`` gives the models' own statsforecast intervals
 instead. The Croston family and TSB have none; for them the interval is the chosen forecast
 plus the ``(1 - level/100) / 2`` and ``(1 + level/100) / 2`` quantiles of that SKU's own

@@ -4,9 +4,11 @@
 
 1. **classify** every SKU (Syntetos–Boylan: smooth, erratic, intermittent, lumpy;
    :func:`btm.demand.classify_demand`);
-2. **backtest** the candidate models of each class and keep the best per SKU
-   (:func:`btm.forecast.backtest`), then **forecast** the next ``horizon`` periods with
-   intervals (:func:`btm.forecast.forecast`);
+2. **backtest** the method of each class (:func:`btm.forecast.backtest`: the ETS+CES
+   combination for regular demand with seasons up to 24 periods, the best per SKU of the
+   weekly or Croston candidates otherwise), then **forecast** the next ``horizon`` periods
+   with intervals (:func:`btm.forecast.forecast`; conformal bounds from the same backtest
+   errors);
 3. **safety stock** over the protection interval of ``lead_time + review_period`` periods
    (an order placed at a review must cover demand until the order of the *next* review
    arrives):

@@ -210,3 +210,26 @@ def test_forecast_fans_one_panel_per_sku_one_legend():
     with pytest.raises(InputError, match="unique_ids"):
         charts.forecast_fans(h, f, unique_ids=[])
     plt.close(fig)
+
+
+# --------------------------------------------------------------------------- unseen accuracy
+
+
+def test_unseen_accuracy_message_from_the_stored_benchmark_row():
+    """The sentence restates the stored test-set row (hand-read: ratio 1.0504 is 5 % more
+    error than AutoETS; 0.8798 and 0.9447 coverage round to 88 % and 94 %)."""
+    from btm.analyses.demand_forecast_jit.messages import unseen_accuracy_message
+    from btm.files import package_root
+
+    acc = pd.read_csv(package_root() / "data" / "demand" / "accuracy.csv")
+    text = unseen_accuracy_message(acc)
+    r = acc.iloc[0]
+    assert f"On {int(r['n_series'])} real monthly and quarterly series" in text
+    assert f"mean MASE ratio {r['mase_ratio_to_autoets']:.3f}" in text
+    word = "more" if r["mase_ratio_to_autoets"] > 1 else "less"
+    assert f"{abs(1 - r['mase_ratio_to_autoets']):.0%} {word} than AutoETS" in text
+    assert f"held {r['coverage_80']:.0%} and {r['coverage_95']:.0%}" in text
+    better = acc.assign(mase_ratio_to_autoets=0.9)
+    assert "erred 10% less than AutoETS" in unseen_accuracy_message(better)
+    with pytest.raises(InputError, match="accuracy"):
+        unseen_accuracy_message(acc.drop(columns="coverage_80"))

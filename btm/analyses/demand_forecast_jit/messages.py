@@ -13,7 +13,7 @@ import numpy as np
 from btm.errors import InputError
 from btm.style import format_money
 
-__all__ = ["demand_key_messages", "demand_key_numbers"]
+__all__ = ["demand_key_messages", "demand_key_numbers", "unseen_accuracy_message"]
 
 
 def _pct(x: float) -> str:
@@ -52,7 +52,47 @@ def _check_plan(plan: Any, outcome: Any) -> None:
                          "of btm.jit.replay_policy")
 
 
-def demand_key_messages(plan: Any, outcome: Any = None, *, currency: str = "EUR") -> list[str]:
+_METHOD_WORDS = {"ETS_CES": "the mean of ETS and CES", "ETS_ARIMA": "the mean of ETS and ARIMA",
+                 "SCUM": "the median of ETS, CES, ARIMA and Theta"}
+
+
+def unseen_accuracy_message(accuracy: Any) -> str:
+    """One sentence on how accurate the forecast method was on history it never saw.
+
+    ``accuracy`` is the table ``benchmarks/bench_forecast_accuracy.py`` writes to
+    ``data/demand/accuracy.csv`` (one row: ``n_series``, ``method``,
+    ``mase_ratio_to_autoets``, ``coverage_80``, ``coverage_95`` ...).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> acc = pd.DataFrame([{"n_series": 20, "method": "ETS_CES", "origins": 2,
+    ...     "mase_ratio_to_autoets": 0.95, "coverage_80": 0.81, "coverage_95": 0.94}])
+    >>> unseen_accuracy_message(acc)  # doctest: +NORMALIZE_WHITESPACE
+    'On 20 real monthly and quarterly series never used to design it (2 rolling origins), the
+    forecast method (the mean of ETS and CES) erred 5% less than AutoETS (mean MASE ratio
+    0.950); its 80% and 95% intervals held 81% and 94% of actual values.'
+    """
+    need = ("n_series", "method", "mase_ratio_to_autoets", "coverage_80", "coverage_95")
+    if not hasattr(accuracy, "columns") or len(accuracy) != 1 or any(
+            c not in accuracy.columns for c in need):
+        raise InputError("accuracy: expected the one-row table of "
+                         "benchmarks/bench_forecast_accuracy.py (columns "
+                         + ", ".join(need) + ")")
+    r = accuracy.iloc[0]
+    ratio = float(r["mase_ratio_to_autoets"])
+    method = _METHOD_WORDS.get(str(r["method"]), str(r["method"]))
+    origins = f" ({int(r['origins'])} rolling origins)" if "origins" in accuracy.columns else ""
+    less_more = "less" if ratio <= 1 else "more"
+    return (f"On {int(r['n_series'])} real monthly and quarterly series never used to design "
+            f"it{origins}, the forecast method ({method}) erred {_pct(abs(1 - ratio))} "
+            f"{less_more} than AutoETS (mean MASE ratio {ratio:.3f}); its 80% and 95% "
+            f"intervals held {_pct(float(r['coverage_80']))} and "
+            f"{_pct(float(r['coverage_95']))} of actual values.")
+
+
+def demand_key_messages(plan: Any, outcome: Any = None, *, currency: str = "EUR",
+                        accuracy: Any = None) -> list[str]:
     """Sentences for the board from a JIT plan and its replay, most important first.
 
     Parameters
@@ -63,6 +103,9 @@ def demand_key_messages(plan: Any, outcome: Any = None, *, currency: str = "EUR"
         From :func:`btm.jit.replay_policy`.
     currency : str
         Currency code of the SKU master's costs.
+    accuracy : pandas.DataFrame, optional
+        The stored test-set result of ``benchmarks/bench_forecast_accuracy.py``
+        (``data/demand/accuracy.csv``); adds :func:`unseen_accuracy_message`.
 
     Returns
     -------
@@ -92,6 +135,8 @@ def demand_key_messages(plan: Any, outcome: Any = None, *, currency: str = "EUR"
         messages.append(
             f"Forecasts chosen per SKU beat seasonal naive on {_pct(wins / n)} of the {n} "
             f"regular-demand SKUs (mean MASE {mase:.2f} vs {mase_naive:.2f}).")
+    if accuracy is not None:
+        messages.append(unseen_accuracy_message(accuracy))
     ss_value = float(pol["safety_stock_value"].sum())
     sentence = (f"At a {plan.service_level:.0%} service level the {len(pol)} SKUs need "
                 f"{format_money(ss_value, cur)} of safety stock")

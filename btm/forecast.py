@@ -514,7 +514,7 @@ def backtest(
     candidates = _candidate_table(models)
     test_size = h + step * (nw - 1)
     _check_lengths(df, test_size, h, nw)
-    kwargs = dict(horizon=h, n_windows=nw, step=step, season_length=sl, freq=f,
+    kwargs: dict[str, Any] = dict(horizon=h, n_windows=nw, step=step, season_length=sl, freq=f,
                   candidates=candidates, metric=metric, n_jobs=n_jobs)
     if client is None:
         parts = _backtest_tables(df, **kwargs)
@@ -773,7 +773,7 @@ def forecast(
         raise InputError("backtest_result: its SKUs differ from those of history; expected "
                          "the backtest of this same history")
     table = _conformal_table(df, bt, levels)
-    kwargs = dict(horizon=h, levels=levels, freq=bt.freq, n_jobs=n_jobs,
+    kwargs: dict[str, Any] = dict(horizon=h, levels=levels, freq=bt.freq, n_jobs=n_jobs,
                   conformal_mode=intervals == "conformal")
     if client is None:
         return _forecast_chosen(df, bt.chosen, bt.forecasts, **kwargs, conformal_table=table)

@@ -4,10 +4,10 @@ Competency 9 of the BTM framework (see :mod:`btm.competency`): compare the organ
 metrics with a peer group of comparable organisations (same industry and size band), find each
 metric's position and flag those outside the peers' interquartile range as warranting
 attention. The peer figures are the user's data (an analyst firm's report, an industry
-association's survey); the sample in ``btm/data/it_benchmark/`` is illustrative, not real
+association's survey); the sample in ``btm/data/it_benchmarking/`` is illustrative, not real
 benchmarks.
 
-Two tables (data dictionaries in ``btm/data/it_benchmark/README.md``):
+Two tables (data dictionaries in ``btm/data/it_benchmarking/README.md``):
 
 * **organisation**: ``metric, value`` (optional ``unit``, ``description``): raw quantities
   (``it_spend``, ``revenue``, ``employees``, ``it_users``, ``run_spend`` ...) and any metric the

@@ -7,7 +7,7 @@ Leader Has to Master", after Techopia's BTM framework for small and mid-sized en
 short descriptions and calendar moments in :data:`COMPETENCIES` are this project's wording, and
 the whole catalogue is data a user replaces with their own framework (:func:`default_catalogue`).
 
-The survey (see ``btm/data/btm_competency/README.md``) has one row per respondent and
+The survey (see ``btm/data/btm_competencies/README.md``) has one row per respondent and
 competency:
 
 ============ =======================================================================================

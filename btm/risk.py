@@ -1,6 +1,6 @@
 """Risk register: scores, heat map, expected monetary value, contingency by Monte Carlo.
 
-The input is one table with a row per risk (see ``btm/data/project_risk/README.md``):
+The input is one table with a row per risk (see ``btm/data/risk_register/README.md``):
 
 ==================== ==============================================================================
 column               meaning

@@ -155,11 +155,11 @@ def _validators() -> dict[str, Callable[[pd.DataFrame, str], Any]]:
         "build_buy_cloud/costs.csv": lambda df, s: tco.validate_costs(df, source=s),
         "demand/demand.csv": lambda df, s: inventory.validate_demand(df, source=s),
         "demand/skus.csv": lambda df, s: replay.policy_from_skus(df),
-        "btm_competency/catalogue.csv": lambda df, s: competency.validate_catalogue(df,
+        "btm_competencies/catalogue.csv": lambda df, s: competency.validate_catalogue(df,
                                                                                    source=s),
-        "it_benchmark/organisation.csv": lambda df, s: benchmark.validate_organisation(
+        "it_benchmarking/organisation.csv": lambda df, s: benchmark.validate_organisation(
             df, source=s),
-        "it_benchmark/peers_illustrative.csv": lambda df, s: benchmark.validate_peers(
+        "it_benchmarking/peers_illustrative.csv": lambda df, s: benchmark.validate_peers(
             df, source=s),
         "outsourcing_matrix/criteria.csv": lambda df, s: outsourcing.validate_criteria(
             df, source=s),

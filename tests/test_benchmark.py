@@ -19,7 +19,7 @@ from scipy import stats
 from btm import InputError, benchmark
 from btm.constraints import all_invalid, constraints_of
 
-DATA = Path(benchmark.__file__).resolve().parent / "data" / "it_benchmark"
+DATA = Path(benchmark.__file__).resolve().parent / "data" / "it_benchmarking"
 
 
 def _ix(df: pd.DataFrame, column: str) -> pd.DataFrame:

@@ -22,7 +22,7 @@ from statsmodels.stats.multitest import multipletests
 from btm import InputError, competency
 from btm.constraints import all_invalid, constraints_of
 
-DATA = Path(competency.__file__).resolve().parent / "data" / "btm_competency"
+DATA = Path(competency.__file__).resolve().parent / "data" / "btm_competencies"
 NAMES = [c[1] for c in competency.COMPETENCIES]
 
 

@@ -25,7 +25,7 @@ from scipy import stats
 from btm import InputError, risk
 from btm.constraints import all_invalid, constraints_of
 
-DATA = Path(__file__).resolve().parents[1] / "btm" / "data" / "project_risk" / "register.csv"
+DATA = Path(__file__).resolve().parents[1] / "btm" / "data" / "risk_register" / "register.csv"
 
 MOCHAL = pd.DataFrame({
     "risk": list("ABCDEF"),

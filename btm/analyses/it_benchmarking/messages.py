@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from btm.analyses.it_benchmark.charts import format_metric_value, metric_label
+from btm.analyses.it_benchmarking.charts import format_metric_value, metric_label
 from btm.benchmark import BenchmarkResult
 from btm.errors import InputError
 

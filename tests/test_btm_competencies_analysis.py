@@ -1,4 +1,4 @@
-"""Tests of the btm_competency analysis: its three figures, key numbers and key messages.
+"""Tests of the btm_competencies analysis: its three figures, key numbers and key messages.
 
 Oracles: the group means and gaps are recomputed here from the survey with plain pandas, the
 significance with ``scipy.stats.mannwhitneyu`` and ``scipy.stats.false_discovery_control``
@@ -24,10 +24,10 @@ from scipy import stats
 
 from btm import InputError, competency
 from btm.analyses import get_spec
-from btm.analyses.btm_competency import charts, messages
+from btm.analyses.btm_competencies import charts, messages
 from btm.style import figure
 
-DATA = Path(__file__).resolve().parents[1] / "btm" / "data" / "btm_competency"
+DATA = Path(__file__).resolve().parents[1] / "btm" / "data" / "btm_competencies"
 DATES = {"start": "2025-01-06", "fiscal_year_start": "2026-01-01",
          "budget_deadline": "2025-09-30", "strategy_review": "2025-06-15"}
 
@@ -63,7 +63,7 @@ def _no_overlap(labels) -> None:
 
 
 def test_spec_declares_three_figures_in_the_board_pack(result, plan):
-    spec = get_spec("btm_competency")
+    spec = get_spec("btm_competencies")
     assert [f.name for f in spec.figures] == ["competency_maturity", "competency_gap_ranking",
                                               "development_timeline"]
     assert spec.boardpack and spec.order == 10
@@ -72,7 +72,7 @@ def test_spec_declares_three_figures_in_the_board_pack(result, plan):
 
 
 def test_notebook_states_the_small_sample_caveat():
-    text = get_spec("btm_competency").notebook.read_text(encoding="utf-8")
+    text = get_spec("btm_competencies").notebook.read_text(encoding="utf-8")
     assert "Small samples" in text and "not evidence" in text
 
 

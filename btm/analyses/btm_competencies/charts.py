@@ -6,7 +6,7 @@ Each takes a table of :mod:`btm.competency` (``CompetencyAssessment.gaps`` / ``.
 Examples
 --------
 >>> import pandas as pd
->>> from btm.analyses.btm_competency import charts
+>>> from btm.analyses.btm_competencies import charts
 >>> gaps = pd.DataFrame({"competency": ["Envisioning", "Benchmarking"],
 ...                      "business_mean": [2.5, 3.0], "it_mean": [4.0, 3.2],
 ...                      "significant": [True, False]})

@@ -1,4 +1,4 @@
-"""Tests of the it_benchmark analysis: its two figures, key numbers and key messages.
+"""Tests of the it_benchmarking analysis: its two figures, key numbers and key messages.
 
 Oracles: the sample's ratios are worked by hand from ``organisation.csv`` (IT spend per
 employee 4,950,000 / 640 = 7,734.375; run share 3,960,000 / 4,950,000 = 0.80), the percentile
@@ -22,10 +22,10 @@ from scipy import stats
 
 from btm import InputError, benchmark
 from btm.analyses import get_spec
-from btm.analyses.it_benchmark import charts, messages
+from btm.analyses.it_benchmarking import charts, messages
 from btm.style import figure
 
-DATA = Path(__file__).resolve().parents[1] / "btm" / "data" / "it_benchmark"
+DATA = Path(__file__).resolve().parents[1] / "btm" / "data" / "it_benchmarking"
 
 
 @pytest.fixture(scope="module")
@@ -48,14 +48,14 @@ def _legend(fig: Figure) -> list[str]:
 
 
 def test_spec_declares_two_figures_in_the_board_pack(result):
-    spec = get_spec("it_benchmark")
+    spec = get_spec("it_benchmarking")
     assert [f.name for f in spec.figures] == ["benchmark_positions", "benchmark_spend_mix"]
     assert spec.boardpack and spec.order == 11
     assert set(messages.it_benchmark_key_numbers(result)) == {k.name for k in spec.key_numbers}
 
 
 def test_notebook_says_the_sample_peers_are_not_real_benchmarks():
-    text = get_spec("it_benchmark").notebook.read_text(encoding="utf-8")
+    text = get_spec("it_benchmarking").notebook.read_text(encoding="utf-8")
     assert "illustrative" in text and "not real benchmarks" in text
 
 

@@ -1,5 +1,5 @@
 """Tests of the project risk analysis's figures and key numbers / messages
-(btm/analyses/project_risk/).
+(btm/analyses/risk_register/).
 
 Oracles: the numbers in the messages are recomputed here from the register by hand
 (EMV = probability x PERT mean cost, PMBOK Guide 6th ed. 11.4.2.5; percentiles with numpy on the
@@ -18,9 +18,9 @@ from chart_checks import check_chart
 from matplotlib.figure import Figure
 
 from btm import InputError, files, risk
-from btm.analyses.project_risk import SPEC, charts, messages
+from btm.analyses.risk_register import SPEC, charts, messages
 
-REGISTER = files.package_root() / "data" / "project_risk" / "register.csv"
+REGISTER = files.package_root() / "data" / "risk_register" / "register.csv"
 
 
 @pytest.fixture(autouse=True)

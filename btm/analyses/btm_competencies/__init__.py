@@ -1,8 +1,8 @@
 """BTM competency assessment: where business and IT leaders see the organisation, what to develop.
 
 Decision module :mod:`btm.competency`; figures in :mod:`.charts`; key numbers and messages in
-:mod:`.messages`; notebook ``btm/notebooks/btm_competency.ipynb``; sample data
-``btm/data/btm_competency/``.
+:mod:`.messages`; notebook ``btm/notebooks/btm_competencies.ipynb``; sample data
+``btm/data/btm_competencies/``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from btm.competency import CalendarDate
 from btm.constraints import Interval, Options, Probability, Text
 
 SPEC = Spec(
-    name="btm_competency",
+    name="btm_competencies",
     title="BTM competencies",
     question=("Where do business and IT leaders see the fifteen BTM competencies, where do they "
               "disagree most, and which competencies should be developed next, by when, so "
@@ -46,7 +46,7 @@ SPEC = Spec(
         FigureSpec("competency_gap_ranking", "Where the perception gap matters most"),
         FigureSpec("development_timeline", "What to develop when"),
     ),
-    data="btm_competency",
+    data="btm_competencies",
     boardpack=True,
     order=10,
 )

@@ -1,8 +1,8 @@
 """IT benchmarking: where the organisation's IT spend and service levels sit among its peers.
 
 Decision module :mod:`btm.benchmark`; figures in :mod:`.charts`; key numbers and messages in
-:mod:`.messages`; notebook ``btm/notebooks/it_benchmark.ipynb``; sample data
-``btm/data/it_benchmark/`` (the peer table there is illustrative, not real benchmarks).
+:mod:`.messages`; notebook ``btm/notebooks/it_benchmarking.ipynb``; sample data
+``btm/data/it_benchmarking/`` (the peer table there is illustrative, not real benchmarks).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from btm.analyses import FigureSpec, KeyNumber, Spec
 from btm.constraints import Text
 
 SPEC = Spec(
-    name="it_benchmark",
+    name="it_benchmarking",
     title="IT benchmarking",
     question=("Where do the organisation's IT spend, spend mix and service levels sit against "
               "comparable organisations, and which metrics are far enough from the peers to "
@@ -34,7 +34,7 @@ SPEC = Spec(
         FigureSpec("benchmark_positions", "Where we stand among peers"),
         FigureSpec("benchmark_spend_mix", "How IT spend is split"),
     ),
-    data="it_benchmark",
+    data="it_benchmarking",
     boardpack=True,
     order=11,
 )

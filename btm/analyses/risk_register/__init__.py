@@ -1,8 +1,8 @@
 """Project risk register: what contingency should the board set aside, and do the responses pay?
 
 Decision module :mod:`btm.risk`; figures in :mod:`.charts`; key numbers and messages in
-:mod:`.messages`; notebook ``btm/notebooks/project_risk.ipynb``; sample data
-``btm/data/project_risk/``.
+:mod:`.messages`; notebook ``btm/notebooks/risk_register.ipynb``; sample data
+``btm/data/risk_register/``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from btm.constraints import Currency, Interval, ListOf, Options, Probability, Se
 _DATE = r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
 
 SPEC = Spec(
-    name="project_risk",
+    name="risk_register",
     title="Project risk register and contingency",
     question=("How serious are the project's risks before and after their responses, how much "
               "contingency covers them at the board's confidence, which risks need it, and "
@@ -46,7 +46,7 @@ SPEC = Spec(
         FigureSpec("contingency_s_curve", "How much contingency covers the risks?"),
         FigureSpec("contingency_allocation", "Which risks need the contingency"),
     ),
-    data="project_risk",
+    data="risk_register",
     boardpack=True,
     order=6,
 )

@@ -6,7 +6,7 @@ Each takes ``BenchmarkResult.positions`` of :func:`btm.benchmark.compare` and re
 Examples
 --------
 >>> import pandas as pd
->>> from btm.analyses.it_benchmark import charts
+>>> from btm.analyses.it_benchmarking import charts
 >>> positions = pd.DataFrame({"metric": ["run_share"], "unit": ["fraction"],
 ...     "percentile": [87.0], "reading": ["unfavourable"], "normalised_value": [0.8],
 ...     "median": [0.7]})

@@ -9,7 +9,7 @@ Examples
 --------
 >>> import pandas as pd
 >>> from btm import risk
->>> from btm.analyses.project_risk import charts
+>>> from btm.analyses.risk_register import charts
 >>> register = pd.DataFrame({"risk": ["R1", "R2"], "title": ["Vendor exits", "Data breach"],
 ...     "category": ["vendor", "security"], "likelihood": [2, 4], "impact": [5, 4],
 ...     "probability": [0.1, 0.5], "cost_most_likely": [200_000, 50_000],

@@ -475,17 +475,44 @@ def _summary(s: Section) -> Any:
                  linespacing=1.2)
     rows = math.ceil(len(numbers) / per_row) if numbers else 0
     y = top - rows * 0.17 - 0.06
-    messages = s.results.get("key_messages", [])
+    messages = [str(m) for m in s.results.get("key_messages", [])]
     if messages:
         fig.text(0.06, y, "Key messages", fontsize=13, fontweight="bold", color=_INK, va="top")
         y -= 0.05
-        for m in messages:
-            text = _wrap(m, 120)
-            fig.text(0.06, y, "•", fontsize=12, color=_ACCENT, va="top")
-            fig.text(0.08, y, text, fontsize=12, color=_INK, va="top", linespacing=1.4)
-            line = 12 * 1.4 / 72 / _A4_LANDSCAPE[1]  # one line of 12-point text
-            y -= line * (text.count("\n") + 1) + 0.022
+        size, texts, shown = _fit_messages(messages, room=y - _BOTTOM)
+        for text in texts[:shown]:
+            fig.text(0.06, y, "•", fontsize=size, color=_ACCENT, va="top")
+            fig.text(0.08, y, text, fontsize=size, color=_INK, va="top", linespacing=1.4)
+            y -= _message_height(text, size)
+        if shown < len(messages):
+            fig.text(0.08, y, f"… {len(messages) - shown} more in the analysis's report.html",
+                     fontsize=size, color=_MUTED, va="top", style="italic")
     return fig
+
+
+_BOTTOM = 0.085  # the footer rule: text must end above it
+
+
+def _message_height(text: str, size: float) -> float:
+    """Height (figure fraction) of one wrapped message at `size` points, with its gap."""
+    return size * 1.4 / 72 / _A4_LANDSCAPE[1] * (text.count("\n") + 1) + 0.022 * size / 12
+
+
+def _fit_messages(messages: list[str], *, room: float) -> tuple[float, list[str], int]:
+    """The largest type size (12 to 9 points) at which the messages fit in `room`; at 9 points,
+    as many as fit (the rest are counted on the page, never drawn over the footer)."""
+    for size in (12.0, 11.0, 10.0, 9.0):
+        width = int(120 * 12 / size)
+        texts = [_wrap(m, width) for m in messages]
+        heights = [_message_height(t, size) for t in texts]
+        if sum(heights) <= room or size == 9.0:
+            shown, used = 0, 0.0
+            for h in heights:
+                if used + h > room - (0.03 if shown < len(texts) - 1 else 0):
+                    break
+                used, shown = used + h, shown + 1
+            return size, texts, shown
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _params_line(params: Mapping[str, Any]) -> str:

@@ -261,3 +261,17 @@ def test_verify_reproduces_and_names_changed_inputs(built, tmp_path):
     assert check.changed_inputs == [f"input_file ({run_manifest['inputs']['input_file']['path']})"]
     with pytest.raises(InputError, match="no manifest.json here"):
         verify.verify(tmp_path)
+
+
+def test_key_messages_shrink_to_fit_and_never_run_over_the_footer():
+    """Six long messages fit by a smaller type size; forty are cut, with the rest counted."""
+    long = "A key message that is long enough to wrap over two lines of the summary page " * 2
+    size, texts, shown = boardpack._fit_messages([long] * 6, room=0.35)
+    assert 9.0 <= size < 12.0 and shown == 6
+    used = sum(boardpack._message_height(t, size) for t in texts)
+    assert used <= 0.35
+    size, texts, shown = boardpack._fit_messages([long] * 40, room=0.35)
+    assert size == 9.0 and 0 < shown < 40
+    assert sum(boardpack._message_height(t, size) for t in texts[:shown]) <= 0.35
+    size, _, shown = boardpack._fit_messages(["short"] * 3, room=0.35)
+    assert size == 12.0 and shown == 3

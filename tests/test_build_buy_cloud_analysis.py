@@ -246,6 +246,7 @@ def test_assessor_revision_lowers_the_cr_as_stated(inputs, result):
     criteria = list(result.weights.index)
     j = inputs["judgements"]
     own = j.loc[j["assessor"] == "CFO"].copy()
+    own["judgement"] = own["judgement"].astype(object)  # text such as "1/3" (pandas 3: str dtype)
     pair = ((own["criterion_a"] == r["criterion_a"]) & (own["criterion_b"] == r["criterion_b"]))
     assert pair.sum() == 1
     own.loc[pair, "judgement"] = r["suggested"]

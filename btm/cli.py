@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
         "reports/ and assemble the board pack.",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the full traceback of an unexpected error")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("list", help="list the analyses and their parameters")
@@ -209,6 +211,7 @@ def _sweep(args: argparse.Namespace) -> int:
                            dask_address=args.dask or None, use_dask=args.dask is not None,
                            resume=args.resume, progress=not args.no_progress)
     if args.output:
+        os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
         result.summary.drop(columns=["path"]).pipe(_safe_csv).to_csv(args.output, index=False)
     shown = result.summary.drop(columns=["path", "error", "report"])
     print(shown.to_string(index=False), file=sys.stderr)
@@ -289,10 +292,14 @@ _COMMANDS = {"list": _list, "init": _init, "run": _run, "sweep": _sweep, "runs":
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``btm`` command; returns the exit code.
 
-    Exit codes: 0 success, 1 a run failed, 2 bad input (message on stderr, no traceback).
+    Exit codes: 0 success, 1 a run failed (or an unexpected error: one line on stderr; the
+    global ``--debug`` flag shows its traceback), 2 bad input (message on stderr, no traceback).
     """
     parser = build_parser()
-    args = parser.parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in given  # accepted anywhere on the line, not only before COMMAND
+    args = parser.parse_args([a for a in given if a != "--debug"])
+    args.debug = debug
     if args.version:
         print(f"btm {btm.__version__}")
         return 0
@@ -300,6 +307,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        if getattr(args, "reports_dir", None) is not None:
+            _check_reports_dir(args.reports_dir)
         if args.command in ("run", "sweep", "boardpack"):
             from btm import runs
 
@@ -312,6 +321,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("btm: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # one readable line, never a traceback (unless --debug)
+        if args.debug:
+            raise
+        text = " ".join(str(exc).split()) or "no message"
+        print(f"btm: error: {type(exc).__name__}: {text} (run with --debug for the traceback)",
+              file=sys.stderr)
+        return 1
+
+
+def _check_reports_dir(path: str) -> None:
+    """Refuse a ``--reports-dir`` that is a file or lies below one, before anything runs."""
+    p = os.path.abspath(path)
+    probe = p
+    while not os.path.exists(probe):
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return
+        probe = parent
+    if not os.path.isdir(probe):
+        what = "is a file" if probe == p else f"lies below the file {probe}"
+        raise InputError(f"--reports-dir: got {path!r}, which {what}; expected a folder "
+                         "(it is created when missing)")
+    if not os.access(probe, os.W_OK):
+        raise InputError(f"--reports-dir: got {path!r}; {probe} is not writable; expected a "
+                         "folder btm may write to")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -53,6 +53,7 @@ __all__ = [
     "Seed",
     "Currency",
     "ListOf",
+    "Percentages",
     "NoneOr",
     "ZeroBasedYear",
     "available_memory",
@@ -521,6 +522,57 @@ class ListOf(Constraint):
             bad.append([])
         bad.extend([v] * max(self.min_length, 1) for v in self.item.invalid_values()[:2])
         return bad
+
+
+@dataclass(frozen=True)
+class Percentages(Constraint):
+    """Distinct interval levels in percent, such as ``(80, 95)``; a lone number is one level.
+
+    Levels below 1 are refused as fractions (``[0.8, 0.95]`` meant 80 % and 95 %). With
+    ``allow_none``, None or an empty list means no levels (no intervals).
+
+    Examples
+    --------
+    >>> Percentages().check([80, 95], "level")
+    (80.0, 95.0)
+    >>> Percentages().check([0.8, 0.95], "level")
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: level: got [0.8, 0.95], which look like fractions; expected \
+percentages such as (80, 95)
+    """
+
+    allow_none: bool = False
+    expected: str = "distinct percentages above 0 and below 100, such as (80, 95)"
+
+    def check(self, value: Any, name: str) -> tuple[float, ...]:
+        if value is None and self.allow_none:
+            return ()
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = (value,)
+        if isinstance(value, str | bytes | Mapping) or not isinstance(
+            value, list | tuple | np.ndarray
+        ):
+            raise input_error(name, got=value, expected=self.expected, show_type=True)
+        item = Interval(float, 0, 100, closed="neither")
+        out = tuple(item.check(v, f"{name}[{i}]") for i, v in enumerate(list(value)))
+        if not out:
+            if self.allow_none:  # no levels: no intervals
+                return ()
+            raise input_error(name, got=value, expected=self.expected)
+        if all(v < 1 for v in out):
+            raise input_error(name, got=list(value), note="which look like fractions",
+                              expected="percentages such as (80, 95)")
+        if len(set(out)) != len(out):
+            raise input_error(name, got=list(value), expected=self.expected + ", without repeats")
+        return out
+
+    def example(self) -> tuple[float, ...]:
+        return (80.0, 95.0)
+
+    def invalid_values(self) -> list[Any]:
+        bad: list[Any] = [[0.8, 0.95], [0], [100], [80, 80], "80", [None]]
+        return bad if self.allow_none else [*bad, []]
 
 
 @dataclass(frozen=True)

@@ -298,6 +298,7 @@ def validate_history(
         )
     df = df.sort_values(["unique_id", "ds"], kind="stable", ignore_index=True)
     # --- frequency and gaps
+    given = freq is not None
     freq = infer_freq(df) if freq is None else freq
     _offset(freq)
     grid = pd.date_range(df["ds"].min(), df["ds"].max(), freq=freq)
@@ -314,6 +315,19 @@ def validate_history(
     same = ids[1:] == ids[:-1]
     jump = np.diff(pos) > 1
     gaps = same & jump
+    steps = np.diff(pos)[same]
+    if given and len(steps) and steps.min() > 1:
+        # every date is several `freq` periods from the next: the stated freq is finer than
+        # the data's own (weekly sales with freq="D" would get six zero days in seven)
+        try:
+            own = f" ({infer_freq(df)})"
+        except InputError:
+            own = ""
+        raise InputError(
+            f"freq: got {freq!r}, but no two consecutive dates of any SKU are one {freq} period "
+            f"apart (the closest are {int(steps.min())} periods apart); expected the data's own "
+            f"frequency{own}"
+        )
     if gaps.any():
         if not fill_gaps:
             i = int(np.flatnonzero(gaps)[0])

@@ -102,12 +102,13 @@ from btm.constraints import (
     ListOf,
     NoneOr,
     Options,
+    Percentages,
     Probability,
     Text,
     constrained,
 )
 from btm.demand import classify_validated, season_length_for, validate_history
-from btm.errors import InputError
+from btm.errors import InputError, input_error
 from btm.validate import Jobs, integer, one_of
 
 __all__ = [
@@ -285,22 +286,8 @@ _N_WINDOWS = Interval(int, 2)
 _OPTIONAL_PERIODS = NoneOr(Interval(int, 1))
 _FREQ = NoneOr(Text(description="a pandas frequency such as 'W-SUN', 'D', 'MS' or 'ME'"))
 _METRIC = NoneOr(Options(("mae", "rmse", "mase", "wape")))
-_LEVEL = Interval(float, 0, 100, closed="neither")
-
-
 def _check_levels(level: Any) -> tuple[float, ...]:
-    if level is None:
-        return ()
-    if isinstance(level, int | float) and not isinstance(level, bool):
-        level = (level,)
-    if isinstance(level, str) or not isinstance(level, Sequence):
-        raise InputError(f"level: got {level!r}; expected a list of levels such as (80, 95)")
-    out = []
-    for i, lv in enumerate(level):
-        out.append(_LEVEL.check(lv, f"level[{i}]"))
-    if len(set(out)) != len(out):
-        raise InputError(f"level: got {list(level)!r} with a repeated level; expected distinct levels")
-    return tuple(out)
+    return Percentages(allow_none=True).check(level, "level")
 
 
 def _level_name(lv: float) -> str:
@@ -360,6 +347,11 @@ def _check_common(history: Any, horizon: int, n_windows: int, step_size: int | N
     df = validate_history(history, fill_gaps=fill_gaps, freq=freq)
     f = df.attrs["freq"]
     sl = season_length_for(f) if season_length is None else season_length
+    longest = int(df.groupby("unique_id", sort=False).size().max())
+    if season_length is not None and season_length > 1 and 2 * season_length > longest:
+        raise input_error("season_length", got=season_length, expected=(
+            f"at most {longest // 2} periods: a seasonal model needs two full seasons of "
+            f"history and the longest series has {longest} periods"))
     return df, horizon, n_windows, step, sl, f, n_jobs
 
 
@@ -690,7 +682,8 @@ def _keep_attrs(chunk: pd.DataFrame, df: pd.DataFrame) -> pd.DataFrame:
 
 @constrained(horizon=_HORIZON, season_length=_OPTIONAL_PERIODS, freq=_FREQ,
              n_windows=_N_WINDOWS, step_size=_OPTIONAL_PERIODS, metric=_METRIC,
-             intervals=Options(("conformal", "model")), fill_gaps=Boolean(), n_jobs=Jobs())
+             intervals=Options(("conformal", "model")), fill_gaps=Boolean(), n_jobs=Jobs(),
+             level=Percentages(allow_none=True))
 def forecast(
     history: pd.DataFrame,
     horizon: int,

@@ -88,13 +88,14 @@ from btm.constraints import (
     ListOf,
     NoneOr,
     Options,
+    Percentages,
     Probability,
     Text,
     constrained,
 )
 from btm.demand import DEMAND_CLASSES, classify_demand, validate_history
 from btm.errors import InputError
-from btm.forecast import BacktestResult, backtest, forecast, rolling_forecasts
+from btm.forecast import MODEL_NAMES, BacktestResult, backtest, forecast, rolling_forecasts
 from btm.inventory import (
     empirical_safety_stock,
     eoq,
@@ -353,7 +354,7 @@ def _round_lot(qty: np.ndarray, min_order: np.ndarray, pack: np.ndarray) -> np.n
 @constrained(horizon=_PERIODS, service_level=Probability(), review_period=_PERIODS,
              season_length=NoneOr(_PERIODS), n_windows=Interval(int, 2),
              error_periods=Interval(int, 8), freq=NoneOr(_FREQ), fill_gaps=Boolean(),
-             n_jobs=validate.Jobs())
+             n_jobs=validate.Jobs(), level=Percentages())
 def plan(
     history: pd.DataFrame,
     skus: pd.DataFrame,
@@ -684,10 +685,17 @@ def replay_policy(
                          "to leave history before the hold-out to choose models on")
     start = dates[-hold]
     n_jobs = params.get("n_jobs", 1)
-    bt = backtest(df.loc[df["ds"] < start].pipe(_keep_attrs, df),
-                  horizon=params.get("horizon", 12), n_windows=params.get("n_windows", 2),
-                  season_length=params.get("season_length"), freq=f,
-                  models=params.get("models"), n_jobs=n_jobs)
+    try:
+        bt = backtest(df.loc[df["ds"] < start].pipe(_keep_attrs, df),
+                      horizon=params.get("horizon", 12), n_windows=params.get("n_windows", 2),
+                      season_length=params.get("season_length"), freq=f,
+                      models=params.get("models"), n_jobs=n_jobs)
+    except InputError as e:
+        # the history before the hold-out is what the models are chosen on: say so
+        raise InputError(
+            f"holdout_periods: got {hold}, which leaves {len(dates) - hold} of {len(dates)} "
+            f"periods before the hold-out to choose models on ({e}); expected a shorter "
+            "hold-out, or a smaller horizon/n_windows") from None
     rolling = rolling_forecasts(df, start=start, backtest_result=bt, freq=f, n_jobs=n_jobs)
     policy = policy_from_skus(master, service_level=sl, periods_per_year=ppy, review_period=rp)
     policy = policy.assign(lead_time=_lead_periods(master, ppy))
@@ -876,6 +884,7 @@ def accuracy_by_class(
                          "the BacktestResult of btm.forecast.backtest")
     if isinstance(benchmarks, str):
         benchmarks = [benchmarks]
+    benchmarks = ListOf(Options(MODEL_NAMES), min_length=0).check(benchmarks, "benchmarks")
     acc = backtest_result.accuracy
     chosen = acc.merge(backtest_result.chosen[["unique_id", "model"]],
                        on=["unique_id", "model"]).assign(model="chosen per SKU")
@@ -930,7 +939,8 @@ def orders_due(plan: JITPlan, *, columns: Sequence[str] = ("description",)) -> p
     ----------
     plan : JITPlan
     columns : sequence of str
-        Columns of ``plan.policy`` to show with each order when present (``description``).
+        Columns of ``plan.policy`` to show with each order; ``description`` is shown when
+        the SKU table has one, any other name must be a column of ``plan.policy``.
 
     Returns
     -------
@@ -957,6 +967,10 @@ def orders_due(plan: JITPlan, *, columns: Sequence[str] = ("description",)) -> p
     if orders.empty:
         return orders.assign(demand_class=pd.Series(dtype=object))
     due = orders.loc[orders["order_ds"] == orders["order_ds"].min()]
+    unknown = [c for c in columns if c not in plan.policy.columns and c != "description"]
+    if unknown:
+        raise InputError(f"columns: got {unknown!r}, not columns of the plan's policy; expected "
+                         f"some of {sorted(map(str, plan.policy.columns))}")
     keep = [c for c in columns if c in plan.policy.columns]
     info = plan.policy[["unique_id", *keep, "demand_class"]]
     out = due.merge(info, on="unique_id", how="left")

@@ -81,7 +81,17 @@ import pandas as pd
 from scipy import optimize, sparse
 
 from btm import finance, validate
-from btm.constraints import Boolean, Interval, ListOf, NoneOr, Options, Rate, Text, constrained
+from btm.constraints import (
+    Boolean,
+    Interval,
+    ListOf,
+    NoneOr,
+    Options,
+    Rate,
+    Text,
+    ZeroBasedYear,
+    constrained,
+)
 from btm.errors import InputError
 
 __all__ = [
@@ -772,7 +782,7 @@ def _profiles_table(data: Any, items: _Items, resources: list[str], source: str,
                     need_benefit: bool) -> pd.DataFrame:
     cols = [
         validate.Column("initiative", "text"),
-        validate.Column("project_year", "integer", min=0),
+        validate.Column("project_year", "integer", min=0, constraint=ZeroBasedYear()),
         validate.Column("cost", "number", min=0, required=False, default=0.0),
         validate.Column("benefit", "number", required=need_benefit, default=0.0),
     ]

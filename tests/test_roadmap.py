@@ -707,3 +707,13 @@ def test_sample_data_smoke():
     assert cmp.exact.summary["optimal"].iloc[0]
     assert cmp.value_gain > 0
     assert cmp.exact.schedule.loc[cmp.exact.schedule["mandatory"], "chosen"].all()
+
+
+def test_calendar_year_as_project_year_is_refused_with_the_zero_based_hint():
+    """Issue 14: a cost profile keyed by calendar years (2026, ...) must not pass silently."""
+    initiatives = pd.DataFrame({"initiative": ["A", "B"], "value": [5.0, 4.0]})
+    profiles = pd.DataFrame({"initiative": ["A", "B"], "project_year": [2026, 2026],
+                             "cost": [3.0, 2.0]})
+    years = pd.DataFrame({"year": [2026, 2027], "budget": [4.0, 4.0]})
+    with pytest.raises(InputError, match=r"project_year.*calendar year.*0 = now"):
+        roadmap.plan(initiatives, profiles, years)

@@ -25,6 +25,9 @@ btm.errors.InputError: discount_rate: got 8, which looks like a percentage; expe
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import inspect
 import numbers
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -56,6 +59,7 @@ __all__ = [
     "nonempty_sequence",
     "check_array",
     "Jobs",
+    "tables_checked",
 ]
 
 Kind = Literal["number", "integer", "text", "date", "bool", "any"]
@@ -682,3 +686,57 @@ def rng(seed: int | np.random.Generator | None, name: str = "seed") -> np.random
     if isinstance(checked, np.random.Generator):
         return checked
     return np.random.default_rng(checked)
+
+
+def _tables_in(name: str, value: Any) -> list[tuple[str, pd.DataFrame]]:
+    """The DataFrames an argument is or holds (a frozen result's table fields), by name."""
+    if isinstance(value, pd.DataFrame):
+        return [(name, value)]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [(f"{name}.{f.name}", getattr(value, f.name)) for f in dataclasses.fields(value)
+                if isinstance(getattr(value, f.name, None), pd.DataFrame)]
+    return []
+
+
+def tables_checked(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a missing column in a table argument into :class:`btm.InputError` naming it.
+
+    For key-message and other helpers that read columns of the tables (or results) they are
+    given: a table without a column the helper reads raises ``InputError`` naming the
+    parameter (or result field) and the column, instead of ``KeyError``.
+
+    Examples
+    --------
+    >>> @tables_checked
+    ... def top(table):
+    ...     return table["swing"].max()
+    >>> top(pd.DataFrame({"driver": ["a"]}))
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: table: no column 'swing'; expected a table with a 'swing' column (top reads it)
+    """
+    signature = inspect.signature(func)
+
+    @functools.wraps(func)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except KeyError as exc:
+            key = exc.args[0] if exc.args else None
+            try:
+                bound = signature.bind(*args, **kwargs)
+            except TypeError:
+                raise exc from None
+            # tables passed as such first, then the tables inside results
+            tables = sorted((t for pname, value in bound.arguments.items()
+                             for t in _tables_in(pname, value)), key=lambda t: "." in t[0])
+            for where, table in tables:
+                if isinstance(key, str) and key not in table.columns:
+                    raise input_error(
+                        where, problem=f"no column {key!r}",
+                        expected=f"a table with a {key!r} column ({func.__name__} reads it)",
+                    ) from None
+            raise
+
+    guarded.__btm_tables_checked__ = True  # type: ignore[attr-defined]
+    return guarded

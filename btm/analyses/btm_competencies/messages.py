@@ -13,6 +13,7 @@ import pandas as pd
 
 from btm.competency import CompetencyAssessment, DevelopmentPlan
 from btm.errors import InputError
+from btm.validate import tables_checked
 
 __all__ = ["btm_competency_key_messages", "btm_competency_key_numbers",
            "btm_competency_sentences"]
@@ -112,6 +113,7 @@ def _plan_sentence(assessment: CompetencyAssessment, plan: DevelopmentPlan) -> s
     return sentence + "."
 
 
+@tables_checked
 def btm_competency_sentences(assessment: CompetencyAssessment,
                              plan: DevelopmentPlan | None = None) -> dict[str, str]:
     """One sentence per section of the notebook, computed from the results.
@@ -154,6 +156,7 @@ def btm_competency_sentences(assessment: CompetencyAssessment,
     return out
 
 
+@tables_checked
 def btm_competency_key_messages(assessment: CompetencyAssessment,
                                 plan: DevelopmentPlan | None = None) -> list[str]:
     """Sentences for the board, most important first.
@@ -182,6 +185,7 @@ def btm_competency_key_messages(assessment: CompetencyAssessment,
     return messages
 
 
+@tables_checked
 def btm_competency_key_numbers(assessment: CompetencyAssessment,
                                plan: DevelopmentPlan | None = None) -> dict[str, dict[str, Any]]:
     """Key numbers for ``results.json`` and the board pack.

@@ -18,6 +18,7 @@ from btm.errors import InputError
 from btm.sourcing import SourcingResult
 from btm.style import format_money
 from btm.tco import TCOResult
+from btm.validate import tables_checked
 
 __all__ = [
     "build_buy_cloud_key_messages",
@@ -60,6 +61,7 @@ def _check(result: Any, tco: Any = None) -> SourcingResult:
     return result
 
 
+@tables_checked
 def tipping_points(result: SourcingResult) -> pd.DataFrame:
     """The weight changes that make another option win, nearest first.
 
@@ -102,6 +104,7 @@ def tipping_points(result: SourcingResult) -> pd.DataFrame:
     return table.sort_values("change", kind="stable").reset_index(drop=True)
 
 
+@tables_checked
 def assessor_revisions(result: SourcingResult, judgements: pd.DataFrame) -> pd.DataFrame:
     """For each assessor whose judgements are inconsistent (CR > 0.10): the one to revise.
 
@@ -139,6 +142,7 @@ def assessor_revisions(result: SourcingResult, judgements: pd.DataFrame) -> pd.D
     return pd.DataFrame(rows, columns=columns)
 
 
+@tables_checked
 def build_buy_cloud_key_messages(
     result: SourcingResult,
     *,
@@ -274,6 +278,7 @@ def build_buy_cloud_key_messages(
     return messages
 
 
+@tables_checked
 def build_buy_cloud_sentences(result: SourcingResult) -> dict[str, str]:
     """One sentence per section of the notebook, computed from the result.
 
@@ -329,6 +334,7 @@ def _value(x: Any) -> float | None:
     return float(x)
 
 
+@tables_checked
 def build_buy_cloud_key_numbers(result: SourcingResult) -> dict[str, dict[str, Any]]:
     """Key numbers of a build / buy / cloud evaluation for ``results.json`` and the board pack.
 

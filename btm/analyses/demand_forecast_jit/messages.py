@@ -12,6 +12,7 @@ import numpy as np
 
 from btm.errors import InputError
 from btm.style import format_money
+from btm.validate import tables_checked
 
 __all__ = ["demand_key_messages", "demand_key_numbers", "unseen_accuracy_message"]
 
@@ -56,6 +57,7 @@ _METHOD_WORDS = {"ETS_CES": "the mean of ETS and CES", "ETS_ARIMA": "the mean of
                  "SCUM": "the median of ETS, CES, ARIMA and Theta"}
 
 
+@tables_checked
 def unseen_accuracy_message(accuracy: Any) -> str:
     """One sentence on how accurate the forecast method was on history it never saw.
 
@@ -91,6 +93,7 @@ def unseen_accuracy_message(accuracy: Any) -> str:
             f"{_pct(float(r['coverage_95']))} of actual values.")
 
 
+@tables_checked
 def demand_key_messages(plan: Any, outcome: Any = None, *, currency: str = "EUR",
                         accuracy: Any = None) -> list[str]:
     """Sentences for the board from a JIT plan and its replay, most important first.
@@ -177,6 +180,7 @@ def demand_key_messages(plan: Any, outcome: Any = None, *, currency: str = "EUR"
     return messages
 
 
+@tables_checked
 def demand_key_numbers(
     plan: Any, outcome: Any = None, *, currency: str = "EUR"
 ) -> dict[str, dict[str, Any]]:

@@ -14,6 +14,7 @@ import pandas as pd
 from btm.analyses.it_benchmarking.charts import format_metric_value, metric_label
 from btm.benchmark import BenchmarkResult
 from btm.errors import InputError
+from btm.validate import tables_checked
 
 __all__ = ["it_benchmark_key_messages", "it_benchmark_key_numbers", "it_benchmark_sentences"]
 
@@ -74,6 +75,7 @@ def _attention_sentence(result: BenchmarkResult) -> str:
     return head + ": " + "; ".join(items) + "."
 
 
+@tables_checked
 def it_benchmark_sentences(result: BenchmarkResult) -> dict[str, str]:
     """One sentence per section of the notebook, computed from the result.
 
@@ -107,6 +109,7 @@ def it_benchmark_sentences(result: BenchmarkResult) -> dict[str, str]:
     return out
 
 
+@tables_checked
 def it_benchmark_key_messages(result: BenchmarkResult) -> list[str]:
     """Sentences for the board, most important first.
 
@@ -134,6 +137,7 @@ def it_benchmark_key_messages(result: BenchmarkResult) -> list[str]:
     return messages
 
 
+@tables_checked
 def it_benchmark_key_numbers(result: BenchmarkResult) -> dict[str, dict[str, Any]]:
     """Key numbers for ``results.json`` and the board pack.
 

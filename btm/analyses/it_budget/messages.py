@@ -16,6 +16,7 @@ import pandas as pd
 from btm.budget import CATEGORIES, Chargeback, ITBudget
 from btm.errors import InputError
 from btm.style import format_money
+from btm.validate import tables_checked
 
 __all__ = ["category_by_expense", "budget_key_messages", "budget_key_numbers"]
 
@@ -37,6 +38,7 @@ def _check(budget: Any, chargeback: Any, variance: Any) -> None:
                              "expected the table of btm.budget.variance")
 
 
+@tables_checked
 def category_by_expense(budget: ITBudget) -> pd.DataFrame:
     """The year's budget by category (run, grow, transform, then any other) and expense type.
 
@@ -74,6 +76,7 @@ def _share(budget: ITBudget, category: str) -> float:
     return float(s[category]) / total if total > 0 else math.nan
 
 
+@tables_checked
 def budget_key_messages(
     budget: ITBudget,
     *,
@@ -146,6 +149,7 @@ def budget_key_messages(
     return messages
 
 
+@tables_checked
 def budget_key_numbers(
     budget: ITBudget,
     *,

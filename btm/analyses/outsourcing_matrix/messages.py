@@ -19,6 +19,7 @@ import pandas as pd
 from btm.errors import InputError
 from btm.outsourcing import STANCES, OutsourcingResult
 from btm.style import format_money
+from btm.validate import tables_checked
 
 __all__ = [
     "outsourcing_matrix_key_messages",
@@ -60,6 +61,7 @@ def _with_costs(result: OutsourcingResult) -> pd.DataFrame:
     return acts
 
 
+@tables_checked
 def outsourcing_stance_table(result: OutsourcingResult) -> pd.DataFrame:
     """Activities and in-house annual cost per stance (keep, partner, source), for the board.
 
@@ -113,6 +115,7 @@ def _conflicts(acts: pd.DataFrame) -> pd.DataFrame:
     return acts[acts["conflict"].astype(str) != ""]
 
 
+@tables_checked
 def outsourcing_matrix_key_numbers(result: OutsourcingResult) -> dict[str, dict[str, Any]]:
     """Key numbers of the outsourcing matrix for ``results.json`` and the board pack.
 
@@ -175,6 +178,7 @@ def outsourcing_matrix_key_numbers(result: OutsourcingResult) -> dict[str, dict[
     return numbers
 
 
+@tables_checked
 def outsourcing_matrix_key_messages(result: OutsourcingResult) -> list[str]:
     """Sentences for the board from an outsourcing assessment, most important first.
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from btm.errors import InputError
 from btm.schedule import DurationSimulation, Levelling, Schedule, Smoothing, to_date
+from btm.validate import tables_checked
 
 __all__ = [
     "schedule_path_sentence",
@@ -57,6 +58,7 @@ def _called(task: str, names: dict[str, str]) -> str:
     return f"{names[task]} ({task})" if task in names else task
 
 
+@tables_checked
 def schedule_path_sentence(schedule: Schedule) -> str:
     """Length of the plan and how many tasks and paths are critical.
 
@@ -77,6 +79,7 @@ def schedule_path_sentence(schedule: Schedule) -> str:
             f"{int(s['n_tasks'])} tasks are critical (no float), {paths}.")
 
 
+@tables_checked
 def schedule_deadline_sentence(simulation: DurationSimulation, *, start_date: Any,
                                confidence: float = 0.8) -> str:
     """The chance of meeting the deadline (simulated and by PERT) and the finish at `confidence`.
@@ -120,6 +123,7 @@ def _criticality_pick(simulation: DurationSimulation) -> tuple[str, float, bool]
     return None
 
 
+@tables_checked
 def schedule_criticality_sentence(simulation: DurationSimulation,
                                   tasks: pd.DataFrame | None = None) -> str:
     """The criticality index PERT misses most: a task off PERT's critical path that is often
@@ -149,6 +153,7 @@ def schedule_criticality_sentence(simulation: DurationSimulation,
             "leaves it off the critical path.")
 
 
+@tables_checked
 def schedule_levelling_sentence(levelling: Levelling, *, start_date: Any) -> str:
     """What keeping every resource within capacity does to the end date.
 
@@ -173,6 +178,7 @@ def schedule_levelling_sentence(levelling: Levelling, *, start_date: Any) -> str
             f"({_date(start_date, after)}){tail}.")
 
 
+@tables_checked
 def schedule_smoothing_sentence(smoothing: Smoothing) -> str:
     """The largest peak that smoothing (within float, same end date) takes off a resource.
 
@@ -199,6 +205,7 @@ def schedule_smoothing_sentence(smoothing: Smoothing) -> str:
             f"{s.loc[r, 'peak_after']:g}.")
 
 
+@tables_checked
 def schedule_key_messages(schedule: Schedule, simulation: DurationSimulation,
                           levelling: Levelling | None = None, *, start_date: Any,
                           confidence: float = 0.8,
@@ -224,6 +231,7 @@ def schedule_key_messages(schedule: Schedule, simulation: DurationSimulation,
     return out
 
 
+@tables_checked
 def schedule_key_numbers(schedule: Schedule, simulation: DurationSimulation,
                          levelling: Levelling | None = None, *,
                          confidence: float = 0.8) -> dict[str, dict[str, Any]]:

@@ -14,6 +14,7 @@ import pandas as pd
 from btm.errors import InputError
 from btm.risk import RiskAssessment, RiskSimulation
 from btm.style import check_currency, format_money
+from btm.validate import tables_checked
 
 __all__ = [
     "risk_band_sentence",
@@ -67,6 +68,7 @@ def _band_counts(assessment: RiskAssessment) -> tuple[list[str], int, int]:
             int(reg["residual_band"].isin(serious).sum()))
 
 
+@tables_checked
 def risk_band_sentence(assessment: RiskAssessment) -> str:
     """How many risks sit in the serious bands before and after their responses.
 
@@ -92,6 +94,7 @@ def _top(simulation: RiskSimulation) -> tuple[str, str, float]:
     return str(top["risk"]), str(top["title"]), float(top["share"])
 
 
+@tables_checked
 def risk_contingency_sentence(residual: RiskSimulation, inherent: RiskSimulation | None = None,
                               *, currency: str = "EUR") -> str:
     """How much to set aside at the simulation's confidence, and the largest risk's share.
@@ -131,6 +134,7 @@ def _not_paying(assessment: RiskAssessment) -> list[str]:
     return r.loc[r["verdict"] == "costs more than it saves", "risk"].astype(str).tolist()
 
 
+@tables_checked
 def risk_response_sentence(assessment: RiskAssessment, *, currency: str = "EUR") -> str:
     """What the responses buy (cut in expected loss) for what they cost; which do not pay.
 
@@ -167,6 +171,7 @@ def _review_counts(flags: pd.DataFrame) -> tuple[int, int, int]:
             int(by.get("no review date", 0)))
 
 
+@tables_checked
 def risk_review_sentence(flags: pd.DataFrame, *, as_of: Any) -> str:
     """Upkeep of the register: risks without an owner, overdue reviews, missing review dates.
 
@@ -186,6 +191,7 @@ def risk_review_sentence(flags: pd.DataFrame, *, as_of: Any) -> str:
     return text + "."
 
 
+@tables_checked
 def risk_response_table(assessment: RiskAssessment) -> pd.DataFrame:
     """The responses table with each risk's title, largest cut in expected loss first.
 
@@ -206,6 +212,7 @@ def risk_response_table(assessment: RiskAssessment) -> pd.DataFrame:
                                 kind="stable").reset_index(drop=True))
 
 
+@tables_checked
 def risk_key_messages(assessment: RiskAssessment, residual: RiskSimulation,
                       inherent: RiskSimulation | None = None, flags: pd.DataFrame | None = None,
                       *, as_of: Any = None, currency: str = "EUR") -> list[str]:
@@ -235,6 +242,7 @@ def risk_key_messages(assessment: RiskAssessment, residual: RiskSimulation,
     return out
 
 
+@tables_checked
 def risk_key_numbers(assessment: RiskAssessment, residual: RiskSimulation,
                      inherent: RiskSimulation | None = None, flags: pd.DataFrame | None = None,
                      *, currency: str = "EUR") -> dict[str, dict[str, Any]]:

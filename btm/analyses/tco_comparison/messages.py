@@ -14,6 +14,7 @@ import pandas as pd
 from btm.errors import InputError
 from btm.style import format_money
 from btm.tco import TCOResult, cumulative_cost
+from btm.validate import tables_checked
 
 __all__ = ["tco_key_messages", "tco_key_numbers"]
 
@@ -22,6 +23,7 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
+@tables_checked
 def tco_key_messages(
     result: TCOResult,
     *,
@@ -135,6 +137,7 @@ def tco_key_messages(
     return messages
 
 
+@tables_checked
 def tco_key_numbers(
     result: TCOResult, *, simulation: pd.DataFrame | None = None
 ) -> dict[str, dict[str, Any]]:

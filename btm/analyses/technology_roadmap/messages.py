@@ -15,6 +15,7 @@ import pandas as pd
 from btm.errors import InputError
 from btm.roadmap import RankingComparison
 from btm.style import format_money
+from btm.validate import tables_checked
 
 __all__ = ["roadmap_key_messages", "roadmap_key_numbers", "best_step"]
 
@@ -33,6 +34,7 @@ def _check(comparison: Any, shadow: Any) -> None:
                              "the table of btm.roadmap.shadow_prices")
 
 
+@tables_checked
 def best_step(shadow: pd.DataFrame) -> pd.Series | None:
     """The row of :func:`btm.roadmap.shadow_prices` where one budget step adds most value
     (the earliest such year on a tie); None when the table is empty.
@@ -62,6 +64,7 @@ def _names(ids: str, initiatives: pd.DataFrame | None) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+@tables_checked
 def roadmap_key_messages(
     comparison: RankingComparison,
     *,
@@ -135,6 +138,7 @@ def roadmap_key_messages(
     return messages
 
 
+@tables_checked
 def roadmap_key_numbers(
     comparison: RankingComparison,
     *,

@@ -226,8 +226,9 @@ def test_unreachable_dask_and_unwritable_output_refused_before_anything_runs(tmp
     blocker.write_text("")
     common = ["sweep", str(f), "--notebooks", str(NOTEBOOKS)]
     assert main([*common, "--reports-dir", str(blocker / "reports")]) == 2
-    assert capsys.readouterr().err == (f"btm: error: reports_dir: {blocker} is not a folder; "
-                                       "expected a writable folder\n")
+    err = capsys.readouterr().err
+    assert err == (f"btm: error: --reports-dir: got '{blocker / 'reports'}', which lies below "
+                   f"the file {blocker}; expected a folder (it is created when missing)\n"), err
     assert main([*common, "--reports-dir", str(tmp_path / "r"), "--dask",
                  "tcp://127.0.0.1:9"]) == 2
     err = capsys.readouterr().err

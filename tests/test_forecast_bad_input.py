@@ -10,6 +10,9 @@ import btm
 from btm import demand, forecast, jit
 from btm.constraints import Percentages, constraints_of
 
+# the forecasting modules need statsforecast, which the pandas-3 environment leaves out
+pytest.importorskip("statsforecast")
+
 
 def _weekly(n: int = 60, uid: str = "A") -> pd.DataFrame:
     ds = pd.date_range("2022-01-03", periods=n, freq="W-MON")

@@ -286,6 +286,8 @@ _N_WINDOWS = Interval(int, 2)
 _OPTIONAL_PERIODS = NoneOr(Interval(int, 1))
 _FREQ = NoneOr(Text(description="a pandas frequency such as 'W-SUN', 'D', 'MS' or 'ME'"))
 _METRIC = NoneOr(Options(("mae", "rmse", "mase", "wape")))
+
+
 def _check_levels(level: Any) -> tuple[float, ...]:
     return Percentages(allow_none=True).check(level, "level")
 

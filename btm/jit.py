@@ -693,9 +693,10 @@ def replay_policy(
     except InputError as e:
         # the history before the hold-out is what the models are chosen on: say so
         raise InputError(
-            f"holdout_periods: got {hold}, which leaves {len(dates) - hold} of {len(dates)} "
-            f"periods before the hold-out to choose models on ({e}); expected a shorter "
-            "hold-out, or a smaller horizon/n_windows") from None
+            f"the {len(dates) - hold} of {len(dates)} periods before the hold-out "
+            f"(holdout_periods={hold}) could not be backtested to choose models: {e}; if the "
+            "history is too short, expected a shorter holdout_periods or a smaller "
+            "horizon/n_windows") from None
     rolling = rolling_forecasts(df, start=start, backtest_result=bt, freq=f, n_jobs=n_jobs)
     policy = policy_from_skus(master, service_level=sl, periods_per_year=ppy, review_period=rp)
     policy = policy.assign(lead_time=_lead_periods(master, ppy))

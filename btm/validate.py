@@ -29,6 +29,7 @@ import dataclasses
 import functools
 import inspect
 import numbers
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -698,12 +699,23 @@ def _tables_in(name: str, value: Any) -> list[tuple[str, pd.DataFrame]]:
     return []
 
 
+def _raised_by_pandas(exc: BaseException) -> bool:
+    """Whether the innermost frame of `exc`'s traceback is inside pandas (a column lookup)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and f"{os.sep}pandas{os.sep}" in tb.tb_frame.f_code.co_filename
+
+
 def tables_checked(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn a missing column in a table argument into :class:`btm.InputError` naming it.
 
     For key-message and other helpers that read columns of the tables (or results) they are
     given: a table without a column the helper reads raises ``InputError`` naming the
-    parameter (or result field) and the column, instead of ``KeyError``.
+    parameter (or result field) and the column, instead of ``KeyError``. Only a ``KeyError``
+    raised by a pandas lookup is turned; one from the helper's own dictionaries (a bug)
+    passes unchanged. The first table given that lacks the column is named (tables passed as
+    arguments before the tables inside results).
 
     Examples
     --------
@@ -723,6 +735,8 @@ def tables_checked(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except KeyError as exc:
             key = exc.args[0] if exc.args else None
+            if not _raised_by_pandas(exc):  # a dict lookup of the helper's own: a bug, not input
+                raise
             try:
                 bound = signature.bind(*args, **kwargs)
             except TypeError:

@@ -79,6 +79,8 @@ def test_unknown_order_column_refused():
     with pytest.raises(btm.InputError, match=r"columns: got \['colour'\]"):
         jit.orders_due(p, columns=["colour"])
     assert "description" not in jit.orders_due(p).columns  # optional, absent here
+    with pytest.raises(btm.InputError, match=r"^columns: got 'unit_cost' \(str\); expected a list"):
+        jit.orders_due(p, columns="unit_cost")  # one name, not a list: refused, not spelt out
 
 
 def test_unknown_demand_class_refused():
@@ -89,7 +91,8 @@ def test_unknown_demand_class_refused():
 
 def test_short_history_for_the_holdout_names_holdout_periods():
     p = jit.plan(_weekly(60), SKUS, horizon=4, service_level=0.9, models=["Naive"])
-    with pytest.raises(btm.InputError, match=r"^holdout_periods: got 52, which leaves 8 of 60"):
+    with pytest.raises(btm.InputError, match=r"^the 8 of 60 periods before the hold-out "
+                       r"\(holdout_periods=52\) could not be backtested"):
         jit.replay_policy(_weekly(60), SKUS, p)
 
 

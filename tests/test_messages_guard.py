@@ -36,3 +36,17 @@ def test_tornado_without_swing_names_the_parameter_and_column():
 def test_a_well_formed_call_is_unchanged():
     out = messages.tco_key_messages(_tco(), break_evens=tco.break_even_table(_tco()))
     assert out[0].startswith("Buy has the lowest present value of cost")
+
+
+def test_a_keyerror_from_the_helpers_own_lookup_is_not_blamed_on_the_input():
+    """Only pandas column lookups are turned into InputError; a dict bug stays a KeyError."""
+    from btm.validate import tables_checked
+
+    @tables_checked
+    def words(table):
+        return {"a": 1}[str(table["kind"].iloc[0])]
+
+    with pytest.raises(KeyError):
+        words(pd.DataFrame({"kind": ["b"]}))
+    with pytest.raises(InputError, match=r"^table: no column 'kind'"):
+        words(pd.DataFrame({"other": ["b"]}))

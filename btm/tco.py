@@ -50,8 +50,10 @@ Rent        1600.0         1600.0     2
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -69,8 +71,12 @@ from btm.constraints import (
     ZeroBasedYear,
     check_memory,
     constrained,
+    constraints_of,
 )
 from btm.errors import InputError
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 __all__ = [
     "COST_COLUMNS",
@@ -716,6 +722,23 @@ def _correlation_matrix(
     return matrix
 
 
+def _arguments_of(source: Callable[P, Any]) -> Callable[[Callable[..., R]], Callable[P, R]]:
+    """Give the decorated function the signature and declared constraints of `source`.
+
+    For a function that only passes its arguments on to `source` (``simulate`` to
+    ``simulate_trials``): the arguments, their defaults and their checks are written once,
+    and ``inspect.signature`` and :func:`btm.constraints.constraints_of` still see them.
+    """
+
+    def decorate(func: Callable[..., R]) -> Callable[P, R]:
+        func.__signature__ = inspect.signature(source).replace(  # type: ignore[attr-defined]
+            return_annotation=inspect.signature(func).return_annotation)
+        func.__btm_constraints__ = constraints_of(source)  # type: ignore[attr-defined]
+        return func
+
+    return decorate
+
+
 @constrained(horizon_years=_HORIZON, discount_rate=_RATE, n=Interval(int, 1), seed=Seed(),
              distribution=_DISTRIBUTION, source=_SOURCE)
 def simulate_trials(
@@ -854,19 +877,8 @@ def summarise_trials(trials: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-@constrained(horizon_years=_HORIZON, discount_rate=_RATE, n=Interval(int, 1), seed=Seed(),
-             distribution=_DISTRIBUTION, source=_SOURCE)
-def simulate(
-    costs: pd.DataFrame,
-    *,
-    horizon_years: int,
-    discount_rate: float,
-    n: int = 10_000,
-    seed: int | np.random.Generator = 0,
-    distribution: str = "pert",
-    correlation: Any = 0.0,
-    source: str = "costs",
-) -> pd.DataFrame:
+@_arguments_of(simulate_trials)
+def simulate(costs: pd.DataFrame, **arguments: Any) -> pd.DataFrame:
     """Monte Carlo present value of each option from three-point estimates.
 
     ``summarise_trials(simulate_trials(...))``; see :func:`simulate_trials` for the parameters.
@@ -887,11 +899,7 @@ def simulate(
     >>> float(s["prob_cheapest"].sum())
     1.0
     """
-    trials = simulate_trials(
-        costs, horizon_years=horizon_years, discount_rate=discount_rate, n=n, seed=seed,
-        distribution=distribution, correlation=correlation, source=source,
-    )
-    return summarise_trials(trials)
+    return summarise_trials(simulate_trials(costs, **arguments))
 
 
 def s_curve(trials: pd.DataFrame) -> pd.DataFrame:

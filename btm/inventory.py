@@ -314,6 +314,28 @@ def _solve_loss(target: np.ndarray) -> np.ndarray:
     return z
 
 
+def _lot_inputs(
+    name: str, first: tuple[Any, Constraint], demand_mean: ArrayLike, demand_std: ArrayLike,
+    lead_time: ArrayLike, order_quantity: ArrayLike, lead_time_std: ArrayLike,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Index | None]:
+    """Check the arguments of an (s, Q) fill-rate function, `name` first.
+
+    Returns the first argument, ``Q``, ``sigma_L`` (the standard deviation of demand over
+    the lead time) and the shared Series index.
+    """
+    (x, mean, sd, lt, q, sd_lt), index = _inputs(
+        {
+            name: first,
+            "demand_mean": (demand_mean, _NONNEG),
+            "demand_std": (demand_std, _NONNEG),
+            "lead_time": (lead_time, _NONNEG),
+            "order_quantity": (order_quantity, _POSITIVE),
+            "lead_time_std": (lead_time_std, _NONNEG),
+        }
+    )
+    return x, q, _sigma_lead_time(sd, lt, mean, sd_lt), index
+
+
 def safety_stock_fill_rate(
     fill_rate: ArrayLike,
     demand_mean: ArrayLike,
@@ -365,17 +387,8 @@ def safety_stock_fill_rate(
     >>> round(safety_stock_fill_rate(1 - 25.13 / 10_000, 2500, 500, 2, 10_000))
     1000
     """
-    (beta, mean, sd, lt, q, sd_lt), index = _inputs(
-        {
-            "fill_rate": (fill_rate, _PROB),
-            "demand_mean": (demand_mean, _NONNEG),
-            "demand_std": (demand_std, _NONNEG),
-            "lead_time": (lead_time, _NONNEG),
-            "order_quantity": (order_quantity, _POSITIVE),
-            "lead_time_std": (lead_time_std, _NONNEG),
-        }
-    )
-    sigma = _sigma_lead_time(sd, lt, mean, sd_lt)
+    beta, q, sigma, index = _lot_inputs("fill_rate", (fill_rate, _PROB), demand_mean,
+                                        demand_std, lead_time, order_quantity, lead_time_std)
     positive = sigma > 0
     target = np.where(positive, q * (1.0 - beta) / np.where(positive, sigma, 1.0), 1.0)
     z = _solve_loss(np.atleast_1d(target)).reshape(target.shape)
@@ -401,17 +414,8 @@ def fill_rate(
     >>> round(fill_rate(1000, 2500, 500, 2, 10_000), 4)    # Chopra & Meindl: 0.9975
     0.9975
     """
-    (ss, mean, sd, lt, q, sd_lt), index = _inputs(
-        {
-            "safety_stock": (safety_stock, _ANY),
-            "demand_mean": (demand_mean, _NONNEG),
-            "demand_std": (demand_std, _NONNEG),
-            "lead_time": (lead_time, _NONNEG),
-            "order_quantity": (order_quantity, _POSITIVE),
-            "lead_time_std": (lead_time_std, _NONNEG),
-        }
-    )
-    sigma = _sigma_lead_time(sd, lt, mean, sd_lt)
+    ss, q, sigma, index = _lot_inputs("safety_stock", (safety_stock, _ANY), demand_mean,
+                                      demand_std, lead_time, order_quantity, lead_time_std)
     positive = sigma > 0
     safe = np.where(positive, sigma, 1.0)
     shortage = np.where(positive, safe * _loss(ss / safe), np.maximum(-ss, 0.0))

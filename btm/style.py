@@ -29,10 +29,10 @@ from __future__ import annotations
 import contextlib
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any, Literal, cast, overload
+from typing import Any, Literal, TypeVar, cast, overload
 
 import matplotlib
 import matplotlib.ticker as mticker
@@ -43,6 +43,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import Patch
+from matplotlib.typing import ColorType
 
 from btm.errors import InputError
 
@@ -66,6 +67,9 @@ __all__ = [
     "money_formatter",
     "save_figure",
     "canvas",
+    "chart",
+    "chart_doc",
+    "CHART_KEYWORDS",
     "finish",
     "check_common",
     "check_text",
@@ -557,6 +561,89 @@ def finish(
     return fig
 
 
+#: What every chart function says of its ``title``, ``footnote`` and ``ax`` keywords and of the
+#: figure it returns; :func:`chart_doc` puts it in place of a ``{chart_keywords}`` line.
+CHART_KEYWORDS = """\
+title : str, optional
+    Drawn at the top left; None for the default title.
+footnote : str, optional
+    A source or assumption note under the plot (:func:`btm.style.add_footnote`).
+ax : matplotlib.axes.Axes, optional
+    Draw into this Axes of a figure of your own; by default a new house-style figure.
+
+Returns
+-------
+matplotlib.figure.Figure
+    A :class:`btm.style.BoardFigure`, or the figure `ax` belongs to."""
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def chart_doc(func: _F) -> _F:
+    """Put :data:`CHART_KEYWORDS` in `func`'s docstring, in place of its ``{chart_keywords}`` line.
+
+    Examples
+    --------
+    >>> @chart_doc
+    ... def dots(data, *, title=None, ax=None, footnote=None):
+    ...     '''Dots.
+    ...
+    ...     Parameters
+    ...     ----------
+    ...     data : pandas.DataFrame
+    ...     {chart_keywords}
+    ...     '''
+    >>> "matplotlib.figure.Figure" in dots.__doc__
+    True
+    """
+    doc = func.__doc__ or ""
+    found = re.search(r"^([ \t]*)\{chart_keywords\}[ \t]*$", doc, flags=re.MULTILINE)
+    if found is None:
+        raise TypeError(f"{func.__qualname__}: its docstring has no {{chart_keywords}} line")
+    indent = found.group(1)
+    text = "\n".join(indent + line if line else "" for line in CHART_KEYWORDS.splitlines())
+    func.__doc__ = doc[: found.start()] + text + doc[found.end():]
+    return func
+
+
+@contextlib.contextmanager
+def chart(
+    ax: Axes | None,
+    figsize: tuple[float, float] | None,
+    title: Any,
+    footnote: Any,
+    default_title: str,
+) -> Iterator[tuple[Figure, Axes]]:
+    """The frame of a chart function: checks, house style, canvas, then title and footnote.
+
+    Checks `title` and `footnote` (:func:`check_common`), and yields ``(figure, axes)`` from
+    :func:`canvas` under :func:`house_style`. When the block ends without an error the title
+    (`default_title` where `title` is None) and the footnote are set (:func:`finish`), still in
+    the house style.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes or None
+        The caller's Axes, or None for a new figure of `figsize`.
+    figsize : (float, float), optional
+    title, footnote : str or None
+        As the chart function was given them.
+    default_title : str
+
+    Examples
+    --------
+    >>> with chart(None, (6.0, 3.0), None, "Source: test", "Two points") as (fig, ax):
+    ...     _ = ax.plot([0, 1], [1, 2])
+    >>> ax.get_title()
+    'Two points'
+    """
+    check_common(title, footnote)
+    with house_style():
+        fig, drawn = canvas(ax, figsize)
+        yield fig, drawn
+        finish(fig, drawn, title, footnote, default_title)
+
+
 def check_text(value: Any, name: str) -> str | None:
     if value is None:
         return None
@@ -612,7 +699,7 @@ def check_numeric(values: Any, name: str, *, allow_nan: bool = False) -> np.ndar
     return out
 
 
-def _lum(hex_colour: str) -> float:
+def _lum(hex_colour: ColorType) -> float:
     """WCAG 2.x relative luminance of a colour."""
     rgb = np.asarray(matplotlib.colors.to_rgb(hex_colour))
     lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
@@ -625,11 +712,11 @@ def bar_colour(i: int) -> str:
     return order[i % len(order)]
 
 
-def _hatch_colour(fill: str) -> str:
+def _hatch_colour(fill: ColorType) -> str:
     return "white" if _lum(fill) < 0.3 else INK
 
 
-def style_bars(bars: Any, fill: str, hatch: str) -> None:
+def style_bars(bars: Any, fill: ColorType, hatch: str) -> None:
     """Fill, hatch and white outline for a bar container; hatch contrasts with the fill."""
     for patch in bars:
         patch.set_facecolor(fill)
@@ -642,7 +729,7 @@ def style_bars(bars: Any, fill: str, hatch: str) -> None:
         patch.set_linewidth(0.8)
 
 
-def legend_patch(fill: str, hatch: str, label: str) -> Patch:
+def legend_patch(fill: ColorType, hatch: str, label: str) -> Patch:
     patch = Patch(facecolor=fill, edgecolor="white", hatch=hatch or None, label=label)
     if hasattr(patch, "set_hatchcolor"):
         patch.set_hatchcolor(_hatch_colour(fill))

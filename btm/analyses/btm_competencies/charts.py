@@ -35,6 +35,8 @@ from btm.style import (
     PALETTE,
     bar_colour,
     canvas,
+    chart,
+    chart_doc,
     check_common,
     check_numeric,
     finish,
@@ -73,6 +75,7 @@ def _check_number(value: Any, name: str) -> float:
     return float(value)
 
 
+@chart_doc
 def competency_dumbbell(
     gaps: pd.DataFrame,
     *,
@@ -96,12 +99,7 @@ def competency_dumbbell(
         Maturity a competency must reach; drawn as a vertical dashed line.
     scale_min, scale_max : float
         The rating scale (the horizontal axis).
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -112,7 +110,6 @@ def competency_dumbbell(
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
     ['A', 'B']
     """
-    check_common(title, footnote)
     table = require_frame(gaps, "gaps", ("competency", "business_mean", "it_mean",
                                          "significant"))
     low = _check_number(scale_min, "scale_min")
@@ -139,8 +136,8 @@ def competency_dumbbell(
     names = [str(c) for c in table["competency"]]
     n = len(names)
     y = np.arange(n)
-    with house_style():
-        fig, ax = canvas(ax, (8.5, max(3.5, 1.2 + 0.36 * n)))
+    with chart(ax, (8.5, max(3.5, 1.2 + 0.36 * n)), title, footnote,
+               "Business and IT rate the same competencies differently") as (fig, ax):
         for k in range(n):
             b, i = means[k]
             if not (np.isnan(b) or np.isnan(i)):
@@ -178,10 +175,10 @@ def competency_dumbbell(
         ax.set_xlabel(f"Mean maturity (rating, {low:g} = absent to {high:g} = excellent)")
         ax.set_ylabel("Competency (framework order)")
         legend_outside(ax, handles=handles, title="Mean maturity")
-        return finish(fig, ax, title, footnote,
-                      "Business and IT rate the same competencies differently")
+        return fig
 
 
+@chart_doc
 def competency_gap_ranking(
     summary: pd.DataFrame,
     *,
@@ -202,12 +199,7 @@ def competency_gap_ranking(
         rates higher. Competencies without a gap (one group only) are left out.
     max_bars : int, optional
         Draw only the largest `max_bars`.
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -218,7 +210,6 @@ def competency_gap_ranking(
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
     ['B', 'A']
     """
-    check_common(title, footnote)
     table = require_frame(summary, "summary", ("weighted_gap", "gap", "status"))
     if max_bars is not None and (isinstance(max_bars, bool) or not isinstance(max_bars, int)
                                  or max_bars < 1):
@@ -247,8 +238,8 @@ def competency_gap_ranking(
     names, weighted, gap, status = names[order], weighted[order], gap[order], status[order]
     n = len(names)
     y = np.arange(n)
-    with house_style():
-        fig, ax = canvas(ax, (8.5, max(3.5, 1.2 + 0.34 * n)))
+    with chart(ax, (8.5, max(3.5, 1.2 + 0.34 * n)), title, footnote,
+               "Where the perception gap matters most") as (fig, ax):
         seen: list[str] = []
         for key, (fill_i, hatch, _label) in _STATUS_STYLE.items():
             rows = status == key
@@ -274,7 +265,7 @@ def competency_gap_ranking(
         handles = [legend_patch(bar_colour(_STATUS_STYLE[s][0]), _STATUS_STYLE[s][1],
                                 _STATUS_STYLE[s][2]) for s in seen]
         legend_outside(ax, handles=handles, title="Development status")
-        return finish(fig, ax, title, footnote, "Where the perception gap matters most")
+        return fig
 
 
 def _dates(series: pd.Series, name: str, column: str, *, allow_nat: bool = False) -> pd.Series:
@@ -287,6 +278,7 @@ def _dates(series: pd.Series, name: str, column: str, *, allow_nat: bool = False
     return converted
 
 
+@chart_doc
 def development_timeline(
     plan: pd.DataFrame,
     calendar: pd.DataFrame | None = None,
@@ -308,12 +300,7 @@ def development_timeline(
         ``DevelopmentPlan.calendar``: columns ``moment`` (``strategy_review``,
         ``budget_deadline``, ``fiscal_year_start``) and ``date``. Each moment recurs yearly;
         every occurrence within the plotted period is drawn as a vertical line.
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -326,7 +313,6 @@ def development_timeline(
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
     ['A']
     """
-    check_common(title, footnote)
     table = require_frame(plan, "plan", ("competency", "start", "finish", "start_by",
                                          "needed_by"))
     start = _dates(table["start"], "plan", "start")
@@ -360,6 +346,7 @@ def development_timeline(
     span_hi = hi + pd.Timedelta(days=45)
     kinds = ["strategy_review", "budget_deadline", "fiscal_year_start", ""]
     style = {k: (bar_colour(j), HATCHES[j]) for j, k in enumerate(kinds)}
+    check_common(title, footnote)
     with house_style():
         fig, ax = canvas(ax, (10.0, max(3.8, 1.8 + 0.36 * n)))
         left = mdates.date2num(start.to_numpy())

@@ -38,11 +38,11 @@ from btm.style import (
     PALETTE,
     add_footnote,
     bar_colour,
-    canvas,
+    chart,
+    chart_doc,
     check_common,
     check_numeric,
     figure,
-    finish,
     house_style,
     legend_outside,
     legend_patch,
@@ -101,6 +101,7 @@ def _percent_text(share: float) -> str:
 # --------------------------------------------------------------------------- contributions
 
 
+@chart_doc
 def criterion_contributions(
     contributions: pd.DataFrame,
     *,
@@ -126,12 +127,7 @@ def criterion_contributions(
         (TOPSIS closeness), a diamond marks it on each bar.
     method : {"topsis", "weighted_sum"}
         The method of `scores`, named in the legend.
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -142,7 +138,6 @@ def criterion_contributions(
     >>> fig.axes[0].get_yticklabels()[0].get_text()  # the first tick is the top bar
     'A'
     """
-    check_common(title, footnote)
     word = _method_word(method)
     table = require_frame(contributions, "contributions", ("option", "criterion", "contribution"))
     values = check_numeric(table["contribution"], "contributions")[:, 0]
@@ -183,8 +178,8 @@ def criterion_contributions(
         w = check_numeric(table["weight"], "contributions")[:, 0]
         weights = pd.Series(w, index=table["criterion"].to_numpy()).groupby(level=0).first()
     n, k = len(order), len(criteria)
-    with house_style():
-        fig, ax = canvas(ax, (10.0, max(3.2, 1.6 + 0.62 * n)))
+    with chart(ax, (10.0, max(3.2, 1.6 + 0.62 * n)), title, footnote,
+               "What each option’s score is made of") as (fig, ax):
         y = np.arange(n)[::-1]  # best on top
         left = np.zeros(n)
         handles: list[Any] = []
@@ -220,7 +215,7 @@ def criterion_contributions(
                       "1 = best on every one)")
         ax.set_ylabel("Option (best first)")
         legend_outside(ax, handles=handles, title="Criterion (weight)")
-        return finish(fig, ax, title, footnote, "What each option’s score is made of")
+        return fig
 
 
 # --------------------------------------------------------------------------- sensitivity
@@ -366,6 +361,7 @@ def _ordinal(k: int) -> str:
     return f"{k}{suffix}"
 
 
+@chart_doc
 def rank_acceptability_heatmap(
     tidy: pd.DataFrame,
     *,
@@ -385,12 +381,7 @@ def rank_acceptability_heatmap(
         ``option, rank, share`` (share a fraction), as ``AcceptabilityResult.tidy``.
     n_trials : int, optional
         Number of trials, shown on the colour bar.
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -400,7 +391,6 @@ def rank_acceptability_heatmap(
     >>> sorted(x.get_text() for x in fig.axes[0].texts)
     ['10%', '10%', '90%', '90%']
     """
-    check_common(title, footnote)
     if n_trials is not None and (isinstance(n_trials, bool) or not isinstance(
             n_trials, int | np.integer) or n_trials < 1):
         raise InputError(f"n_trials: got {n_trials!r}; expected a whole number of at least 1")
@@ -428,8 +418,8 @@ def rank_acceptability_heatmap(
     wide = wide.loc[expected.sort_values(kind="stable").index]
     wide = wide.reindex(columns=range(1, int(wide.columns.max()) + 1), fill_value=0.0)
     m, k = wide.shape
-    with house_style():
-        fig, ax = canvas(ax, (max(6.0, 2.6 + 1.25 * k), max(3.0, 1.5 + 0.6 * m)))
+    with chart(ax, (max(6.0, 2.6 + 1.25 * k), max(3.0, 1.5 + 0.6 * m)), title, footnote,
+               "How often each option takes each rank") as (fig, ax):
         image = ax.imshow(wide.to_numpy(), cmap="Greys", vmin=0.0, vmax=1.0, aspect="auto")
         for r in range(m):
             for c in range(k):
@@ -455,12 +445,13 @@ def rank_acceptability_heatmap(
             label = f"Share of {int(n_trials):,} trials (%)"
         bar.set_label(label)
         bar.outline.set_visible(False)
-        return finish(fig, ax, title, footnote, "How often each option takes each rank")
+        return fig
 
 
 # --------------------------------------------------------------------------- assessors
 
 
+@chart_doc
 def assessor_weights(
     weights: pd.DataFrame,
     group: pd.Series,
@@ -487,12 +478,7 @@ def assessor_weights(
         Index assessor: consistency ratio (``GroupAHPResult.assessors["consistency_ratio"]``).
     threshold : float
         Consistency ratio above which an assessor is flagged.
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -504,7 +490,6 @@ def assessor_weights(
     >>> fig.axes[0].get_legend().get_texts()[2].get_text()
     'CFO (CR 0.12, above 0.10)'
     """
-    check_common(title, footnote)
     if isinstance(threshold, bool) or not isinstance(threshold, int | float) \
             or not 0 < threshold < 1:
         raise InputError(f"threshold: got {threshold!r}; expected a number between 0 and 1")
@@ -539,8 +524,8 @@ def assessor_weights(
     n, k = len(order), len(assessors)
     data = pd.DataFrame({"assessor": table["assessor"].to_numpy(),
                          "criterion": table["criterion"].to_numpy(), "weight": w})
-    with house_style():
-        fig, ax = canvas(ax, (10.0, max(3.2, 1.5 + 0.5 * n)))
+    with chart(ax, (10.0, max(3.2, 1.5 + 0.5 * n)), title, footnote,
+               "Each assessor’s weights against the group’s") as (fig, ax):
         y = np.arange(n)[::-1]
         pos = dict(zip(order, y, strict=True))
         ax.barh(y, g.loc[order].to_numpy(), height=0.12, color=INK, zorder=2,
@@ -573,7 +558,7 @@ def assessor_weights(
         ax.set_xlabel("AHP weight (fraction; each assessor's weights sum to 1)")
         ax.set_ylabel("Criterion (largest group weight first)")
         legend_outside(ax, handles=handles, title="Weights of")
-        return finish(fig, ax, title, footnote, "Each assessor’s weights against the group’s")
+        return fig
 
 
 

@@ -22,13 +22,12 @@ from btm.style import (
     PALETTE,
     add_footnote,
     bar_colour,
-    canvas,
-    check_common,
+    chart,
+    chart_doc,
     check_currency,
     check_numeric,
     check_text,
     figure,
-    finish,
     house_style,
     legend_outside,
     legend_patch,
@@ -109,7 +108,6 @@ def forecast_fan(
     >>> fig.axes[0].get_title()
     'Demand forecast: A'
     """
-    check_common(title, footnote)
     units = check_text(units, "units") or "units"
     if isinstance(levels, int | float) or not all(
         isinstance(v, int | np.integer) and not isinstance(v, bool) and 0 < v < 100 for v in levels
@@ -129,8 +127,7 @@ def forecast_fan(
     fy = check_numeric(fc["forecast"], "forecast")[:, 0]
     band_values = check_numeric(fc[bands], "forecast")
     models = ", ".join(str(m) for m in pd.unique(fc["model"].astype(str)))
-    with house_style():
-        fig, ax = canvas(ax)
+    with chart(ax, None, title, footnote, f"Demand forecast: {unique_id}") as (fig, ax):
         for rank, level in enumerate(levels):
             lo = band_values[:, bands.index(f"lo_{level}")]
             hi = band_values[:, bands.index(f"hi_{level}")]
@@ -153,7 +150,7 @@ def forecast_fan(
         ax.set_ylabel(f"Demand ({units})")
         ax.yaxis.set_major_formatter(money_formatter(None))
         legend_outside(ax)
-        return finish(fig, ax, title, footnote, f"Demand forecast: {unique_id}")
+        return fig
 
 
 def forecast_fans(
@@ -270,7 +267,6 @@ def accuracy_by_class(
     >>> len(accuracy_by_class(acc).axes[0].patches)
     4
     """
-    check_common(title, footnote)
     if not isinstance(metric, str) or not metric:
         raise InputError(f"metric: got {metric!r}; expected a column name such as 'mase'")
     require_frame(accuracy, "accuracy")
@@ -286,8 +282,8 @@ def accuracy_by_class(
     label = metric.upper() if metric.lower() in _LOWER_IS_BETTER else metric
     hint = " (lower is better)" if metric.lower() in _LOWER_IS_BETTER else ""
     n_models = len(models)
-    with house_style():
-        fig, ax = canvas(ax, (max(6.0, min(12.0, 3.0 + 0.5 * len(classes) * n_models)), 4.5))
+    with chart(ax, (max(6.0, min(12.0, 3.0 + 0.5 * len(classes) * n_models)), 4.5), title, footnote,
+               f"Forecast accuracy by demand class ({label})") as (fig, ax):
         x = np.arange(len(classes))
         width = 0.8 / n_models
         handles: list[Any] = []
@@ -313,7 +309,7 @@ def accuracy_by_class(
         ax.set_xlabel("Demand class")
         ax.set_ylabel(f"{label}{hint}")
         legend_outside(ax, handles=handles, title="Model" if by == "model" else "Method")
-        return finish(fig, ax, title, footnote, f"Forecast accuracy by demand class ({label})")
+        return fig
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -361,7 +357,6 @@ def inventory_replay(
     >>> fig.axes[0].get_ylabel()
     'Quantity (boxes)'
     """
-    check_common(title, footnote)
     units = check_text(units, "units") or "units"
     data = require_frame(replay, "replay", ("ds", "demand", "on_hand"))
     if "unique_id" in data.columns:
@@ -397,8 +392,8 @@ def inventory_replay(
         step = np.median(np.diff(x))
     else:
         step = np.timedelta64(1, "D") if is_date else 1.0
-    with house_style():
-        fig, ax = canvas(ax)
+    default = "Inventory replay" + (f": {unique_id}" if unique_id is not None else "")
+    with chart(ax, None, title, footnote, default) as (fig, ax):
         bars = ax.bar(x, demand, width=step * 0.7, label="demand in period", zorder=2)
         style_bars(bars, "#BDBDBD", "")
         ax.step(x, on_hand, where="mid", color=PALETTE[1], linestyle="-", linewidth=2.2,
@@ -427,10 +422,10 @@ def inventory_replay(
         ax.set_ylabel(f"Quantity ({units})")
         ax.yaxis.set_major_formatter(money_formatter(None))
         legend_outside(ax)
-        default = "Inventory replay" + (f": {unique_id}" if unique_id is not None else "")
-        return finish(fig, ax, title, footnote, default)
+        return fig
 
 
+@chart_doc
 def service_inventory_curve(
     curve: pd.DataFrame,
     *,
@@ -452,12 +447,7 @@ def service_inventory_curve(
     measure : {"service_level", "fill_rate", "cycle_service_level"}
         The column on the horizontal axis, labelled for what it is: the target service level,
         the fill rate achieved, or the cycle service level achieved.
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -468,7 +458,6 @@ def service_inventory_curve(
     'Average inventory value (EUR)'
     """
     currency = check_currency(currency, "currency")
-    check_common(title, footnote)
     labels = {"service_level": "Target service level (%)", "fill_rate": "Fill rate achieved (%)",
               "cycle_service_level": "Cycle service level achieved (%)"}
     if measure not in labels:
@@ -486,8 +475,7 @@ def service_inventory_curve(
     policy = (data["policy"].astype(str).to_numpy() if "policy" in data.columns
               else np.full(len(data), ""))
     names = list(pd.unique(policy))
-    with house_style():
-        fig, ax = canvas(ax)
+    with chart(ax, None, title, footnote, "Service level vs inventory investment") as (fig, ax):
         for i, name in enumerate(names):
             mask = policy == name
             order = np.argsort(level[mask], kind="stable")
@@ -501,4 +489,4 @@ def service_inventory_curve(
         ax.set_ylabel(money_label("Average inventory value", currency))
         if any(names):
             legend_outside(ax, title="Policy")
-        return finish(fig, ax, title, footnote, "Service level vs inventory investment")
+        return fig

@@ -35,12 +35,10 @@ from btm.style import (
     MUTED,
     PALETTE,
     bar_colour,
-    canvas,
-    check_common,
+    chart,
+    chart_doc,
     check_numeric,
-    finish,
     format_money,
-    house_style,
     legend_patch,
     require_frame,
     style_bars,
@@ -128,6 +126,7 @@ def format_metric_value(value: float, unit: Any, other: float | None = None) -> 
     return f"{text} {u}".strip()
 
 
+@chart_doc
 def benchmark_positions(
     positions: pd.DataFrame,
     *,
@@ -148,12 +147,7 @@ def benchmark_positions(
         giving the reading (open circle within the range, filled triangle favourable, filled
         diamond unfavourable, filled square unusual). The organisation's value and the peer
         median are written at the right.
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -165,7 +159,6 @@ def benchmark_positions(
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
     ['Run share of IT spend', 'Availability of core systems']
     """
-    check_common(title, footnote)
     table = require_frame(positions, "positions", ("metric", "unit", "percentile", "reading",
                                                    "normalised_value", "median"))
     numbers = check_numeric(table[["percentile", "normalised_value", "median"]], "positions")
@@ -186,8 +179,8 @@ def benchmark_positions(
     n = len(names)
     y = np.arange(n)
     shown = np.clip(pct, 1.0, 99.0)  # beyond the quartiles an estimate: keep markers visible
-    with house_style():
-        fig, ax = canvas(ax, (10.0, max(3.5, 1.6 + 0.36 * n)))
+    with chart(ax, (10.0, max(3.5, 1.6 + 0.36 * n)), title, footnote,
+               "Where our IT metrics sit among peers") as (fig, ax):
         for k in range(n):
             ax.add_patch(Rectangle((25, k - 0.3), 50, 0.6, facecolor=LOW_GREY,
                                    edgecolor=MUTED, linewidth=0.6, zorder=1))
@@ -234,12 +227,13 @@ def benchmark_positions(
         ax.annotate("Our value (peer median)", (1.01, 1.0), xycoords="axes fraction",
                     xytext=(0, 4), textcoords="offset points", va="bottom", ha="left",
                     fontsize=8.5, fontweight="bold", color=INK)
-        return finish(fig, ax, title, footnote, "Where our IT metrics sit among peers")
+        return fig
 
 
 _MIX = (("run_share", "run"), ("grow_share", "grow"), ("transform_share", "transform"))
 
 
+@chart_doc
 def benchmark_spend_mix(
     positions: pd.DataFrame,
     *,
@@ -256,12 +250,7 @@ def benchmark_spend_mix(
         ``transform_share`` (columns ``metric``, ``value``, ``median``). Two bars, ours and
         the peer median (whose shares need not add up to 100 %), each segment hatched and
         labelled with its share.
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -272,7 +261,6 @@ def benchmark_spend_mix(
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
     ['Our IT spend', 'Peer median']
     """
-    check_common(title, footnote)
     table = require_frame(positions, "positions", ("metric", "value", "median"))
     metrics = table["metric"].astype(str).tolist()
     missing = [m for m, _ in _MIX if m not in metrics]
@@ -286,8 +274,8 @@ def benchmark_spend_mix(
         raise InputError("positions, columns 'value' and 'median': a negative share; expected "
                          "shares of at least 0")
     y = np.array([0, 1])
-    with house_style():
-        fig, ax = canvas(ax, (9.0, 3.6))
+    with chart(ax, (9.0, 3.6), title, footnote,
+               "How IT spend is split: run, grow, transform") as (fig, ax):
         left = np.zeros(2)
         handles = []
         for j, (_metric, word) in enumerate(_MIX):
@@ -313,4 +301,4 @@ def benchmark_spend_mix(
         ax.set_xlabel("Share of IT spend (%)")
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                   borderaxespad=0.0, title="Spend on")
-        return finish(fig, ax, title, footnote, "How IT spend is split: run, grow, transform")
+        return fig

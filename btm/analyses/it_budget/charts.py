@@ -34,14 +34,12 @@ from btm.style import (
     INK,
     LOW_GREY,
     bar_colour,
-    canvas,
-    check_common,
+    chart,
+    chart_doc,
     check_currency,
     check_numeric,
     distinct_decimals,
-    finish,
     format_money,
-    house_style,
     legend_outside,
     legend_patch,
     money_formatter,
@@ -55,6 +53,7 @@ __all__ = ["budget_split", "chargeback_by_unit"]
 _EXPENSE_STYLE = {"opex": (bar_colour(0), ""), "capex": (bar_colour(2), "//")}
 
 
+@chart_doc
 def budget_split(
     by_category: pd.DataFrame,
     *,
@@ -72,12 +71,7 @@ def budget_split(
         Index: categories (drawn in table order); columns ``opex`` and ``capex`` (money, at
         least 0); see :func:`btm.analyses.it_budget.messages.category_by_expense`.
     currency : str
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -87,7 +81,6 @@ def budget_split(
     4
     """
     currency = check_currency(currency, "currency")
-    check_common(title, footnote)
     table = require_frame(by_category, "by_category", ("opex", "capex"))
     values = check_numeric(table[["opex", "capex"]], "by_category")
     if (values < 0).any():
@@ -99,8 +92,8 @@ def budget_split(
     if grand <= 0:
         raise InputError("by_category: the budget is 0; expected some opex or capex")
     cats = [str(c) for c in table.index]
-    with house_style():
-        fig, ax = canvas(ax, (8.5, 4.8))
+    with chart(ax, (8.5, 4.8), title, footnote,
+               "IT budget by run, grow and transform") as (fig, ax):
         x = np.arange(len(cats))
         bottom = np.zeros(len(cats))
         handles: list[Any] = []
@@ -123,9 +116,10 @@ def budget_split(
         ax.set_ylabel(money_label("Budget", currency))
         ax.set_xlabel("Category (share of the budget)")
         legend_outside(ax, handles=handles[::-1], title="Expense type")
-        return finish(fig, ax, title, footnote, "IT budget by run, grow and transform")
+        return fig
 
 
+@chart_doc
 def chargeback_by_unit(
     by_consumer_service: pd.DataFrame,
     *,
@@ -149,14 +143,9 @@ def chargeback_by_unit(
         :attr:`btm.budget.Chargeback.summary` ``unallocated``; drawn as its own bar when
         greater than 0, never spread over the units.
     currency : str
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
     label_width : int
         Names longer than this are shortened with an ellipsis.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -168,7 +157,6 @@ def chargeback_by_unit(
     ['Plant', 'Sales', 'not allocated']
     """
     currency = check_currency(currency, "currency")
-    check_common(title, footnote)
     if isinstance(label_width, bool) or not isinstance(label_width, int) or label_width < 4:
         raise InputError(f"label_width: got {label_width!r}; expected a whole number of at "
                          "least 4")
@@ -188,8 +176,8 @@ def chargeback_by_unit(
     services = list(pivot.columns)
     extra = float(unallocated) > 0
     n = len(units) + int(extra)
-    with house_style():
-        fig, ax = canvas(ax, (11.0, max(3.8, 1.8 + 0.5 * n)))
+    with chart(ax, (11.0, max(3.8, 1.8 + 0.5 * n)), title, footnote,
+               "IT cost by business unit and service") as (fig, ax):
         y = np.arange(n)[::-1]
         yu = y[:len(units)]
         left = np.zeros(len(units))
@@ -227,4 +215,4 @@ def chargeback_by_unit(
         ax.set_xlabel(money_label("IT cost (share of the allocated cost)", currency))
         ax.set_ylabel("Business unit")
         legend_outside(ax, handles=handles, title="Service")
-        return finish(fig, ax, title, footnote, "IT cost by business unit and service")
+        return fig

@@ -44,6 +44,8 @@ from btm.style import (
     MUTED,
     PALETTE,
     canvas,
+    chart,
+    chart_doc,
     check_common,
     check_currency,
     check_numeric,
@@ -262,6 +264,7 @@ def _place_labels(fig: Figure, ax: Axes, x: np.ndarray, y: np.ndarray, areas: np
 # --------------------------------------------------------------------------- the matrix
 
 
+@chart_doc
 def outsourcing_matrix(
     activities: pd.DataFrame,
     *,
@@ -293,12 +296,7 @@ def outsourcing_matrix(
     importance_bounds, capability_bounds : pair of float
         The band boundaries on 0..1.
     currency : str
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -546,6 +544,7 @@ def outsourcing_spread(
 # --------------------------------------------------------------------------- cost case
 
 
+@chart_doc
 def outsourcing_cost_case(
     costs: pd.DataFrame,
     *,
@@ -571,12 +570,7 @@ def outsourcing_cost_case(
     currency : str
     horizon_years : int, optional
         Quoted in the axis label.
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -590,7 +584,6 @@ def outsourcing_cost_case(
     ['EUR 300k', 'payback 1.3 years', '-EUR 500k', 'no payback']
     """
     currency = check_currency(currency, "currency")
-    check_common(title, footnote)
     if horizon_years is not None and (isinstance(horizon_years, bool) or not isinstance(
             horizon_years, int | np.integer) or horizon_years < 1):
         raise InputError(f"horizon_years: got {horizon_years!r}; expected a whole number of at "
@@ -610,8 +603,8 @@ def outsourcing_cost_case(
     order = np.argsort(-pv, kind="stable")
     n = len(order)
     yy = np.arange(n)[::-1]
-    with house_style():
-        fig, ax = canvas(ax, (10.0, max(3.4, 1.5 + 0.42 * n)))
+    with chart(ax, (10.0, max(3.4, 1.5 + 0.42 * n)), title, footnote,
+               "The cost case: what sourcing each activity would save") as (fig, ax):
         for stance in STANCES:
             sel = stances[order] == stance
             if not sel.any():
@@ -665,5 +658,4 @@ def outsourcing_cost_case(
             c.set_linewidth(2.2)
             handles.append(c)
         legend_outside(ax, handles=handles, title="Matrix stance")
-        return finish(fig, ax, title, footnote,
-                      "The cost case: what sourcing each activity would save")
+        return fig

@@ -40,12 +40,12 @@ from btm.style import (
     PALETTE,
     add_footnote,
     bar_colour,
-    canvas,
+    chart,
+    chart_doc,
     check_common,
     check_numeric,
     check_positive_int,
     figure,
-    finish,
     house_style,
     legend_outside,
     legend_patch,
@@ -85,6 +85,7 @@ def _label(task: Any, name: Any, width: int) -> str:
     return textwrap.shorten(text, width=width, placeholder="…")
 
 
+@chart_doc
 def gantt(
     tasks: pd.DataFrame,
     *,
@@ -109,14 +110,9 @@ def gantt(
         Marked by a vertical line.
     period : str
         The unit of the durations, for the axis label (``"week"``).
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
     label_width : int
         Task labels (``id  name``) longer than this are shortened with an ellipsis.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -128,7 +124,6 @@ def gantt(
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
     ['A', 'B', 'M']
     """
-    check_common(title, footnote)
     period = _check_period(period)
     deadline = _check_deadline(deadline)
     label_width = check_positive_int(label_width, "label_width")
@@ -150,8 +145,8 @@ def gantt(
     labels = [_label(t, n, label_width) for t, n in zip(table["task"], names, strict=True)]
     n = len(table)
     milestone = ef == es
-    with house_style():
-        fig, ax = canvas(ax, (11.0, max(3.5, 1.6 + 0.24 * n)))
+    with chart(ax, (11.0, max(3.5, 1.6 + 0.24 * n)), title, footnote,
+               "Schedule and critical path") as (fig, ax):
         y = np.arange(n)[::-1]
         for flag, fill, hatch in ((False, _OTHER, ""), (True, _CRITICAL, "//")):
             sel = (critical == flag) & ~milestone
@@ -188,9 +183,10 @@ def gantt(
         ax.set_xlabel(f"{period.capitalize()}s from the project start")
         ax.set_ylabel("Task (critical in bold)")
         legend_outside(ax, handles=handles)
-        return finish(fig, ax, title, footnote, "Schedule and critical path")
+        return fig
 
 
+@chart_doc
 def duration_s_curve(
     trials: pd.DataFrame | pd.Series,
     *,
@@ -217,12 +213,7 @@ def duration_s_curve(
     quantiles : list of float
         Simulated percentiles to mark (0.8 is ``P80``).
     period : str
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -232,7 +223,6 @@ def duration_s_curve(
     >>> [ln.get_label() for ln in fig.axes[0].get_lines() if not ln.get_label().startswith("_")]
     ['simulation', 'PERT normal approximation']
     """
-    check_common(title, footnote)
     period = _check_period(period)
     deadline = _check_deadline(deadline)
     if isinstance(trials, pd.DataFrame):
@@ -260,8 +250,7 @@ def duration_s_curve(
                          "between 0 and 1")
     x = np.sort(values)
     y = np.arange(1, x.size + 1) / x.size
-    with house_style():
-        fig, ax = canvas(ax)
+    with chart(ax, None, title, footnote, "When will the project finish?") as (fig, ax):
         sim_style = line_style(1)
         sim_marker = sim_style.pop("marker")
         sim_style["linestyle"] = "-"  # PERT's curve is the dashed one
@@ -308,7 +297,7 @@ def duration_s_curve(
         ax.set_xlabel(f"Project duration ({period}s)")
         ax.set_ylabel("Chance of finishing by then")
         legend_outside(ax)
-        return finish(fig, ax, title, footnote, "When will the project finish?")
+        return fig
 
 
 def resource_profile(

@@ -40,6 +40,8 @@ from btm.style import (
     add_footnote,
     bar_colour,
     canvas,
+    chart,
+    chart_doc,
     check_common,
     check_currency,
     check_numeric,
@@ -274,6 +276,7 @@ def _check_quantiles(quantiles: Any, name: str = "quantiles") -> list[float]:
     return sorted(set(qs))
 
 
+@chart_doc
 def contingency_s_curve(
     trials: pd.DataFrame,
     *,
@@ -295,13 +298,8 @@ def contingency_s_curve(
     currency : str
     quantiles : list of float
         Percentiles to mark (0.8 is marked ``P80``).
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
     xlabel : str
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -312,11 +310,9 @@ def contingency_s_curve(
     ['P50 EUR 100']
     """
     currency = check_currency(currency, "currency")
-    check_common(title, footnote)
     qs = _check_quantiles(quantiles)
     names, curves = _curves(trials)
-    with house_style():
-        fig, ax = canvas(ax)
+    with chart(ax, None, title, footnote, "How much contingency covers the risks?") as (fig, ax):
         for q in qs:
             ax.axhline(q, color="#BBBBBB", linewidth=0.8, linestyle=":", zorder=1)
         for i, (name, x) in enumerate(zip(names, curves, strict=True)):
@@ -341,9 +337,10 @@ def contingency_s_curve(
         ax.set_xlabel(money_label(xlabel, currency))
         ax.set_ylabel("Chance the total is at most this")
         legend_outside(ax, title="Register")
-        return finish(fig, ax, title, footnote, "How much contingency covers the risks?")
+        return fig
 
 
+@chart_doc
 def contingency_allocation(
     contributions: pd.DataFrame,
     *,
@@ -367,15 +364,10 @@ def contingency_allocation(
     confidence : float, optional
         The contingency's confidence, quoted in the default title (``P80``).
     max_bars : int
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
     label_width : int
         Risk titles are wrapped onto at most two lines of this many characters (then
         shortened with an ellipsis).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -387,7 +379,6 @@ def contingency_allocation(
     ['R1 a', 'R2 b', 'Other (1 risk)']
     """
     currency = check_currency(currency, "currency")
-    check_common(title, footnote)
     max_bars = check_positive_int(max_bars, "max_bars")
     label_width = check_positive_int(label_width, "label_width")
     if confidence is not None:
@@ -407,8 +398,7 @@ def contingency_allocation(
     n = len(labels)
     default = ("Where the contingency goes" if confidence is None
                else f"Where the P{round(confidence * 100):d} contingency goes")
-    with house_style():
-        fig, ax = canvas(ax, (9.5, max(3.2, 1.5 + 0.42 * n)))
+    with chart(ax, (9.5, max(3.2, 1.5 + 0.42 * n)), title, footnote, default) as (fig, ax):
         y = np.arange(n)[::-1]
         fills = [bar_colour(0)] * len(order[:max_bars]) + ([bar_colour(1)] if rest.size else [])
         hatch = [""] * len(order[:max_bars]) + (["//"] if rest.size else [])
@@ -428,5 +418,5 @@ def contingency_allocation(
         ax.set_ylabel("Risk")
         ax.grid(axis="y", visible=False)
         ax.axvline(0, color=MUTED, linewidth=0.8)
-        return finish(fig, ax, title, footnote, default)
+        return fig
 

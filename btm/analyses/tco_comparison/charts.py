@@ -33,15 +33,13 @@ from btm.style import (
     LOW_GREY,
     MUTED,
     bar_colour,
-    canvas,
-    check_common,
+    chart,
+    chart_doc,
     check_currency,
     check_numeric,
     check_positive_int,
     distinct_decimals,
-    finish,
     format_money,
-    house_style,
     legend_outside,
     legend_patch,
     line_style,
@@ -93,15 +91,14 @@ def cost_by_category(
     6
     """
     currency = check_currency(currency, "currency")
-    check_common(title, footnote)
     require_frame(by_category, "by_category")
     values = np.nan_to_num(check_numeric(by_category, "by_category", allow_nan=True))
     options = [str(o) for o in by_category.index]
     categories = [str(c) for c in by_category.columns]
     n_options, n_categories = values.shape
     width = max(6.0, min(12.0, 2.5 + 1.1 * n_options))
-    with house_style():
-        fig, ax = canvas(ax, (width, 4.8))
+    with chart(ax, (width, 4.8), title, footnote,
+               "Total cost of ownership by category") as (fig, ax):
         x = np.arange(n_options)
         positive = np.clip(values, 0, None)
         negative = np.clip(values, None, 0)
@@ -143,7 +140,7 @@ def cost_by_category(
         # Legend in stacking order: the top segment first.
         legend_outside(ax, handles=handles[:n_categories][::-1] + handles[n_categories:],
                         title="Cost category")
-        return finish(fig, ax, title, footnote, "Total cost of ownership by category")
+        return fig
 
 
 def _break_even_rows(break_evens: Any, cumulative: pd.DataFrame) -> list[tuple[str, str, float]]:
@@ -179,6 +176,7 @@ def _break_even_rows(break_evens: Any, cumulative: pd.DataFrame) -> list[tuple[s
     return rows
 
 
+@chart_doc
 def cumulative_cost(
     cumulative: pd.DataFrame,
     *,
@@ -200,13 +198,8 @@ def cumulative_cost(
         Columns ``option``, ``other``, ``break_even_year`` (empty when the two never cross).
         Each crossing is marked on the ``option`` line (its cost interpolated linearly between
         years) and numbered, the numbers listed as ``1  A vs B: break-even year 4.3``.
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
     ylabel : str
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -218,7 +211,6 @@ def cumulative_cost(
     ['1', '1  Buy vs Cloud: break-even year 2.0']
     """
     currency = check_currency(currency, "currency")
-    check_common(title, footnote)
     require_frame(cumulative, "cumulative")
     years = check_numeric(pd.Series(cumulative.index, name="index (year)"), "cumulative")[:, 0]
     if len(years) > 1 and not (np.diff(years) > 0).all():
@@ -227,8 +219,7 @@ def cumulative_cost(
     values = check_numeric(cumulative, "cumulative")
     options = [str(c) for c in cumulative.columns]
     crossings = _break_even_rows(break_evens, cumulative)
-    with house_style():
-        fig, ax = canvas(ax)
+    with chart(ax, None, title, footnote, "Cumulative cost over time") as (fig, ax):
         for i, option in enumerate(options):
             ax.plot(years, values[:, i], label=option, **line_style(i))
         # Each crossing gets a numbered circle; the numbers are explained in a list in the upper
@@ -255,9 +246,10 @@ def cumulative_cost(
         ax.set_ylabel(money_label(ylabel, currency))
         ax.set_xlim(years.min() - 0.2, years.max() + 0.2)
         legend_outside(ax, title="Option")
-        return finish(fig, ax, title, footnote, "Cumulative cost over time")
+        return fig
 
 
+@chart_doc
 def tornado(
     tornado_table: pd.DataFrame,
     *,
@@ -281,14 +273,9 @@ def tornado(
     base_value : float, optional
         Draw a reference line here; by default at the common ``base_value`` when all rows
         share one. Each bar's own base is always marked with a short black tick.
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
     max_bars : int
     xlabel : str
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -301,7 +288,6 @@ def tornado(
     ['Cloud: egress', 'Cloud: licences']
     """
     currency = check_currency(currency, "currency")
-    check_common(title, footnote)
     max_bars = check_positive_int(max_bars, "max_bars")
     columns = ("option", "item", "category", "base_value", "low_value", "high_value", "swing")
     table = require_frame(tornado_table, "tornado_table", columns)
@@ -319,8 +305,8 @@ def tornado(
     else:
         reference = float(base[0]) if np.allclose(base, base[0]) else None
     n = len(order)
-    with house_style():
-        fig, ax = canvas(ax, (9.0, max(3.2, 1.4 + 0.42 * n)))
+    with chart(ax, (9.0, max(3.2, 1.4 + 0.42 * n)), title, footnote,
+               "What moves the cost most") as (fig, ax):
         y = np.arange(n)[::-1]  # largest swing on top
         low_bars = ax.barh(y, low - base, left=base, height=0.62, label="low estimate")
         style_bars(low_bars, LOW_GREY, "")
@@ -363,12 +349,13 @@ def tornado(
         below = transforms.offset_copy(ax.transAxes, fig=fig, y=-44, units="points")
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
                   bbox_transform=below, ncol=3)
-        return finish(fig, ax, title, footnote, "What moves the cost most")
+        return fig
 
 
 _GUIDES = ((0.10, "P10"), (0.50, "P50"), (0.90, "P90"))
 
 
+@chart_doc
 def s_curves(
     trials: pd.DataFrame,
     *,
@@ -388,13 +375,8 @@ def s_curves(
     trials : pandas.DataFrame
         Columns: options; rows: simulated present values (one row per trial).
     currency : str
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
     xlabel : str
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -406,7 +388,6 @@ def s_curves(
     ['Buy', 'Cloud']
     """
     currency = check_currency(currency, "currency")
-    check_common(title, footnote)
     require_frame(trials, "trials")
     values = check_numeric(trials, "trials")
     options = [str(c) for c in trials.columns]
@@ -416,8 +397,8 @@ def s_curves(
     ordered = np.sort(values, axis=0)
     idx = np.unique(np.linspace(0, n - 1, min(n, 1000)).round().astype(int))
     probs = (idx + 1) / n
-    with house_style():
-        fig, ax = canvas(ax)
+    with chart(ax, None, title, footnote,
+               "Range of outcomes: cost at each level of confidence") as (fig, ax):
         for i, option in enumerate(options):
             style = line_style(i)
             ax.step(ordered[idx, i], probs, where="post", label=option,
@@ -438,5 +419,4 @@ def s_curves(
         legend = ax.get_legend()
         if legend is not None:
             legend.set_bbox_to_anchor((1.06, 1.0))
-        return finish(fig, ax, title, footnote,
-                       "Range of outcomes: cost at each level of confidence")
+        return fig

@@ -35,6 +35,8 @@ from btm.style import (
     MUTED,
     bar_colour,
     canvas,
+    chart,
+    chart_doc,
     check_common,
     check_currency,
     check_numeric,
@@ -79,6 +81,7 @@ def _bools(column: pd.Series, name: str) -> np.ndarray:
     return values.astype(bool)
 
 
+@chart_doc
 def roadmap_gantt(
     schedule: pd.DataFrame,
     *,
@@ -97,14 +100,9 @@ def roadmap_gantt(
         ``finish_year``, ``mandatory``), optionally with ``name`` and ``category`` (``run``,
         ``grow``, ``transform``; others drawn grey) merged in from the initiatives table. Only
         funded rows are drawn, ordered by start year then table order, earliest on top.
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
     label_width : int
         Labels (``id  name``) longer than this are shortened with an ellipsis.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -116,7 +114,6 @@ def roadmap_gantt(
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
     ['A', 'C']
     """
-    check_common(title, footnote)
     label_width = check_positive_int(label_width, "label_width")
     table = require_frame(schedule, "schedule", ("initiative", "chosen", "start_year",
                                                  "finish_year", "mandatory"))
@@ -140,8 +137,8 @@ def roadmap_gantt(
             else [""] * len(table))
     labels = [_label(i, n, label_width) for i, n in zip(table["initiative"], names, strict=True)]
     n = len(table)
-    with house_style():
-        fig, ax = canvas(ax, (12.0, max(3.8, 1.6 + 0.19 * n)))
+    with chart(ax, (12.0, max(3.8, 1.6 + 0.19 * n)), title, footnote,
+               "Roadmap of funded initiatives") as (fig, ax):
         y = np.arange(n)[::-1]
         used = []
         for cat in [*_CATEGORY_STYLE, None]:
@@ -171,9 +168,10 @@ def roadmap_gantt(
         ax.set_xlabel("Calendar year (bar = years of work)")
         ax.set_ylabel("Funded initiative")
         legend_outside(ax, handles=handles, title="Category")
-        return finish(fig, ax, title, footnote, "Roadmap of funded initiatives")
+        return fig
 
 
+@chart_doc
 def efficient_frontier(
     frontier: pd.DataFrame,
     *,
@@ -196,12 +194,7 @@ def efficient_frontier(
         The value of the ranking method's roadmap and the total budget it had (both or
         neither).
     currency : str
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -213,7 +206,6 @@ def efficient_frontier(
     'Total budget over the plan (EUR)'
     """
     currency = check_currency(currency, "currency")
-    check_common(title, footnote)
     table = require_frame(frontier, "frontier", ("budget", "value", "feasible", "is_current"))
     feasible = _bools(table["feasible"], "frontier")
     current = _bools(table["is_current"], "frontier")
@@ -230,8 +222,8 @@ def efficient_frontier(
     b, v = nums[feasible, 0], nums[feasible, 1]
     order = np.argsort(b, kind="stable")
     b, v = b[order], v[order]
-    with house_style():
-        fig, ax = canvas(ax, (9.0, 4.8))
+    with chart(ax, (9.0, 4.8), title, footnote,
+               "Value of the best roadmap at each total budget") as (fig, ax):
         ax.plot(b, v, color=bar_colour(0), marker="o", markersize=5, linewidth=2,
                 label="best roadmap (exact)", zorder=3)
         handles: list[Any] = [Line2D([], [], color=bar_colour(0), marker="o", linewidth=2,
@@ -264,9 +256,10 @@ def efficient_frontier(
         ax.set_ylabel(money_label("Value of funded initiatives", currency))
         ax.set_ylim(bottom=0)
         legend_outside(ax, handles=handles)
-        return finish(fig, ax, title, footnote, "Value of the best roadmap at each total budget")
+        return fig
 
 
+@chart_doc
 def budget_use(
     yearly: pd.DataFrame,
     *,
@@ -287,12 +280,7 @@ def budget_use(
         resource), ``capacity`` (NaN = unlimited), ``used``.
     currency, resource_unit : str
         Units of the budget and of the resources.
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------

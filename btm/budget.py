@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from btm import validate
+from btm import finance, validate
 from btm.constraints import Interval, Options, Rate, Text, constrained
 from btm.errors import InputError
 
@@ -269,7 +269,8 @@ def depreciation_schedule(capex: pd.DataFrame, *, source: str = "capex") -> pd.D
 
     Depreciation starts in the year of spend (full-year convention) and runs for
     ``useful_life`` whole years (Horngren et al. 2015; the usual IT policy of 3-5 years
-    for hardware and capitalised software).
+    for hardware and capitalised software), without salvage value; the schedule is
+    :func:`btm.finance.straight_line_depreciation`.
 
     Parameters
     ----------
@@ -298,14 +299,15 @@ def depreciation_schedule(capex: pd.DataFrame, *, source: str = "capex") -> pd.D
                                validate.Column("amount", "number", min=0),
                                validate.Column("useful_life", "integer", min=1)],
                        source=source, allow_empty=True)
-    life = t["useful_life"].to_numpy(dtype=np.int64)
-    idx = np.repeat(np.arange(len(t)), life)
-    k = np.arange(life.sum()) - np.repeat(np.cumsum(life) - life, life)
+    s = finance.straight_line_depreciation(t["amount"].to_numpy(dtype=float),
+                                           t["useful_life"].to_numpy(dtype=np.int64))
+    idx = s["asset"].to_numpy()
+    spend_year = t["year"].to_numpy(dtype=np.int64)[idx]
     return pd.DataFrame({
         "item": t["item"].to_numpy()[idx],
-        "spend_year": t["year"].to_numpy(dtype=np.int64)[idx],
-        "year": t["year"].to_numpy(dtype=np.int64)[idx] + k,
-        "depreciation": (t["amount"].to_numpy() / life)[idx],
+        "spend_year": spend_year,
+        "year": spend_year + s["period"].to_numpy() - 1,
+        "depreciation": s["depreciation"].to_numpy(),
     })
 
 

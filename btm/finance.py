@@ -1,4 +1,4 @@
-"""Time value of money: NPV, IRR, XNPV, XIRR, payback, discount and annuity factors.
+"""Time value of money: NPV, IRR, XNPV, XIRR, payback, discount and annuity factors; depreciation.
 
 Conventions (see ``shared/API.md``): rates are fractions; ``values[0]`` occurs now (t = 0) and
 ``values[k]`` at the end of period k (numpy-financial's convention, not Excel's ``NPV``, which
@@ -33,7 +33,7 @@ from scipy import optimize
 
 from btm import validate
 from btm.constraints import Interval, Rate, constrained
-from btm.errors import InputError
+from btm.errors import InputError, input_error
 
 __all__ = [
     "npv",
@@ -47,6 +47,7 @@ __all__ = [
     "equivalent_annual_cost",
     "discount_factors",
     "annuity_factor",
+    "straight_line_depreciation",
 ]
 
 _DISCOUNT_RATE = Rate()
@@ -596,3 +597,80 @@ def equivalent_annual_cost(present_value: float, *, discount_rate: float, years:
     10.61
     """
     return present_value / annuity_factor(discount_rate, years)
+
+
+# --------------------------------------------------------------------------- depreciation
+
+
+def straight_line_depreciation(
+    cost: Any, useful_life: Any, *, salvage: Any = 0.0
+) -> pd.DataFrame:
+    """Straight-line depreciation schedules: ``(cost - salvage) / useful_life`` each period.
+
+    One schedule per asset, all computed at once (no loop over assets).
+
+    Parameters
+    ----------
+    cost : float or sequence of float
+        Cost of each asset, at least 0.
+    useful_life : int or sequence of int
+        Whole periods of depreciation of each asset, at least 1.
+    salvage : float or sequence of float
+        Value left at the end of the useful life, from 0 to the cost. Default 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per asset and period: ``asset`` (position in the input), ``period``
+        (1..useful_life), ``depreciation`` and ``book_value`` (cost less the depreciation to
+        the end of the period; ``salvage`` after the last one).
+
+    Raises
+    ------
+    InputError
+        A cost below 0, a useful life that is not a whole number of at least 1, a salvage
+        value below 0 or above the cost, or arguments of different lengths.
+
+    Notes
+    -----
+    Kieso, Weygandt & Warfield, *Intermediate Accounting*, ch. 11 ("Stanley Coal Mines"):
+    a crane costing 500,000 with a salvage value of 50,000 and a five-year life depreciates
+    (500,000 - 50,000) / 5 = 90,000 a year. A period is whatever the life is counted in
+    (years for :mod:`btm.budget`, which charges the whole first year: full-year convention).
+
+    Examples
+    --------
+    >>> straight_line_depreciation(500_000, 5, salvage=50_000)  # doctest: +NORMALIZE_WHITESPACE
+       asset  period  depreciation  book_value
+    0      0       1       90000.0    410000.0
+    1      0       2       90000.0    320000.0
+    2      0       3       90000.0    230000.0
+    3      0       4       90000.0    140000.0
+    4      0       5       90000.0     50000.0
+    """
+    c = validate.check_array(cost, "cost", Interval(float, 0))
+    life_f = validate.check_array(useful_life, "useful_life", Interval(int, 1))
+    left = validate.check_array(salvage, "salvage", Interval(float, 0))
+    try:
+        c, life_f, left = (np.atleast_1d(a).ravel() for a in np.broadcast_arrays(c, life_f, left))
+    except ValueError:
+        raise InputError(
+            f"arguments: cost {np.shape(c)}, useful_life {np.shape(life_f)} and salvage "
+            f"{np.shape(left)} do not broadcast; expected one value per asset"
+        ) from None
+    above = left > c
+    if above.any():
+        i = int(np.argmax(above))
+        raise input_error(f"salvage[{i}]", got=float(left[i]), literal=True,
+                          expected=f"at most the cost, {float(c[i]):g}")
+    life = life_f.astype(np.int64)
+    asset = np.repeat(np.arange(len(life)), life)
+    period = np.arange(1, life.sum() + 1) - np.repeat(np.cumsum(life) - life, life)
+    per_period = ((c - left) / life)[asset]
+    book_value = np.where(period == life[asset], left[asset], c[asset] - per_period * period)
+    return pd.DataFrame({
+        "asset": asset,
+        "period": period,
+        "depreciation": per_period,
+        "book_value": book_value,
+    })

@@ -9,6 +9,8 @@ Sources
 - Brealey, Myers & Allen, *Principles of Corporate Finance*, ch. 5 "The payback rule".
 - Ross, Westerfield & Jordan, *Fundamentals of Corporate Finance*, ch. 9 (investment
   criteria): self-test problem 9.1 and problem "Calculating Discounted Payback".
+- Kieso, Weygandt & Warfield, *Intermediate Accounting*, ch. 11 "Depreciation, impairments
+  and depletion": the Stanley Coal Mines crane (cost 500,000, salvage 50,000, 5 years).
 """
 
 from __future__ import annotations
@@ -623,3 +625,41 @@ def test_discount_factors_refuses_negative_or_missing_year_numbers():
     with pytest.raises(InputError, match=r"^years\[2\]: "):
         finance.discount_factors(0.1, np.array([0, 1, np.nan]))
     np.testing.assert_allclose(finance.discount_factors(0.1, np.int64(1)), [1, 1 / 1.1])
+
+
+# --------------------------------------------------------------------------- depreciation
+
+
+def test_straight_line_depreciation_matches_kieso_stanley_coal_mines():
+    """Kieso et al., Intermediate Accounting, ch. 11: (500,000 - 50,000) / 5 = 90,000 a year,
+    book value 410,000, 320,000, 230,000, 140,000 and 50,000 (the salvage) at year ends."""
+    s = finance.straight_line_depreciation(500_000, 5, salvage=50_000)
+    assert s["period"].tolist() == [1, 2, 3, 4, 5]
+    assert s["depreciation"].tolist() == [90_000.0] * 5
+    assert s["book_value"].tolist() == [410_000.0, 320_000.0, 230_000.0, 140_000.0, 50_000.0]
+
+
+def test_straight_line_depreciation_of_several_assets_at_once_equals_one_at_a_time():
+    cost, life, salvage = [1000.0, 250.0, 0.0, 999.0], [3, 1, 2, 7], [100.0, 0.0, 0.0, 1.0]
+    together = finance.straight_line_depreciation(cost, life, salvage=salvage)
+    for i, (c, n, v) in enumerate(zip(cost, life, salvage, strict=True)):
+        one = finance.straight_line_depreciation(c, n, salvage=v)
+        part = together[together["asset"] == i].reset_index(drop=True)
+        pd.testing.assert_frame_equal(part.drop(columns="asset"), one.drop(columns="asset"))
+        assert part["depreciation"].sum() == pytest.approx(c - v)
+        assert part["book_value"].iloc[-1] == v  # exactly the salvage, not a rounding of it
+    assert finance.straight_line_depreciation([], []).empty
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [({"cost": -1.0}, r"^cost: got -1"), ({"useful_life": 2.5}, r"^useful_life: got 2.5"),
+     ({"useful_life": [3, 0]}, r"^useful_life\[1\]: got 0"),
+     ({"salvage": 1001.0}, r"^salvage\[0\]: got 1001.0; expected at most the cost, 1000"),
+     ({"salvage": -1.0}, r"^salvage: got -1"), ({"cost": "1000"}, r"^cost: "),
+     ({"useful_life": [1, 2, 3], "cost": [1.0, 2.0]}, r"^arguments: .* do not broadcast")],
+)
+def test_straight_line_depreciation_refuses_bad_input(kwargs, fragment):
+    args = {"cost": 1000.0, "useful_life": 3} | kwargs
+    with pytest.raises(InputError, match=fragment):
+        finance.straight_line_depreciation(**args)

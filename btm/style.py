@@ -69,6 +69,7 @@ __all__ = [
     "canvas",
     "chart",
     "chart_doc",
+    "panels",
     "CHART_KEYWORDS",
     "finish",
     "check_common",
@@ -642,6 +643,39 @@ def chart(
         fig, drawn = canvas(ax, figsize)
         yield fig, drawn
         finish(fig, drawn, title, footnote, default_title)
+
+
+@contextlib.contextmanager
+def panels(
+    nrows: int,
+    ncols: int,
+    figsize: tuple[float, float],
+    title: Any,
+    footnote: Any,
+    default_title: str,
+) -> Iterator[tuple[Figure, list[Axes]]]:
+    """The frame of a chart of several panels: like :func:`chart`, with a figure title.
+
+    Yields the new figure and its Axes, row by row, under :func:`house_style`; when the block
+    ends without an error the title (`default_title` where `title` is None) is written above
+    all panels, at the left, and the footnote below them.
+
+    Examples
+    --------
+    >>> with panels(1, 2, (8.0, 3.0), None, None, "Two panels") as (fig, axes):
+    ...     len(axes)
+    2
+    >>> fig.get_suptitle()
+    'Two panels'
+    """
+    check_common(title, footnote)
+    with house_style():
+        fig, axes = figure(nrows=nrows, ncols=ncols, figsize=figsize)
+        yield fig, list(np.atleast_1d(axes).ravel())
+        fig.suptitle(default_title if title is None else title, x=0.01, ha="left", fontsize=13,
+                     fontweight="bold")
+        if footnote is not None:
+            add_footnote(fig, footnote)
 
 
 def check_text(value: Any, name: str) -> str | None:

@@ -36,17 +36,14 @@ from btm.style import (
     INK,
     MARKERS,
     PALETTE,
-    add_footnote,
     bar_colour,
     chart,
     chart_doc,
-    check_common,
     check_numeric,
-    figure,
-    house_style,
     legend_outside,
     legend_patch,
     line_style,
+    panels,
     percent_formatter,
     require_frame,
     style_bars,
@@ -266,7 +263,6 @@ def weight_sensitivity_curves(
     >>> [a.get_title(loc="left") for a in fig.axes]  # the third panel holds the legend
     ['x', 'y', '']
     """
-    check_common(title, footnote)
     word = _method_word(method)
     if isinstance(ncols, bool) or not isinstance(ncols, int) or not 1 <= ncols <= 6:
         raise InputError(f"ncols: got {ncols!r}; expected a whole number from 1 to 6")
@@ -296,9 +292,8 @@ def weight_sensitivity_curves(
     rows = math.ceil((n + 1) / cols)
     lo_y = min(0.0, float(data["score"].min()))
     hi_y = max(1.0, float(data["score"].max()))
-    with house_style():
-        fig, axes = figure(nrows=rows, ncols=cols, figsize=(2.9 * cols + 0.6, 2.5 * rows + 1.2))
-        flat = np.atleast_1d(axes).ravel()
+    with panels(rows, cols, (2.9 * cols + 0.6, 2.5 * rows + 1.2), title, footnote,
+                "How far each weight can move before the winner changes") as (fig, flat):
         for j, c in enumerate(criteria):
             ax = flat[j]
             w0, lower, upper = (float(v) for v in b.loc[c, ["weight", "lower", "upper"]])
@@ -345,11 +340,6 @@ def weight_sensitivity_curves(
                      "other\nweights keep their proportions.", transform=flat[n].transAxes,
                      ha="left", va="bottom", fontsize=8.5, color=INK)
         fig.supylabel(f"Score ({word}, 0–1)", fontsize=10)
-        text = "How far each weight can move before the winner changes" if title is None \
-            else title
-        fig.suptitle(text, x=0.01, ha="left", fontsize=13, fontweight="bold")
-        if footnote is not None:
-            add_footnote(fig, footnote)
         return fig
 
 

@@ -86,8 +86,8 @@ def _plain(text: Any) -> str:
 def _tint(colour: str, amount: float) -> tuple[float, float, float]:
     from matplotlib.colors import to_rgb
 
-    rgb = np.asarray(to_rgb(colour))
-    return tuple(float(v) for v in 1 - amount * (1 - rgb))  # type: ignore[return-value]
+    r, g, b = (1 - amount * (1 - v) for v in to_rgb(colour))
+    return r, g, b
 
 
 def _check_bounds(value: Any, name: str) -> tuple[float, float]:
@@ -379,8 +379,7 @@ def outsourcing_matrix(
         ax.set_xlabel(_CAPABILITY_LABEL)
         ax.set_ylabel(_IMPORTANCE_LABEL)
         ax.set_aspect("auto")
-        # legend_patch takes any matplotlib colour, though btm.style annotates it as str
-        handles: list[Any] = [legend_patch(_tint(STANCE_STYLE[s][0], 0.16),  # type: ignore[arg-type]
+        handles: list[Any] = [legend_patch(_tint(STANCE_STYLE[s][0], 0.16),
                                            STANCE_STYLE[s][1], f"{s} cell") for s in STANCES]
         for h, s in zip(handles, STANCES, strict=True):
             h.set_edgecolor(MUTED)

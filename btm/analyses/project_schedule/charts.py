@@ -38,18 +38,15 @@ from btm.style import (
     LOW_GREY,
     MUTED,
     PALETTE,
-    add_footnote,
     bar_colour,
     chart,
     chart_doc,
-    check_common,
     check_numeric,
     check_positive_int,
-    figure,
-    house_style,
     legend_outside,
     legend_patch,
     line_style,
+    panels,
     percent_formatter,
     require_frame,
     style_bars,
@@ -339,7 +336,6 @@ def resource_profile(
     >>> [ax.get_title(loc="left") for ax in fig.axes]
     ['dev']
     """
-    check_common(title, footnote)
     period = _check_period(period)
     ncols = check_positive_int(ncols, "ncols")
     table = require_frame(profile, "profile", ("resource", "period", "capacity",
@@ -358,9 +354,8 @@ def resource_profile(
     rows = math.ceil(len(resources) / cols)
     res = table["resource"].astype(str).to_numpy()
     ymax = float(np.nanmax(nums[:, 1:])) if len(nums) else 1.0
-    with house_style():
-        fig, axes = figure(nrows=rows, ncols=cols, figsize=(5.2 * cols + 2.2, 2.7 * rows + 1.0))
-        flat = list(np.atleast_1d(axes).ravel())
+    with panels(rows, cols, (5.2 * cols + 2.2, 2.7 * rows + 1.0), title, footnote,
+                "Resource use before and after levelling") as (fig, flat):
         for k, (ax, r) in enumerate(zip(flat, resources, strict=False)):
             sel = res == r
             order = np.argsort(nums[sel, 0], kind="stable")
@@ -395,8 +390,4 @@ def resource_profile(
                           markeredgecolor=INK, label="before: over capacity"),
                    Line2D([], [], color=_CRITICAL, linewidth=2.0, label="capacity")]
         fig.legend(handles=handles, loc="outside right upper", frameon=False)
-        text = "Resource use before and after levelling" if title is None else title
-        fig.suptitle(text, x=0.01, ha="left", fontsize=13, fontweight="bold")
-        if footnote is not None:
-            add_footnote(fig, footnote)
         return fig

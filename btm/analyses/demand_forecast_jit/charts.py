@@ -61,6 +61,7 @@ def _fan_fill(level_rank: int) -> str:
     return tints[min(level_rank, len(tints) - 1)]
 
 
+@chart_doc
 def forecast_fan(
     history: pd.DataFrame,
     forecast: pd.DataFrame,
@@ -74,6 +75,8 @@ def forecast_fan(
 ) -> Figure:
     """Fan chart of one series: its history, the point forecast and prediction intervals.
 
+    The default title is ``"Demand forecast: <unique_id>"``.
+
     Parameters
     ----------
     history : pandas.DataFrame
@@ -83,18 +86,11 @@ def forecast_fan(
         ``forecast``, ``model`` and ``lo_<level>``, ``hi_<level>`` for each of `levels`.
     unique_id : str
         The series to draw.
-    title : str, optional
-        Default: ``"Demand forecast: <unique_id>"``.
-    ax : matplotlib.axes.Axes, optional
     units : str
         Unit of demand for the axis label.
     levels : sequence of int
         Interval levels in percent to shade (darker = narrower).
-    footnote : str, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -232,6 +228,7 @@ def forecast_fans(
 _LOWER_IS_BETTER = {"mase", "mae", "rmse", "mse", "mape", "smape", "wape", "rmsse", "msse"}
 
 
+@chart_doc
 def accuracy_by_class(
     accuracy: pd.DataFrame,
     *,
@@ -242,6 +239,8 @@ def accuracy_by_class(
 ) -> Figure:
     """Grouped bars of a forecast accuracy metric per demand class and model.
 
+    The default title names the metric: ``"Forecast accuracy by demand class (MASE)"``.
+
     Parameters
     ----------
     accuracy : pandas.DataFrame
@@ -249,14 +248,7 @@ def accuracy_by_class(
         same class and model are averaged.
     metric : str
         Column to plot. For MASE a reference line at 1 marks the seasonal naive forecast.
-    title : str, optional
-        Default: ``"Forecast accuracy by demand class (MASE)"``.
-    ax : matplotlib.axes.Axes, optional
-    footnote : str, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------
@@ -319,6 +311,7 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[::2].tolist(), (edges[1::2] - 1).tolist(), strict=True))
 
 
+@chart_doc
 def inventory_replay(
     replay: pd.DataFrame,
     *,
@@ -330,6 +323,8 @@ def inventory_replay(
 ) -> Figure:
     """Replay of an inventory policy over time: demand, stock on hand, stock on order, stockouts.
 
+    The default title is ``"Inventory replay"``, with the series name when one is given.
+
     Parameters
     ----------
     replay : pandas.DataFrame
@@ -339,14 +334,7 @@ def inventory_replay(
         picks the series; required when there are several).
     unique_id : str, optional
     units : str
-    title : str, optional
-        Default: ``"Inventory replay"`` (with the series name).
-    ax : matplotlib.axes.Axes, optional
-    footnote : str, optional
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------

@@ -52,6 +52,7 @@ from btm.style import (
 __all__ = ["cost_by_category", "cumulative_cost", "tornado", "s_curves"]
 
 
+@chart_doc
 def cost_by_category(
     by_category: pd.DataFrame,
     *,
@@ -71,15 +72,9 @@ def cost_by_category(
         zero. When there are negatives, a diamond marks each option's net total.
     currency : str
         Currency code for the axis and labels.
-    title, footnote : str, optional
-    ax : matplotlib.axes.Axes, optional
-        Draw into this Axes instead of a new figure.
     ylabel : str
         Axis label; the currency is appended.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    {chart_keywords}
 
     Examples
     --------

@@ -73,9 +73,7 @@ Examples
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,7 +85,7 @@ from scipy import stats
 from btm import validate
 from btm.constraints import (
     Boolean,
-    Constraint,
+    CalendarDate,
     Interval,
     Options,
     Probability,
@@ -182,63 +180,6 @@ SURVEY_COLUMNS: tuple[validate.Column, ...] = (
 """Declared columns of a survey table (bounds of ``maturity`` come from the scale)."""
 
 _ROLES = {"business": "business", "it": "IT"}
-_ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?")
-
-
-class CalendarDate(Constraint):
-    """A calendar date: ``"2025-09-30"``, a ``datetime.date`` or a ``pandas.Timestamp``.
-
-    Parameters
-    ----------
-    text : bool
-        Return the date as ISO text (``"2025-09-30"``) instead of a ``pandas.Timestamp``: for
-        a notebook parameter, which Papermill injects as text.
-
-    Examples
-    --------
-    >>> CalendarDate().check("2025-09-30", "budget_deadline")
-    Timestamp('2025-09-30 00:00:00')
-    >>> CalendarDate(text=True).check(pd.Timestamp("2025-09-30 10:00"), "budget_deadline")
-    '2025-09-30'
-    """
-
-    expected = "a date such as '2025-09-30'"
-
-    def __init__(self, *, text: bool = False) -> None:
-        self.text = bool(text)
-
-    def check(self, value: Any, name: str) -> pd.Timestamp:
-        if isinstance(value, bool) or not isinstance(
-            value, str | _dt.date | pd.Timestamp | np.datetime64
-        ):
-            raise input_error(name, got=value, expected=self.expected, show_type=True)
-        # Text must spell year-month-day: pandas would read "2025" as 1 January and
-        # "20250930" (a number typed on the command line) as a date without saying so.
-        if isinstance(value, str) and not _ISO_DATE.fullmatch(value.strip()):
-            raise input_error(name, got=value, expected=self.expected)
-        try:
-            out = pd.Timestamp(value)
-        except (ValueError, TypeError):
-            raise input_error(name, got=value, expected=self.expected) from None
-        if out is pd.NaT or pd.isna(out):
-            raise input_error(name, got=value, expected=self.expected)
-        out = out.normalize().tz_localize(None) if out.tzinfo else out.normalize()
-        return out.date().isoformat() if self.text else out
-
-    def example(self) -> str:
-        return "2025-09-30"
-
-    def invalid_values(self) -> list[Any]:
-        return ["not a date", None, 20250930, "20250930", "2025", "2025-13-45", True]
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, CalendarDate) and other.text == self.text
-
-    def __hash__(self) -> int:
-        return hash((CalendarDate, self.text))
-
-    def __repr__(self) -> str:
-        return "CalendarDate(text=True)" if self.text else "CalendarDate()"
 
 
 # --------------------------------------------------------------------------- results

@@ -28,6 +28,7 @@ btm.errors.InputError: discount_rate: got 8, which looks like a percentage; expe
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import inspect
 import math
@@ -39,6 +40,7 @@ from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 
 import numpy as np
+import pandas as pd
 
 from btm.errors import input_error
 
@@ -52,6 +54,7 @@ __all__ = [
     "Boolean",
     "Seed",
     "Currency",
+    "CalendarDate",
     "ListOf",
     "Percentages",
     "NoneOr",
@@ -486,6 +489,65 @@ class Currency(Constraint):
 
     def invalid_values(self) -> list[Any]:
         return [None, "euro", "eur", 978, ""]
+
+
+# Year-month-day text: pandas would read "2025" as 1 January and "20250930" (a number typed on
+# the command line) as a date without saying so.
+_ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?")
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class CalendarDate(Constraint):
+    """A calendar date: ``"2025-09-30"``, a ``datetime.date`` or a ``pandas.Timestamp``.
+
+    The time of day and the time zone are dropped. Text must spell year-month-day.
+
+    Parameters
+    ----------
+    text : bool
+        Return the date as ISO text (``"2025-09-30"``) instead of a ``pandas.Timestamp``: for
+        a notebook parameter, which Papermill injects as text.
+
+    Examples
+    --------
+    >>> CalendarDate().check("2025-09-30", "budget_deadline")
+    Timestamp('2025-09-30 00:00:00')
+    >>> CalendarDate(text=True).check(pd.Timestamp("2025-09-30 10:00"), "budget_deadline")
+    '2025-09-30'
+    >>> CalendarDate().check("20250930", "as_of")
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: as_of: got '20250930'; expected a date such as '2025-09-30'
+    """
+
+    expected: str = "a date such as '2025-09-30'"
+    text: bool = False
+
+    def check(self, value: Any, name: str) -> Any:
+        if isinstance(value, bool) or not isinstance(
+            value, str | _dt.date | pd.Timestamp | np.datetime64
+        ):
+            raise input_error(name, got=value, expected=self.expected, show_type=True)
+        if isinstance(value, str) and not _ISO_DATE.fullmatch(value.strip()):
+            raise input_error(name, got=value, expected=self.expected)
+        try:
+            out = pd.Timestamp(value)
+        except (ValueError, TypeError):
+            raise input_error(name, got=value, expected=self.expected) from None
+        if out is pd.NaT or pd.isna(out):
+            raise input_error(name, got=value, expected=self.expected)
+        out = out.normalize().tz_localize(None) if out.tzinfo else out.normalize()
+        return out.date().isoformat() if self.text else out
+
+    def example(self) -> str:
+        return "2025-09-30"
+
+    def invalid_values(self) -> list[Any]:
+        return ["not a date", None, 20250930, "20250930", "2025", "2025-13-45", True,
+                "31/31/2025", 1.5]
+
+    def __repr__(self) -> str:
+        return "CalendarDate(text=True)" if self.text else "CalendarDate()"
 
 
 @dataclass(frozen=True)

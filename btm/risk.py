@@ -58,7 +58,6 @@ Examples
 
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,7 +67,7 @@ from scipy import stats
 
 from btm import uncertainty, validate
 from btm.constraints import (
-    Constraint,
+    CalendarDate,
     Interval,
     ListOf,
     NoneOr,
@@ -128,27 +127,6 @@ RISK_COLUMNS: tuple[validate.Column, ...] = (
                     description="next review due"),
 )
 """Declared columns of a risk register (used by :func:`assess` and ``btm.io``)."""
-
-
-class _Date(Constraint):
-    """A calendar date: a ``datetime.date``, a ``pandas.Timestamp`` or text such as
-    ``"2025-03-31"``; converted to a ``pandas.Timestamp``."""
-
-    expected = "a date such as 2025-03-31"
-
-    def check(self, value: Any, name: str) -> pd.Timestamp:
-        if not isinstance(value, str | _dt.date | pd.Timestamp | np.datetime64):
-            raise input_error(name, got=value, expected=self.expected, show_type=True)
-        try:
-            ts = pd.Timestamp(value)
-        except (TypeError, ValueError):
-            ts = pd.NaT
-        if pd.isna(ts):
-            raise input_error(name, got=value, expected=self.expected)
-        return ts.normalize()
-
-    def invalid_values(self) -> list[Any]:
-        return [None, 20250331, "31/31/2025", "soon", 1.5]
 
 
 # --------------------------------------------------------------------------- results
@@ -684,7 +662,7 @@ def simulate_cost(
 # --------------------------------------------------------------------------- housekeeping
 
 
-@constrained(as_of=_Date())
+@constrained(as_of=CalendarDate())
 def review_flags(assessment: RiskAssessment, *, as_of: Any) -> pd.DataFrame:
     """Risks without an owner, without a review date, or whose review is overdue on `as_of`.
 

@@ -11,6 +11,7 @@ contingency-budget).
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import itertools
 from pathlib import Path
@@ -211,6 +212,12 @@ def test_review_flags_hand_derived():
         risk.review_flags(risk.assess(reg))  # as_of is required: never "today" implicitly
     with pytest.raises(InputError, match="as_of"):
         risk.review_flags(risk.assess(reg), as_of="someday")
+    # One date constraint with btm.competency (btm.constraints.CalendarDate): a date, a
+    # Timestamp (time of day and zone dropped) or year-month-day text; never "2025" alone.
+    for same in (dt.date(2025, 3, 31), pd.Timestamp("2025-03-31 17:45", tz="Europe/Paris")):
+        pd.testing.assert_frame_equal(risk.review_flags(risk.assess(reg), as_of=same), flags)
+    with pytest.raises(InputError, match=r"^as_of: got '2025'; expected a date such as"):
+        risk.review_flags(risk.assess(reg), as_of="2025")
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -138,6 +138,17 @@ class RunOutput:
         """The output folder, or None when disabled."""
         return Path(self.output_dir) if self.enabled else None  # type: ignore[arg-type]
 
+    def _folder(self) -> Path:
+        """The output folder, created if needed; a run folder of ``btm run`` that is gone
+        (the run was interrupted, its folder marked) is never made again, so a kernel that
+        outlived its run cannot write into a folder that looks like a fresh one."""
+        path = Path(self.output_dir)  # type: ignore[arg-type]
+        if path.name.startswith(".") and path.name.endswith(".partial") and not path.is_dir():
+            raise InputError(f"output_dir: the run folder {path} is gone (the run was "
+                             "interrupted and marked); nothing was written")
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
     def figure(
         self, fig: Any, name: str, *, title: str | None = None, caption: str | None = None
     ) -> list[Path] | None:
@@ -151,8 +162,8 @@ class RunOutput:
             return None
         from btm import charts
 
-        folder = self.path / "figures"  # type: ignore[operator]
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = self._folder() / "figures"
+        folder.mkdir(exist_ok=True)
         files = [Path(f) for f in charts.save_figure(fig, folder, name, formats=figure_formats())]
         entry: dict[str, Any] = {"name": name, "title": title, "caption": caption}
         for f in files:
@@ -181,8 +192,8 @@ class RunOutput:
             index = not isinstance(df.index, pd.RangeIndex) or any(
                 n is not None for n in df.index.names
             )
-        folder = self.path / "tables"  # type: ignore[operator]
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = self._folder() / "tables"
+        folder.mkdir(exist_ok=True)
         target = folder / f"{name}.csv"
         safe_csv(df).to_csv(target, index=index)
         self._replace(self._tables, {"name": name, "csv": f"tables/{name}.csv"})
@@ -248,8 +259,7 @@ class RunOutput:
             "figures": [dict(f) for f in self._figures],
             "tables": [dict(t) for t in self._tables],
         }
-        self.path.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
-        target = self.path / RESULTS_FILE  # type: ignore[operator]
+        target = self._folder() / RESULTS_FILE
         target.write_text(
             json.dumps(to_jsonable(doc), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
             encoding="utf-8",

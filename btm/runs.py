@@ -73,6 +73,8 @@ __all__ = [
 #: Statuses a run folder's manifest can hold.
 RUN_STATUSES = ("succeeded", "failed", "interrupted")
 _OWNER_FILE = ".owner.json"
+#: The kernel process's own stderr, kept in the run folder only when it wrote something.
+KERNEL_LOG = "kernel.log"
 
 def _declared_packages() -> tuple[str, ...]:
     """btm and every distribution it requires (read from its own metadata, not a list)."""
@@ -425,11 +427,15 @@ def _plan(
     return _Plan(a, folder, declared, given, effective, inputs, inject)
 
 
-def _kernel_manager_class() -> type:
+def _kernel_manager_class(stderr_file: Path | None = None) -> type:
     """A kernel manager talking to the kernel over local IPC sockets instead of TCP.
 
     The kernel then runs with no network port open, and ipykernel does not print its warning
     about unencrypted TCP on every run. Built lazily so ``import btm.runs`` stays light.
+    With `stderr_file`, the kernel process's own stderr (ipykernel's log, C-level output; not
+    the cells' output, which the notebook keeps) goes to that file instead of the terminal:
+    parallel runs do not interleave it over the progress bar, and a kernel stopped by Ctrl-C
+    does not print its shutdown tracebacks there.
     """
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import CaselessStrEnum, default
@@ -442,6 +448,12 @@ def _kernel_manager_class() -> type:
             # jupyter_client's default socket prefix ("kernel-ipc" in the working folder) is the
             # same for every kernel: parallel runs (sweeps, pytest -n) would share sockets.
             return os.path.join(tempfile.gettempdir(), f"btm-kernel-{uuid.uuid4().hex}")
+
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            if stderr_file is None:
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            with open(stderr_file, "ab") as log:  # the kernel holds its own copy of the fd
+                return await super()._async_launch_kernel(kernel_cmd, **{"stderr": log, **kw})
 
     return IPCKernelManager
 
@@ -871,6 +883,7 @@ def run(
     if OUTPUT_PARAMETER in plan.declared:
         inject[OUTPUT_PARAMETER] = str(partial)
     executed = partial / "executed.ipynb"
+    kernel_log = partial / KERNEL_LOG
     error: dict[str, Any] | None = None
     interrupted: BaseException | None = None
     # btm has checked the parameters itself; papermill's own check only adds noise (it warns
@@ -889,7 +902,7 @@ def run(
             language="python",
             cwd=str(plan.notebooks),
             progress_bar=progress,
-            kernel_manager_class=_kernel_manager_class(),
+            kernel_manager_class=_kernel_manager_class(kernel_log),
         )
     except Exception as exc:
         error = _error_info(exc)
@@ -899,6 +912,8 @@ def run(
     finally:
         pm_logger.setLevel(pm_level)
     timings["execute_s"] = time.perf_counter() - t0
+    if kernel_log.exists() and kernel_log.stat().st_size == 0:
+        kernel_log.unlink()
     t0 = time.perf_counter()
     html_error = None
     if executed.exists():
@@ -933,6 +948,7 @@ def run(
         "error": error,
         "report_error": html_error,
         "results": RESULTS_FILE if (partial / RESULTS_FILE).exists() else None,
+        "kernel_log": KERNEL_LOG if kernel_log.exists() else None,
     }
     (partial / "manifest.json").write_text(
         json.dumps(to_jsonable(manifest), indent=2, ensure_ascii=False, allow_nan=False) + "\n",

@@ -686,40 +686,65 @@ def _dispatch(todo: list[PlannedRun], sweep_id: str, reports: Path, n: int, clie
                 outcomes[futures[fut].index] = _outcome(fut)
                 bar.update()
             return
-        pending = list(todo)
-        for _attempt in (1, 2):  # a worker that dies breaks the pool: retry its runs once
-            if not pending:
-                return
-            ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=min(n, len(pending)), mp_context=ctx,
-                                     initializer=_warm_worker) as pool:
-                live = {pool.submit(_run_one, r.analysis, r.parameters, str(reports),
-                                    r.notebooks, _info(r, sweep_id, formats)): r
-                        for r in pending}
-                broken: list[PlannedRun] = []
-                while live:
-                    done, _ = wait(live, return_when=FIRST_COMPLETED)
-                    for fut in done:
-                        r = live.pop(fut)
-                        try:
-                            outcomes[r.index] = fut.result()
-                            bar.update()
-                        except BrokenProcessPool:
-                            broken.append(r)
-                        except Exception as exc:
-                            outcomes[r.index] = {"run_id": None, "status": "failed",
-                                                 "path": None, "duration_s": None,
-                                                 "error": f"{type(exc).__name__}: {exc}"}
-                            bar.update()
-            pending = sorted(broken, key=lambda r: r.index)
-            if pending:
-                runs.recover_interrupted(reports)
-        for r in pending:
+        broken = _pool_round(todo, sweep_id, reports, n, outcomes, bar, formats, isolate=False)
+        if broken:  # a worker died: re-run the runs that shared its pool, each in a pool of its own
+            runs.recover_interrupted(reports)
+            broken = _pool_round(broken, sweep_id, reports, n, outcomes, bar, formats,
+                                 isolate=True)
+        for r in broken:
             outcomes[r.index] = {"run_id": None, "status": "failed", "path": None,
-                                 "duration_s": None, "error": "worker process died (twice)"}
+                                 "duration_s": None,
+                                 "error": "worker process died (twice; killed or out of memory?)"}
             bar.update()
     finally:
         bar.close()
+
+
+def _pool_round(todo: list[PlannedRun], sweep_id: str, reports: Path, n: int,
+                outcomes: dict[int, dict[str, Any]], bar: Any,
+                formats: tuple[str, ...] | None, *, isolate: bool) -> list[PlannedRun]:
+    """Run `todo` on spawn worker processes; return the runs whose worker died.
+
+    A worker that dies breaks its whole pool, so every run in flight there fails with
+    it. ``isolate=False``: one pool of `n` workers (the fast path). ``isolate=True``: each run
+    in a pool of its own, at most `n` at a time, so a run that kills its worker again is told
+    apart from the runs that merely shared the pool.
+    """
+    if not todo:
+        return []
+    ctx = multiprocessing.get_context("spawn")
+    groups = [[r] for r in todo] if isolate else [list(todo)]
+    width = 1 if isolate else min(n, len(todo))
+    broken: list[PlannedRun] = []
+    pools: list[ProcessPoolExecutor] = []
+    live: dict[Any, PlannedRun] = {}
+    try:
+        queue = list(groups)
+        while queue or live:
+            while queue and (not isolate or len(live) < n):
+                pool = ProcessPoolExecutor(max_workers=width, mp_context=ctx,
+                                           initializer=_warm_worker)
+                pools.append(pool)
+                for r in queue.pop(0):
+                    live[pool.submit(_run_one, r.analysis, r.parameters, str(reports),
+                                     r.notebooks, _info(r, sweep_id, formats))] = r
+            done, _ = wait(live, return_when=FIRST_COMPLETED)
+            for fut in done:
+                r = live.pop(fut)
+                try:
+                    outcomes[r.index] = fut.result()
+                    bar.update()
+                except BrokenProcessPool:
+                    broken.append(r)
+                except Exception as exc:
+                    outcomes[r.index] = {"run_id": None, "status": "failed", "path": None,
+                                         "duration_s": None,
+                                         "error": f"{type(exc).__name__}: {exc}"}
+                    bar.update()
+    finally:
+        for pool in pools:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return sorted(broken, key=lambda r: r.index)
 
 
 def _summary(plan: SweepPlan, outcomes: Mapping[int, Mapping[str, Any]],

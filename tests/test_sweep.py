@@ -89,6 +89,9 @@ class _InlineExecutor:
     def __exit__(self, *exc):
         return False
 
+    def shutdown(self, wait=True, *, cancel_futures=False):
+        pass
+
     def submit(self, fn, *args, **kwargs):
         from concurrent.futures import Future
 

@@ -93,6 +93,21 @@ def _check(value: Any, name: str, constraint: Constraint) -> tuple[np.ndarray, p
     return arr, value.index if isinstance(value, pd.Series) else None
 
 
+#: The constraint of each array argument of the closed forms, declared once for all of them.
+_ARGUMENTS: dict[str, Constraint] = {
+    "annual_demand": _NONNEG, "order_cost": _NONNEG, "holding_cost": _POSITIVE,
+    "service_level": _PROB, "fill_rate": _PROB, "demand_mean": _NONNEG,
+    "demand_std": _NONNEG, "lead_time": _NONNEG, "lead_time_std": _NONNEG,
+    "order_quantity": _POSITIVE, "safety_stock": _ANY, "z": _ANY, "demand_rate": _NONNEG,
+    "container_size": _POSITIVE, "safety_factor": _NONNEG,
+}
+
+
+def _arguments(**values: Any) -> tuple[list[np.ndarray], pd.Index | None]:
+    """:func:`_inputs` with each argument's constraint from ``_ARGUMENTS``, in the given order."""
+    return _inputs({name: (value, _ARGUMENTS[name]) for name, value in values.items()})
+
+
 def _inputs(specs: Mapping[str, tuple[Any, Constraint]]) -> tuple[list[np.ndarray], pd.Index | None]:
     """Check and broadcast several arguments; return the arrays and the shared Series index."""
     arrays, index = [], None
@@ -159,13 +174,8 @@ def eoq(annual_demand: ArrayLike, order_cost: ArrayLike, holding_cost: ArrayLike
     >>> eoq([1300, 5200], 8, 0.225).round(1)
     array([304. , 608.1])
     """
-    (d, s, h), index = _inputs(
-        {
-            "annual_demand": (annual_demand, _NONNEG),
-            "order_cost": (order_cost, _NONNEG),
-            "holding_cost": (holding_cost, _POSITIVE),
-        }
-    )
+    (d, s, h), index = _arguments(annual_demand=annual_demand, order_cost=order_cost,
+                                  holding_cost=holding_cost)
     return _output(np.sqrt(2.0 * d * s / h), index, "eoq")
 
 
@@ -227,15 +237,9 @@ def safety_stock(
     B    65.8
     Name: safety_stock, dtype: float64
     """
-    (sl, sd, lt, mean, sd_lt), index = _inputs(
-        {
-            "service_level": (service_level, _PROB),
-            "demand_std": (demand_std, _NONNEG),
-            "lead_time": (lead_time, _NONNEG),
-            "demand_mean": (demand_mean, _NONNEG),
-            "lead_time_std": (lead_time_std, _NONNEG),
-        }
-    )
+    (sl, sd, lt, mean, sd_lt), index = _arguments(
+        service_level=service_level, demand_std=demand_std, lead_time=lead_time,
+        demand_mean=demand_mean, lead_time_std=lead_time_std)
     z = special.ndtri(sl)
     return _output(z * _sigma_lead_time(sd, lt, mean, sd_lt), index, "safety_stock")
 
@@ -262,15 +266,9 @@ def reorder_point(
     >>> round(reorder_point(0.90, 2500, 500, 2))
     5906
     """
-    (sl, mean, sd, lt, sd_lt), index = _inputs(
-        {
-            "service_level": (service_level, _PROB),
-            "demand_mean": (demand_mean, _NONNEG),
-            "demand_std": (demand_std, _NONNEG),
-            "lead_time": (lead_time, _NONNEG),
-            "lead_time_std": (lead_time_std, _NONNEG),
-        }
-    )
+    (sl, mean, sd, lt, sd_lt), index = _arguments(
+        service_level=service_level, demand_mean=demand_mean, demand_std=demand_std,
+        lead_time=lead_time, lead_time_std=lead_time_std)
     ss = special.ndtri(sl) * _sigma_lead_time(sd, lt, mean, sd_lt)
     return _output(mean * lt + ss, index, "reorder_point")
 
@@ -289,7 +287,7 @@ def normal_loss(z: ArrayLike) -> ArrayLike:
     >>> normal_loss([0.0, 1.0]).round(4)
     array([0.3989, 0.0833])
     """
-    (x,), index = _inputs({"z": (z, _ANY)})
+    (x,), index = _arguments(z=z)
     return _output(_loss(x), index, "normal_loss")
 
 
@@ -312,28 +310,6 @@ def _solve_loss(target: np.ndarray) -> np.ndarray:
         if np.all(np.abs(step) <= 1e-12 * np.maximum(1.0, np.abs(z))):
             break
     return z
-
-
-def _lot_inputs(
-    name: str, first: tuple[Any, Constraint], demand_mean: ArrayLike, demand_std: ArrayLike,
-    lead_time: ArrayLike, order_quantity: ArrayLike, lead_time_std: ArrayLike,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Index | None]:
-    """Check the arguments of an (s, Q) fill-rate function, `name` first.
-
-    Returns the first argument, ``Q``, ``sigma_L`` (the standard deviation of demand over
-    the lead time) and the shared Series index.
-    """
-    (x, mean, sd, lt, q, sd_lt), index = _inputs(
-        {
-            name: first,
-            "demand_mean": (demand_mean, _NONNEG),
-            "demand_std": (demand_std, _NONNEG),
-            "lead_time": (lead_time, _NONNEG),
-            "order_quantity": (order_quantity, _POSITIVE),
-            "lead_time_std": (lead_time_std, _NONNEG),
-        }
-    )
-    return x, q, _sigma_lead_time(sd, lt, mean, sd_lt), index
 
 
 def safety_stock_fill_rate(
@@ -387,8 +363,10 @@ def safety_stock_fill_rate(
     >>> round(safety_stock_fill_rate(1 - 25.13 / 10_000, 2500, 500, 2, 10_000))
     1000
     """
-    beta, q, sigma, index = _lot_inputs("fill_rate", (fill_rate, _PROB), demand_mean,
-                                        demand_std, lead_time, order_quantity, lead_time_std)
+    (beta, mean, sd, lt, q, sd_lt), index = _arguments(
+        fill_rate=fill_rate, demand_mean=demand_mean, demand_std=demand_std, lead_time=lead_time,
+        order_quantity=order_quantity, lead_time_std=lead_time_std)
+    sigma = _sigma_lead_time(sd, lt, mean, sd_lt)
     positive = sigma > 0
     target = np.where(positive, q * (1.0 - beta) / np.where(positive, sigma, 1.0), 1.0)
     z = _solve_loss(np.atleast_1d(target)).reshape(target.shape)
@@ -414,8 +392,10 @@ def fill_rate(
     >>> round(fill_rate(1000, 2500, 500, 2, 10_000), 4)    # Chopra & Meindl: 0.9975
     0.9975
     """
-    ss, q, sigma, index = _lot_inputs("safety_stock", (safety_stock, _ANY), demand_mean,
-                                      demand_std, lead_time, order_quantity, lead_time_std)
+    (ss, mean, sd, lt, q, sd_lt), index = _arguments(
+        safety_stock=safety_stock, demand_mean=demand_mean, demand_std=demand_std,
+        lead_time=lead_time, order_quantity=order_quantity, lead_time_std=lead_time_std)
+    sigma = _sigma_lead_time(sd, lt, mean, sd_lt)
     positive = sigma > 0
     safe = np.where(positive, sigma, 1.0)
     shortage = np.where(positive, safe * _loss(ss / safe), np.maximum(-ss, 0.0))
@@ -512,7 +492,7 @@ def empirical_safety_stock(
         row = int(np.flatnonzero(empty)[0]) if empty.any() else 0
         raise InputError(f"lead_time_errors[{row}]: the SKU has no error samples; "
                          "expected at least one number per row")
-    (levels,), _ = _inputs({"service_level": (service_level, _PROB)})
+    (levels,), _ = _arguments(service_level=service_level)
     try:
         levels = np.broadcast_to(levels, (matrix.shape[0],))
     except ValueError:
@@ -532,7 +512,7 @@ def _levels_for(service_level: ArrayLike, index: pd.Index) -> np.ndarray:
                 "unique_id covering every SKU"
             )
         service_level = service_level.reindex(index)
-    (levels,), _ = _inputs({"service_level": (service_level, _PROB)})
+    (levels,), _ = _arguments(service_level=service_level)
     try:
         return np.broadcast_to(levels, (len(index),)).astype(float)
     except ValueError:
@@ -671,14 +651,9 @@ def kanban_containers(
     >>> kanban_containers(500, 2, 250, safety_factor=0.25)
     5
     """
-    (d, lt, c, alpha), index = _inputs(
-        {
-            "demand_rate": (demand_rate, _NONNEG),
-            "lead_time": (lead_time, _NONNEG),
-            "container_size": (container_size, _POSITIVE),
-            "safety_factor": (safety_factor, _NONNEG),
-        }
-    )
+    (d, lt, c, alpha), index = _arguments(demand_rate=demand_rate, lead_time=lead_time,
+                                          container_size=container_size,
+                                          safety_factor=safety_factor)
     raw = d * lt * (1.0 + alpha) / c
     n = np.ceil(raw - 1e-9 * np.maximum(1.0, raw)).astype(np.int64)
     if n.ndim == 0:

@@ -218,15 +218,6 @@ class RankingComparison:
 # --------------------------------------------------------------------------- validation
 
 
-def _where(source: str, row: int | None = None, column: str | None = None) -> str:
-    parts = [source]
-    if row is not None:
-        parts.append(f"row {row}")
-    if column is not None:
-        parts.append(f"column '{column}'")
-    return ", ".join(parts)
-
-
 def _id_list(cell: Any, where: str) -> list[str]:
     """A cell of ``depends_on`` / ``excludes``: a list, or comma-separated ids, or empty."""
     if cell is None:
@@ -287,7 +278,7 @@ def _initiatives(data: Any, *, need_cost: bool, need_value: bool, source: str) -
     for row, name in enumerate(ids, start=1):
         if name in index:
             raise InputError(
-                f"{_where(source, row, 'initiative')}: {name!r} appears again (first in row "
+                f"{validate.where(source, row, 'initiative')}: {name!r} appears again (first in row "
                 f"{index[name] + 1}); expected unique initiative ids"
             )
         index[name] = row - 1
@@ -297,7 +288,7 @@ def _initiatives(data: Any, *, need_cost: bool, need_value: bool, source: str) -
     excl: set[tuple[int, int]] = set()
     for col in ("depends_on", "excludes"):
         for row, cell in enumerate(table[col].tolist(), start=1):
-            where = _where(source, row, col)
+            where = validate.where(source, row, col)
             for other in _id_list(cell, where):
                 if other not in index:
                     raise InputError(f"{where}: unknown initiative {other!r}; expected one of the "
@@ -317,13 +308,13 @@ def _initiatives(data: Any, *, need_cost: bool, need_value: bool, source: str) -
         cycle = []
     if cycle:
         path = " -> ".join([ids[cycle[0][0]]] + [ids[b] for _, b in cycle])
-        raise InputError(f"{_where(source, None, 'depends_on')}: the dependencies form a cycle "
+        raise InputError(f"{validate.where(source, None, 'depends_on')}: the dependencies form a cycle "
                          f"({path}, each depending on the one before); expected no cycles")
     deps = sorted(set(deps))
     for a, b in excl:
         if graph.has_edge(a, b) or graph.has_edge(b, a):
             dep, pre = (b, a) if graph.has_edge(a, b) else (a, b)
-            raise InputError(f"{_where(source, dep + 1, 'excludes')}: {ids[dep]!r} excludes "
+            raise InputError(f"{validate.where(source, dep + 1, 'excludes')}: {ids[dep]!r} excludes "
                              f"{ids[pre]!r}, which it depends on; expected an initiative not to "
                              "exclude its own prerequisite")
     mandatory = table["mandatory"].to_numpy(dtype=bool)
@@ -353,7 +344,7 @@ def _check_mandatory_exclusions(items: _Items, source: str) -> None:
     for a, b in items.excl:
         if a in forced and b in forced:
             raise InputError(
-                f"{_where(source, b + 1, 'excludes')}: {_describe_forced(items, a, forced[a])} "
+                f"{validate.where(source, b + 1, 'excludes')}: {_describe_forced(items, a, forced[a])} "
                 f"and {_describe_forced(items, b, forced[b])} exclude each other; expected "
                 "mandatory initiatives and their prerequisites not to exclude each other"
             )
@@ -773,7 +764,7 @@ def _years_table(data: Any, source: str) -> tuple[pd.DataFrame, list[str]]:
     steps = np.diff(years)
     if np.any(steps != 1):
         i = int(np.flatnonzero(steps != 1)[0]) + 1
-        raise InputError(f"{_where(source, i + 1, 'year')}: got {years[i]} after {years[i - 1]}; "
+        raise InputError(f"{validate.where(source, i + 1, 'year')}: got {years[i]} after {years[i - 1]}; "
                          "expected consecutive years in increasing order")
     return table, resources
 
@@ -797,13 +788,13 @@ def _profiles_table(data: Any, items: _Items, resources: list[str], source: str,
     known = table["initiative"].map(items.index)
     if known.isna().any():
         row = int(np.flatnonzero(known.isna().to_numpy())[0]) + 1
-        raise InputError(f"{_where(source, row, 'initiative')}: unknown initiative "
+        raise InputError(f"{validate.where(source, row, 'initiative')}: unknown initiative "
                          f"{table['initiative'].iloc[row - 1]!r}; expected an id from the "
                          "initiatives table")
     dup = table.duplicated(["initiative", "project_year"]).to_numpy()
     if dup.any():
         row = int(np.flatnonzero(dup)[0]) + 1
-        raise InputError(f"{_where(source, row, 'project_year')}: initiative "
+        raise InputError(f"{validate.where(source, row, 'project_year')}: initiative "
                          f"{table['initiative'].iloc[row - 1]!r} has project year "
                          f"{table['project_year'].iloc[row - 1]} twice; expected one row per "
                          "initiative and project year")
@@ -860,7 +851,7 @@ def _build_plan(initiatives: Any, profiles: Any, years: Any, discount_rate: floa
         bad = given & ((vals < labels[0]) | (vals > labels[-1]))
         if bad.any():
             row = int(np.flatnonzero(bad)[0]) + 1
-            raise InputError(f"{_where(source, row, col)}: got {int(vals[row - 1])}; expected a "
+            raise InputError(f"{validate.where(source, row, col)}: got {int(vals[row - 1])}; expected a "
                              f"year from {labels[0]} to {labels[-1]} (the years table)")
         out[given] = (vals[given] - labels[0]).astype(int)
         return out
@@ -870,7 +861,7 @@ def _build_plan(initiatives: Any, profiles: Any, years: Any, discount_rate: floa
     bad = last_given < first
     if bad.any():
         row = int(np.flatnonzero(bad)[0]) + 1
-        raise InputError(f"{_where(source, row, 'latest_start')}: got {labels[last_given[row - 1]]}"
+        raise InputError(f"{validate.where(source, row, 'latest_start')}: got {labels[last_given[row - 1]]}"
                          f", before the earliest start {labels[first[row - 1]]}; expected a "
                          "latest start no earlier than the earliest start")
     last = np.minimum(last_given, T - duration)
@@ -885,7 +876,7 @@ def _build_plan(initiatives: Any, profiles: Any, years: Any, discount_rate: floa
             via = f" after its prerequisites ({', '.join(chain)})" if chain else ""
             start = labels[0] + first[j]
             raise InputError(
-                f"{_where(source, j + 1, 'initiative')}: {_describe_forced(items, j, forced[j])} "
+                f"{validate.where(source, j + 1, 'initiative')}: {_describe_forced(items, j, forced[j])} "
                 f"takes {duration[j]} year(s) and cannot start before {start}{via}; expected it "
                 f"to finish by {labels[-1]} (within its latest start, if given)"
             )
@@ -1020,7 +1011,7 @@ def _diagnose(p: _Plan, budget: np.ndarray, source: str, years_source: str) -> I
     column = "budget" if what == 0 else p.resources[what - 1]
     cap = budget[t] if what == 0 else p.capacity[t, what - 1]
     return InputError(
-        f"{_where(years_source, t + 1, column)}: got {cap:g} for {p.years[t]}, but the mandatory "
+        f"{validate.where(years_source, t + 1, column)}: got {cap:g} for {p.years[t]}, but the mandatory "
         f"initiatives ({names}) need at least {cap + s[k]:g} in that year however they are "
         f"scheduled; expected a {column} of at least {cap + s[k]:g} in {p.years[t]} (or fewer "
         "mandatory initiatives, or later deadlines)"

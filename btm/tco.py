@@ -169,10 +169,6 @@ _SOURCE = Text()
 _DISTRIBUTION = Options(uncertainty.DISTRIBUTIONS)
 
 
-def _where(source: str, row: int, column: str) -> str:
-    return f"{source}, row {row}, column '{column}'"
-
-
 @constrained(source=_SOURCE)
 def validate_costs(costs: Any, *, source: str = "costs") -> pd.DataFrame:
     """Check a cost table and return a cleaned copy (input order, fresh index).
@@ -215,7 +211,7 @@ def validate_costs(costs: Any, *, source: str = "costs") -> pd.DataFrame:
             i = int(np.flatnonzero(mask)[0])
             got = what.format(**{c: _show(table[c].iloc[i]) for c in table.columns
                                  if c in _COST_NAMES})
-            raise InputError(f"{_where(source, int(rows[i]), column)}: {got}; expected {expected}")
+            raise InputError(f"{validate.where(source, int(rows[i]), column)}: {got}; expected {expected}")
 
     esc = table["escalation"].to_numpy(dtype=float)
     fail(esc > 1, "escalation", "got {escalation}, which looks like a percentage",

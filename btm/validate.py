@@ -59,6 +59,7 @@ __all__ = [
     "rng",
     "nonempty_sequence",
     "check_array",
+    "where",
     "Jobs",
     "tables_checked",
 ]
@@ -126,7 +127,18 @@ class Column:
     max_length: int = 10_000
 
 
-def _where(source: str, row: int | None = None, column: str | None = None) -> str:
+def where(source: str, row: int | None = None, column: str | None = None) -> str:
+    """Name a place in an input table for a message: the table, then the row, then the column.
+
+    Rows count from 1, as a user reading the file counts them.
+
+    Examples
+    --------
+    >>> where("costs.csv", 3, "amount")
+    "costs.csv, row 3, column 'amount'"
+    >>> where("initiatives", column="depends_on")
+    "initiatives, column 'depends_on'"
+    """
     parts = [source]
     if row is not None:
         parts.append(f"row {row}")
@@ -247,17 +259,26 @@ def _first_bad(mask: np.ndarray) -> int:
     return int(np.flatnonzero(mask)[0]) + 1
 
 
+def _refuse(bad: np.ndarray, source: str, column: str, problem: Callable[[int], str],
+            expected: str) -> None:
+    """Raise InputError for the first row where `bad` holds: ``problem(position)``, expected."""
+    if bad.any():
+        row = _first_bad(bad)
+        raise InputError(f"{where(source, row, column)}: {problem(row - 1)}; expected {expected}")
+
+
 def _convert(values: pd.Series, col: Column, source: str) -> pd.Series:
     kind = col.kind
     missing = values.isna().to_numpy()
     if missing.any() and col.default is not None:
         values = values.where(~missing, col.default)
         missing = values.isna().to_numpy()
-    if missing.any() and not col.allow_missing:
-        row = _first_bad(missing)
-        raise InputError(
-            f"{_where(source, row, col.name)}: the cell is empty; expected {_EXPECTED[kind]}"
-        )
+    if not col.allow_missing:
+        _refuse(missing, source, col.name, lambda i: "the cell is empty", _EXPECTED[kind])
+
+    def shown(i: int) -> str:  # the value given, as the user typed it
+        return f"got {_short(values.iloc[i])}"
+
     if kind in ("number", "integer"):
         if values.dtype.kind == "b":
             bad = np.ones(len(values), dtype=bool)
@@ -267,51 +288,25 @@ def _convert(values: pd.Series, col: Column, source: str) -> pd.Series:
             # not _on_distinct: factorize treats True and 1 as one value
             bad = np.fromiter((isinstance(v, bool | np.bool_) for v in values.to_numpy()),
                               dtype=bool, count=len(values))
-        if bad.any():
-            row = _first_bad(bad)
-            raise InputError(
-                f"{_where(source, row, col.name)}: got {_short(values.iloc[row - 1])}; "
-                f"expected {_EXPECTED[kind]}"
-            )
+        _refuse(bad, source, col.name, shown, _EXPECTED[kind])
         converted = pd.to_numeric(values, errors="coerce")
-        bad = converted.isna().to_numpy() & ~missing
-        if bad.any():
-            row = _first_bad(bad)
-            raise InputError(
-                f"{_where(source, row, col.name)}: got {_short(values.iloc[row - 1])}; "
-                f"expected {_EXPECTED[kind]}"
-            )
+        _refuse(converted.isna().to_numpy() & ~missing, source, col.name, shown,
+                _EXPECTED[kind])
         arr = converted.to_numpy(dtype=float)
-        inf = np.isinf(arr)
-        if inf.any():
-            row = _first_bad(inf)
-            raise InputError(
-                f"{_where(source, row, col.name)}: got {arr[row - 1]}; expected a finite number"
-            )
+        _refuse(np.isinf(arr), source, col.name, lambda i: f"got {arr[i]}", "a finite number")
         if kind == "integer":
-            frac = ~missing & (np.mod(np.nan_to_num(arr), 1) != 0)
-            if frac.any():
-                row = _first_bad(frac)
-                raise InputError(
-                    f"{_where(source, row, col.name)}: got {_short(values.iloc[row - 1])}; "
-                    "expected a whole number"
-                )
+            _refuse(~missing & (np.mod(np.nan_to_num(arr), 1) != 0), source, col.name, shown,
+                    "a whole number")
+
+        def number_at(i: int) -> str:
+            return f"got {_fmt(arr[i])}"
+
         if col.min is not None:
-            low = ~missing & (arr < col.min)
-            if low.any():
-                row = _first_bad(low)
-                raise InputError(
-                    f"{_where(source, row, col.name)}: got {_fmt(arr[row - 1])}; "
-                    f"expected a value of at least {_fmt(col.min)}"
-                )
+            _refuse(~missing & (arr < col.min), source, col.name, number_at,
+                    f"a value of at least {_fmt(col.min)}")
         if col.max is not None:
-            high = ~missing & (arr > col.max)
-            if high.any():
-                row = _first_bad(high)
-                raise InputError(
-                    f"{_where(source, row, col.name)}: got {_fmt(arr[row - 1])}; "
-                    f"expected a value of at most {_fmt(col.max)}"
-                )
+            _refuse(~missing & (arr > col.max), source, col.name, number_at,
+                    f"a value of at most {_fmt(col.max)}")
         if kind == "integer" and not missing.any():
             return pd.Series(arr.astype(np.int64), index=values.index)
         return pd.Series(arr, index=values.index)
@@ -323,20 +318,12 @@ def _convert(values: pd.Series, col: Column, source: str) -> pd.Series:
         out_arr[present] = stripped[codes[present]]
         out = pd.Series(out_arr, index=values.index, dtype=object)
         empty = present & np.isin(codes, np.flatnonzero(stripped == ""))
-        if empty.any() and not col.allow_missing:
-            row = _first_bad(empty)
-            raise InputError(
-                f"{_where(source, row, col.name)}: the cell is empty; expected text"
-            )
+        if not col.allow_missing:
+            _refuse(empty, source, col.name, lambda i: "the cell is empty", "text")
         lengths = np.array([len(u) for u in stripped], dtype=np.int64)
         long = present & np.isin(codes, np.flatnonzero(lengths > col.max_length))
-        if long.any():
-            row = _first_bad(long)
-            raise InputError(
-                f"{_where(source, row, col.name)}: got text of "
-                f"{len(out_arr[row - 1]):,} characters; expected at most "
-                f"{col.max_length:,} characters"
-            )
+        _refuse(long, source, col.name, lambda i: f"got text of {len(out_arr[i]):,} characters",
+                f"at most {col.max_length:,} characters")
         return out.astype(object)
     if kind == "date":
         original = values
@@ -354,13 +341,8 @@ def _convert(values: pd.Series, col: Column, source: str) -> pd.Series:
             converted = pd.Series(taken, index=values.index)
         else:
             converted = pd.to_datetime(values, errors="coerce")
-        bad = converted.isna().to_numpy() & ~missing
-        if bad.any():
-            row = _first_bad(bad)
-            raise InputError(
-                f"{_where(source, row, col.name)}: got {_short(original.iloc[row - 1])}; "
-                f"expected {_EXPECTED['date']}"
-            )
+        _refuse(converted.isna().to_numpy() & ~missing, source, col.name,
+                lambda i: f"got {_short(original.iloc[i])}", _EXPECTED["date"])
         return converted
     if kind == "bool":
         truthy = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
@@ -375,13 +357,8 @@ def _convert(values: pd.Series, col: Column, source: str) -> pd.Series:
             return None
 
         converted = values.map(to_bool)
-        bad = converted.isna().to_numpy() & ~missing
-        if bad.any():
-            row = _first_bad(bad)
-            raise InputError(
-                f"{_where(source, row, col.name)}: got {_short(values.iloc[row - 1])}; "
-                f"expected {_EXPECTED['bool']}"
-            )
+        _refuse(converted.isna().to_numpy() & ~missing, source, col.name, shown,
+                _EXPECTED["bool"])
         return converted.astype(bool) if not missing.any() else converted
     return values
 
@@ -419,7 +396,7 @@ def _check_column(values: pd.Series, col: Column, source: str) -> None:
         row = _first_bad(bad)
         value = values.iloc[row - 1]
         c.check(value.item() if isinstance(value, np.generic) else value,
-                _where(source, row, col.name))
+                where(source, row, col.name))
 
 
 def _passes(c: Constraint, value: Any) -> bool:

@@ -179,6 +179,15 @@ def _largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
     return sign * base
 
 
+def _one_row_each(table: pd.DataFrame, key: list[str], source: str, expected: str) -> None:
+    """Refuse the first row that repeats `key`, naming its last column and showing its values."""
+    row = validate.repeated_row(table, key)
+    if row is not None:
+        shown = " -> ".join(repr(table[c].iloc[row - 1]) for c in key)
+        raise InputError(f"{validate.where(source, row, key[-1])}: {shown} appears again; "
+                         f"expected {expected}")
+
+
 @constrained(source_column=Text(), target_column=Text(), decimals=Interval(int, 0, 6),
              source=Text())
 def allocate(amounts: pd.DataFrame, weights: pd.DataFrame, *, source_column: str,
@@ -220,23 +229,12 @@ def allocate(amounts: pd.DataFrame, weights: pd.DataFrame, *, source_column: str
     amt = validate.frame(amounts, [validate.Column(source_column, "text"),
                                    validate.Column("amount", "number")], source="amounts",
                         allow_empty=True)
-    dup = amt[source_column].duplicated().to_numpy()
-    if dup.any():
-        row = int(np.flatnonzero(dup)[0]) + 1
-        raise InputError(f"amounts, row {row}, column '{source_column}': "
-                         f"{amt[source_column].iloc[row - 1]!r} appears again; expected one "
-                         "amount per source")
+    _one_row_each(amt, [source_column], "amounts", "one amount per source")
     w = validate.frame(weights, [validate.Column(source_column, "text"),
                                  validate.Column(target_column, "text"),
                                  validate.Column("weight", "number", min=0)],
                        source=source, allow_empty=True)
-    dupw = w.duplicated([source_column, target_column]).to_numpy()
-    if dupw.any():
-        row = int(np.flatnonzero(dupw)[0]) + 1
-        raise InputError(f"{source}, row {row}, column '{target_column}': "
-                         f"{w[source_column].iloc[row - 1]!r} -> "
-                         f"{w[target_column].iloc[row - 1]!r} appears again; expected one weight "
-                         "per pair")
+    _one_row_each(w, [source_column, target_column], source, "one weight per pair")
     minor = _to_minor(amt["amount"].to_numpy(), decimals, "amounts")
     unit = 10.0**-decimals
     groups = {k: g for k, g in w.groupby(source_column, sort=False)}
@@ -561,12 +559,7 @@ def chargeback(pools: pd.DataFrame, pool_to_tower: pd.DataFrame, tower_to_servic
     p = p.groupby("cost_pool", sort=False, as_index=False)["amount"].sum()
     svc = validate.frame(services, [validate.Column("service", "text"),
                                     validate.Column("driver", "text")], source="services")
-    dup = svc["service"].duplicated().to_numpy()
-    if dup.any():
-        row = int(np.flatnonzero(dup)[0]) + 1
-        raise InputError(f"services, row {row}, column 'service': "
-                         f"{svc['service'].iloc[row - 1]!r} appears again; expected one row per "
-                         "service")
+    _one_row_each(svc, ["service"], "services", "one row per service")
     if not isinstance(drivers, pd.DataFrame):
         raise InputError(f"drivers: got {type(drivers).__name__}; expected a pandas DataFrame "
                          "with 'business_unit' and one column per driver")
@@ -580,12 +573,7 @@ def chargeback(pools: pd.DataFrame, pool_to_tower: pd.DataFrame, tower_to_servic
     d = validate.frame(drivers, [validate.Column("business_unit", "text")]
                        + [validate.Column(n, "number", min=0, default=0.0) for n in names],
                        source="drivers")
-    dupb = d["business_unit"].duplicated().to_numpy()
-    if dupb.any():
-        row = int(np.flatnonzero(dupb)[0]) + 1
-        raise InputError(f"drivers, row {row}, column 'business_unit': "
-                         f"{d['business_unit'].iloc[row - 1]!r} appears again; expected one row "
-                         "per business unit")
+    _one_row_each(d, ["business_unit"], "drivers", "one row per business unit")
     t2s = validate.frame(tower_to_service, [validate.Column("tower", "text"),
                                             validate.Column("service", "text"),
                                             validate.Column("weight", "number", min=0)],

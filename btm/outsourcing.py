@@ -267,6 +267,16 @@ def matrix_cells() -> pd.DataFrame:
     return pd.DataFrame(list(_DEFAULT_CELLS), columns=list(_CELL_COLUMNS))
 
 
+def _each_once(table: pd.DataFrame, column: str, source: str, expected: str) -> None:
+    """Refuse a repeated id in `column`, naming the row that gave it first."""
+    row = validate.repeated_row(table, [column])
+    if row is not None:
+        value = table[column].iloc[row - 1]
+        first = int(np.flatnonzero((table[column] == value).to_numpy())[0])
+        raise input_error(validate.where(source, row, column), got=value,
+                          note=f"already given in row {first + 1}", expected=expected)
+
+
 def _check_cells(cells: Any, source: str = "cells") -> pd.DataFrame:
     if cells is None:
         return matrix_cells()
@@ -279,11 +289,11 @@ def _check_cells(cells: Any, source: str = "cells") -> pd.DataFrame:
             i = int(np.flatnonzero(bad)[0])
             raise input_error(f"{source}, row {i + 1}, column '{col}'", got=table[col].iloc[i],
                               expected="one of " + ", ".join(repr(a) for a in allowed))
-    dup = table.duplicated(["importance_band", "capability_band"]).to_numpy()
-    if dup.any():
-        i = int(np.flatnonzero(dup)[0])
+    row = validate.repeated_row(table, ["importance_band", "capability_band"])
+    if row is not None:
+        i = row - 1
         raise input_error(
-            f"{source}, row {i + 1}, column 'capability_band'",
+            f"{source}, row {row}, column 'capability_band'",
             problem=(f"the pair ({table['importance_band'].iloc[i]!r}, "
                      f"{table['capability_band'].iloc[i]!r}) appears twice"),
             expected="each (importance_band, capability_band) pair once")
@@ -414,15 +424,7 @@ def validate_criteria(criteria: Any, *, source: str = "criteria") -> pd.DataFram
                           got=table["dimension"].iloc[i],
                           expected="one of " + ", ".join(repr(d) for d in DIMENSIONS))
     table["dimension"] = dims.to_numpy(dtype=object)
-    dup = table["criterion"].duplicated().to_numpy()
-    if dup.any():
-        i = int(np.flatnonzero(dup)[0])
-        first = int(np.flatnonzero((table["criterion"] == table["criterion"].iloc[i])
-                                   .to_numpy())[0])
-        raise input_error(f"{source}, row {i + 1}, column 'criterion'",
-                          got=table["criterion"].iloc[i],
-                          note=f"already given in row {first + 1}",
-                          expected="each criterion id once")
+    _each_once(table, "criterion", source, "each criterion id once")
     total = table.groupby("dimension", sort=False)["weight"].transform("sum").to_numpy()
     for dim in ("importance", "capability"):
         mask = (table["dimension"] == dim).to_numpy()
@@ -498,11 +500,11 @@ def validate_ratings(
         raise input_error(f"{source}, row {i + 1}, column 'criterion'",
                           got=table["criterion"].iloc[i], note="not in the criteria table",
                           expected="one of " + ", ".join(repr(c) for c in known.index))
-    dup = table.duplicated(["activity", "assessor", "criterion"]).to_numpy()
-    if dup.any():
-        i = int(np.flatnonzero(dup)[0])
+    row = validate.repeated_row(table, ["activity", "assessor", "criterion"])
+    if row is not None:
+        i = row - 1
         raise input_error(
-            f"{source}, row {i + 1}, column 'criterion'",
+            f"{source}, row {row}, column 'criterion'",
             problem=(f"{table['assessor'].iloc[i]!r} rated {table['criterion'].iloc[i]!r} for "
                      f"{table['activity'].iloc[i]!r} twice"),
             expected="one score per activity, assessor and criterion")
@@ -686,14 +688,7 @@ def cost_case(
 
 def _validate_costs(costs: Any, source: str) -> pd.DataFrame:
     table = validate.frame(costs, COST_COLUMNS, source=source)
-    dup = table["activity"].duplicated().to_numpy()
-    if dup.any():
-        i = int(np.flatnonzero(dup)[0])
-        first = int(np.flatnonzero((table["activity"] == table["activity"].iloc[i])
-                                   .to_numpy())[0])
-        raise input_error(f"{source}, row {i + 1}, column 'activity'",
-                          got=table["activity"].iloc[i], note=f"already given in row {first + 1}",
-                          expected="each activity once")
+    _each_once(table, "activity", source, "each activity once")
     return table
 
 

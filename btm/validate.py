@@ -60,6 +60,7 @@ __all__ = [
     "nonempty_sequence",
     "check_array",
     "where",
+    "repeated_row",
     "Jobs",
     "tables_checked",
 ]
@@ -145,6 +146,23 @@ def where(source: str, row: int | None = None, column: str | None = None) -> str
     if column is not None:
         parts.append(f"column '{column}'")
     return ", ".join(parts)
+
+
+def repeated_row(table: pd.DataFrame, key: Sequence[str]) -> int | None:
+    """The first row (counted from 1) whose `key` values an earlier row already has.
+
+    For a repeat whose message has its own words; :func:`frame` with ``key=`` gives the
+    standard one.
+
+    Examples
+    --------
+    >>> repeated_row(pd.DataFrame({"id": ["a", "b", "a", "b"]}), ["id"])
+    3
+    >>> repeated_row(pd.DataFrame({"id": ["a", "b"]}), ["id"]) is None
+    True
+    """
+    dup = table.duplicated(list(key)).to_numpy()
+    return _first_bad(dup) if dup.any() else None
 
 
 def frame(

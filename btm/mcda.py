@@ -98,15 +98,7 @@ import pandas as pd
 from scipy import optimize
 
 from btm import uncertainty, validate
-from btm.constraints import (
-    Boolean,
-    Interval,
-    NoneOr,
-    Options,
-    Seed,
-    Text,
-    constrained,
-)
+from btm.constraints import Boolean, Interval, NoneOr, Options, Seed, Text, constrained
 from btm.errors import InputError, input_error
 
 __all__ = [

@@ -59,15 +59,7 @@ import numpy as np
 import pandas as pd
 
 from btm import mcda, uncertainty, validate
-from btm.constraints import (
-    Boolean,
-    Interval,
-    NoneOr,
-    Options,
-    Seed,
-    Text,
-    constrained,
-)
+from btm.constraints import Boolean, Interval, NoneOr, Options, Seed, Text, constrained
 from btm.errors import InputError, input_error
 from btm.tco import TCOResult
 

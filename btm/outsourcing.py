@@ -85,7 +85,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -267,6 +267,15 @@ def matrix_cells() -> pd.DataFrame:
     return pd.DataFrame(list(_DEFAULT_CELLS), columns=list(_CELL_COLUMNS))
 
 
+def _refuse_repeat(table: pd.DataFrame, key: list[str], source: str,
+                   problem: Callable[[pd.Series], str], expected: str) -> None:
+    """Refuse the first row that repeats `key`, naming its last column; `problem(row)` says why."""
+    row = validate.repeated_row(table, key)
+    if row is not None:
+        raise input_error(validate.where(source, row, key[-1]),
+                          problem=problem(table.iloc[row - 1]), expected=expected)
+
+
 def _each_once(table: pd.DataFrame, column: str, source: str, expected: str) -> None:
     """Refuse a repeated id in `column`, naming the row that gave it first."""
     row = validate.repeated_row(table, [column])
@@ -289,14 +298,10 @@ def _check_cells(cells: Any, source: str = "cells") -> pd.DataFrame:
             i = int(np.flatnonzero(bad)[0])
             raise input_error(f"{source}, row {i + 1}, column '{col}'", got=table[col].iloc[i],
                               expected="one of " + ", ".join(repr(a) for a in allowed))
-    row = validate.repeated_row(table, ["importance_band", "capability_band"])
-    if row is not None:
-        i = row - 1
-        raise input_error(
-            f"{source}, row {row}, column 'capability_band'",
-            problem=(f"the pair ({table['importance_band'].iloc[i]!r}, "
-                     f"{table['capability_band'].iloc[i]!r}) appears twice"),
-            expected="each (importance_band, capability_band) pair once")
+    _refuse_repeat(table, ["importance_band", "capability_band"], source,
+                   lambda r: (f"the pair ({r['importance_band']!r}, {r['capability_band']!r}) "
+                              "appears twice"),
+                   "each (importance_band, capability_band) pair once")
     if len(table) != len(BANDS) ** 2:
         have = set(zip(table["importance_band"], table["capability_band"], strict=True))
         missing = [(a, b) for a in BANDS for b in BANDS if (a, b) not in have]
@@ -500,14 +505,9 @@ def validate_ratings(
         raise input_error(f"{source}, row {i + 1}, column 'criterion'",
                           got=table["criterion"].iloc[i], note="not in the criteria table",
                           expected="one of " + ", ".join(repr(c) for c in known.index))
-    row = validate.repeated_row(table, ["activity", "assessor", "criterion"])
-    if row is not None:
-        i = row - 1
-        raise input_error(
-            f"{source}, row {row}, column 'criterion'",
-            problem=(f"{table['assessor'].iloc[i]!r} rated {table['criterion'].iloc[i]!r} for "
-                     f"{table['activity'].iloc[i]!r} twice"),
-            expected="one score per activity, assessor and criterion")
+    _refuse_repeat(table, ["activity", "assessor", "criterion"], source,
+                   lambda r: f"{r['assessor']!r} rated {r['criterion']!r} for {r['activity']!r} twice",
+                   "one score per activity, assessor and criterion")
     rated = table["score"].notna()
     any_rated = rated.groupby(table["assessor"], sort=False).transform("any").to_numpy()
     if not any_rated.all():

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from btm.competency import CompetencyAssessment, DevelopmentPlan
-from btm.errors import InputError
+from btm.messages import and_join, check_result
 from btm.validate import tables_checked
 
 __all__ = ["btm_competency_key_messages", "btm_competency_key_numbers",
@@ -24,18 +24,9 @@ MOMENT_WORDS = {"strategy_review": "strategy review", "budget_deadline": "budget
 
 
 def _check(assessment: Any, plan: Any) -> None:
-    if not isinstance(assessment, CompetencyAssessment):
-        raise InputError(f"assessment: got {type(assessment).__name__}; expected the "
-                         "CompetencyAssessment of btm.competency.assess")
-    if plan is not None and not isinstance(plan, DevelopmentPlan):
-        raise InputError(f"plan: got {type(plan).__name__}; expected the DevelopmentPlan of "
-                         "btm.competency.development_plan")
-
-
-def _list(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    check_result(assessment, "assessment", CompetencyAssessment, "btm.competency.assess")
+    if plan is not None:
+        check_result(plan, "plan", DevelopmentPlan, "btm.competency.development_plan")
 
 
 def _month(date: pd.Timestamp, reference: pd.Timestamp) -> str:
@@ -90,7 +81,7 @@ def _significance_sentence(assessment: CompetencyAssessment) -> str:
     head = (f"{len(sig)} of {tested} gaps {'is' if len(sig) == 1 else 'are'} significant "
             f"({test}, Benjamini-Hochberg adjusted, alpha {assessment.alpha:g})")
     if sig:
-        head += f": {_list(sig)}"
+        head += f": {and_join(sig)}"
     return (head + f"; with {groups} only large gaps can be detected, so the others are not "
             "evidence of agreement.")
 
@@ -140,7 +131,7 @@ def btm_competency_sentences(assessment: CompetencyAssessment,
     ranked = g.sort_values(["weighted_gap", "order"], ascending=[False, True], kind="stable")
     top = [f"{c} ({w:.2f})" for c, w in zip(ranked["competency"].head(3),
                                             ranked["weighted_gap"].head(3), strict=True)]
-    out["ranking"] = ("Weighted by importance, the largest gaps are " + _list(top)
+    out["ranking"] = ("Weighted by importance, the largest gaps are " + and_join(top)
                       + ", in rating points.")
     pr = assessment.priorities
     counts = pr["status"].value_counts()
@@ -148,7 +139,7 @@ def btm_competency_sentences(assessment: CompetencyAssessment,
     out["priorities"] = (
         f"{int(counts.get('reached', 0))} competencies have reached the threshold of "
         f"{assessment.threshold:g}{' in both groups' if assessment.basis == 'lower_group' else ''}; "
-        f"{_list(ready) or 'none'} "
+        f"{and_join(ready) or 'none'} "
         f"{'is' if len(ready) == 1 else 'are'} ready to develop now and "
         f"{int(counts.get('blocked', 0))} wait for what they rest on.")
     if plan is not None:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from btm import mcda
 from btm.errors import InputError
+from btm.messages import check_result
 from btm.sourcing import SourcingResult
 from btm.style import format_money
 from btm.tco import TCOResult
@@ -52,13 +53,10 @@ def _nearest_saaty(x: float) -> float:
 
 
 def _check(result: Any, tco: Any = None) -> SourcingResult:
-    if not isinstance(result, SourcingResult):
-        raise InputError(f"result: got {type(result).__name__}; expected the SourcingResult of "
-                         "btm.sourcing.evaluate")
-    if tco is not None and not isinstance(tco, TCOResult):
-        raise InputError(f"tco: got {type(tco).__name__}; expected the TCOResult of "
-                         "btm.tco.compare")
-    return result
+    checked = check_result(result, "result", SourcingResult, "btm.sourcing.evaluate")
+    if tco is not None:
+        check_result(tco, "tco", TCOResult, "btm.tco.compare")
+    return checked
 
 
 @tables_checked

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from btm.errors import InputError
+from btm.messages import check_result
 from btm.style import format_money
 from btm.validate import tables_checked
 
@@ -46,11 +47,9 @@ def _forecast_vs_naive(plan: Any) -> tuple[int, int, float, float] | None:
 def _check_plan(plan: Any, outcome: Any) -> None:
     from btm.jit import JITPlan, ReplayOutcome
 
-    if not isinstance(plan, JITPlan):
-        raise InputError(f"plan: got {type(plan).__name__}; expected the JITPlan of btm.jit.plan")
-    if outcome is not None and not isinstance(outcome, ReplayOutcome):
-        raise InputError(f"outcome: got {type(outcome).__name__}; expected the ReplayOutcome "
-                         "of btm.jit.replay_policy")
+    check_result(plan, "plan", JITPlan, "btm.jit.plan")
+    if outcome is not None:
+        check_result(outcome, "outcome", ReplayOutcome, "btm.jit.replay_policy")
 
 
 _METHOD_WORDS = {"ETS_CES": "the mean of ETS and CES", "ETS_ARIMA": "the mean of ETS and ARIMA",

@@ -13,16 +13,14 @@ import pandas as pd
 
 from btm.analyses.it_benchmarking.charts import format_metric_value, metric_label
 from btm.benchmark import BenchmarkResult
-from btm.errors import InputError
+from btm.messages import check_result
 from btm.validate import tables_checked
 
 __all__ = ["it_benchmark_key_messages", "it_benchmark_key_numbers", "it_benchmark_sentences"]
 
 
 def _check(result: Any) -> None:
-    if not isinstance(result, BenchmarkResult):
-        raise InputError(f"result: got {type(result).__name__}; expected the BenchmarkResult "
-                         "of btm.benchmark.compare")
+    check_result(result, "result", BenchmarkResult, "btm.benchmark.compare")
 
 
 def ordinal(n: int) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from btm.budget import CATEGORIES, Chargeback, ITBudget
-from btm.errors import InputError
+from btm.messages import check_result, check_table
 from btm.style import format_money
 from btm.validate import tables_checked
 
@@ -22,20 +22,12 @@ __all__ = ["category_by_expense", "budget_key_messages", "budget_key_numbers"]
 
 
 def _check(budget: Any, chargeback: Any, variance: Any) -> None:
-    if not isinstance(budget, ITBudget):
-        raise InputError(f"budget: got {type(budget).__name__}; expected an ITBudget "
-                         "(btm.budget.annual_budget)")
-    if chargeback is not None and not isinstance(chargeback, Chargeback):
-        raise InputError(f"chargeback: got {type(chargeback).__name__}; expected a Chargeback "
-                         "(btm.budget.chargeback)")
+    check_result(budget, "budget", ITBudget, "btm.budget.annual_budget")
+    if chargeback is not None:
+        check_result(chargeback, "chargeback", Chargeback, "btm.budget.chargeback")
     if variance is not None:
-        if not isinstance(variance, pd.DataFrame):
-            raise InputError(f"variance: got {type(variance).__name__}; expected the DataFrame "
-                             "of btm.budget.variance")
-        missing = {"actual", "budget", "change", "change_pct"} - set(variance.columns)
-        if missing:
-            raise InputError(f"variance: missing column(s) {', '.join(sorted(missing))}; "
-                             "expected the table of btm.budget.variance")
+        check_table(variance, "variance", ("actual", "budget", "change", "change_pct"),
+                    "btm.budget.variance")
 
 
 @tables_checked

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from btm.errors import InputError
+from btm.messages import and_join, check_result
 from btm.outsourcing import STANCES, OutsourcingResult
 from btm.style import format_money
 from btm.validate import tables_checked
@@ -29,16 +29,7 @@ __all__ = [
 
 
 def _check(result: Any) -> OutsourcingResult:
-    if not isinstance(result, OutsourcingResult):
-        raise InputError(f"result: got {type(result).__name__}; expected the OutsourcingResult "
-                         "of btm.outsourcing.assess")
-    return result
-
-
-def _names(values: Any) -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    items = [str(v) for v in values]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return check_result(result, "result", OutsourcingResult, "btm.outsourcing.assess")
 
 
 def _with_costs(result: OutsourcingResult) -> pd.DataFrame:
@@ -237,24 +228,24 @@ def outsourcing_matrix_key_messages(result: OutsourcingResult) -> list[str]:
         verb = "does" if len(dearer) == 1 else "do"
         messages.append(
             f"{len(dearer)} source-cell {'activity' if len(dearer) == 1 else 'activities'} "
-            f"({_names(dearer['activity'])}) {verb} not pay back at the quotes given "
+            f"({and_join(dearer['activity'])}) {verb} not pay back at the quotes given "
             f"({format_money(lost, cur)} in present value together); renegotiate or keep "
             "them for now.")
     depends = acts[acts["single_view_change"].astype(bool)]
     if len(depends):
         sentence = (f"{len(depends)} placements depend on who is asked "
-                    f"({_names(depends['activity'])}); review them before the board.")
+                    f"({and_join(depends['activity'])}); review them before the board.")
         if len(depends) == 1:
             sentence = sentence.replace("placements depend", "placement depends").replace(
                 "review them", "review it")
         stance = depends[depends["stance_changed_by"].astype(str) != ""]
         if len(stance):
-            sentence += (f" For {_names(stance['activity'])} even the stance (keep, partner or "
+            sentence += (f" For {and_join(stance['activity'])} even the stance (keep, partner or "
                          "source) changes.")
         messages.append(sentence)
     risky = acts[acts["opportunism_risk"].astype(bool)]
     if len(risky):
-        who = _names(f"{a} (opportunism {v:.2f} of 1)"
+        who = and_join(f"{a} (opportunism {v:.2f} of 1)"
                      for a, v in zip(risky["activity"], risky["opportunism"], strict=True))
         messages.append(
             f"Sourcing is recommended for {who}, but a provider could exploit the dependence; "

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from btm.errors import InputError
+from btm.messages import check_result
 from btm.schedule import DurationSimulation, Levelling, Schedule, Smoothing, to_date
 from btm.validate import tables_checked
 
@@ -29,9 +30,7 @@ __all__ = [
 
 
 def _check(value: Any, kind: type, name: str, where: str) -> None:
-    if not isinstance(value, kind):
-        raise InputError(f"{name}: got {type(value).__name__}; expected the {kind.__name__} "
-                         f"of btm.schedule.{where}")
+    check_result(value, name, kind, f"btm.schedule.{where}")
 
 
 def _date(start_date: Any, weeks: float) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from btm.errors import InputError
+from btm.messages import check_result
 from btm.risk import RiskAssessment, RiskSimulation
 from btm.style import check_currency, format_money
 from btm.validate import tables_checked
@@ -28,12 +29,9 @@ __all__ = [
 
 
 def _check(assessment: Any, simulation: Any = None, name: str = "simulation") -> None:
-    if not isinstance(assessment, RiskAssessment):
-        raise InputError(f"assessment: got {type(assessment).__name__}; expected the "
-                         "RiskAssessment of btm.risk.assess")
-    if simulation is not None and not isinstance(simulation, RiskSimulation):
-        raise InputError(f"{name}: got {type(simulation).__name__}; expected the "
-                         "RiskSimulation of btm.risk.simulate_cost")
+    check_result(assessment, "assessment", RiskAssessment, "btm.risk.assess")
+    if simulation is not None:
+        check_result(simulation, name, RiskSimulation, "btm.risk.simulate_cost")
 
 
 def _money(value: float, currency: str) -> str:
@@ -111,12 +109,9 @@ def risk_contingency_sentence(residual: RiskSimulation, inherent: RiskSimulation
     'Set aside EUR 100k for P80 of the risk cost after responses; R1 (Vendor exits) accounts for 100% of it.'
     """
     currency = check_currency(currency, "currency")
-    if not isinstance(residual, RiskSimulation):
-        raise InputError(f"residual: got {type(residual).__name__}; expected the "
-                         "RiskSimulation of btm.risk.simulate_cost")
-    if inherent is not None and not isinstance(inherent, RiskSimulation):
-        raise InputError(f"inherent: got {type(inherent).__name__}; expected the "
-                         "RiskSimulation of btm.risk.simulate_cost")
+    check_result(residual, "residual", RiskSimulation, "btm.risk.simulate_cost")
+    if inherent is not None:
+        check_result(inherent, "inherent", RiskSimulation, "btm.risk.simulate_cost")
     s = residual.summary.iloc[0]
     q = round(float(s["confidence"]) * 100)
     basis = "after responses" if s["basis"] == "residual" else "before responses"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from btm.errors import InputError
+from btm.messages import check_result
 from btm.style import format_money
 from btm.tco import TCOResult, cumulative_cost
 from btm.validate import tables_checked
@@ -69,8 +69,7 @@ def tco_key_messages(
       EUR 50k (33%) less than Rent, the next cheapest.',
      'Rent costs less than Buy until year 2.3 and more after (cumulative cost, undiscounted).']
     """
-    if not isinstance(result, TCOResult):
-        raise InputError(f"result: got {type(result).__name__}; expected a TCOResult")
+    check_result(result, "result", TCOResult, "btm.tco.compare")
     cur = result.currency
     ranked = result.summary.sort_values(["present_value"], kind="stable")
     best, best_pv = ranked.index[0], float(ranked["present_value"].iloc[0])

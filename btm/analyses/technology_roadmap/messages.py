@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from btm.errors import InputError
+from btm.messages import and_join, check_result, check_table
 from btm.roadmap import RankingComparison
 from btm.style import format_money
 from btm.validate import tables_checked
@@ -21,17 +21,11 @@ __all__ = ["roadmap_key_messages", "roadmap_key_numbers", "best_step"]
 
 
 def _check(comparison: Any, shadow: Any) -> None:
-    if not isinstance(comparison, RankingComparison):
-        raise InputError(f"comparison: got {type(comparison).__name__}; expected a "
-                         "RankingComparison (btm.roadmap.compare_with_ranking)")
+    check_result(comparison, "comparison", RankingComparison,
+                 "btm.roadmap.compare_with_ranking")
     if shadow is not None:
-        if not isinstance(shadow, pd.DataFrame):
-            raise InputError(f"shadow: got {type(shadow).__name__}; expected the DataFrame of "
-                             "btm.roadmap.shadow_prices")
-        missing = {"year", "step", "value_gain", "funded_by_step"} - set(shadow.columns)
-        if missing:
-            raise InputError(f"shadow: missing column(s) {', '.join(sorted(missing))}; expected "
-                             "the table of btm.roadmap.shadow_prices")
+        check_table(shadow, "shadow", ("year", "step", "value_gain", "funded_by_step"),
+                    "btm.roadmap.shadow_prices")
 
 
 @tables_checked
@@ -59,9 +53,7 @@ def _names(ids: str, initiatives: pd.DataFrame | None) -> str:
                           strict=False))
         parts = [str(lookup[p]) if p in lookup and pd.notna(lookup[p]) and str(lookup[p]).strip()
                  else p for p in parts]
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
+    return and_join(parts)
 
 
 @tables_checked

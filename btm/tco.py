@@ -819,6 +819,26 @@ def simulate_trials(
                         columns=pd.Index(model.options, name="option"))
 
 
+def _trial_values(trials: Any) -> np.ndarray:
+    """The present values of a trials table (trials x options) as floats, or InputError."""
+    if not isinstance(trials, pd.DataFrame) or trials.shape[0] == 0 or trials.shape[1] == 0:
+        raise InputError(
+            "trials: expected a non-empty DataFrame of present values (trials x options), "
+            "as returned by simulate_trials"
+        )
+    try:
+        values = trials.to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        raise InputError("trials: found non-numeric values; expected present values") from None
+    if not np.isfinite(values).all():
+        i, j = (int(a[0]) for a in np.nonzero(~np.isfinite(values)))
+        raise InputError(
+            f"trials, row {i + 1}, column {str(trials.columns[j])!r}: got {values[i, j]}; "
+            "expected finite present values (as returned by simulate_trials)"
+        )
+    return values
+
+
 def summarise_trials(trials: pd.DataFrame) -> pd.DataFrame:
     """Statistics of simulated present values per option.
 
@@ -843,17 +863,7 @@ def summarise_trials(trials: pd.DataFrame) -> pd.DataFrame:
     A        2.0  2.0            0.5
     B        2.0  2.0            0.5
     """
-    if not isinstance(trials, pd.DataFrame) or trials.shape[0] == 0 or trials.shape[1] == 0:
-        raise InputError(
-            "trials: expected a non-empty DataFrame of present values (trials x options), "
-            "as returned by simulate_trials"
-        )
-    try:
-        values = trials.to_numpy(dtype=float)
-    except (TypeError, ValueError):
-        raise InputError("trials: found non-numeric values; expected present values") from None
-    if not np.isfinite(values).all():
-        raise InputError("trials: found missing or infinite values; expected finite numbers")
+    values = _trial_values(trials)
     pct = np.percentile(values, [5, 10, 50, 90, 95], axis=0)
     cheapest = values == values.min(axis=1, keepdims=True)
     share = cheapest / cheapest.sum(axis=1, keepdims=True)
@@ -914,22 +924,7 @@ def s_curve(trials: pd.DataFrame) -> pd.DataFrame:
     0      A            1.0                     0.5
     1      A            3.0                     1.0
     """
-    if not isinstance(trials, pd.DataFrame) or trials.shape[0] == 0 or trials.shape[1] == 0:
-        raise InputError(
-            "trials: expected a non-empty DataFrame of present values (trials x options), "
-            "as returned by simulate_trials"
-        )
-    try:
-        raw = trials.to_numpy(dtype=float)
-    except (TypeError, ValueError):
-        raise InputError("trials: found non-numeric values; expected present values") from None
-    if not np.isfinite(raw).all():
-        i, j = (int(a[0]) for a in np.nonzero(~np.isfinite(raw)))
-        raise InputError(
-            f"trials, row {i + 1}, column {str(trials.columns[j])!r}: got {raw[i, j]}; "
-            "expected finite present values (as returned by simulate_trials)"
-        )
-    values = np.sort(raw, axis=0)
+    values = np.sort(_trial_values(trials), axis=0)
     n, n_opt = values.shape
     return pd.DataFrame({
         "option": np.repeat(np.asarray([str(c) for c in trials.columns], dtype=object), n),

@@ -583,10 +583,12 @@ def test_a_simulation_too_large_for_memory_is_refused_before_it_starts(monkeypat
     tco.simulate(SIMPLE, horizon_years=4, discount_rate=0.05, n=1_000)  # small n still runs
 
 
-def test_s_curve_refuses_missing_values():
-    """NaN present values used to be kept, sorted to the end of the curve."""
+@pytest.mark.parametrize("func", [tco.s_curve, tco.summarise_trials])
+def test_s_curve_and_summary_refuse_missing_values(func):
+    """NaN present values used to be kept, sorted to the end of the curve; both readers of a
+    trials table check it in one place and name the cell."""
     trials = pd.DataFrame({"A": [1.0, np.nan, 2.0], "B": [1.0, 2.0, 3.0]})
     with pytest.raises(InputError, match=r"^trials, row 2, column 'A': got nan"):
-        tco.s_curve(trials)
+        func(trials)
     with pytest.raises(InputError, match=r"^trials: found non-numeric"):
-        tco.s_curve(pd.DataFrame({"A": ["x"]}))
+        func(pd.DataFrame({"A": ["x"]}))

@@ -575,6 +575,18 @@ def _check_estimates(table: pd.DataFrame, source: str) -> None:
             )
 
 
+def _estimated_tasks(
+    tasks: Any, source: str
+) -> tuple[pd.DataFrame, _Network, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The checked three-point task table, its network, and its optimistic, most likely and
+    pessimistic durations (for :func:`pert` and :func:`simulate_duration`)."""
+    table = _validated_tasks(tasks, ESTIMATE_COLUMNS, source)
+    _check_estimates(table, source)
+    net = _network(table, source)
+    a, m, b = (table[c].to_numpy(dtype=float) for c in ("optimistic", "most_likely", "pessimistic"))
+    return table, net, (a, m, b)
+
+
 @constrained(source=Text())
 def pert(tasks: pd.DataFrame, *, source: str = "tasks") -> PERTResult:
     """PERT: expected durations, variances, critical path and its normal approximation.
@@ -611,12 +623,7 @@ def pert(tasks: pd.DataFrame, *, source: str = "tasks") -> PERTResult:
     >>> r.duration, round(r.std ** 2, 4), r.path
     (7.0, 2.8889, ['A', 'B'])
     """
-    table = _validated_tasks(tasks, ESTIMATE_COLUMNS, source)
-    _check_estimates(table, source)
-    net = _network(table, source)
-    a = table["optimistic"].to_numpy(dtype=float)
-    m = table["most_likely"].to_numpy(dtype=float)
-    b = table["pessimistic"].to_numpy(dtype=float)
+    table, net, (a, m, b) = _estimated_tasks(tasks, source)
     expected = (a + 4 * m + b) / 6
     variance = ((b - a) / 6) ** 2
     table["expected_duration"] = expected
@@ -690,12 +697,7 @@ def simulate_duration(
     >>> bool(sim.summary["mean"].iloc[0] > pert(t).duration)  # merge bias: later than PERT's 3
     True
     """
-    table = _validated_tasks(tasks, ESTIMATE_COLUMNS, source)
-    _check_estimates(table, source)
-    net = _network(table, source)
-    a = table["optimistic"].to_numpy(dtype=float)
-    m = table["most_likely"].to_numpy(dtype=float)
-    b = table["pessimistic"].to_numpy(dtype=float)
+    table, net, (a, m, b) = _estimated_tasks(tasks, source)
     rng = validate.rng(seed)
     n = len(net.ids)
     chunk = max(1, _CHUNK_CELLS // max(n, 1))

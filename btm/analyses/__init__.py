@@ -45,7 +45,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from btm.constraints import Constraint
+from btm.constraints import Constraint, Text
 from btm.errors import InputError
 
 __all__ = [
@@ -61,6 +61,7 @@ __all__ = [
     "get_analysis",
     "parameters",
     "parse_parameters",
+    "table_file",
 ]
 
 _ENV = "BTM_NOTEBOOKS"
@@ -178,6 +179,19 @@ class Spec:
     def data_dir(self) -> Path | None:
         """The sample data folder shipped with btm (None when the analysis has none)."""
         return _PACKAGE_ROOT / "data" / self.data if self.data else None
+
+
+def table_file(what: str) -> Text:
+    """The constraint of a notebook parameter that names an input table: the path of `what`.
+
+    Every spec declares its input files with it, so ``btm run`` describes them alike.
+
+    Examples
+    --------
+    >>> table_file("a cost table").expected
+    'the path of a cost table (CSV or XLSX)'
+    """
+    return Text(description=f"the path of {what} (CSV or XLSX)")
 
 
 _PACKAGE_ROOT = Path(__file__).resolve().parents[1]

@@ -1,15 +1,13 @@
 """BTM competency assessment: where business and IT leaders see the organisation, what to develop.
 
-Decision module :mod:`btm.competency`; figures in :mod:`.charts`; key numbers and messages in
-:mod:`.messages`; notebook ``btm/notebooks/btm_competencies.ipynb``; sample data
-``btm/data/btm_competencies/``.
+Decision module :mod:`btm.competency`; charts, messages, notebook and sample data as in every
+analysis (see :mod:`btm.analyses`).
 """
 
 from __future__ import annotations
 
-from btm.analyses import FigureSpec, KeyNumber, Spec
-from btm.competency import CalendarDate
-from btm.constraints import Interval, Options, Probability, Text
+from btm.analyses import FigureSpec, KeyNumber, Spec, table_file
+from btm.constraints import CalendarDate, Interval, Options, Probability, Seed
 
 SPEC = Spec(
     name="btm_competencies",
@@ -18,8 +16,8 @@ SPEC = Spec(
               "disagree most, and which competencies should be developed next, by when, so "
               "that each is ready for its moment in the calendar?"),
     parameters={
-        "survey_file": Text(description="the path of a survey table (CSV or XLSX)"),
-        "catalogue_file": Text(description="the path of a competency catalogue (CSV or XLSX)"),
+        "survey_file": table_file("a survey table"),
+        "catalogue_file": table_file("a competency catalogue"),
         "scale_min": Interval(float),
         "scale_max": Interval(float),
         "threshold": Interval(float),
@@ -27,7 +25,7 @@ SPEC = Spec(
         "test": Options(("mann_whitney", "permutation")),
         "alpha": Probability(),
         "n_resamples": Interval(int, 100, 10**6),
-        "seed": Interval(int, 0, None),
+        "seed": Seed(),
         "plan_start": CalendarDate(text=True),
         "strategy_review": CalendarDate(text=True),
         "budget_deadline": CalendarDate(text=True),

@@ -1,14 +1,13 @@
 """Build, buy or cloud: which way to get a technology, judged on several criteria and on TCO?
 
-Decision modules :mod:`btm.sourcing` (which composes :mod:`btm.mcda` and :mod:`btm.tco`);
-figures in :mod:`.charts`; key numbers and messages in :mod:`.messages`; notebook
-``btm/notebooks/build_buy_cloud.ipynb``; sample data ``btm/data/build_buy_cloud/``.
+Decision modules :mod:`btm.sourcing` (which composes :mod:`btm.mcda` and :mod:`btm.tco`); charts,
+messages, notebook and sample data as in every analysis (see :mod:`btm.analyses`).
 """
 
 from __future__ import annotations
 
-from btm.analyses import FigureSpec, KeyNumber, Spec
-from btm.constraints import Boolean, Currency, Interval, Options, Rate, Text
+from btm.analyses import FigureSpec, KeyNumber, Spec, table_file
+from btm.constraints import Boolean, Currency, Interval, Options, Rate, Seed
 
 SPEC = Spec(
     name="build_buy_cloud",
@@ -17,12 +16,11 @@ SPEC = Spec(
               "the leadership team weighed, total cost of ownership included, and how much "
               "does the answer depend on the weights?"),
     parameters={
-        "scores_file": Text(description="the path of a scores table (CSV or XLSX)"),
-        "criteria_file": Text(description="the path of a criteria table (CSV or XLSX)"),
-        "judgements_file": Text(description="the path of a pairwise judgements table "
-                                            "(CSV or XLSX)"),
-        "gates_file": Text(description="the path of a must-have gates table (CSV or XLSX)"),
-        "costs_file": Text(description="the path of a cost table (CSV or XLSX)"),
+        "scores_file": table_file("a scores table"),
+        "criteria_file": table_file("a criteria table"),
+        "judgements_file": table_file("a pairwise judgements table"),
+        "gates_file": table_file("a must-have gates table"),
+        "costs_file": table_file("a cost table"),
         "method": Options(("topsis", "weighted_sum")),
         "weights_source": Options(("ahp", "direct")),
         "normalize_weights": Boolean(),
@@ -32,7 +30,7 @@ SPEC = Spec(
         "discount_rate": Rate(),
         "correlation": Interval(float, -1, 1),
         "currency": Currency(),
-        "seed": Interval(int, 0, None),
+        "seed": Seed(),
     },
     key_numbers=(
         KeyNumber("winner_score", "Score of the option ranked first"),

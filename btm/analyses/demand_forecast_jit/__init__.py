@@ -1,14 +1,13 @@
 """Demand forecasting for just-in-time inventory: per SKU, what to stock and when to order it.
 
-Decision modules :mod:`btm.demand`, :mod:`btm.forecast`, :mod:`btm.inventory`,
-:mod:`btm.replay` and :mod:`btm.jit`; figures in :mod:`.charts`; key numbers and messages in
-:mod:`.messages`; notebook ``btm/notebooks/demand_forecast_jit.ipynb``; sample data
-``btm/data/demand/``.
+Decision modules :mod:`btm.demand`, :mod:`btm.forecast`, :mod:`btm.inventory`, :mod:`btm.replay`
+and :mod:`btm.jit`; charts, messages, notebook and sample data as in every analysis (see
+:mod:`btm.analyses`).
 """
 
 from __future__ import annotations
 
-from btm.analyses import FigureSpec, KeyNumber, Spec
+from btm.analyses import FigureSpec, KeyNumber, Spec, table_file
 from btm.constraints import Currency, Interval, Probability, Text
 
 SPEC = Spec(
@@ -18,8 +17,8 @@ SPEC = Spec(
               "level, what to order and when, and what that policy would have achieved on last "
               "year's demand."),
     parameters={
-        "demand_file": Text(description="the path of a demand history (CSV or XLSX)"),
-        "skus_file": Text(description="the path of a SKU master (CSV or XLSX)"),
+        "demand_file": table_file("a demand history"),
+        "skus_file": table_file("a SKU master"),
         "horizon": Interval(int, 1, 520),
         "season_length": Interval(int, 1, 520),
         "service_level": Probability(),

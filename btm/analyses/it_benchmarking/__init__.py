@@ -1,13 +1,13 @@
 """IT benchmarking: where the organisation's IT spend and service levels sit among its peers.
 
-Decision module :mod:`btm.benchmark`; figures in :mod:`.charts`; key numbers and messages in
-:mod:`.messages`; notebook ``btm/notebooks/it_benchmarking.ipynb``; sample data
-``btm/data/it_benchmarking/`` (the peer table there is illustrative, not real benchmarks).
+Decision module :mod:`btm.benchmark`; charts, messages, notebook and sample data as in every
+analysis (see :mod:`btm.analyses`). The peer table of its sample data is illustrative, not real
+benchmarks.
 """
 
 from __future__ import annotations
 
-from btm.analyses import FigureSpec, KeyNumber, Spec
+from btm.analyses import FigureSpec, KeyNumber, Spec, table_file
 from btm.constraints import Text
 
 SPEC = Spec(
@@ -17,9 +17,8 @@ SPEC = Spec(
               "comparable organisations, and which metrics are far enough from the peers to "
               "warrant attention?"),
     parameters={
-        "organisation_file": Text(description="the path of the organisation's IT metrics "
-                                              "(CSV or XLSX)"),
-        "peers_file": Text(description="the path of a peer quartile table (CSV or XLSX)"),
+        "organisation_file": table_file("the organisation's IT metrics"),
+        "peers_file": table_file("a peer quartile table"),
         "industry": Text(description="the peer group's industry, as in the peer table"),
         "size_band": Text(description="the peer group's size band, as in the peer table"),
     },

@@ -1,15 +1,14 @@
 """IT budget and chargeback: what IT costs next year (run / grow / transform, capex / opex,
 P&L), how it compares with last year, and what each business unit consumes.
 
-Decision modules :mod:`btm.budget` (and :mod:`btm.roadmap` for the initiatives' spend);
-figures in :mod:`.charts`; key numbers and messages in :mod:`.messages`; notebook
-``btm/notebooks/it_budget.ipynb``; sample data ``btm/data/it_budget/``.
+Decision modules :mod:`btm.budget` (and :mod:`btm.roadmap` for the initiatives' spend); charts,
+messages, notebook and sample data as in every analysis (see :mod:`btm.analyses`).
 """
 
 from __future__ import annotations
 
-from btm.analyses import FigureSpec, KeyNumber, Spec
-from btm.constraints import Currency, Interval, Rate, Text
+from btm.analyses import FigureSpec, KeyNumber, Spec, table_file
+from btm.constraints import Currency, Interval, Rate
 
 SPEC = Spec(
     name="it_budget",
@@ -17,14 +16,14 @@ SPEC = Spec(
     question=("What does IT cost next year to run, grow and transform the business, in cash "
               "and in the P&L, and which business unit consumes how much of it?"),
     parameters={
-        "actuals_file": Text(description="the path of last year's IT costs (CSV or XLSX)"),
-        "pool_to_tower_file": Text(description="the path of the cost pool to tower weights"),
-        "tower_to_service_file": Text(description="the path of the tower to service weights"),
-        "services_file": Text(description="the path of the services and their drivers"),
-        "drivers_file": Text(description="the path of the business units' consumption"),
-        "initiatives_file": Text(description="the path of the roadmap's initiatives table"),
-        "profiles_file": Text(description="the path of the roadmap's cost profiles"),
-        "years_file": Text(description="the path of the roadmap's yearly budgets"),
+        "actuals_file": table_file("last year's IT costs"),
+        "pool_to_tower_file": table_file("the cost pool to tower weights"),
+        "tower_to_service_file": table_file("the tower to service weights"),
+        "services_file": table_file("the services and their drivers"),
+        "drivers_file": table_file("the business units' consumption"),
+        "initiatives_file": table_file("the roadmap's initiatives table"),
+        "profiles_file": table_file("the roadmap's cost profiles"),
+        "years_file": table_file("the roadmap's yearly budgets"),
         "budget_year": Interval(int, 1900, 2200),
         "escalation": Rate(),
         "discount_rate": Rate(),

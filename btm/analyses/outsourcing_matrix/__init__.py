@@ -1,8 +1,7 @@
 """Outsourcing decision matrix: what to keep in-house, what to source, and why.
 
-Decision module :mod:`btm.outsourcing`; figures in :mod:`.charts`; key numbers and messages in
-:mod:`.messages`; notebook ``btm/notebooks/outsourcing_matrix.ipynb``; sample data
-``btm/data/outsourcing_matrix/``.
+Decision module :mod:`btm.outsourcing`; charts, messages, notebook and sample data as in every
+analysis (see :mod:`btm.analyses`).
 
 The matrix's axes follow Insinga and Werle (2000); its cell names, strategies and
 keep/partner/source stances are btm's adaptation of their logic (see :mod:`btm.outsourcing`,
@@ -11,8 +10,8 @@ keep/partner/source stances are btm's adaptation of their logic (see :mod:`btm.o
 
 from __future__ import annotations
 
-from btm.analyses import FigureSpec, KeyNumber, Spec
-from btm.constraints import Currency, Interval, ListOf, Rate, Text
+from btm.analyses import FigureSpec, KeyNumber, Spec, table_file
+from btm.constraints import Currency, Interval, ListOf, Rate
 
 _BOUNDARY = ListOf(Interval(float, 0, 1, closed="neither"), min_length=2)
 
@@ -23,9 +22,9 @@ SPEC = Spec(
               "strategic importance and capability against the best providers, and does the "
               "cost case agree?"),
     parameters={
-        "ratings_file": Text(description="the path of a ratings table (CSV or XLSX)"),
-        "criteria_file": Text(description="the path of a sub-criteria table (CSV or XLSX)"),
-        "costs_file": Text(description="the path of a cost table (CSV or XLSX)"),
+        "ratings_file": table_file("a ratings table"),
+        "criteria_file": table_file("a sub-criteria table"),
+        "costs_file": table_file("a cost table"),
         "scale_min": Interval(float),
         "scale_max": Interval(float),
         "importance_bounds": _BOUNDARY,

@@ -1,16 +1,13 @@
 """Project schedule: when will the project finish, what is critical, and does it fit the team?
 
-Decision module :mod:`btm.schedule`; figures in :mod:`.charts`; key numbers and messages in
-:mod:`.messages`; notebook ``btm/notebooks/project_schedule.ipynb``; sample data
-``btm/data/project_schedule/``.
+Decision module :mod:`btm.schedule`; charts, messages, notebook and sample data as in every
+analysis (see :mod:`btm.analyses`).
 """
 
 from __future__ import annotations
 
-from btm.analyses import FigureSpec, KeyNumber, Spec
-from btm.constraints import Interval, Options, Probability, Seed, Text
-
-_DATE = r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+from btm.analyses import FigureSpec, KeyNumber, Spec, table_file
+from btm.constraints import CalendarDate, Interval, Options, Probability, Seed
 
 SPEC = Spec(
     name="project_schedule",
@@ -19,9 +16,9 @@ SPEC = Spec(
               "critical (and how often, once estimates vary), and does the plan fit the "
               "team's capacity or must the deadline move?"),
     parameters={
-        "tasks_file": Text(description="the path of a task table (CSV or XLSX)"),
-        "resources_file": Text(description="the path of a resource capacity table (CSV or XLSX)"),
-        "start_date": Text(pattern=_DATE, description="a date such as 2025-01-06 (YYYY-MM-DD)"),
+        "tasks_file": table_file("a task table"),
+        "resources_file": table_file("a resource capacity table"),
+        "start_date": CalendarDate(text=True),
         "deadline": Interval(float, 0, 10_000),
         "confidence": Probability(),
         "n_simulations": Interval(int, 100, 10**7),

@@ -1,16 +1,21 @@
 """Project risk register: what contingency should the board set aside, and do the responses pay?
 
-Decision module :mod:`btm.risk`; figures in :mod:`.charts`; key numbers and messages in
-:mod:`.messages`; notebook ``btm/notebooks/risk_register.ipynb``; sample data
-``btm/data/risk_register/``.
+Decision module :mod:`btm.risk`; charts, messages, notebook and sample data as in every analysis
+(see :mod:`btm.analyses`).
 """
 
 from __future__ import annotations
 
-from btm.analyses import FigureSpec, KeyNumber, Spec
-from btm.constraints import Currency, Interval, ListOf, Options, Probability, Seed, Text
-
-_DATE = r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+from btm.analyses import FigureSpec, KeyNumber, Spec, table_file
+from btm.constraints import (
+    CalendarDate,
+    Currency,
+    Interval,
+    ListOf,
+    Options,
+    Probability,
+    Seed,
+)
 
 SPEC = Spec(
     name="risk_register",
@@ -19,8 +24,8 @@ SPEC = Spec(
               "contingency covers them at the board's confidence, which risks need it, and "
               "which responses pay for themselves?"),
     parameters={
-        "register_file": Text(description="the path of a risk register (CSV or XLSX)"),
-        "as_of": Text(pattern=_DATE, description="a date such as 2025-03-31 (YYYY-MM-DD)"),
+        "register_file": table_file("a risk register"),
+        "as_of": CalendarDate(text=True),
         "likelihood_scale": Interval(int, 2, 10),
         "impact_scale": Interval(int, 2, 10),
         "thresholds": ListOf(Interval(float, 0), min_length=1, unique=True),

@@ -1,14 +1,13 @@
 """TCO comparison: which option has the lowest total cost of ownership over the horizon?
 
-Decision module :mod:`btm.tco`; figures in :mod:`.charts`; key numbers and messages in
-:mod:`.messages`; notebook ``btm/notebooks/tco_comparison.ipynb``; sample data
-``btm/data/tco/``.
+Decision module :mod:`btm.tco`; charts, messages, notebook and sample data as in every analysis
+(see :mod:`btm.analyses`).
 """
 
 from __future__ import annotations
 
-from btm.analyses import FigureSpec, KeyNumber, Spec
-from btm.constraints import Currency, Interval, Options, Rate, Text
+from btm.analyses import FigureSpec, KeyNumber, Spec, table_file
+from btm.constraints import Currency, Interval, Options, Rate, Seed
 
 SPEC = Spec(
     name="tco_comparison",
@@ -16,14 +15,14 @@ SPEC = Spec(
     question=("Which option has the lowest total cost of ownership over the horizon, when does "
               "one overtake another, what drives it, how sure are we?"),
     parameters={
-        "costs_file": Text(description="the path of a cost table (CSV or XLSX)"),
+        "costs_file": table_file("a cost table"),
         "horizon_years": Interval(int, 1, 100),
         "discount_rate": Rate(),
         "currency": Currency(),
         "n_simulations": Interval(int, 100, 10_000_000),
         "distribution": Options(("pert", "triangular")),
         "correlation": Interval(float, -1, 1),
-        "seed": Interval(int, 0, None),
+        "seed": Seed(),
     },
     key_numbers=(
         KeyNumber("cheapest_present_value", "Present value of the cheapest option", "currency"),

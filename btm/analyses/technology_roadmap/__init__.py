@@ -1,15 +1,14 @@
 """Technology roadmap: which initiatives to fund, in which year, within yearly budgets and
 scarce people, and what the exact method gains over ranking by value per euro.
 
-Decision module :mod:`btm.roadmap`; figures in :mod:`.charts`; key numbers and messages in
-:mod:`.messages`; notebook ``btm/notebooks/technology_roadmap.ipynb``; sample data
-``btm/data/technology_roadmap/``.
+Decision module :mod:`btm.roadmap`; charts, messages, notebook and sample data as in every analysis
+(see :mod:`btm.analyses`).
 """
 
 from __future__ import annotations
 
-from btm.analyses import FigureSpec, KeyNumber, Spec
-from btm.constraints import Currency, Interval, ListOf, Rate, Text
+from btm.analyses import FigureSpec, KeyNumber, Spec, table_file
+from btm.constraints import Currency, Interval, ListOf, Rate
 
 SPEC = Spec(
     name="technology_roadmap",
@@ -17,9 +16,9 @@ SPEC = Spec(
     question=("Which initiatives should we fund, and in which year, within the yearly budgets "
               "and scarce people, and what would ranking by value per euro leave on the table?"),
     parameters={
-        "initiatives_file": Text(description="the path of the initiatives table (CSV or XLSX)"),
-        "profiles_file": Text(description="the path of the cost and people profiles (CSV or XLSX)"),
-        "years_file": Text(description="the path of the yearly budgets and capacities (CSV or XLSX)"),
+        "initiatives_file": table_file("the initiatives table"),
+        "profiles_file": table_file("the cost and people profiles"),
+        "years_file": table_file("the yearly budgets and capacities"),
         "discount_rate": Rate(),
         "currency": Currency(),
         "budget_step": Interval(float, 0, None, closed="neither"),

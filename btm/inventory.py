@@ -66,6 +66,7 @@ __all__ = [
     "order_quantities",
     "validate_demand",
     "validate_forecasts",
+    "to_wide",
     "PLAN_POLICY_COLUMNS",
     "QUANTILE_METHODS",
 ]
@@ -572,7 +573,7 @@ def lead_time_forecast_errors(
     fc = validate_forecasts(forecasts)
     skus = pd.Index(sorted(hist["unique_id"].unique()), name="unique_id")
     dates = pd.DatetimeIndex(sorted(hist["ds"].unique()))
-    y = _to_wide(hist, "y", skus, dates, source="demand")
+    y = to_wide(hist, "y", skus, dates, source="demand")
     if isinstance(lead_time, pd.Series):
         lt_values = lead_time.reindex(skus)
         if lt_values.isna().any():
@@ -731,21 +732,63 @@ def order_quantities(
     return _round_orders(raw, min_order, pack)
 
 
-def _to_wide(
-    data: pd.DataFrame, value: str, skus: pd.Index, dates: pd.DatetimeIndex, *, source: str
+@validate.tables_checked
+def to_wide(
+    data: pd.DataFrame, value: str, skus: pd.Index, dates: pd.DatetimeIndex, *,
+    source: str | None = None, expected: str | None = None,
 ) -> np.ndarray:
-    """Long (unique_id, ds, value) -> array (n_skus, n_dates); every cell must be present."""
+    """A long ``unique_id, ds, <value>`` table as an array of SKUs x periods.
+
+    For tables already checked by :func:`validate_demand` or :func:`validate_forecasts`
+    (one row per SKU and period); rows outside `skus` and `dates` are left out.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Columns ``unique_id``, ``ds`` and `value`.
+    value : str
+        The column to spread.
+    skus, dates : pandas.Index, pandas.DatetimeIndex
+        The rows and the columns of the result, in that order.
+    source : str, optional
+        Name of `data` in messages. When given, a SKU and period without a row is refused;
+        without it the cell is NaN.
+    expected : str, optional
+        What a complete table holds, for that message (default: one row per SKU and period
+        over `dates`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(skus), len(dates))``, floats.
+
+    Examples
+    --------
+    >>> ds = pd.date_range("2026-01-05", periods=2, freq="W-MON")
+    >>> d = pd.DataFrame({"unique_id": ["A", "A", "B"], "ds": [ds[0], ds[1], ds[1]],
+    ...                   "y": [1.0, 2.0, 3.0]})
+    >>> to_wide(d, "y", pd.Index(["A", "B"]), ds)
+    array([[ 1.,  2.],
+           [nan,  3.]])
+    >>> to_wide(d, "y", pd.Index(["A", "B"]), ds, source="demand")
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: demand: no row for unique_id 'B' and ds 2026-01-05; expected one row per SKU and period from 2026-01-05 to 2026-01-12
+    """
     row = skus.get_indexer(data["unique_id"])
     col = dates.get_indexer(data["ds"])
     keep = (row >= 0) & (col >= 0)
     out = np.full((len(skus), len(dates)), np.nan)
     out[row[keep], col[keep]] = data[value].to_numpy(dtype=float)[keep]
     missing = np.isnan(out)
-    if missing.any():
+    if source is not None and missing.any():
         r, c = (int(i) for i in np.argwhere(missing)[0])
+        if expected is None:
+            expected = (f"one row per SKU and period from {dates[0].date()} to "
+                        f"{dates[-1].date()}")
         raise InputError(
             f"{source}: no row for unique_id {skus[r]!r} and ds {dates[c].date()}; expected "
-            f"one row per SKU and period from {dates[0].date()} to {dates[-1].date()}"
+            f"{expected}"
         )
     return out
 
@@ -947,7 +990,7 @@ def replenishment_plan(
     dates = pd.DatetimeIndex(sorted(fc["ds"].unique()))
     offset = _period_offset(dates, freq, "forecast")
     _check_grid(dates, offset, "forecast")
-    f = _to_wide(fc, "forecast", skus, dates, source="forecast")
+    f = to_wide(fc, "forecast", skus, dates, source="forecast")
 
     n, horizon = f.shape
     lead = pol["lead_time"].to_numpy(dtype=np.int64)

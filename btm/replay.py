@@ -65,7 +65,7 @@ from scipy import special
 from btm import validate
 from btm.constraints import Interval, ListOf, NoneOr, Options, Probability, constrained
 from btm.errors import InputError
-from btm.inventory import order_quantities, validate_demand, validate_forecasts
+from btm.inventory import order_quantities, to_wide, validate_demand, validate_forecasts
 
 __all__ = ["ReplayResult", "replay", "tradeoff_curve", "policy_from_skus", "POLICY_COLUMNS"]
 
@@ -189,26 +189,6 @@ def _policy_frame(policy: pd.DataFrame) -> pd.DataFrame:
     return pol
 
 
-def _wide(data: pd.DataFrame, value: str, skus: pd.Index, dates: pd.DatetimeIndex) -> np.ndarray:
-    row = skus.get_indexer(data["unique_id"])
-    col = dates.get_indexer(data["ds"])
-    keep = (row >= 0) & (col >= 0)
-    out = np.full((len(skus), len(dates)), np.nan)
-    out[row[keep], col[keep]] = data[value].to_numpy(dtype=float)[keep]
-    return out
-
-
-def _first_missing(values: np.ndarray, skus: pd.Index, dates: pd.DatetimeIndex, source: str,
-                   what: str) -> None:
-    missing = np.isnan(values)
-    if missing.any():
-        r, c = (int(i) for i in np.argwhere(missing)[0])
-        raise InputError(
-            f"{source}: no row for unique_id {skus[r]!r} and ds {dates[c].date()}; expected "
-            f"{what}"
-        )
-
-
 def _prepare(
     demand: pd.DataFrame, forecasts: pd.DataFrame, policy: pd.DataFrame, start: Any
 ) -> _Setup:
@@ -244,13 +224,12 @@ def _prepare(
             f"start: only {len(past)} period(s) of demand before {start_ts.date()}; expected at "
             "least 2, to set the naive policy and the default forecast standard deviation"
         )
-    y = _wide(hist, "y", skus, window)
-    _first_missing(y, skus, window, "demand", "demand for every SKU in every replay period")
-    f = _wide(fc, "forecast", skus, window)
-    _first_missing(f, skus, window, "forecasts",
-                   "a forecast for every SKU in every replay period (ds >= start)")
+    y = to_wide(hist, "y", skus, window, source="demand",
+                expected="demand for every SKU in every replay period")
+    f = to_wide(fc, "forecast", skus, window, source="forecasts",
+                expected="a forecast for every SKU in every replay period (ds >= start)")
 
-    past_y = _wide(hist, "y", skus, past)
+    past_y = to_wide(hist, "y", skus, past)
     counts = np.sum(~np.isnan(past_y), axis=1)
     if (counts < 2).any():
         r = int(np.flatnonzero(counts < 2)[0])
@@ -268,11 +247,11 @@ def _prepare(
     if isinstance(forecasts, pd.DataFrame) and "safety_stock" in forecasts:
         given = validate.frame(forecasts, _SAFETY_STOCK_COLUMNS, source="forecasts",
                                keep_extra=False)
-        ss = _wide(given, "safety_stock", skus, window)
+        ss = to_wide(given, "safety_stock", skus, window)
 
     if "forecast_std" in fc:
-        sd = _wide(fc, "forecast_std", skus, window)
-        _first_missing(sd, skus, window, "forecasts", "a forecast_std for every forecast")
+        sd = to_wide(fc, "forecast_std", skus, window, source="forecasts",
+                     expected="a forecast_std for every forecast")
     else:
         sd = np.repeat(hist_std[:, None], len(window), axis=1)
 
@@ -709,7 +688,7 @@ def _level_safety_stocks(safety_stocks: pd.DataFrame, base: _Setup, levels: np.n
         if rows[["unique_id", "ds"]].duplicated().any():
             raise InputError(f"safety_stocks: SKU and ds appear twice for service_level "
                              f"{level:g}; expected one row per SKU, period and level")
-        blocks.append(_wide(rows, "safety_stock", base.skus, base.dates))
+        blocks.append(to_wide(rows, "safety_stock", base.skus, base.dates))
     return np.concatenate(blocks, axis=0)
 
 

@@ -276,6 +276,16 @@ def _refuse_repeat(table: pd.DataFrame, key: list[str], source: str,
                           problem=problem(table.iloc[row - 1]), expected=expected)
 
 
+def _refuse_unknown(table: pd.DataFrame, column: str, known: pd.Index, source: str, *,
+                    note: str, expected: str) -> None:
+    """Refuse the first value of `column` that is not in `known`."""
+    unknown = ~table[column].isin(known).to_numpy()
+    if unknown.any():
+        i = int(np.flatnonzero(unknown)[0])
+        raise input_error(validate.where(source, i + 1, column), got=table[column].iloc[i],
+                          note=note, expected=expected)
+
+
 def _each_once(table: pd.DataFrame, column: str, source: str, expected: str) -> None:
     """Refuse a repeated id in `column`, naming the row that gave it first."""
     row = validate.repeated_row(table, [column])
@@ -499,12 +509,8 @@ def validate_ratings(
                                max=scale_max, description=RATING_COLUMNS[-1].description)
     table = validate.frame(ratings, cols, source=source)
     known = _indexed(criteria, "criterion")
-    unknown = ~table["criterion"].isin(known.index).to_numpy()
-    if unknown.any():
-        i = int(np.flatnonzero(unknown)[0])
-        raise input_error(f"{source}, row {i + 1}, column 'criterion'",
-                          got=table["criterion"].iloc[i], note="not in the criteria table",
-                          expected="one of " + ", ".join(repr(c) for c in known.index))
+    _refuse_unknown(table, "criterion", known.index, source, note="not in the criteria table",
+                    expected="one of " + ", ".join(repr(c) for c in known.index))
     _refuse_repeat(table, ["activity", "assessor", "criterion"], source,
                    lambda r: f"{r['assessor']!r} rated {r['criterion']!r} for {r['activity']!r} twice",
                    "one score per activity, assessor and criterion")
@@ -908,12 +914,8 @@ def _costs_beside(costs: Any, activities: pd.DataFrame, horizon_years: int,
     case = cost_case(costs, horizon_years=horizon_years, discount_rate=discount_rate,
                      source=source)
     known = _indexed(activities, "activity")
-    unrated = ~case["activity"].isin(known.index).to_numpy()
-    if unrated.any():
-        i = int(np.flatnonzero(unrated)[0])
-        raise input_error(f"{source}, row {i + 1}, column 'activity'",
-                          got=case["activity"].iloc[i], note="an activity with no ratings",
-                          expected="an activity that appears in the ratings")
+    _refuse_unknown(case, "activity", known.index, source, note="an activity with no ratings",
+                    expected="an activity that appears in the ratings")
     stance = known.loc[case["activity"], "stance"].to_numpy(dtype=object)
     says = case["cost_says"].to_numpy(dtype=object)
     pv = case["present_value"].to_numpy(dtype=float)

@@ -317,6 +317,19 @@ def test_duplicate_activity_ids():
         outsourcing.assess(r, CRITERIA)
 
 
+def test_unknown_criterion_and_unrated_activity_name_the_cell():
+    r = ratings_for({"X": {"a": (1, 1, 1, 1)}})
+    r.loc[2, "criterion"] = "speed"
+    with pytest.raises(InputError, match=r"^ratings, row 3, column 'criterion': got 'speed', "
+                                         r"not in the criteria table; expected one of 'adv'"):
+        outsourcing.assess(r, CRITERIA)
+    costs = pd.DataFrame({"activity": ["X", "Y"], "in_house_annual_cost": [1, 2],
+                          "provider_annual_quote": [1, 1]})
+    with pytest.raises(InputError, match=r"row 2, column 'activity': got 'Y', an activity "
+                                         r"with no ratings; expected an activity that appears"):
+        outsourcing.assess(ratings_for({"X": {"a": (1, 1, 1, 1)}}), CRITERIA, costs)
+
+
 def test_other_bad_tables():
     r = ratings_for({"X": {"a": (1, 1, 1, 1)}})
     with pytest.raises(InputError, match=r"row 1, column 'criterion': got 'nope'"):

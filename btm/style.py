@@ -834,6 +834,7 @@ def bar_summary(
     Returns
     -------
     matplotlib.figure.Figure
+    A :class:`BoardFigure`, or the figure `ax` belongs to.
 
     Examples
     --------

@@ -45,6 +45,5 @@ SPEC = Spec(
         FigureSpec("development_timeline", "What to develop when"),
     ),
     data="btm_competencies",
-    boardpack=True,
     order=10,
 )

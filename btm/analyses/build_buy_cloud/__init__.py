@@ -48,6 +48,5 @@ SPEC = Spec(
         FigureSpec("assessor_weights", "Where the assessors disagree on weights"),
     ),
     data="build_buy_cloud",
-    boardpack=True,
     order=3,
 )

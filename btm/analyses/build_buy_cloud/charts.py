@@ -252,6 +252,7 @@ def weight_sensitivity_curves(
     Returns
     -------
     matplotlib.figure.Figure
+    A :class:`btm.style.BoardFigure`: one panel per criterion and one for the legend.
 
     Examples
     --------

@@ -41,7 +41,6 @@ SPEC = Spec(
         FigureSpec("inventory_freed_by_class", "Inventory freed or needed by demand class"),
     ),
     data="demand",
-    boardpack=True,
     order=2,
     needs=("statsforecast",),
 )

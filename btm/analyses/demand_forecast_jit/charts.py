@@ -178,6 +178,7 @@ def forecast_fans(
     Returns
     -------
     matplotlib.figure.Figure
+    A :class:`btm.style.BoardFigure` with one fan chart per SKU, side by side.
 
     Examples
     --------

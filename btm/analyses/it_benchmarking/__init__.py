@@ -34,6 +34,5 @@ SPEC = Spec(
         FigureSpec("benchmark_spend_mix", "How IT spend is split"),
     ),
     data="it_benchmarking",
-    boardpack=True,
     order=11,
 )

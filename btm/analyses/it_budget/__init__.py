@@ -46,6 +46,5 @@ SPEC = Spec(
         FigureSpec("chargeback", "Who consumes IT"),
     ),
     data="it_budget",
-    boardpack=True,
     order=9,
 )

@@ -55,6 +55,5 @@ SPEC = Spec(
         FigureSpec("outsourcing_cost_case", "The cost case beside the matrix"),
     ),
     data="outsourcing_matrix",
-    boardpack=True,
     order=5,
 )

@@ -452,6 +452,7 @@ def outsourcing_spread(
     Returns
     -------
     matplotlib.figure.Figure
+    A :class:`btm.style.BoardFigure` of two panels (or the figure of `ax`).
 
     Examples
     --------

@@ -40,6 +40,5 @@ SPEC = Spec(
         FigureSpec("resource_profile", "Resource use before and after levelling"),
     ),
     data="project_schedule",
-    boardpack=True,
     order=7,
 )

@@ -326,6 +326,7 @@ def resource_profile(
     Returns
     -------
     matplotlib.figure.Figure
+    A :class:`btm.style.BoardFigure` with one panel per resource.
 
     Examples
     --------

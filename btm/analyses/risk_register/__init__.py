@@ -52,6 +52,5 @@ SPEC = Spec(
         FigureSpec("contingency_allocation", "Which risks need the contingency"),
     ),
     data="risk_register",
-    boardpack=True,
     order=6,
 )

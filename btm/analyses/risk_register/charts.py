@@ -144,6 +144,7 @@ def risk_heat_map(
     Returns
     -------
     matplotlib.figure.Figure
+    A :class:`btm.style.BoardFigure` with one heat map per basis (or the figure of `ax`).
 
     Examples
     --------

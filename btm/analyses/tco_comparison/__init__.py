@@ -37,6 +37,5 @@ SPEC = Spec(
         FigureSpec("s_curves", "How sure are we?"),
     ),
     data="tco",
-    boardpack=True,
     order=1,
 )

@@ -38,6 +38,5 @@ SPEC = Spec(
         FigureSpec("budget_use", "Budget and people used each year"),
     ),
     data="technology_roadmap",
-    boardpack=True,
     order=8,
 )

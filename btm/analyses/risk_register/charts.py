@@ -37,24 +37,19 @@ from btm.errors import InputError
 from btm.style import (
     INK,
     MUTED,
-    add_footnote,
     bar_colour,
-    canvas,
     chart,
     chart_doc,
-    check_common,
     check_currency,
     check_numeric,
     check_positive_int,
-    figure,
-    finish,
     format_money,
-    house_style,
     legend_outside,
     legend_patch,
     line_style,
     money_formatter,
     money_label,
+    panels,
     percent_formatter,
     require_frame,
     style_bars,
@@ -156,7 +151,6 @@ def risk_heat_map(
     >>> sorted(t.get_text() for t in fig.axes[0].texts if t.get_gid() == "risks")
     ['R1  R3', 'R2']
     """
-    check_common(title, footnote)
     ids_per_line = check_positive_int(ids_per_line, "ids_per_line")
     table = require_frame(heat_map, "heat_map",
                           ("basis", "likelihood", "impact", "score", "band", "risks"))
@@ -188,14 +182,7 @@ def risk_heat_map(
     hatches = dict(zip(band_names, (_BAND_HATCHES[k % len(_BAND_HATCHES)]
                                     for k in range(len(band_names))), strict=True))
     n_lik, n_imp = int(levels[:, 0].max()), int(levels[:, 1].max())
-    with house_style():
-        if ax is None and len(bases) > 1:
-            fig, axes = figure(ncols=len(bases),
-                               figsize=(1.6 + 4.9 * len(bases), 1.6 + 0.85 * n_lik))
-            axes = list(np.atleast_1d(axes))
-        else:
-            fig, one = canvas(ax, (7.0, 1.6 + 0.85 * n_lik))
-            axes = [one]
+    def draw(axes: list[Axes]) -> None:
         for panel, (a, basis) in enumerate(zip(axes, bases, strict=True)):
             cells = table[table["basis"].astype(str) == basis]
             for row in cells.itertuples(index=False):
@@ -237,16 +224,16 @@ def risk_heat_map(
         axes[-1].legend(handles=handles, title="Band (score =\nlikelihood × impact)",
                         loc="upper left", bbox_to_anchor=(1.03, 1.0), borderaxespad=0.0,
                         frameon=False)
-        default = "Risk heat map before and after responses"
-        if len(axes) == 1:
-            default = f"Risk heat map: {_BASIS_NAMES.get(bases[0], bases[0]).lower()}"
-        else:
-            fig.suptitle(default if title is None else title, x=0.01, ha="left",
-                         fontsize=13, fontweight="bold")
-            if footnote is not None:
-                add_footnote(fig, footnote)
-            return fig
-        return finish(fig, axes[0], title, footnote, default)
+
+    if ax is None and len(bases) > 1:
+        with panels(1, len(bases), (1.6 + 4.9 * len(bases), 1.6 + 0.85 * n_lik), title,
+                    footnote, "Risk heat map before and after responses") as (fig, axes):
+            draw(axes)
+    else:
+        with chart(ax, (7.0, 1.6 + 0.85 * n_lik), title, footnote,
+                   f"Risk heat map: {_BASIS_NAMES.get(bases[0], bases[0]).lower()}") as (fig, one):
+            draw([one])
+    return fig
 
 
 def _curves(trials: Any) -> tuple[list[str], list[np.ndarray]]:

@@ -34,17 +34,13 @@ from btm.style import (
     LOW_GREY,
     MUTED,
     bar_colour,
-    canvas,
     chart,
     chart_doc,
-    check_common,
     check_currency,
     check_numeric,
     check_positive_int,
     figure,
-    finish,
     format_money,
-    house_style,
     legend_outside,
     legend_patch,
     money_formatter,
@@ -293,7 +289,6 @@ def budget_use(
     2
     """
     currency = check_currency(currency, "currency")
-    check_common(title, footnote)
     if not isinstance(resource_unit, str) or not resource_unit.strip():
         raise InputError(f"resource_unit: got {resource_unit!r}; expected non-empty text")
     table = require_frame(yearly, "yearly", ("year", "constraint", "capacity", "used"))
@@ -305,13 +300,10 @@ def budget_use(
         raise InputError("yearly, column 'constraint': no 'budget' rows; expected the table "
                          "btm.roadmap.Roadmap.yearly")
     resources = [c for c in dict.fromkeys(constraint) if c != "budget"]
-    with house_style():
-        if ax is None and resources:
-            fig, axes = figure(ncols=2, figsize=(12.0, 4.8))
-            ax, rax = axes[0], axes[1]
-        else:
-            fig, ax = canvas(ax, (9.0, 4.8))
-            rax = None
+    rax = None
+    if ax is None and resources:
+        _, (ax, rax) = figure(ncols=2, figsize=(12.0, 4.8))
+    with chart(ax, (9.0, 4.8), title, footnote, "Budget and people used each year") as (fig, ax):
         sel = constraint == "budget"
         yrs = nums[sel, 0]
         x = np.arange(len(yrs))
@@ -355,4 +347,4 @@ def budget_use(
             legend_outside(rax, handles=handles)
         else:
             legend_outside(ax, handles=handles)
-        return finish(fig, ax, title, footnote, "Budget and people used each year")
+        return fig

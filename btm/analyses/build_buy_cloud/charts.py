@@ -86,6 +86,20 @@ def _unique_order(values: pd.Series) -> list[Any]:
     return list(pd.unique(values))
 
 
+def _one_per(values: Any, name: str, keys: list[Any], what: str, per: str,
+             table: str) -> pd.Series:
+    """`values`, a Series indexed by `per`, as numbers for each of `keys` (in that order)."""
+    if not isinstance(values, pd.Series):
+        raise InputError(f"{name}: got {type(values).__name__}; expected a pandas Series "
+                         f"indexed by {per}")
+    lacking = [k for k in keys if k not in values.index]
+    if lacking:
+        raise InputError(f"{name}: no {what} for {per} {lacking[0]!r}; expected one for every "
+                         f"{per} of {table}")
+    numbers = check_numeric(values.loc[keys].rename(what.replace(" ", "_")), name)[:, 0]
+    return pd.Series(numbers, index=keys)
+
+
 def _percent_text(share: float) -> str:
     """94%; a share that rounds to 0 % or 100 % but is not says <1% or >99%."""
     if 0 < share < 0.005:
@@ -156,15 +170,7 @@ def criterion_contributions(
     totals = wide.sum(axis=1)
     marker_scores = None
     if scores is not None:
-        if not isinstance(scores, pd.Series):
-            raise InputError(f"scores: got {type(scores).__name__}; expected a pandas Series "
-                             "indexed by option")
-        lacking = [o for o in options if o not in scores.index]
-        if lacking:
-            raise InputError(f"scores: no score for option {lacking[0]!r}; expected a score for "
-                             "every option of contributions")
-        marker_scores = pd.Series(check_numeric(scores.loc[options].rename("score"),
-                                                "scores")[:, 0], index=options)
+        marker_scores = _one_per(scores, "scores", options, "score", "option", "contributions")
         order = marker_scores.sort_values(ascending=False, kind="stable").index.tolist()
         if np.allclose(marker_scores.to_numpy(), totals.loc[options].to_numpy(), atol=1e-9):
             marker_scores = None  # the bar's length is the score: no marker needed
@@ -502,15 +508,8 @@ def assessor_weights(
     assessors = _unique_order(table["assessor"])
     ratios = None
     if consistency is not None:
-        if not isinstance(consistency, pd.Series):
-            raise InputError(f"consistency: got {type(consistency).__name__}; expected a "
-                             "pandas Series indexed by assessor")
-        missing = [a for a in assessors if a not in consistency.index]
-        if missing:
-            raise InputError(f"consistency: no consistency ratio for assessor {missing[0]!r}; "
-                             "expected one for every assessor of weights")
-        ratios = pd.Series(check_numeric(consistency.loc[assessors].rename(
-            "consistency_ratio"), "consistency")[:, 0], index=assessors)
+        ratios = _one_per(consistency, "consistency", assessors, "consistency ratio",
+                          "assessor", "weights")
     order = g.loc[criteria].sort_values(ascending=False, kind="stable").index.tolist()
     n, k = len(order), len(assessors)
     data = pd.DataFrame({"assessor": table["assessor"].to_numpy(),

@@ -450,6 +450,17 @@ def _kernel_manager_class(stderr_file: Path | None = None) -> type:
             return os.path.join(tempfile.gettempdir(), f"btm-kernel-{uuid.uuid4().hex}")
 
         async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            from btm import kernels
+
+            cwd = kw.get("cwd") or os.getcwd()  # papermill enters the notebook's folder
+            forked = kernels.fork_kernel(kernel_cmd, cwd=cwd, env=kw.get("env"),
+                                         stderr=stderr_file)
+            if forked is not None:  # a warm template forked it (sweep workers): adopt it
+                prov: Any = self.provisioner
+                prov.process, prov.pid, prov.pgid = forked, forked.pid, forked.pid
+                prov.cwd = cwd
+                self._reconcile_connection_info(prov.connection_info)
+                return None
             if stderr_file is None:
                 return await super()._async_launch_kernel(kernel_cmd, **kw)
             with open(stderr_file, "ab") as log:  # the kernel holds its own copy of the fd
@@ -894,6 +905,9 @@ def run(
     try:
         import papermill
 
+        from btm import kernels
+
+        kernels.preload(kernels.notebook_imports(str(plan.analysis.path)))  # no-op if not enabled
         papermill.execute_notebook(
             str(plan.analysis.path),
             str(executed),

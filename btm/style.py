@@ -168,12 +168,24 @@ class BoardFigure(Figure):
 
     pyplot does not track it (no leaked figures, nothing shown twice), so the inline backend
     would show only ``<Figure size ...>``; :meth:`_repr_png_` gives IPython the image instead,
-    rendered under the house style at 100 dpi (the saved PNG is 200 dpi). JupyterLab, Papermill's
+    rendered under the house style at 100 dpi (the saved PNG is 200 dpi); a figure that
+    :func:`save_figure` has just written as PNG shows that file instead, at the same size,
+    until any of its artists changes (no second rendering a run). JupyterLab, Papermill's
     executed notebook and nbconvert's ``report.html`` (embedded as base64, no external file)
     all show it.
     """
 
-    def _repr_png_(self) -> bytes:
+    _saved_png: bytes | None = None  # what save_figure last wrote, and at what resolution
+    _saved_dpi: float = 200.0
+
+    def _repr_png_(self) -> bytes | tuple[bytes, dict[str, int]]:
+        saved = self._saved_png
+        if saved is not None and not self.stale:
+            # Unchanged since save_figure wrote it: show that PNG (no second rendering), at the
+            # size a 100-dpi rendering would have (sharper on high-resolution screens).
+            width, height = int.from_bytes(saved[16:20], "big"), int.from_bytes(saved[20:24], "big")
+            scale = 100 / self._saved_dpi
+            return saved, {"width": round(width * scale), "height": round(height * scale)}
         import io
 
         buffer = io.BytesIO()
@@ -521,6 +533,11 @@ def save_figure(
             path = folder / f"{name}.{f}"
             fig.savefig(path, format=f, dpi=dpi, metadata=metadata[f])
             paths.append(path)
+    if isinstance(fig, BoardFigure) and "png" in formats:
+        # Jupyter shows this file instead of rendering again, until the figure changes (any
+        # change to an artist marks the figure stale).
+        fig._saved_png, fig._saved_dpi = paths[formats.index("png")].read_bytes(), float(dpi)
+        fig.stale = False
     return paths
 
 

@@ -443,8 +443,12 @@ def check_output_folder(path: str | os.PathLike[str], *, parameter: str = "repor
 
 
 def _warm_worker() -> None:
-    """Worker start-up: pay the imports once per process, not once per run."""
+    """Worker start-up: pay the imports once per process, not once per run, and start the
+    warm template this worker's kernels are forked from (:mod:`btm.kernels`)."""
+    from btm import kernels
+
     runs.warm_up()
+    kernels.enable()
 
 
 def _run_one(

@@ -24,7 +24,7 @@ PACKAGE = Path(btm.__file__).resolve().parent
 
 CORE = {"errors", "constraints", "validate", "finance", "uncertainty", "files"}
 PRESENTATION = {"style", "charts", "messages", "analyses"}
-ORCHESTRATION = {"report", "runs", "sweep", "boardpack", "cli", "workspace", "slides", "verify"}
+ORCHESTRATION = {"report", "runs", "kernels", "sweep", "boardpack", "cli", "workspace", "slides", "verify"}
 RANK = {"core": 0, "decisions": 1, "presentation": 2, "orchestration": 3}
 
 

@@ -86,16 +86,21 @@ def _unique_order(values: pd.Series) -> list[Any]:
     return list(pd.unique(values))
 
 
+def _check_covers(index: pd.Index, keys: list[Any], name: str, missing: str,
+                  expected: str) -> None:
+    """InputError naming the first of `keys` not in `index`: ``<name>: no <missing> <key>``."""
+    lacking = [k for k in keys if k not in index]
+    if lacking:
+        raise InputError(f"{name}: no {missing} {lacking[0]!r}; expected {expected}")
+
+
 def _one_per(values: Any, name: str, keys: list[Any], what: str, per: str,
              table: str) -> pd.Series:
     """`values`, a Series indexed by `per`, as numbers for each of `keys` (in that order)."""
     if not isinstance(values, pd.Series):
         raise InputError(f"{name}: got {type(values).__name__}; expected a pandas Series "
                          f"indexed by {per}")
-    lacking = [k for k in keys if k not in values.index]
-    if lacking:
-        raise InputError(f"{name}: no {what} for {per} {lacking[0]!r}; expected one for every "
-                         f"{per} of {table}")
+    _check_covers(values.index, keys, name, f"{what} for {per}", f"one for every {per} of {table}")
     numbers = check_numeric(values.loc[keys].rename(what.replace(" ", "_")), name)[:, 0]
     return pd.Series(numbers, index=keys)
 
@@ -282,10 +287,8 @@ def weight_sensitivity_curves(
     bounds = require_frame(intervals, "intervals", ("weight", "lower", "upper"))
     b = check_numeric(bounds[["weight", "lower", "upper"]], "intervals")
     criteria = _unique_order(table["criterion"])
-    lacking = [c for c in criteria if c not in bounds.index]
-    if lacking:
-        raise InputError(f"intervals: no row for criterion {lacking[0]!r}; expected the "
-                         "intervals of the same sensitivity analysis as curves")
+    _check_covers(bounds.index, criteria, "intervals", "row for criterion",
+                  "the intervals of the same sensitivity analysis as curves")
     options = _unique_order(table["option"])
     if winner not in options:
         raise InputError(f"winner: got {winner!r}; expected one of the options in curves ("
@@ -501,10 +504,8 @@ def assessor_weights(
                          "Series of weights indexed by criterion")
     g = pd.Series(check_numeric(group.rename("weight"), "group")[:, 0], index=group.index)
     criteria = _unique_order(table["criterion"])
-    lacking = [c for c in criteria if c not in g.index]
-    if lacking:
-        raise InputError(f"group: no weight for criterion {lacking[0]!r}; expected a group "
-                         "weight for every criterion of weights")
+    _check_covers(g.index, criteria, "group", "weight for criterion",
+                  "a group weight for every criterion of weights")
     assessors = _unique_order(table["assessor"])
     ratios = None
     if consistency is not None:

@@ -245,6 +245,16 @@ def _read_csv_sets(path: Path, where: str) -> list[dict[str, str]]:
             for r in rows]
 
 
+def _check_mapping(obj: Any, where: str, allowed: set[str], expected: str,
+                   keys: str) -> None:
+    """Refuse a block or sweep file that is not a mapping, or that has a key not in `allowed`."""
+    if not isinstance(obj, Mapping):
+        raise InputError(f"{where}: got {type(obj).__name__}; expected {expected}")
+    unknown = sorted(set(map(str, obj)) - set(allowed))
+    if unknown:
+        raise InputError(f"{where}: unknown key {unknown[0]!r}; expected {keys}")
+
+
 def plan_sweep(
     blocks: Sequence[Mapping[str, Any]],
     *,
@@ -289,13 +299,8 @@ def plan_sweep(
     planned: list[PlannedRun] = []
     for b, block in enumerate(blocks, start=1):
         where = f"runs[{b}]"
-        if not isinstance(block, Mapping):
-            raise InputError(f"{where}: got {type(block).__name__}; expected a mapping with "
-                             "'analysis' and parameter sets")
-        unknown = sorted(set(map(str, block)) - _BLOCK_KEYS)
-        if unknown:
-            raise InputError(f"{where}: unknown key {unknown[0]!r}; expected "
-                             + ", ".join(sorted(_BLOCK_KEYS)))
+        _check_mapping(block, where, _BLOCK_KEYS, "a mapping with 'analysis' and parameter sets",
+                       ", ".join(sorted(_BLOCK_KEYS)))
         if "analysis" not in block:
             raise InputError(f"{where}: no 'analysis'; expected the name of an analysis")
         try:
@@ -381,13 +386,9 @@ def load_sweep_file(
                               expected="a mapping with 'runs' (a list of blocks)")
     if isinstance(data, list):
         data = {"runs": data}
-    if not isinstance(data, dict):
-        raise InputError(f"{p}: got {type(data).__name__}; expected a mapping with 'runs', a "
-                         "list of blocks each naming an analysis")
-    unknown = sorted(set(map(str, data)) - _FILE_KEYS)
-    if unknown:
-        raise InputError(f"{p}: unknown key {unknown[0]!r}; expected 'name', 'runs' and "
-                         "optionally 'figure_formats'")
+    _check_mapping(data, str(p), _FILE_KEYS,
+                   "a mapping with 'runs', a list of blocks each naming an analysis",
+                   "'name', 'runs' and optionally 'figure_formats'")
     try:
         plan = plan_sweep(data.get("runs") or [], name=str(data.get("name") or p.stem),
                           base_dir=p.parent, notebooks=notebooks, source=str(p))

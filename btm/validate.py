@@ -285,6 +285,19 @@ def _refuse(bad: np.ndarray, source: str, column: str, problem: Callable[[int], 
         raise InputError(f"{where(source, row, column)}: {problem(row - 1)}; expected {expected}")
 
 
+def _to_dates(values: pd.Series) -> pd.Series:
+    """Dates from cells, NaT where a cell is not one (refused by the caller, by row).
+
+    pandas warns ("Could not infer format ...") when cells of mixed formats make it parse one
+    by one; the bad cells get an InputError naming them, so the warning is only noise.
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Could not infer format", category=UserWarning)
+        return pd.to_datetime(values, errors="coerce")
+
+
 def _convert(values: pd.Series, col: Column, source: str) -> pd.Series:
     kind = col.kind
     missing = values.isna().to_numpy()
@@ -352,13 +365,12 @@ def _convert(values: pd.Series, col: Column, source: str) -> pd.Series:
             # each distinct text parsed once: a single odd cell makes pandas fall back to
             # parsing element by element, which took half a minute on 31,200 rows
             codes, uniques = pd.factorize(values, use_na_sentinel=True)
-            parsed = pd.Series(pd.to_datetime(pd.Series(uniques, dtype=object),
-                                              errors="coerce"))
+            parsed = pd.Series(_to_dates(pd.Series(uniques, dtype=object)))
             taken = parsed.take(np.where(codes >= 0, codes, 0)).to_numpy()
             taken[codes < 0] = np.datetime64("NaT")
             converted = pd.Series(taken, index=values.index)
         else:
-            converted = pd.to_datetime(values, errors="coerce")
+            converted = _to_dates(values)
         _refuse(converted.isna().to_numpy() & ~missing, source, col.name,
                 lambda i: f"got {_short(original.iloc[i])}", _EXPECTED["date"])
         return converted

@@ -260,8 +260,11 @@ def _serve() -> None:  # pragma: no cover - runs in the template process
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the worker's to handle
     if sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]
-    out = sys.stdout
-    sys.stdout = sys.stderr  # what imports print must not reach the protocol
+    # The protocol gets a descriptor of its own; fd 1 then points at stderr, so that nothing an
+    # import prints (Python or C level) can reach the worker as a reply.
+    out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
     for line in sys.stdin:
         request = json.loads(line)
         op = request.get("op")

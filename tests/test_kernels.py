@@ -10,6 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from fixture_notebooks import write_notebook
 
 from btm import kernels, runs
 
@@ -46,17 +47,8 @@ fig
 
 
 def _probe_notebooks(folder: Path) -> Path:
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('output_dir: str = ""  # run folder, set by btm run')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell("# Probe"), params,
-                nbformat.v4.new_code_cell(_PROBE)]
-    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
-                                 "name": "python3"}
-    nb.metadata["btm"] = {"title": "Probe", "order": 1, "boardpack": False}
-    folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, folder / "probe.ipynb")
-    return folder
+    return write_notebook(folder, "probe", code=_PROBE,
+                          parameters='output_dir: str = ""  # run folder, set by btm run')
 
 
 def _key(rec: runs.RunRecord) -> dict:

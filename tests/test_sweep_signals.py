@@ -17,8 +17,8 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
+from fixture_notebooks import write_notebook
 
 posix_only = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="POSIX signals; the fixture reads /proc")
@@ -43,20 +43,11 @@ RunOutput(output_dir).results(
 
 
 def _sleepy(folder: Path) -> Path:
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell(
-        'kill_worker: bool = False  # kill the worker process running this notebook\n'
-        'sleep_s: float = 0.0  # seconds to sleep\n'
-        'output_dir: str = ""  # run folder, set by btm run')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell("# Sleepy\nA fixture for signal tests."),
-                params, nbformat.v4.new_code_cell(_CODE)]
-    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
-                                 "name": "python3"}
-    nb.metadata["btm"] = {"title": "Sleepy", "order": 1, "boardpack": False}
-    folder.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, folder / "sleepy.ipynb")
-    return folder
+    return write_notebook(
+        folder, "sleepy", intro="A fixture for signal tests.", code=_CODE,
+        parameters='kill_worker: bool = False  # kill the worker process running this notebook\n'
+                   'sleep_s: float = 0.0  # seconds to sleep\n'
+                   'output_dir: str = ""  # run folder, set by btm run')
 
 
 def _btm(*args: str, **kw) -> subprocess.Popen:

@@ -435,7 +435,9 @@ def _kernel_manager_class(stderr_file: Path | None = None) -> type:
     With `stderr_file`, the kernel process's own stderr (ipykernel's log, C-level output; not
     the cells' output, which the notebook keeps) goes to that file instead of the terminal:
     parallel runs do not interleave it over the progress bar, and a kernel stopped by Ctrl-C
-    does not print its shutdown tracebacks there.
+    does not print its shutdown tracebacks there. Where this process has a warm template
+    (:func:`btm.kernels.enable`, sweep workers), the kernel is forked from it instead of
+    launched as a new interpreter; anything that cannot be forked is launched as usual.
     """
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import CaselessStrEnum, default

@@ -734,6 +734,30 @@ def publish_folder(partial: Path, parent: Path, run_id: str) -> tuple[str, Path]
         run_id = f"{base}-{n}"
 
 
+class _DeadKernelTaskFilter(logging.Filter):
+    """Drop asyncio's "Task exception was never retrieved" report of a cell whose kernel died.
+
+    When a run is interrupted (Ctrl-C, a killed worker), nbclient's pending cell task fails with
+    ``DeadKernelError`` after the run has already stopped waiting for it; asyncio then prints
+    that orphaned task's traceback to stderr when it is collected. The run's manifest already
+    says it was interrupted, so the traceback is noise a user must not see.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not (exc is not None and type(exc).__name__ == "DeadKernelError")
+
+
+_DEAD_KERNEL_FILTER = _DeadKernelTaskFilter()
+
+
+def _quiet_dead_kernel_tasks() -> None:
+    """Install :class:`_DeadKernelTaskFilter` on the ``asyncio`` logger (once)."""
+    log = logging.getLogger("asyncio")
+    if _DEAD_KERNEL_FILTER not in log.filters:
+        log.addFilter(_DEAD_KERNEL_FILTER)
+
+
 def _versions() -> dict[str, str | None]:
     out: dict[str, str | None] = {"python": platform.python_version()}
     for dist in VERSIONED_PACKAGES:
@@ -904,6 +928,7 @@ def run(
     pm_logger = logging.getLogger("papermill")
     pm_level = pm_logger.level
     pm_logger.setLevel(logging.ERROR)
+    _quiet_dead_kernel_tasks()
     try:
         import papermill
 

@@ -388,3 +388,50 @@ def test_failing_notebook_is_kept_and_marked_failed(failing_run):
     assert runs.latest_run("failing", reports_dir=rec.path.parents[1]) is None
     assert runs.latest_run("failing", reports_dir=rec.path.parents[1],
                            succeeded=False).run_id == rec.run_id
+
+
+def test_orphaned_dead_kernel_task_prints_no_traceback(capfd):
+    """An interrupted run leaves nbclient's cell task failed with DeadKernelError and never
+    awaited; asyncio then logs "Task exception was never retrieved" with its traceback when the
+    task is collected (seen on CI after Ctrl-C). btm's run drops exactly that report, and any
+    other orphaned task's error still reaches stderr."""
+    import asyncio
+    import gc
+    import logging
+
+    from nbclient.exceptions import DeadKernelError
+
+    from btm import runs
+
+    async def dies() -> None:
+        raise DeadKernelError("Kernel died")
+
+    async def breaks() -> None:
+        raise ValueError("a real bug")
+
+    def orphan(coro_fn) -> None:
+        loop = asyncio.new_event_loop()
+        try:
+            task = loop.create_task(coro_fn())
+            loop.run_until_complete(asyncio.sleep(0.01))
+            assert task.done()
+        finally:
+            loop.close()
+        del task
+        gc.collect()
+
+    log = logging.getLogger("asyncio")
+    handler = logging.StreamHandler()  # stderr, as Python's last-resort handler would
+    log.addHandler(handler)
+    try:
+        runs._quiet_dead_kernel_tasks()
+        runs._quiet_dead_kernel_tasks()  # once only
+        assert log.filters.count(runs._DEAD_KERNEL_FILTER) == 1
+        orphan(dies)
+        assert "DeadKernelError" not in capfd.readouterr().err
+        orphan(breaks)
+        err = capfd.readouterr().err
+        assert "Task exception was never retrieved" in err and "a real bug" in err
+    finally:
+        log.removeHandler(handler)
+        log.removeFilter(runs._DEAD_KERNEL_FILTER)

@@ -590,7 +590,8 @@ class ListOf(Constraint):
 class Percentages(Constraint):
     """Distinct interval levels in percent, such as ``(80, 95)``; a lone number is one level.
 
-    Levels below 1 are refused as fractions (``[0.8, 0.95]`` meant 80 % and 95 %). With
+    Levels below 1 are refused as fractions (``[0.8, 0.95]`` meant 80 % and 95 %; in
+    ``[0.8, 95]`` the first level was written as a fraction). With
     ``allow_none``, None or an empty list means no levels (no intervals).
 
     Examples
@@ -625,6 +626,11 @@ percentages such as (80, 95)
         if all(v < 1 for v in out):
             raise input_error(name, got=list(value), note="which look like fractions",
                               expected="percentages such as (80, 95)")
+        small = [i for i, v in enumerate(out) if v < 1]
+        if small:  # a mix such as [0.8, 95]: one level written as a fraction
+            i = small[0]
+            raise input_error(f"{name}[{i}]", got=out[i], note="which looks like a fraction",
+                              expected="a percentage of at least 1 and below 100, like the others")
         if len(set(out)) != len(out):
             raise input_error(name, got=list(value), expected=self.expected + ", without repeats")
         return out
@@ -633,7 +639,7 @@ percentages such as (80, 95)
         return (80.0, 95.0)
 
     def invalid_values(self) -> list[Any]:
-        bad: list[Any] = [[0.8, 0.95], [0], [100], [80, 80], "80", [None]]
+        bad: list[Any] = [[0.8, 0.95], [0.8, 95], [0], [100], [80, 80], "80", [None]]
         return bad if self.allow_none else [*bad, []]
 
 

@@ -130,22 +130,41 @@ class ForkedKernel:
     """A Popen-like handle on a kernel forked by the template (not this process's child).
 
     The template reaps its children, so a kernel that has exited is simply gone; its exit code
-    is not known and reads as 0.
+    is not known and reads as 0. The handle holds a pidfd on the kernel (Linux 5.3+,
+    :func:`os.pidfd_open`), so it keeps referring to that process even if its pid is reused
+    after it exits: polling and signalling can never reach an unrelated process. Where no
+    pidfd can be had, the process's start time (``/proc/<pid>/stat``) tells a reused pid apart.
     """
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.returncode: int | None = None
         self.stdin = self.stdout = self.stderr = None
+        self._pidfd = _pidfd(pid)
+        self._started = _start_time(pid) if self._pidfd is None else None
+
+    def _gone(self) -> bool:
+        if self._pidfd is not None:
+            import select
+
+            return bool(select.select([self._pidfd], [], [], 0)[0])  # readable once it exits
+        try:
+            os.kill(self.pid, 0)
+        except (ProcessLookupError, PermissionError):  # gone (or pid reused by another user)
+            return True
+        return self._started is not None and _start_time(self.pid) != self._started
+
+    def _close(self) -> None:
+        fd, self._pidfd = self._pidfd, None
+        if fd is not None:
+            os.close(fd)
+
+    def __del__(self) -> None:
+        self._close()
 
     def poll(self) -> int | None:
-        if self.returncode is None:
-            try:
-                os.kill(self.pid, 0)
-            except ProcessLookupError:
-                self.returncode = 0
-            except PermissionError:  # pid reused by another user's process: ours is gone
-                self.returncode = 0
+        if self.returncode is None and self._gone():
+            self.returncode = 0
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
@@ -159,9 +178,14 @@ class ForkedKernel:
         return self.returncode or 0
 
     def send_signal(self, signum: int) -> None:
+        import signal
+
         if self.poll() is None:
             try:
-                os.kill(self.pid, signum)
+                if self._pidfd is not None:
+                    signal.pidfd_send_signal(self._pidfd, signum)
+                else:
+                    os.kill(self.pid, signum)
             except ProcessLookupError:
                 self.returncode = 0
 
@@ -174,6 +198,23 @@ class ForkedKernel:
         import signal
 
         self.send_signal(signal.SIGKILL)
+
+
+def _pidfd(pid: int) -> int | None:
+    """A pidfd on `pid`, or None where the platform or kernel has none."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
+
+
+def _start_time(pid: int) -> str | None:
+    """The process's start time in clock ticks since boot (``/proc/<pid>/stat`` field 22)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
 
 
 def fork_kernel(kernel_cmd: Sequence[str], *, cwd: str | os.PathLike[str] | None,

@@ -5,6 +5,7 @@ not apply."""
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -149,3 +150,32 @@ def test_saved_figure_is_shown_from_its_file_until_it_changes(tmp_path):
     ax.set_title("After")
     fresh = fig._repr_png_()
     assert isinstance(fresh, bytes) and fresh[:4] == b"\x89PNG" and fresh != shown
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pidfd and /proc: Linux")
+def test_forked_kernel_handle_follows_its_own_process_not_its_pid():
+    """The handle sees its process exit and signals only it: after exit, a pid reused by
+    another process does not read as the kernel (the start-time check where no pidfd)."""
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        handle = kernels.ForkedKernel(proc.pid)
+        assert handle.poll() is None
+        handle.terminate()
+        proc.wait(10)  # reap it, as the template would
+        assert handle.wait(5) == 0 and handle.poll() == 0
+        handle.kill()  # a no-op once gone: never a signal to whatever has that pid now
+
+        other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        try:
+            stale = kernels.ForkedKernel(other.pid)
+            stale._close()
+            assert stale.poll() is None  # same process: start time matches
+            stale._started = "0"  # as if the pid now belonged to a newer process
+            assert stale.poll() == 0
+        finally:
+            other.kill()
+            other.wait()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -5,12 +5,17 @@ minute. Random but reproducible instance: two resources, about one dependency pe
 (on an earlier one), a few exclusions and mandatory items. Prints the exact solve (gap 0,
 stopped at 60 s if not closed, with the remaining proved gap) and the solve to a 0.5 % gap.
 
-Measured on this 2-core machine (scipy 1.17, HiGHS): the exact solve did not close the gap in
-60 s (0.5 % left; looser budgets or resources: about 0.1 % left after 30 s); to a 0.5 % gap
-the plan took about 80 s and the 20-point frontier (10 s per point) 43 s; the ranking
+Measured on this 2-core machine, idle (scipy 1.17, HiGHS): the exact solve did not close the
+gap in 60 s (0.40 % left; looser budgets or resources: about 0.1 % left after 30 s); to a
+0.5 % gap the plan took 31 s and the 20-point frontier (10 s per point) 32 s; the ranking
 baseline reached 77 % of the exact value. The 32-initiative sample solves exactly in 0.1 s.
-A 200-item knapsack with 15 binding rows is a hard multi-dimensional knapsack; the issue's
-"optimal in under 10 s" target is not met on this instance.
+The newer HiGHS 1.16 (highspy, 2 threads, same model) left 0.33 % after 60 s and 27,876
+nodes, so this is not a matter of solver version. Choosing one start year per initiative
+under 15 binding budget and capacity rows is a multiple-choice multidimensional knapsack;
+proving optimality on random instances of this size takes dedicated exact methods hours
+(Boussier, Vasquez, Vimont, Hanafi & Michelon 2010, *Discrete Applied Mathematics*
+158:97-109, on the OR-Library instances with 10 rows and 500 items). The issue's "optimal in
+under 10 s" target is not met on this instance.
 
 Run: ``.venv/bin/python benchmarks/bench_roadmap.py``
 """

@@ -12,9 +12,9 @@ baseline reached 77 % of the exact value. The 32-initiative sample solves exactl
 The newer HiGHS 1.16 (highspy, 2 threads, same model) left 0.33 % after 60 s and 27,876
 nodes, so this is not a matter of solver version. Choosing one start year per initiative
 under 15 binding budget and capacity rows is a multiple-choice multidimensional knapsack;
-proving optimality on random instances of this size takes dedicated exact methods hours
-(Boussier, Vasquez, Vimont, Hanafi & Michelon 2010, *Discrete Applied Mathematics*
-158:97-109, on the OR-Library instances with 10 rows and 500 items). The issue's "optimal in
+the OR-Library's random instances with 10 rows and 500 items had no proved optimum until a
+dedicated exact method found them (Boussier, Vasquez, Vimont, Hanafi & Michelon 2010,
+*Discrete Applied Mathematics* 158:97-109). The issue's "optimal in
 under 10 s" target is not met on this instance.
 
 Run: ``.venv/bin/python benchmarks/bench_roadmap.py``

@@ -774,12 +774,23 @@ def to_wide(
     Traceback (most recent call last):
     ...
     btm.errors.InputError: demand: no row for unique_id 'B' and ds 2026-01-05; expected one row per SKU and period from 2026-01-05 to 2026-01-12
+    >>> to_wide(d.assign(y=["1", "2 units", "3"]), "y", pd.Index(["A", "B"]), ds, source="demand")
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: demand, row 2, column 'y': got '2 units'; expected a number
     """
     row = skus.get_indexer(data["unique_id"])
     col = dates.get_indexer(data["ds"])
     keep = (row >= 0) & (col >= 0)
     out = np.full((len(skus), len(dates)), np.nan)
-    out[row[keep], col[keep]] = data[value].to_numpy(dtype=float)[keep]
+    raw = data[value]
+    numbers = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    bad = keep & np.isnan(numbers) & raw.notna().to_numpy()
+    if bad.any():  # text such as "12 units": a message naming the cell, never a ValueError
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(f"{validate.where(source or 'table', i + 1, value)}: got "
+                         f"{raw.iloc[i]!r}; expected a number")
+    out[row[keep], col[keep]] = numbers[keep]
     missing = np.isnan(out)
     if source is not None and missing.any():
         r, c = (int(i) for i in np.argwhere(missing)[0])

@@ -423,3 +423,22 @@ def test_lead_time_of_forecast_errors_is_whole_periods_of_at_least_one():
         lead_time_forecast_errors(demand, fc, 1.5)
     with pytest.raises(InputError, match=r"^lead_time: got 0; expected a whole number of at least 1$"):
         lead_time_forecast_errors(demand, fc, 0)
+
+
+def test_to_wide_refuses_text_cells_naming_row_and_column():
+    """A value that is not a number is an InputError naming the table, row and column (was a
+    raw ValueError from numpy); numbers written as text and empty cells still pass."""
+    from btm.errors import InputError
+    from btm.inventory import to_wide
+
+    ds = pd.date_range("2026-01-05", periods=2, freq="W-MON")
+    d = pd.DataFrame({"unique_id": ["A", "A", "B"], "ds": [ds[0], ds[1], ds[1]],
+                      "y": ["1", "2.5", None]})
+    out = to_wide(d, "y", pd.Index(["A", "B"]), ds)
+    np.testing.assert_array_equal(out, [[1.0, 2.5], [np.nan, np.nan]])
+    with pytest.raises(InputError, match=r"^safety, row 3, column 'y': got 'n/a'; expected a "
+                                         r"number$"):
+        to_wide(d.assign(y=["1", "2", "n/a"]), "y", pd.Index(["A", "B"]), ds, source="safety")
+    # a bad cell in a row outside the SKUs asked for is not read, so not refused
+    out = to_wide(d.assign(y=["1", "2", "n/a"]), "y", pd.Index(["A"]), ds)
+    np.testing.assert_array_equal(out, [[1.0, 2.0]])

@@ -626,9 +626,8 @@ percentages such as (80, 95)
         if all(v < 1 for v in out):
             raise input_error(name, got=list(value), note="which look like fractions",
                               expected="percentages such as (80, 95)")
-        small = [i for i, v in enumerate(out) if v < 1]
-        if small:  # a mix such as [0.8, 95]: one level written as a fraction
-            i = small[0]
+        i = next((i for i, v in enumerate(out) if v < 1), None)
+        if i is not None:  # a mix such as [0.8, 95]: one level written as a fraction
             raise input_error(f"{name}[{i}]", got=out[i], note="which looks like a fraction",
                               expected="a percentage of at least 1 and below 100, like the others")
         if len(set(out)) != len(out):

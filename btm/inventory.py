@@ -740,7 +740,9 @@ def to_wide(
     """A long ``unique_id, ds, <value>`` table as an array of SKUs x periods.
 
     For tables already checked by :func:`validate_demand` or :func:`validate_forecasts`
-    (one row per SKU and period); rows outside `skus` and `dates` are left out.
+    (one row per SKU and period); rows outside `skus` and `dates` are left out. A `value` cell
+    that is not a number is refused naming its row (counted from 1 in `data`), as
+    :func:`btm.validate.frame` does; an empty cell reads as NaN.
 
     Parameters
     ----------
@@ -783,13 +785,9 @@ def to_wide(
     col = dates.get_indexer(data["ds"])
     keep = (row >= 0) & (col >= 0)
     out = np.full((len(skus), len(dates)), np.nan)
-    raw = data[value]
-    numbers = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
-    bad = keep & np.isnan(numbers) & raw.notna().to_numpy()
-    if bad.any():  # text such as "12 units": a message naming the cell, never a ValueError
-        i = int(np.flatnonzero(bad)[0])
-        raise InputError(f"{validate.where(source or 'table', i + 1, value)}: got "
-                         f"{raw.iloc[i]!r}; expected a number")
+    # cells that are not numbers ("12 units", True, inf) are refused by row, as everywhere
+    numbers = validate.frame(data[[value]], [validate.Column(value, "number", allow_missing=True)],
+                             source=source or "table", allow_empty=True)[value].to_numpy()
     out[row[keep], col[keep]] = numbers[keep]
     missing = np.isnan(out)
     if source is not None and missing.any():

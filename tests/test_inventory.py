@@ -427,7 +427,8 @@ def test_lead_time_of_forecast_errors_is_whole_periods_of_at_least_one():
 
 def test_to_wide_refuses_text_cells_naming_row_and_column():
     """A value that is not a number is an InputError naming the table, row and column (was a
-    raw ValueError from numpy); numbers written as text and empty cells still pass."""
+    raw ValueError from numpy), with validate.frame's wording; numbers written as text and
+    empty cells still pass."""
     from btm.errors import InputError
     from btm.inventory import to_wide
 
@@ -439,6 +440,6 @@ def test_to_wide_refuses_text_cells_naming_row_and_column():
     with pytest.raises(InputError, match=r"^safety, row 3, column 'y': got 'n/a'; expected a "
                                          r"number$"):
         to_wide(d.assign(y=["1", "2", "n/a"]), "y", pd.Index(["A", "B"]), ds, source="safety")
-    # a bad cell in a row outside the SKUs asked for is not read, so not refused
-    out = to_wide(d.assign(y=["1", "2", "n/a"]), "y", pd.Index(["A"]), ds)
-    np.testing.assert_array_equal(out, [[1.0, 2.0]])
+    with pytest.raises(InputError, match=r"^table, row 1, column 'y': got True; expected a "
+                                         r"number$"):
+        to_wide(d.assign(y=[True, 1.0, 2.0]), "y", pd.Index(["A", "B"]), ds)

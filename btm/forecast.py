@@ -114,6 +114,7 @@ from btm.validate import Jobs, integer, one_of
 __all__ = [
     "BENCHMARKS",
     "DEFAULT_COMBINATION",
+    "POOLED_CANDIDATES",
     "DEFAULT_CANDIDATES",
     "LONG_SEASON_CANDIDATES",
     "INTERMITTENT_MODELS",
@@ -127,11 +128,14 @@ __all__ = [
 
 #: Candidate models per demand class (see the module docstring for the reasons).
 _CROSTON = ("CrostonClassic", "CrostonOptimized", "CrostonSBA", "TSB")
-#: The combination every smooth or erratic SKU with a season of at most 24 periods gets.
-DEFAULT_COMBINATION = "ETS_CES"
+#: The methods among which one is chosen, pooled over all the smooth (or all the erratic)
+#: SKUs with a season of at most 24 periods (``selection="pooled"``).
+POOLED_CANDIDATES = ("AutoETS", "ETS_ARIMA", "ETS_CES", "ETS_Theta", "SCUM")
+#: What ``btm.forecast`` does for regular demand (quoted by the accuracy benchmark).
+DEFAULT_COMBINATION = "pooled choice among " + ", ".join(POOLED_CANDIDATES)
 DEFAULT_CANDIDATES: dict[str, tuple[str, ...]] = {
-    "smooth": (DEFAULT_COMBINATION,),
-    "erratic": (DEFAULT_COMBINATION,),
+    "smooth": POOLED_CANDIDATES,
+    "erratic": POOLED_CANDIDATES,
     "intermittent": _CROSTON,
     "lumpy": _CROSTON,
     "no_demand": ("Naive",),
@@ -149,6 +153,10 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {"smooth": ("SeasonalNaive",),
                                           "erratic": ("SeasonalNaive",)}
 #: Methods for intermittent demand (a demand rate, no likelihood, empirical intervals).
 INTERMITTENT_MODELS = ("CrostonClassic", "CrostonOptimized", "CrostonSBA", "TSB", "ADIDA", "IMAPA")
+#: Classes whose choice is pooled over their SKUs (``selection="pooled"``), for seasons of at
+#: most 24 periods; intermittent and lumpy SKUs, and weekly data, keep a per-SKU choice.
+_POOLED_CLASSES = frozenset({"smooth", "erratic"})
+_SELECTION = Options(("pooled", "per_series"))
 _SELECTION_METRIC = {
     "smooth": "mae", "erratic": "mae", "intermittent": "rmse", "lumpy": "rmse",
     "no_demand": "mae",
@@ -438,7 +446,7 @@ def _sf(models: list[Any], freq: str, n_jobs: int, sl: int = 1) -> Any:
 
 @constrained(horizon=_HORIZON, n_windows=_N_WINDOWS, step_size=_OPTIONAL_PERIODS,
              season_length=_OPTIONAL_PERIODS, freq=_FREQ, metric=_METRIC, fill_gaps=Boolean(),
-             n_jobs=Jobs())
+             n_jobs=Jobs(), selection=_SELECTION)
 def backtest(
     history: pd.DataFrame,
     *,
@@ -452,6 +460,7 @@ def backtest(
     fill_gaps: bool = False,
     n_jobs: int = 1,
     client: Any = None,
+    selection: str = "pooled",
 ) -> BacktestResult:
     """Rolling-origin backtest of the candidate models; choose one model per SKU.
 
@@ -483,6 +492,12 @@ def backtest(
     client : dask.distributed.Client or str, optional
         Run on a Dask cluster (a Client, or a scheduler address such as
         ``"tcp://10.0.0.5:8786"``).
+    selection : {"pooled", "per_series"}
+        ``"pooled"`` (default): smooth and erratic SKUs with a season of at most 24 periods
+        all get the one candidate with the lowest mean MASE over all of them (per season
+        length; ``metric`` is then ``"mase (pooled)"``); intermittent,
+        lumpy and weekly (long-season) SKUs keep a choice per SKU. ``"per_series"``: every
+        SKU keeps its own best candidate.
 
     Returns
     -------
@@ -509,17 +524,68 @@ def backtest(
     test_size = h + step * (nw - 1)
     _check_lengths(df, test_size, h, nw)
     kwargs: dict[str, Any] = dict(horizon=h, n_windows=nw, step=step, season_length=sl, freq=f,
-                  candidates=candidates, metric=metric, n_jobs=n_jobs)
+                  candidates=candidates, metric=metric, n_jobs=n_jobs,
+                  pooled=selection == "pooled")
     if client is None:
-        parts = _backtest_tables(df, **kwargs)
+        fcs, acc, chosen = _backtest_tables(df, **kwargs)
     else:
-        parts = _concat_parts(_on_dask(client, _backtest_tables, df, kwargs))
-    return _result(*parts, horizon=h, n_windows=nw, step=step, season_length=sl, freq=f)
+        fcs, acc, chosen = _concat_parts(_on_dask(client, _backtest_tables, df, kwargs))
+    if selection == "pooled":  # after the chunks are back: the pool is every SKU of a class
+        chosen = _pooled_choice(chosen, acc, candidates)
+    return _result(fcs, acc, chosen, horizon=h, n_windows=nw, step=step, season_length=sl,
+                   freq=f)
+
+
+def _pools(chosen: pd.DataFrame, candidates: _Table) -> pd.DataFrame:
+    """SKUs whose choice is pooled, with their candidates (one row per SKU x candidate)."""
+    pooled = chosen["demand_class"].isin(list(_POOLED_CLASSES)).to_numpy() & (
+        chosen["season_length"].to_numpy() <= _LONG_SEASON)
+    rows = chosen.loc[pooled, ["unique_id", "demand_class", "season_length"]]
+    rows = rows.assign(model=rows["demand_class"].map(
+        {k: list(v[0]) for k, v in candidates.items() if "|" not in k}))
+    rows = rows.loc[rows["model"].map(len) > 1]
+    # smooth and erratic SKUs with the same candidates share one pool ("regular demand")
+    rows = rows.assign(pool=rows["model"].map("|".join)).explode("model")
+    return rows.assign(order=rows.groupby("unique_id").cumcount().to_numpy())
+
+
+def _pooled_choice(chosen: pd.DataFrame, acc: pd.DataFrame, candidates: _Table
+                   ) -> pd.DataFrame:
+    """One candidate per pool: lowest mean MASE over its SKUs.
+
+    A pool is the smooth and erratic SKUs ("regular demand") that have the same candidates
+    and season length. SKUs with an undefined MASE (a constant history) count for no candidate; ties go to the
+    earlier candidate. Choosing once for many SKUs, from all their backtest windows, is far
+    less prone to overfitting than choosing per SKU from two short windows (Fildes &
+    Petropoulos 2015; see the module docstring)."""
+    rows = _pools(chosen, candidates)
+    if rows.empty:
+        return chosen
+    rows = rows.merge(acc[["unique_id", "model", "mase"]], on=["unique_id", "model"],
+                      how="left")
+    finite = np.isfinite(rows["mase"].to_numpy(dtype=float))
+    key = ["pool", "season_length"]
+    score = (rows.loc[finite].groupby([*key, "model"])["mase"].mean().rename("pooled")
+             .reset_index())
+    order = rows.groupby([*key, "model"], as_index=False)["order"].min()
+    score = order.merge(score, on=[*key, "model"], how="left")
+    score = score.assign(rank=score["pooled"].fillna(np.inf)).sort_values(
+        [*key, "rank", "order"], kind="stable")
+    best = score.drop_duplicates(key)[[*key, "model"]].rename(columns={"model": "pick"})
+    pick = rows[["unique_id", *key]].drop_duplicates("unique_id").merge(best, on=key)
+    own = acc.merge(pick[["unique_id", "pick"]], left_on=["unique_id", "model"],
+                    right_on=["unique_id", "pick"])[["unique_id", "pick", "mase"]]
+    new = chosen.set_index("unique_id")
+    ids = own["unique_id"].to_numpy()
+    new.loc[ids, "model"] = own["pick"].to_numpy()
+    new.loc[ids, "metric"] = "mase (pooled)"
+    new.loc[ids, "score"] = own["mase"].to_numpy(dtype=float)
+    return new.reset_index()[chosen.columns]
 
 
 def _backtest_tables(df: pd.DataFrame, *, horizon: int, n_windows: int, step: int,
                      season_length: int, freq: str, candidates: _Table,
-                     metric: str | None, n_jobs: int
+                     metric: str | None, n_jobs: int, pooled: bool = False
                      ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Forecasts (long), accuracy and chosen tables for one chunk of SKUs."""
     test_size = horizon + step * (n_windows - 1)
@@ -530,14 +596,26 @@ def _backtest_tables(df: pd.DataFrame, *, horizon: int, n_windows: int, step: in
     for names, sl, uids in _groups(plan):
         sub = df.loc[df["unique_id"].isin(uids)]
         instances = _instances(names, sl)
-        sf = _sf(instances, freq, n_jobs, sl)
-        # nothing to choose (one candidate): fit once at the first origin and move the
-        # models' state forward to the later ones (refit=False), as cheap as one fit
-        refit = len(single[(names, sl)]) > 1 or not _can_forward(instances)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            cv = sf.cross_validation(h=horizon, df=sub, n_windows=n_windows, step_size=step,
-                                     refit=refit)
+        # nothing to choose per SKU (one candidate, or a pooled choice): fit once at the
+        # first origin and move the models' state forward to the later ones (refit=False),
+        # as cheap as one fit; models without a usable forward are refitted at every origin
+        classes = set(plan.loc[plan["unique_id"].isin(uids), "demand_class"])
+        one_fit = len(single[(names, sl)]) == 1 or (
+            pooled and classes <= _POOLED_CLASSES and sl <= _LONG_SEASON)
+        split = ([[i for i in instances if _can_forward([i])],
+                  [i for i in instances if not _can_forward([i])]] if one_fit
+                 else [[], instances])
+        cv = None
+        for part, refit in zip(split, (False, True), strict=True):
+            if not part:
+                continue
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                got = _sf(part, freq, n_jobs, sl).cross_validation(
+                    h=horizon, df=sub, n_windows=n_windows, step_size=step, refit=refit)
+            cv = got if cv is None else cv.merge(got.drop(columns="y"),
+                                                 on=["unique_id", "ds", "cutoff"])
+        assert cv is not None
         cv = _add_combinations(cv, names)
         cv = cv.assign(**{n: np.clip(cv[n].to_numpy(dtype=float), 0, None) for n in names})
         cv = cv.assign(unique_id=cv["unique_id"].astype(object))
@@ -685,7 +763,7 @@ def _keep_attrs(chunk: pd.DataFrame, df: pd.DataFrame) -> pd.DataFrame:
 @constrained(horizon=_HORIZON, season_length=_OPTIONAL_PERIODS, freq=_FREQ,
              n_windows=_N_WINDOWS, step_size=_OPTIONAL_PERIODS, metric=_METRIC,
              intervals=Options(("conformal", "model")), fill_gaps=Boolean(), n_jobs=Jobs(),
-             level=Percentages(allow_none=True))
+             level=Percentages(allow_none=True), selection=_SELECTION)
 def forecast(
     history: pd.DataFrame,
     horizon: int,
@@ -702,6 +780,7 @@ def forecast(
     client: Any = None,
     backtest_result: BacktestResult | None = None,
     intervals: str = "conformal",
+    selection: str = "pooled",
 ) -> pd.DataFrame:
     """Forecast every SKU with the model its backtest chose, with intervals fit for stock.
 
@@ -718,7 +797,7 @@ def forecast(
         Pandas frequency of the periods; inferred from the dates when omitted.
     level : sequence of float
         Interval levels in percent, each strictly between 0 and 100.
-    models, n_windows, step_size, metric, fill_gaps, n_jobs, client
+    models, n_windows, step_size, metric, fill_gaps, n_jobs, client, selection
         As in :func:`backtest`. ``models=["AutoETS"]`` forces one model for every SKU.
     backtest_result : BacktestResult, optional
         Reuse a backtest already run on this history with this horizon (its choice and
@@ -755,7 +834,7 @@ def forecast(
     if backtest_result is None:
         bt = backtest(history, horizon=horizon, n_windows=n_windows, step_size=step_size,
                       season_length=season_length, freq=freq, models=models, metric=metric,
-                      fill_gaps=fill_gaps, n_jobs=n_jobs, client=client)
+                      fill_gaps=fill_gaps, n_jobs=n_jobs, client=client, selection=selection)
     else:
         if not isinstance(backtest_result, BacktestResult):
             raise InputError(f"backtest_result: got {type(backtest_result).__name__}; "

@@ -15,6 +15,7 @@ pytest.importorskip("statsforecast")
 from btm import InputError
 from btm.forecast import (
     INTERMITTENT_MODELS,
+    POOLED_CANDIDATES,
     BacktestResult,
     backtest,
     forecast,
@@ -176,10 +177,37 @@ def test_result_tables_are_consistent(monthly, intermittent):
                                         "mase", "wape", "bias"}
     assert "chosen" in set(bt.overall["model"])
     assert bt.summary["n_series"].sum() == 3
-    # each SKU's chosen model has the lowest MAE among its candidates (smooth SKUs)
-    best = bt.accuracy.loc[bt.accuracy.groupby("unique_id")["mae"].idxmin()]
-    assert best.set_index("unique_id")["model"].to_dict() == bt.chosen.set_index(
+    # pooled (default): every regular SKU gets the candidate with the lowest mean MASE over
+    # all of them, recomputed here from the accuracy table
+    cand = bt.accuracy.loc[bt.accuracy["model"].isin(POOLED_CANDIDATES)]
+    assert set(cand["model"]) == set(POOLED_CANDIDATES)
+    assert set(bt.chosen["model"]) == {cand.groupby("model")["mase"].mean().idxmin()}
+    assert (bt.chosen["metric"] == "mase (pooled)").all()
+    # per series: each SKU's chosen model has the lowest MAE among its own candidates
+    per = backtest(both, horizon=6, selection="per_series")
+    acc = per.accuracy.loc[per.accuracy["model"].isin(POOLED_CANDIDATES)]
+    best = acc.loc[acc.groupby("unique_id")["mae"].idxmin()]
+    assert best.set_index("unique_id")["model"].to_dict() == per.chosen.set_index(
         "unique_id")["model"].to_dict()
+    assert (per.chosen["metric"] == "mae").all()
+
+
+def test_pooled_choice_spans_smooth_and_erratic_and_ignores_undefined_mase():
+    """One pool for smooth and erratic SKUs; a constant SKU (MASE undefined) does not vote."""
+    rng = np.random.default_rng(11)
+    t = np.arange(60)
+    smooth = 100 + 10 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 2, (3, 60))
+    erratic = rng.gamma(0.8, 60, (2, 60)) + 1
+    flat = np.full((1, 60), 5.0)
+    hist = _long(np.vstack([smooth, erratic, flat]), freq="MS")
+    bt = backtest(hist, horizon=6, season_length=12)
+    classes = set(bt.chosen["demand_class"])
+    assert {"smooth", "erratic"} <= classes
+    assert bt.chosen["model"].nunique() == 1
+    acc = bt.accuracy.loc[bt.accuracy["model"].isin(POOLED_CANDIDATES)]
+    acc = acc.loc[np.isfinite(acc["mase"])]
+    assert acc["unique_id"].nunique() == 5
+    assert bt.chosen["model"].iloc[0] == acc.groupby("model")["mase"].mean().idxmin()
 
 
 # --------------------------------------------------------------------------- intervals

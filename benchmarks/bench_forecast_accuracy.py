@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> None:
         t = out.loc[("test", "monthly+quarterly")]
         rec = pd.DataFrame([{
             "set": "test", "series": "monthly+quarterly", "n_series": int(t["n_series"]),
-            "origins": args.origins, "method": btm.forecast.DEFAULT_COMBINATION,
+            "origins": args.origins, "method": btm.forecast.DEFAULT_METHOD,
             "mase_ratio_to_autoets": round(float(t["ratio btm"]), 4),
             "mase_ratio_seasonal_naive": round(float(t["ratio SeasonalNaive"]), 4),
             "coverage_80": round(float(t["btm coverage 80"]), 4),

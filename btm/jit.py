@@ -4,9 +4,10 @@
 
 1. **classify** every SKU (Syntetos–Boylan: smooth, erratic, intermittent, lumpy;
    :func:`btm.demand.classify_demand`);
-2. **backtest** the method of each class (:func:`btm.forecast.backtest`: the ETS+CES
-   combination for regular demand with seasons up to 24 periods, the best per SKU of the
-   weekly or Croston candidates otherwise), then **forecast** the next ``horizon`` periods
+2. **backtest** the method of each class (:func:`btm.forecast.backtest`: for regular demand
+   with seasons up to 24 periods one method for all SKUs, chosen from AutoETS and four
+   combinations by their pooled backtest error; the best per SKU of the weekly or Croston
+   candidates otherwise), then **forecast** the next ``horizon`` periods
    with intervals (:func:`btm.forecast.forecast`; conformal bounds from the same backtest
    errors);
 3. **safety stock** over the protection interval of ``lead_time + review_period`` periods

@@ -53,7 +53,9 @@ def _check_plan(plan: Any, outcome: Any) -> None:
 
 
 _METHOD_WORDS = {"ETS_CES": "the mean of ETS and CES", "ETS_ARIMA": "the mean of ETS and ARIMA",
-                 "SCUM": "the median of ETS, CES, ARIMA and Theta"}
+                 "SCUM": "the median of ETS, CES, ARIMA and Theta",
+                 "pooled": "one method for all series, chosen on their own history from ETS "
+                           "and four combinations of ETS, ARIMA, CES and Theta"}
 
 
 @tables_checked

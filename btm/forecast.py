@@ -72,8 +72,11 @@ AutoETS's own 80 % and 95 % intervals cover 75 % and 86 % of actuals; see the RE
 combination has none. ``intervals="model"`` gives the models' own statsforecast intervals
 instead. The Croston family and TSB have none; for them the interval is the chosen forecast
 plus the ``(1 - level/100) / 2`` and ``(1 + level/100) / 2`` quantiles of that SKU's own
-backtest errors, clipped at 0 (flat over the horizon; take more ``n_windows`` when they drive
-safety stock). For safety stock over a lead time use :func:`lead_time_error_quantiles`.
+backtest errors, clipped at 0 (flat over the horizon; take more ``n_windows`` when they
+drive safety stock), and the lower bound is 0 wherever zero demand made up at least
+``(1 - level/100) / 2`` of the backtest periods (the lower quantile of demand is then 0: on
+real daily pizza sales this lifted the 95 % coverage from 74 % to 95 %,
+``benchmarks/bench_forecast_intermittent.py``). For safety stock over a lead time use :func:`lead_time_error_quantiles`.
 
 Scale
 -----
@@ -927,11 +930,16 @@ def _empirical_bounds(res: pd.DataFrame, backtest_fcs: pd.DataFrame, name: str,
     qs = sorted({q for lv in levels for q in ((1 - lv / 100) / 2, (1 + lv / 100) / 2)})
     table = err.groupby("unique_id")["error"].quantile(qs).unstack()
     table = table.reindex(res["unique_id"].to_numpy())
+    # where zero demand is at least as common as the lower tail, the lower bound is 0: the
+    # (1 - level) / 2 quantile of demand itself is then 0, whatever the forecast errors say
+    zero = (err["y"] == 0).groupby(err["unique_id"]).mean().reindex(
+        res["unique_id"].to_numpy()).to_numpy(dtype=float)
     f = res["forecast"].to_numpy()
     extra = {}
     for lv in levels:
         tag = _level_name(lv)
-        extra[f"lo_{tag}"] = f + table[(1 - lv / 100) / 2].to_numpy(dtype=float)
+        lo = f + table[(1 - lv / 100) / 2].to_numpy(dtype=float)
+        extra[f"lo_{tag}"] = np.where(zero >= (1 - lv / 100) / 2, 0.0, lo)
         extra[f"hi_{tag}"] = f + table[(1 + lv / 100) / 2].to_numpy(dtype=float)
     return res.assign(**extra)
 

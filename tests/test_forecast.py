@@ -381,3 +381,16 @@ def test_dask_local_cluster_gives_same_forecasts(intermittent):
         bt = backtest(data, horizon=4, season_length=4, client=client)
     pd.testing.assert_frame_equal(local, remote)
     pd.testing.assert_frame_equal(bt.chosen, backtest(data, horizon=4, season_length=4).chosen)
+
+
+def test_intermittent_lower_bound_is_zero_when_zero_demand_is_common():
+    """Demand is 0 on ~60 % of periods: the 2.5 % and 10 % quantiles of demand are 0, so the
+    lower bounds must be 0 even when the forecast rate is above every past error's reach
+    (before the fix lo_95 = forecast + lowest error could sit above 0 and miss every zero)."""
+    rng = np.random.default_rng(3)
+    y = (rng.random((4, 104)) < 0.4) * rng.integers(3, 9, (4, 104))
+    hist = _long(y.astype(float))
+    fc = forecast(hist, 8, season_length=1)
+    assert set(fc["model"]) <= set(INTERMITTENT_MODELS)
+    assert (fc["lo_80"] == 0).all() and (fc["lo_95"] == 0).all()
+    assert (fc["hi_95"] > fc["forecast"]).all()

@@ -71,8 +71,10 @@ def evaluate(history: pd.DataFrame, kind: str, origins: int) -> tuple[pd.DataFra
     base = [AutoETS(season_length=sl)] + ([AutoARIMA(season_length=sl)] if arima else [])
     rows, t_btm, t_base = [], 0.0, 0.0
     for train in _origins(history, h, step, origins):
+        # a season needs two full cycles of history (btm refuses a longer one)
+        sl_btm = sl if train.groupby("unique_id").size().max() >= 2 * sl else 1
         t0 = time.perf_counter()
-        ours = btm.forecast.forecast(train, h, season_length=sl, freq=freq)
+        ours = btm.forecast.forecast(train, h, season_length=sl_btm, freq=freq)
         t_btm += time.perf_counter() - t0
         t0 = time.perf_counter()
         ref = StatsForecast(models=base, freq=freq).forecast(h=h, df=train, level=[80, 95])
@@ -139,6 +141,8 @@ def main(argv: list[str] | None = None) -> None:
             table[(which, kind)] = summarise(res, t)
             print(f"{which} {kind}: {res['unique_id'].nunique()} series; btm models:",
                   res["btm_model"].value_counts().to_dict(), flush=True)
+            print("   ", {k: round(float(v), 3) for k, v in table[(which, kind)].items()},
+                  flush=True)
             if kind != "weekly":
                 all_res.append(res)
                 all_t = {k: all_t[k] + t[k] for k in all_t}

@@ -26,7 +26,9 @@ Which method
      the development set (``benchmarks/bench_forecast_design.py``; 75 monthly and quarterly
      series, 2 origins) the pooled choice scored 0.967 × AutoETS's mean MASE, against 0.983
      for the best fixed method (SCUM), 0.989 for ``ETS_CES`` and 0.990 for ``ETS_ARIMA``, and
-     0.974 for a choice per series from the same five. ``selection="per_series"`` gives each
+     0.974 for a choice per series from the same five; that pools within each family of
+     series. One call over all 75 (mixed families) chose SCUM and scored 0.983
+     (``benchmarks/bench_forecast_accuracy.py``). ``selection="per_series"`` gives each
      SKU its own best candidate instead.
    * smooth and erratic with longer seasons (weekly data, 52): a per-SKU choice among
      ``SeasonalNaive``, ``AutoETS`` (non-seasonal, ``model="ZZN"``: on three years of weekly

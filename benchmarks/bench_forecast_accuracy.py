@@ -19,7 +19,8 @@ Figures, per set and frequency and for the monthly + quarterly series together:
 
 The monthly + quarterly test-set figures are written to ``btm/data/demand/accuracy.csv``
 (the demand analysis quotes them). Run: ``python benchmarks/bench_forecast_accuracy.py``
-(``--sets dev`` or ``--sets test`` for one set; several minutes on 2 cores).
+(``--sets dev`` or ``--sets test`` for one set; ``dev_all`` adds ``DEV_EXTRA``, ``test2`` is
+the second test set; several minutes on 2 cores).
 """
 
 from __future__ import annotations
@@ -137,6 +138,8 @@ def main(argv: list[str] | None = None) -> None:
         all_res, all_t = [], {"btm_s": 0.0, "ets_arima_s": 0.0}
         for kind in ("monthly", "quarterly", "weekly"):
             data = load(which, kind)
+            if data.empty:
+                continue
             res, t = evaluate(data, kind, args.origins)
             table[(which, kind)] = summarise(res, t)
             print(f"{which} {kind}: {res['unique_id'].nunique()} series; btm models:",
@@ -155,7 +158,7 @@ def main(argv: list[str] | None = None) -> None:
             "AutoETS coverage 95", "btm seconds", "ETS+ARIMA seconds", "time ratio"]
     print("\nMASE / AutoETS's MASE (lower is better), coverage of the intervals, time")
     print(out[cols].astype(float).round(3).to_string())
-    if "test" in args.sets and not args.no_write:
+    if "test" in args.sets.split(",") and not args.no_write:
         t = out.loc[("test", "monthly+quarterly")]
         rec = pd.DataFrame([{
             "set": "test", "series": "monthly+quarterly", "n_series": int(t["n_series"]),

@@ -498,12 +498,17 @@ def _message_height(text: str, size: float) -> float:
     return size * 1.4 / 72 / _A4_LANDSCAPE[1] * (text.count("\n") + 1) + 0.022 * size / 12
 
 
+def _message_width(size: float) -> int:
+    """Characters per line of a key message at `size` points: the text runs from x = 0.08 to
+    the right margin at 0.94 (about 0.55 em a character in the house font)."""
+    return int(110 * 12 / size)
+
+
 def _fit_messages(messages: list[str], *, room: float) -> tuple[float, list[str], int]:
     """The largest type size (12 to 9 points) at which the messages fit in `room`; at 9 points,
     as many as fit (the rest are counted on the page, never drawn over the footer)."""
     for size in (12.0, 11.0, 10.0, 9.0):
-        width = int(120 * 12 / size)
-        texts = [_wrap(m, width) for m in messages]
+        texts = [_wrap(m, _message_width(size)) for m in messages]
         heights = [_message_height(t, size) for t in texts]
         if sum(heights) <= room or size == 9.0:
             shown, used = 0, 0.0

@@ -197,7 +197,10 @@ def _test2(kind: str) -> pd.DataFrame:
                                    "y": d["S4248SM144NCEN"].astype(float)}))
     elif kind == "weekly":
         a = get("causaldata", "avocado").sort_values("Date")
-        parts.append(pd.DataFrame({"unique_id": "avocado", "ds": pd.to_datetime(a["Date"]),
+        # weeks are dated by their Sunday start; label them by the Saturday that ends the week
+        # before, the weekly grid (W-SAT) of the other weekly sets
+        parts.append(pd.DataFrame({"unique_id": "avocado",
+                                   "ds": pd.to_datetime(a["Date"]) - pd.Timedelta(days=1),
                                    "y": a["TotalVolume"].astype(float)}))
     if not parts:
         return pd.DataFrame({"unique_id": pd.Series(dtype=object),

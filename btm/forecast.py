@@ -48,8 +48,8 @@ Which method
    (default 2, ``step_size`` default = horizon), clips forecasts at 0, and scores each SKU ×
    model with MAE, RMSE, MASE, WAPE and bias (``utilsforecast.losses``). Regular SKUs with
    seasons up to 24 periods get the pooled choice (above). Elsewhere, or with
-   ``selection="per_series"``, each SKU keeps the candidate with the lowest selection metric: MAE for
-   smooth/erratic, RMSE for intermittent/lumpy (MAE rewards forecasting zero for
+   ``selection="per_series"``, each SKU keeps the candidate with the lowest selection
+   metric: MAE for smooth/erratic, RMSE for intermittent/lumpy (MAE rewards forecasting zero for
    intermittent demand; Hyndman 2006, *Foresight* 4:43–46; Kourentzes 2014, *IJPE*
    156:180–190); ties go to the earlier candidate. Where there is nothing to choose (one
    candidate), the models are fitted once at the first origin and moved forward to the later
@@ -78,7 +78,8 @@ backtest errors, clipped at 0 (flat over the horizon; take more ``n_windows`` wh
 drive safety stock), and the lower bound is 0 wherever zero demand made up at least
 ``(1 - level/100) / 2`` of the backtest periods (the lower quantile of demand is then 0: on
 real daily pizza sales this lifted the 95 % coverage from 74 % to 95 %,
-``benchmarks/bench_forecast_intermittent.py``). For safety stock over a lead time use :func:`lead_time_error_quantiles`.
+``benchmarks/bench_forecast_intermittent.py``). For safety stock over a lead time use
+:func:`lead_time_error_quantiles`.
 
 Scale
 -----
@@ -144,8 +145,8 @@ __all__ = [
 
 #: Candidate models per demand class (see the module docstring for the reasons).
 _CROSTON = ("CrostonClassic", "CrostonOptimized", "CrostonSBA", "TSB")
-#: The methods among which one is chosen, pooled over all the smooth (or all the erratic)
-#: SKUs with a season of at most 24 periods (``selection="pooled"``).
+#: The methods among which one is chosen for all the smooth and erratic SKUs of a call with a
+#: season of at most 24 periods, by their mean backtest MASE (``selection="pooled"``).
 POOLED_CANDIDATES = ("AutoETS", "ETS_ARIMA", "ETS_CES", "ETS_Theta", "SCUM")
 #: How regular demand is forecast by default: a pooled choice among ``POOLED_CANDIDATES``.
 DEFAULT_METHOD = "pooled"
@@ -511,9 +512,9 @@ def backtest(
     selection : {"pooled", "per_series"}
         ``"pooled"`` (default): smooth and erratic SKUs with a season of at most 24 periods
         all get the one candidate with the lowest mean MASE over all of them (per season
-        length; ``metric`` is then ``"mase (pooled)"``); intermittent,
-        lumpy and weekly (long-season) SKUs keep a choice per SKU. ``"per_series"``: every
-        SKU keeps its own best candidate.
+        length; their ``metric`` column is then ``"mase (pooled)"`` and ``metric=`` does not
+        apply to them); intermittent, lumpy and weekly (long-season) SKUs keep a choice per
+        SKU. ``"per_series"``: every SKU keeps its own best candidate.
 
     Returns
     -------
@@ -570,8 +571,8 @@ def _pooled_choice(chosen: pd.DataFrame, acc: pd.DataFrame, candidates: _Table
     """One candidate per pool: lowest mean MASE over its SKUs.
 
     A pool is the smooth and erratic SKUs ("regular demand") that have the same candidates
-    and season length. SKUs with an undefined MASE (a constant history) count for no candidate; ties go to the
-    earlier candidate. Choosing once for many SKUs, from all their backtest windows, is far
+    and season length. SKUs with an undefined MASE (a constant history) count for no
+    candidate; ties go to the earlier candidate. Choosing once for many SKUs, from all their backtest windows, is far
     less prone to overfitting than choosing per SKU from two short windows (Fildes &
     Petropoulos 2015; see the module docstring)."""
     rows = _pools(chosen, candidates)

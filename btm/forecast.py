@@ -57,15 +57,7 @@ Which method
    pooled choice is fitted the same way (the choice is made for many SKUs at once, so the
    cheaper forward step does not bias it); ``AutoCES``, whose ``forward`` diverges, is
    refitted at every origin.
-4. :func:`forecast` fits each SKU's model on its whole history and predicts. One exception
-   makes a pooled choice cost about one AutoETS + AutoARIMA fit rather than two: AutoARIMA
-   is not refitted. Its backtest fit (orders and coefficients from the first origin) is moved
-   forward to the end of the history, as it was to the later origins (the backtest runs it
-   over one more window; ``BacktestResult.end_forecasts``), which is how its backtest errors
-   were made. On the development set this changed the mean MASE by less than 0.003 and cut
-   the time of the whole call from 1.8 to about 1.0 × AutoETS + AutoARIMA; moving AutoETS on
-   too cost 2.5 % on the quarterly series, so the other members are refitted
-   (``benchmarks/bench_forecast_accuracy.py``; default ``step_size`` only).
+4. :func:`forecast` fits each SKU's model on its whole history and predicts.
 
 Intervals for stock
 -------------------
@@ -262,12 +254,6 @@ _EMPIRICAL = set(INTERMITTENT_MODELS)
 _NO_FORWARD = {"AutoCES", "CES"}
 
 
-#: Members of a pooled choice whose backtest fit is moved on to the end of the history for the
-#: final forecast instead of being refitted (see the module docstring): AutoARIMA, the costly
-#: order search. Moving AutoETS on as well cost accuracy on the development set.
-_TO_END = frozenset({"AutoARIMA"})
-
-
 def _can_forward(instances: Sequence[Any]) -> bool:
     return all(hasattr(i, "forward") and i.alias not in _NO_FORWARD for i in instances)
 
@@ -303,12 +289,6 @@ class BacktestResult:
         Count of SKUs per demand class and chosen model.
     horizon, n_windows, step_size, season_length : int
     freq : str
-    end_forecasts : pandas.DataFrame or None
-        Forecasts past the end of the history by the AutoARIMA of a pooled choice, fitted at
-        the first origin and moved forward to the end of the history, as it was to the later
-        origins (statsforecast ``forward``): ``unique_id``, ``ds``, ``model``, ``forecast``
-        (not clipped). :func:`forecast` uses these instead of refitting AutoARIMA. Only for
-        pooled SKUs with ``step_size == horizon``; ``None`` when there are none.
     """
 
     forecasts: pd.DataFrame
@@ -321,7 +301,6 @@ class BacktestResult:
     step_size: int
     season_length: int
     freq: str
-    end_forecasts: pd.DataFrame | None = None
 
 
 # --------------------------------------------------------------------------- checks
@@ -565,14 +544,13 @@ def backtest(
                   candidates=candidates, metric=metric, n_jobs=n_jobs,
                   pooled=selection == "pooled")
     if client is None:
-        fcs, acc, chosen, ends = _backtest_tables(df, **kwargs)
+        fcs, acc, chosen = _backtest_tables(df, **kwargs)
     else:
-        fcs, acc, chosen, ends = _concat_parts(
-            _on_dask(client, _backtest_tables, df, kwargs))
+        fcs, acc, chosen = _concat_parts(_on_dask(client, _backtest_tables, df, kwargs))
     if selection == "pooled":  # after the chunks are back: the pool is every SKU of a class
         chosen = _pooled_choice(chosen, acc, candidates)
     return _result(fcs, acc, chosen, horizon=h, n_windows=nw, step=step, season_length=sl,
-                   freq=f, end_forecasts=ends if len(ends) else None)
+                   freq=f)
 
 
 def _pools(chosen: pd.DataFrame, candidates: _Table) -> pd.DataFrame:
@@ -625,11 +603,11 @@ def _pooled_choice(chosen: pd.DataFrame, acc: pd.DataFrame, candidates: _Table
 def _backtest_tables(df: pd.DataFrame, *, horizon: int, n_windows: int, step: int,
                      season_length: int, freq: str, candidates: _Table,
                      metric: str | None, n_jobs: int, pooled: bool = False
-                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Forecasts (long), accuracy, chosen and end-of-history tables for one chunk of SKUs."""
+                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Forecasts (long), accuracy and chosen tables for one chunk of SKUs."""
     test_size = horizon + step * (n_windows - 1)
     plan = _plan(df, candidates, season_length, test_size)
-    fc_parts, acc_parts, end_parts = [], [], []
+    fc_parts, acc_parts = [], []
     single = {(tuple(f), int(n)): tuple(c) for f, n, c in
               zip(plan["fitted"], plan["season_length"], plan["candidates"], strict=True)}
     for names, sl, uids in _groups(plan):
@@ -639,33 +617,19 @@ def _backtest_tables(df: pd.DataFrame, *, horizon: int, n_windows: int, step: in
         # first origin and move the models' state forward to the later ones (refit=False),
         # as cheap as one fit; models without a usable forward are refitted at every origin
         classes = set(plan.loc[plan["unique_id"].isin(uids), "demand_class"])
-        pooled_here = pooled and classes <= _POOLED_CLASSES and sl <= _LONG_SEASON
-        one_fit = len(single[(names, sl)]) == 1 or pooled_here
-        # a pooled choice also moves its AutoARIMA fits forward to the end of the history (one
-        # more window, on placeholder periods never used), for the final forecast
-        to_end = pooled_here and len(single[(names, sl)]) > 1 and step == horizon
-        fwd = [i for i in instances if one_fit and _can_forward([i])]
-        split = [  # (models, refit, moved on to the end)
-            ([i for i in fwd if not (to_end and i.alias in _TO_END)], False, False),
-            ([i for i in fwd if to_end and i.alias in _TO_END], False, True),
-            ([i for i in instances if i not in fwd], True, False)]
+        one_fit = len(single[(names, sl)]) == 1 or (
+            pooled and classes <= _POOLED_CLASSES and sl <= _LONG_SEASON)
+        split = ([[i for i in instances if _can_forward([i])],
+                  [i for i in instances if not _can_forward([i])]] if one_fit
+                 else [[], instances])
         cv = None
-        for part, refit, extend in split:
+        for part, refit in zip(split, (False, True), strict=True):
             if not part:
                 continue
-            data = _with_placeholders(sub, horizon, freq) if extend else sub
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 got = _sf(part, freq, n_jobs, sl).cross_validation(
-                    h=horizon, df=data, n_windows=n_windows + extend, step_size=step,
-                    refit=refit)
-            if extend:
-                last = got["unique_id"].map(sub.groupby("unique_id")["ds"].max())
-                at_end = (got["cutoff"] == last).to_numpy()
-                end = got.loc[at_end].drop(columns=["cutoff", "y"])
-                end_parts.append(end.melt(id_vars=["unique_id", "ds"], var_name="model",
-                                          value_name="forecast"))
-                got = got.loc[~at_end].reset_index(drop=True)
+                    h=horizon, df=sub, n_windows=n_windows, step_size=step, refit=refit)
             cv = got if cv is None else cv.merge(got.drop(columns="y"),
                                                  on=["unique_id", "ds", "cutoff"])
         assert cv is not None
@@ -686,22 +650,7 @@ def _backtest_tables(df: pd.DataFrame, *, horizon: int, n_windows: int, step: in
         plan[["unique_id", "demand_class"]], on="unique_id", how="left")
     acc = acc[["unique_id", "demand_class", "model", *_METRICS]]
     chosen = _choose(acc, plan, metric)
-    ends = (pd.concat(end_parts, ignore_index=True) if end_parts
-            else pd.DataFrame(columns=["unique_id", "ds", "model", "forecast"]))
-    ends = ends.assign(unique_id=ends["unique_id"].astype(object))
-    return fcs, acc, chosen, ends
-
-
-def _with_placeholders(df: pd.DataFrame, horizon: int, freq: str) -> pd.DataFrame:
-    """`df` with `horizon` more periods per SKU after its last date (y = its last value).
-
-    They let statsforecast's ``cross_validation`` move fitted models forward to the end of
-    the real history as one more window; the placeholder values are never trained on."""
-    last = df.groupby("unique_id", sort=False).tail(1)
-    offset = pd.tseries.frequencies.to_offset(freq)
-    extra = [last.assign(ds=last["ds"] + k * offset) for k in range(1, horizon + 1)]
-    out = pd.concat([df, *extra], ignore_index=True)
-    return out.sort_values(["unique_id", "ds"], kind="stable", ignore_index=True)
+    return fcs, acc, chosen
 
 
 def _accuracy(cv: pd.DataFrame, history: pd.DataFrame, names: list[str], sl: int
@@ -770,21 +719,18 @@ def _overall(fcs: pd.DataFrame, acc: pd.DataFrame, chosen: pd.DataFrame) -> pd.D
 
 
 def _result(fcs: pd.DataFrame, acc: pd.DataFrame, chosen: pd.DataFrame, *, horizon: int,
-            n_windows: int, step: int, season_length: int, freq: str,
-            end_forecasts: pd.DataFrame | None = None) -> BacktestResult:
+            n_windows: int, step: int, season_length: int, freq: str) -> BacktestResult:
     summary = (chosen.groupby(["demand_class", "model"], sort=True).size()
                .rename("n_series").reset_index())
     return BacktestResult(
         forecasts=fcs, accuracy=acc, chosen=chosen, overall=_overall(fcs, acc, chosen),
         summary=summary, horizon=horizon, n_windows=n_windows, step_size=step,
-        season_length=season_length, freq=freq, end_forecasts=end_forecasts)
+        season_length=season_length, freq=freq)
 
 
 def _concat_parts(parts: list[tuple[pd.DataFrame, ...]]) -> tuple[pd.DataFrame, ...]:
-    def join(frames: list[pd.DataFrame]) -> pd.DataFrame:
-        return pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
-
-    return tuple(join([p[i] for p in parts]) for i in range(len(parts[0])))
+    return tuple(pd.concat([p[i] for p in parts], ignore_index=True)
+                 for i in range(len(parts[0])))
 
 
 # --------------------------------------------------------------------------- dask
@@ -920,23 +866,19 @@ def forecast(
     table = _conformal_table(df, bt, levels)
     kwargs: dict[str, Any] = dict(horizon=h, levels=levels, freq=bt.freq, n_jobs=n_jobs,
                   conformal_mode=intervals == "conformal")
-    ends = bt.end_forecasts if bt.horizon == h else None  # else refit every model
     if client is None:
-        return _forecast_chosen(df, bt.chosen, bt.forecasts, **kwargs, conformal_table=table,
-                                end_forecasts=ends)
-    def tables(ids: np.ndarray) -> tuple[pd.DataFrame | None, ...]:
+        return _forecast_chosen(df, bt.chosen, bt.forecasts, **kwargs, conformal_table=table)
+    def tables(ids: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
         return (bt.chosen.loc[bt.chosen["unique_id"].isin(ids)].reset_index(drop=True),
                 bt.forecasts.loc[bt.forecasts["unique_id"].isin(ids)],
-                None if table is None else table.loc[table["unique_id"].isin(ids)],
-                None if ends is None else ends.loc[ends["unique_id"].isin(ids)])
+                None if table is None else table.loc[table["unique_id"].isin(ids)])
 
     parts = _on_dask(client, _forecast_chosen, df, kwargs, per_chunk=tables)
     return pd.concat(parts, ignore_index=True)
 
 
 def _forecast_chosen(df: pd.DataFrame, chosen: pd.DataFrame, backtest_fcs: pd.DataFrame,
-                     conformal_table: pd.DataFrame | None = None,
-                     end_forecasts: pd.DataFrame | None = None, *,
+                     conformal_table: pd.DataFrame | None = None, *,
                      horizon: int, levels: tuple[float, ...], freq: str, n_jobs: int,
                      conformal_mode: bool = True) -> pd.DataFrame:
     parts = []
@@ -948,20 +890,10 @@ def _forecast_chosen(df: pd.DataFrame, chosen: pd.DataFrame, backtest_fcs: pd.Da
         conformal = not empirical and conformal_table is not None and (
             conformal_mode or name in _COMBINATIONS)
         native = bool(levels) and not empirical and not conformal
-        instances = _instances([name], int(sl))
-        moved = None if native else _moved_forward(end_forecasts, uids, instances)
-        if moved is not None:  # members moved forward in the backtest: refit only the rest
-            instances = [i for i in instances if i.alias not in moved.columns]
-        out = None
-        if instances:
-            sf = _sf(instances, freq, n_jobs, int(sl))
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                out = sf.forecast(h=horizon, df=sub, level=list(levels) if native else None)
-            out = out.assign(unique_id=out["unique_id"].astype(object))
-        if moved is not None:
-            out = moved if out is None else out.merge(moved, on=["unique_id", "ds"])
-        assert out is not None
+        sf = _sf(_instances([name], int(sl)), freq, n_jobs, int(sl))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            out = sf.forecast(h=horizon, df=sub, level=list(levels) if native else None)
         out = _add_combinations(out, [name])
         out = out.assign(unique_id=out["unique_id"].astype(object))
         res = pd.DataFrame({"unique_id": out["unique_id"], "ds": out["ds"],
@@ -990,26 +922,6 @@ def _forecast_chosen(df: pd.DataFrame, chosen: pd.DataFrame, backtest_fcs: pd.Da
         res = res.assign(**{f"lo_{tag}": lo, f"hi_{tag}": hi})
     res = res.sort_values(["unique_id", "ds"], kind="stable", ignore_index=True)
     return res[cols]
-
-
-def _moved_forward(ends: pd.DataFrame | None, uids: np.ndarray, instances: Sequence[Any]
-                   ) -> pd.DataFrame | None:
-    """Wide end-of-history forecasts (``unique_id``, ``ds``, one column per member) of the
-    members of `instances` that the backtest moved forward for every SKU of `uids`, or None."""
-    if ends is None:
-        return None
-    aliases = [i.alias for i in instances]
-    got = ends.loc[ends["unique_id"].isin(uids) & ends["model"].isin(aliases)]
-    if got.empty:
-        return None
-    wide = got.pivot(index=["unique_id", "ds"], columns="model", values="forecast")
-    full = [a for a in aliases if a in wide.columns and wide[a].notna().all()]
-    covered = wide.index.get_level_values("unique_id").unique()
-    if not full or len(covered) != len(set(uids)):
-        return None
-    wide = wide[full].reset_index()
-    wide.columns.name = None
-    return wide.assign(unique_id=wide["unique_id"].astype(object))
 
 
 def _empirical_bounds(res: pd.DataFrame, backtest_fcs: pd.DataFrame, name: str,

@@ -394,38 +394,3 @@ def test_intermittent_lower_bound_is_zero_when_zero_demand_is_common():
     assert set(fc["model"]) <= set(INTERMITTENT_MODELS)
     assert (fc["lo_80"] == 0).all() and (fc["lo_95"] == 0).all()
     assert (fc["hi_95"] > fc["forecast"]).all()
-
-
-def test_pooled_final_forecast_moves_the_backtest_arima_forward(monthly):
-    """A pooled choice does not refit AutoARIMA for the final forecast: it keeps the orders
-    and coefficients fitted at the first backtest origin and is moved forward over the whole
-    history; the other members are refitted on the whole history. Recomputed here with
-    statsforecast's own model objects (``AutoARIMA.fit(y[:first origin]).forward(y, h)``,
-    ``Model.forecast(y, h)``), combined as FPP3 13.6 (equal-weight mean) and Petropoulos &
-    Svetunkov 2020 (SCUM: median) define them."""
-    from statsforecast.models import AutoARIMA, AutoCES, AutoETS, DynamicOptimizedTheta
-
-    h, sl = 6, 12
-    bt = backtest(monthly, horizon=h, models=["ETS_ARIMA", "SCUM"])  # both hold AutoARIMA
-    assert bt.end_forecasts is not None
-    assert set(bt.end_forecasts["model"]) == {"AutoARIMA"}
-    fc = forecast(monthly, h, backtest_result=bt, level=None)
-    make = {"AutoETS": AutoETS, "AutoARIMA": AutoARIMA, "AutoCES": AutoCES,
-            "DynamicOptimizedTheta": DynamicOptimizedTheta}
-    members = {"ETS_ARIMA": (["AutoETS", "AutoARIMA"], np.mean),
-               "SCUM": (["AutoETS", "AutoARIMA", "AutoCES", "DynamicOptimizedTheta"],
-                        np.median)}
-    first_origin = h * bt.n_windows  # step_size = horizon
-    for uid, g in monthly.groupby("unique_id"):
-        y = g["y"].to_numpy()
-        parts, how = members[bt.chosen.set_index("unique_id").loc[uid, "model"]]
-        preds = [make[m](season_length=sl).fit(y[:-first_origin]).forward(y=y, h=h)["mean"]
-                 if m == "AutoARIMA" else make[m](season_length=sl).forecast(y=y, h=h)["mean"]
-                 for m in parts]
-        expected = np.clip(how(np.vstack(preds), axis=0), 0, None)
-        np.testing.assert_allclose(fc.loc[fc["unique_id"] == uid, "forecast"], expected,
-                                   rtol=1e-8)
-    # with origins closer than the horizon the end is not a backtest window: refit instead
-    assert backtest(monthly, horizon=h, step_size=3).end_forecasts is None
-    # a forced single model is statsforecast's own fit on the whole history (tested above)
-    assert backtest(monthly, horizon=h, models=["ETS_ARIMA"]).end_forecasts is None

@@ -77,7 +77,7 @@ def _models(sl: int) -> list:
     )
 
     return [AutoETS(season_length=sl, alias="AutoETS"),
-            AutoARIMA(season_length=sl, alias="AutoARIMA"),
+            AutoARIMA(season_length=sl, approximation=None, alias="AutoARIMA"),  # as btm's
             AutoCES(season_length=sl, alias="AutoCES"),
             DynamicOptimizedTheta(season_length=sl, alias="DynamicOptimizedTheta"),
             Theta(season_length=sl, alias="Theta"),

@@ -85,6 +85,28 @@ def test_forced_autoets_equals_statsforecast_output(monthly):
                                        ref[f"AutoETS-{side}-{lv}"].clip(lower=0), rtol=1e-10)
 
 
+def test_autoarima_searches_as_r_auto_arima_by_default():
+    """btm's AutoARIMA is R's auto.arima default (Hyndman & Khandakar 2008): on a series over
+    150 periods the order search uses the CSS approximation (statsforecast
+    ``approximation=None``), which here picks another model than statsforecast's own default
+    (exact likelihood throughout), so the test tells the two apart."""
+    from statsforecast import StatsForecast
+    from statsforecast.models import AutoARIMA
+
+    rng = np.random.default_rng(2)
+    t, e = np.arange(180), rng.normal(0, 5, 180)
+    y = 300 + 0.8 * t + 40 * np.sin(2 * np.pi * t / 12) + np.cumsum(e) * 0.5 + e
+    hist = _long(y[None, :], start="2005-01-01", freq="MS")
+    ours = forecast(hist, 6, models=["AutoARIMA"], level=None)
+    with warnings.catch_warnings():  # the exact search warns of convergence on this series
+        warnings.simplefilter("ignore", UserWarning)
+        sf = {ap: StatsForecast(models=[AutoARIMA(season_length=12, approximation=ap)],
+                                freq="MS").forecast(h=6, df=hist)["AutoARIMA"].to_numpy()
+              for ap in (None, False)}
+    assert np.abs(sf[None] - sf[False]).max() > 1  # the two searches differ on this series
+    np.testing.assert_allclose(ours["forecast"], np.clip(sf[None], 0, None), rtol=1e-10)
+
+
 def test_forced_croston_sba_equals_statsforecast_output(intermittent):
     """CrostonSBA point forecasts equal statsforecast's CrostonSBA on the same history."""
     from statsforecast import StatsForecast

@@ -188,6 +188,15 @@ _LONG_SEASON = 24  # above this, AutoETS is non-seasonal (speed; see module docs
 _MIN_TRAIN = 8  # fewest periods any window may train on
 
 
+def _quiet_fits() -> None:
+    """Inside ``warnings.catch_warnings()``: silence numerical noise of the model fits
+    (overflow in a diverging candidate, statsforecast ARIMA's "possible convergence problem"
+    from its optimiser): every candidate is judged on its backtest errors instead."""
+    warnings.simplefilter("ignore", RuntimeWarning)
+    warnings.filterwarnings("ignore", message="possible convergence problem",
+                            category=UserWarning)
+
+
 def _sf_models() -> Any:
     import statsforecast.models as m
 
@@ -454,7 +463,7 @@ def _add_combinations(wide: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
         if c in names:
             vals = wide[list(parts)].to_numpy(dtype=float)
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
+                _quiet_fits()
                 extra[c] = (np.nanmedian(vals, axis=1) if how == "median"
                             else np.nanmean(vals, axis=1))
     return wide.assign(**extra) if extra else wide
@@ -639,7 +648,7 @@ def _backtest_tables(df: pd.DataFrame, *, horizon: int, n_windows: int, step: in
             if not part:
                 continue
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
+                _quiet_fits()
                 got = _sf(part, freq, n_jobs, sl).cross_validation(
                     h=horizon, df=sub, n_windows=n_windows, step_size=step, refit=refit)
             cv = got if cv is None else cv.merge(got.drop(columns="y"),
@@ -904,7 +913,7 @@ def _forecast_chosen(df: pd.DataFrame, chosen: pd.DataFrame, backtest_fcs: pd.Da
         native = bool(levels) and not empirical and not conformal
         sf = _sf(_instances([name], int(sl)), freq, n_jobs, int(sl))
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
+            _quiet_fits()
             out = sf.forecast(h=horizon, df=sub, level=list(levels) if native else None)
         out = _add_combinations(out, [name])
         out = out.assign(unique_id=out["unique_id"].astype(object))
@@ -1278,7 +1287,7 @@ def _rolling_tables(df: pd.DataFrame, chosen: pd.DataFrame, *, n_eval: int, warm
         refit = not _can_forward(instances)
         sf = _sf(instances, freq, n_jobs, int(sl))
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
+            _quiet_fits()
             cv = sf.cross_validation(h=1, df=sub, n_windows=total, step_size=1, refit=refit)
         cv = _add_combinations(cv, [name])
         parts.append(pd.DataFrame({
@@ -1297,7 +1306,7 @@ def _rolling_tables(df: pd.DataFrame, chosen: pd.DataFrame, *, n_eval: int, warm
     past = np.lib.stride_tricks.sliding_window_view(padded, window, axis=1)[:, :total]
     count = np.sum(~np.isnan(past), axis=2)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
+        _quiet_fits()
         std = np.nanstd(past, axis=2, ddof=1)
     pre = df.loc[df["ds"] < start].groupby("unique_id", sort=True)["y"].std(ddof=1)
     fallback = pre.reindex(skus).fillna(0.0).to_numpy()[:, None]

@@ -35,7 +35,7 @@ import os
 import re
 import shutil
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -708,6 +708,7 @@ def build(
     notebooks: str | os.PathLike[str] | None = None,
     progress: bool = False,
     sweep: str | None = None,
+    on_run: Callable[[_runs.RunRecord, int, int], None] | None = None,
 ) -> Path:
     """Run the board-pack analyses (or take their latest runs) and assemble the board pack.
 
@@ -733,6 +734,10 @@ def build(
         A sweep id (``<reports_dir>/sweeps/<id>/``): one section per run of that sweep, in
         the sweep's order, titled with its scenario; nothing is run and `analyses`,
         `parameters` and `run` must be left at their defaults.
+    on_run : callable, optional
+        Called as ``on_run(record, i, n)`` after the ``i``-th of ``n`` analyses has run (or
+        its latest run was taken), with its :class:`btm.runs.RunRecord`; the command line
+        prints a line there, so a batch log shows the pack advancing.
 
     Returns
     -------
@@ -758,12 +763,14 @@ def build(
         for a in chosen:  # validate everything before running anything
             _runs.validate_parameters(a.name, per_analysis[a.name], notebooks=a.path.parent)
         records = []
-        for a in chosen:
+        for i, a in enumerate(chosen, start=1):
             if run:
                 records.append(_runs.run(a.name, per_analysis[a.name], reports_dir=reports,
                                          progress=progress, notebooks=a.path.parent))
             else:
                 records.append(_existing_run(a.name, reports))
+            if on_run is not None:
+                on_run(records[-1], i, len(chosen))
         sections = [_section(a, r) for a, r in zip(chosen, records, strict=True)]
         if any(s.number == 0 for s in sections):  # analyses without a spec: their position
             sections = [s if s.number else _renumber(s, i)

@@ -265,17 +265,26 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _boardpack(args: argparse.Namespace) -> int:
     import json
+    import time
 
     from btm import boardpack
+
+    started = [time.monotonic()]
+
+    def said(rec: Any, i: int, n: int) -> None:  # one line per analysis, as it finishes
+        took, started[0] = time.monotonic() - started[0], time.monotonic()
+        print(f"btm: [{i}/{n}] {rec.analysis}: {rec.status} in {took:.0f} s ({rec.path})",
+              file=sys.stderr, flush=True)
 
     folder = boardpack.build(
         args.analyses, reports_dir=args.reports_dir, parameters=_pairs(args.parameter),
         run=not args.no_run, notebooks=args.notebooks, progress=args.progress,
-        sweep=args.sweep,
+        sweep=args.sweep, on_run=said,
     )
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    for r in manifest["runs"]:
-        print(f"btm: {r['analysis']}: {r['status']} ({r['path']})", file=sys.stderr)
+    if args.sweep is not None:  # nothing ran: list the sweep's runs the pack holds
+        for r in manifest["runs"]:
+            print(f"btm: {r['analysis']}: {r['status']} ({r['path']})", file=sys.stderr)
     print(f"btm: slides: {folder / 'boardpack.pptx'}", file=sys.stderr)
     print(folder / "boardpack.pdf")
     if manifest["failed"]:

@@ -117,6 +117,10 @@ def test_cli_boardpack_exit_codes(built, capsys):
     out, err = capsys.readouterr()
     assert out.strip().endswith("boardpack.pdf") and Path(out.strip()).is_file()
     assert "board pack incomplete: failing failed" in err
+    # one line per analysis as it is taken, in order, so a batch log shows the pack advancing
+    lines = [ln for ln in err.splitlines() if ln.startswith("btm: [")]
+    assert [ln.split(":")[1].strip() for ln in lines] == ["[1/2] tiny", "[2/2] failing"]
+    assert ": succeeded in " in lines[0] and ": failed in " in lines[1]
     assert main(["boardpack", *common, "-p", "discount_rat", "0.1"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("btm: error: discount_rat: not a parameter of any analysis")

@@ -721,8 +721,9 @@ def tables_checked(func: Callable[..., Any]) -> Callable[..., Any]:
     given: a table without a column the helper reads raises ``InputError`` naming the
     parameter (or result field) and the column, instead of ``KeyError``. Only a ``KeyError``
     raised by a pandas lookup is turned; one from the helper's own dictionaries (a bug)
-    passes unchanged. The first table given that lacks the column is named (tables passed as
-    arguments before the tables inside results).
+    passes unchanged. Every table passed as an argument that lacks the column is named, since
+    which one the helper read is not known from the error; the tables inside results are
+    named only when no table argument lacks it.
 
     Examples
     --------
@@ -751,12 +752,19 @@ def tables_checked(func: Callable[..., Any]) -> Callable[..., Any]:
             # tables passed as such first, then the tables inside results
             tables = sorted((t for pname, value in bound.arguments.items()
                              for t in _tables_in(pname, value)), key=lambda t: "." in t[0])
-            for where, table in tables:
-                if isinstance(key, str) and key not in table.columns:
-                    raise input_error(
-                        where, problem=f"no column {key!r}",
-                        expected=f"a table with a {key!r} column ({func.__name__} reads it)",
-                    ) from None
+            lacking = [where for where, table in tables
+                       if isinstance(key, str) and key not in table.columns]
+            # every table passed as such that lacks it (which one was read is not known
+            # here); the tables inside results only when none of those does
+            lacking = [w for w in lacking if "." not in w] or lacking
+            if lacking:
+                raise input_error(
+                    ", ".join(lacking), problem=f"no column {key!r}",
+                    expected=(f"a table with a {key!r} column ({func.__name__} reads it)"
+                              if len(lacking) == 1 else
+                              f"tables with a {key!r} column ({func.__name__} reads it "
+                              "from one of them)"),
+                ) from None
             raise
 
     guarded.__btm_tables_checked__ = True  # type: ignore[attr-defined]

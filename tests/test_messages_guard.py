@@ -50,3 +50,19 @@ def test_a_keyerror_from_the_helpers_own_lookup_is_not_blamed_on_the_input():
         words(pd.DataFrame({"kind": ["b"]}))
     with pytest.raises(InputError, match=r"^table: no column 'kind'"):
         words(pd.DataFrame({"other": ["b"]}))
+
+
+def test_every_table_lacking_the_column_is_named():
+    """Two tables lack the column read: both are named, not just the first."""
+    from btm.validate import tables_checked
+
+    @tables_checked
+    def pick(first, second):
+        return second["swing"].max() + first["driver"].size
+
+    a, b = pd.DataFrame({"driver": ["x"]}), pd.DataFrame({"driver": ["y"]})
+    with pytest.raises(InputError, match=r"^first, second: no column 'swing'; expected "
+                                         r"tables with a 'swing' column \(pick reads it from"):
+        pick(a, b)
+    with pytest.raises(InputError, match=r"^second: no column 'swing'; expected a table"):
+        pick(pd.DataFrame({"driver": ["x"], "swing": [1]}), b)

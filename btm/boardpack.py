@@ -751,6 +751,9 @@ def build(
         Unknown analysis or parameter, bad parameter value (all checked before any run), or
         no existing run when ``run=False``.
     """
+    if on_run is not None and not callable(on_run):
+        raise InputError(f"on_run: got {type(on_run).__name__}; expected a function called "
+                         "as on_run(record, i, n)")
     reports = Path(reports_dir).expanduser().resolve()
     if sweep is not None:
         if analyses is not None or parameters:

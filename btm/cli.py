@@ -269,10 +269,11 @@ def _boardpack(args: argparse.Namespace) -> int:
 
     from btm import boardpack
 
-    started = [time.monotonic()]
+    started = time.monotonic()
 
     def said(rec: Any, i: int, n: int) -> None:  # one line per analysis, as it finishes
-        took, started[0] = time.monotonic() - started[0], time.monotonic()
+        nonlocal started
+        took, started = time.monotonic() - started, time.monotonic()
         print(f"btm: [{i}/{n}] {rec.analysis}: {rec.status} in {took:.0f} s ({rec.path})",
               file=sys.stderr, flush=True)
 

@@ -190,9 +190,10 @@ _MIN_TRAIN = 8  # fewest periods any window may train on
 
 
 def _quiet_fits() -> None:
-    """Inside ``warnings.catch_warnings()``: silence numerical noise of the model fits
-    (overflow in a diverging candidate, statsforecast ARIMA's "possible convergence problem"
-    from its optimiser): every candidate is judged on its backtest errors instead."""
+    """Inside ``warnings.catch_warnings()``: silence the numerical noise of fitting and
+    combining (overflow in a diverging candidate, statsforecast ARIMA's "possible convergence
+    problem" from its optimiser, the mean of an all-NaN slice where every member failed):
+    every candidate is judged on its backtest errors instead."""
     warnings.simplefilter("ignore", RuntimeWarning)
     warnings.filterwarnings("ignore", message="possible convergence problem",
                             category=UserWarning)
@@ -594,9 +595,9 @@ def _pooled_choice(chosen: pd.DataFrame, acc: pd.DataFrame, candidates: _Table
 
     A pool is the smooth and erratic SKUs ("regular demand") that have the same candidates
     and season length. SKUs with an undefined MASE (a constant history) count for no
-    candidate; ties go to the earlier candidate. Choosing once for many SKUs, from all their backtest windows, is far
-    less prone to overfitting than choosing per SKU from two short windows (Fildes &
-    Petropoulos 2015; see the module docstring)."""
+    candidate; ties go to the earlier candidate. Choosing once for many SKUs, from all their
+    backtest windows, is far less prone to overfitting than choosing per SKU from two short
+    windows (Fildes & Petropoulos 2015; see the module docstring)."""
     rows = _pools(chosen, candidates)
     if rows.empty:
         return chosen

@@ -126,6 +126,11 @@ def test_cli_boardpack_exit_codes(built, capsys):
     assert err.startswith("btm: error: discount_rat: not a parameter of any analysis")
 
 
+def test_on_run_that_is_not_a_function_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match=r"^on_run: got str; expected a function"):
+        boardpack.build(reports_dir=tmp_path, run=False, on_run="print")
+
+
 def test_no_existing_run_and_bad_selection_are_input_errors(tmp_path, monkeypatch):
     import papermill
 

@@ -73,9 +73,9 @@ backtest (Vovk, Gammerman & Shafer 2005; Stankeviciute, Alaa & van der Schaar 20
 multi-step forecasts): each error of the SKU's model is divided by the SKU's MASE scale
 (in-sample MAE of the seasonal naive forecast), the absolute scaled errors are pooled over
 the SKUs sharing that model and over the windows, separately for each step ahead, and the
-``ceil((n + 1) level) / n`` quantile of the ``n`` pooled values, times the SKU's scale, is the
-half-width at that step (with fewer than 20 values per step all steps are pooled after
-dividing by sqrt(step)). Model-based intervals are too narrow on real series (on the test set
+``k``-th smallest of the ``n`` pooled values, ``k = ceil((n + 1) level)`` (Lei et al. 2018),
+times the SKU's scale, is the half-width at that step (with fewer than 20 values per step
+all steps are pooled after dividing by sqrt(step)). Model-based intervals are too narrow on real series (on the test set
 AutoETS's own 80 % and 95 % intervals cover 75 % and 86 % of actuals; see the README), and a
 combination has none. ``intervals="model"`` gives the models' own statsforecast intervals
 instead. The Croston family and TSB have none; for them the interval is the chosen forecast
@@ -998,9 +998,10 @@ def _conformal_table(df: pd.DataFrame, bt: BacktestResult, levels: tuple[float, 
 
     The backtest errors of each SKU's chosen model are divided by the SKU's scale
     (:func:`_series_scale`); the absolute scaled errors are pooled over the SKUs with the same
-    model and over the windows, per step ahead, and the split-conformal quantile
-    ``ceil((n + 1) * level) / n`` of the ``n`` pooled values (Vovk et al. 2005; Stankeviciute
-    et al. 2021 for multi-step forecasts) times the SKU's scale is the half-width. With fewer
+    model and over the windows, per step ahead, and the split-conformal quantile (the
+    ``ceil((n + 1) * level)``-th smallest of the ``n`` pooled values; Vovk et al. 2005, Lei et
+    al. 2018; Stankeviciute et al. 2021 for multi-step forecasts; :func:`_conformal_quantile`)
+    times the SKU's scale is the half-width. With fewer
     than 20 values per step the errors of all steps are pooled after dividing by
     ``sqrt(step)`` and the quantile is multiplied back by ``sqrt(step)``. Half-widths never
     shrink with the horizon. Returns columns ``unique_id``, ``step``, ``level``, ``half``.
@@ -1036,11 +1037,17 @@ def _conformal_table(df: pd.DataFrame, bt: BacktestResult, levels: tuple[float, 
 
 
 def _conformal_quantile(values: np.ndarray, level: float) -> float:
+    """The split-conformal quantile: the ``k``-th smallest of the ``n`` values, ``k =
+    ceil((n + 1) * level / 100)``, or the largest when ``k > n`` (Lei, G'Sell, Rinaldo,
+    Tibshirani & Wasserman 2018, *JASA* 113:1094-1111, Algorithm 2). Under exchangeability
+    it covers at least ``level`` % and, without ties, less than ``level + 100 / (n + 1)`` %.
+    (``np.quantile(values, k / n, method="higher")``, the form often quoted, takes the
+    ``(k + 1)``-th and over-covers by one order statistic.)"""
     n = len(values)
     if n == 0:
         return np.nan
-    p = min(1.0, np.ceil((n + 1) * level / 100) / n)
-    return float(np.quantile(values, p, method="higher"))
+    k = min(n, int(np.ceil((n + 1) * level / 100 - 1e-9)))
+    return float(np.partition(np.asarray(values, dtype=float), k - 1)[k - 1])
 
 
 def _conformal_bounds(res: pd.DataFrame, table: pd.DataFrame, levels: tuple[float, ...]

@@ -251,6 +251,45 @@ def test_intervals_non_negative_and_nested(models):
         assert (fc["lo_95"] == 0).any()
 
 
+def test_conformal_quantile_covers_exactly_k_over_n_plus_1():
+    """Split conformal (Lei et al. 2018, *JASA* 113:1094-1111, Algorithm 2): the k-th smallest
+    of n exchangeable scores, k = ceil((n + 1) * level), covers a new score with probability
+    exactly k / (n + 1): 20 / 25 = 80 % for n = 24 at 80 % (one order statistic higher, as
+    ``np.quantile(..., k / n, method="higher")`` gives, would cover 84 %)."""
+    from btm.forecast import _conformal_quantile
+
+    rng = np.random.default_rng(3)
+    scores = rng.random((20000, 25))
+    q = np.array([_conformal_quantile(row[:24], 80) for row in scores])
+    assert abs((scores[:, 24] <= q).mean() - 20 / 25) < 0.01
+    v = rng.permutation(np.arange(1.0, 25.0))
+    assert _conformal_quantile(v, 80) == 20.0  # the 20th smallest of 1..24
+    assert _conformal_quantile(v, 95) == 24.0  # k = 24: the largest
+    assert _conformal_quantile(v[:10], 95) == v[:10].max()  # k = 11 > n: the largest
+
+
+def test_conformal_half_widths_equal_hand_computation(monthly):
+    """The default intervals, recomputed from the backtest by the documented rule: errors of
+    the chosen model over the MASE scale (in-sample MAE of the seasonal naive forecast of the
+    whole history); 3 SKUs x 2 windows < 20 per step, so all steps pooled after dividing by
+    sqrt(step); the ceil((n + 1) level)-th smallest, times sqrt(step) and the scale."""
+    h = 6
+    bt = backtest(monthly, horizon=h, season_length=12)
+    fc = forecast(monthly, h, season_length=12, backtest_result=bt)
+    f = bt.forecasts.merge(bt.chosen[["unique_id", "model"]], on=["unique_id", "model"])
+    assert len(f) == 3 * 2 * h
+    scale = {u: float(np.mean(np.abs(g["y"].to_numpy()[12:] - g["y"].to_numpy()[:-12])))
+             for u, g in monthly.groupby("unique_id")}
+    z = np.abs(f["y"] - f["forecast"]).to_numpy() / f["unique_id"].map(scale).to_numpy()
+    z = np.sort(z / np.sqrt(f["step"].to_numpy()))
+    for level, col in ((80, "hi_80"), (95, "hi_95")):
+        k = int(np.ceil((len(z) + 1) * level / 100))
+        q = z[min(k, len(z)) - 1]
+        step = fc.groupby("unique_id").cumcount().to_numpy() + 1
+        want = q * np.sqrt(step) * fc["unique_id"].map(scale).to_numpy()
+        np.testing.assert_allclose(fc[col] - fc["forecast"], want, rtol=1e-9)
+
+
 def test_empirical_interval_coverage_on_simulated_intermittent_demand():
     """Bernoulli(0.3) x Poisson(4)+1 demand, 40 SKUs: the empirical 80 % interval (quantiles
     of backtest errors) covers roughly 80 % of 26 held-out periods (accept 65-95 %)."""

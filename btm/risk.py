@@ -543,10 +543,7 @@ def _correlation_matrix(correlation: Any, priced: pd.DataFrame) -> np.ndarray | 
 def _copula_uniforms(n: int, corr: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Uniforms with Spearman correlation `corr` from a normal copula (Pearson
     ``2 sin(pi rho / 6)``), so that occurrence ``u < p`` of risks correlated 1 coincides."""
-    pearson = 2 * np.sin(np.pi * corr / 6)
-    values, vectors = np.linalg.eigh(pearson)
-    root = vectors * np.sqrt(np.clip(values, 0, None))
-    root /= np.sqrt((root**2).sum(axis=1, keepdims=True))
+    root = uncertainty.normal_root(corr)
     return stats.norm.cdf(rng.standard_normal((n, corr.shape[0])) @ root.T)
 
 

@@ -831,6 +831,21 @@ def _versions_cached() -> tuple[tuple[str, str | None], ...]:
 
 
 @functools.cache
+def _cpu() -> str:
+    """The processor's model name (``/proc/cpuinfo`` on Linux), else ``platform.processor()``.
+
+    Recorded because numbers from numerical fits can differ in late digits between CPUs."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.lower().startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+@functools.cache
 def _git_cached(root: Path) -> str:
     return json.dumps(_git(root))
 
@@ -977,6 +992,7 @@ def run(
             "system": platform.system(),
             "release": platform.release(),
             "machine": platform.machine(),
+            "cpu": _cpu(),
             "python_implementation": platform.python_implementation(),
             "executable": sys.executable,
         },

@@ -4,8 +4,10 @@
 inputs at the recorded paths) into a scratch folder and compares the key numbers of the new
 ``results.json`` with the recorded ones *exactly* (a reproducible analysis prints the same
 numbers: its randomness is seeded). It names every input whose SHA-256 differs from the one
-recorded (or that is gone), and says when the notebook itself changed. Given a board-pack
-folder, it does this for every run the pack used.
+recorded (or that is gone), says when the notebook itself changed, and names the library
+versions and the CPU that differ from the run's (numbers that rest on numerical model fits can
+move in late digits between CPUs and releases; the same machine and versions give the same
+numbers). Given a board-pack folder, it does this for every run the pack used.
 
 Examples
 --------
@@ -13,6 +15,9 @@ Examples
 []
 >>> compare_numbers({"npv": {"value": 1.5}}, {"npv": {"value": 1.25}, "irr": {"value": 0.1}})
 [('npv', 1.5, 1.25), ('irr', None, 0.1)]
+>>> changed_environment({"versions": {"numpy": "2.3.5"}, "platform": {"cpu": "A"}},
+...                     {"versions": {"numpy": "2.4.6"}, "platform": {"cpu": "B"}})
+['numpy 2.3.5 then, 2.4.6 now', 'cpu A then, B now']
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ from btm import runs as _runs
 from btm.errors import InputError
 from btm.report import RESULTS_FILE
 
-__all__ = ["Verification", "verify", "verify_run", "compare_numbers", "changed_inputs"]
+__all__ = ["Verification", "verify", "verify_run", "compare_numbers", "changed_inputs",
+           "changed_environment"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,8 @@ class Verification:
         Inputs (parameter names, with their paths) whose SHA-256 changed or that are missing.
     notebook_changed : bool
         The notebook's SHA-256 differs from the one recorded.
+    changed_environment : list of str
+        Library versions and the CPU that differ between the run and the re-run.
     rerun_status : str
         Status of the re-run (``succeeded``, ``failed``), or why it could not start.
     rerun_error : str or None
@@ -65,6 +73,7 @@ class Verification:
     notebook_changed: bool = False
     rerun_status: str = ""
     rerun_error: str | None = None
+    changed_environment: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         """One line for a person: reproduced or not, and why."""
@@ -83,6 +92,9 @@ class Verification:
             text += "; inputs changed since the run: " + ", ".join(self.changed_inputs)
         if self.notebook_changed:
             text += "; the notebook changed since the run"
+        if self.changed_environment and not self.reproduced:
+            text += ("; run elsewhere (numbers from numerical fits can differ in late digits "
+                     "between CPUs and library versions): " + ", ".join(self.changed_environment))
         return text
 
 
@@ -124,6 +136,18 @@ def changed_inputs(manifest: Mapping[str, Any]) -> list[str]:
     return out
 
 
+def changed_environment(recorded: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """Library versions and CPU (``platform.cpu``) that differ between two manifests; a
+    name missing from either (an older manifest) is not reported."""
+    def env(m: Mapping[str, Any]) -> dict[str, Any]:
+        out = dict(m.get("versions") or {})
+        cpu = (m.get("platform") or {}).get("cpu")
+        return {**out, "cpu": cpu} if cpu else out
+
+    old, now = env(recorded), env(new)
+    return [f"{k} {old[k]} then, {now[k]} now" for k in old if k in now and old[k] != now[k]]
+
+
 def verify_run(run_folder: str | os.PathLike[str], *, keep: bool = False) -> Verification:
     """Re-run one run folder from its manifest and compare its key numbers exactly.
 
@@ -148,7 +172,7 @@ def verify_run(run_folder: str | os.PathLike[str], *, keep: bool = False) -> Ver
     notebook_changed = (not notebook.is_file()
                         or _files.sha256(notebook) != m.get("notebook_sha256"))
     scratch = Path(tempfile.mkdtemp(prefix="btm-verify-"))
-    status, error, mismatches = "could not start", None, []
+    status, error, mismatches, environment = "could not start", None, [], []
     try:
         try:
             rec = _runs.run(analysis, dict(m.get("parameters_given") or {}), reports_dir=scratch,
@@ -157,6 +181,10 @@ def verify_run(run_folder: str | os.PathLike[str], *, keep: bool = False) -> Ver
             error = str(exc)
         else:
             status = rec.status
+            try:
+                environment = changed_environment(m, _runs.read_manifest(rec.path))
+            except InputError:
+                environment = []
             if rec.succeeded:
                 mismatches = compare_numbers(recorded, _numbers(rec.path) or {})
             else:
@@ -169,7 +197,7 @@ def verify_run(run_folder: str | os.PathLike[str], *, keep: bool = False) -> Ver
         if not keep:
             shutil.rmtree(scratch, ignore_errors=True)
     return Verification(analysis, run_id, folder, status == "succeeded" and not mismatches,
-                        mismatches, changed, notebook_changed, status, error)
+                        mismatches, changed, notebook_changed, status, error, environment)
 
 
 def verify(target: str | os.PathLike[str], *, keep: bool = False) -> list[Verification]:

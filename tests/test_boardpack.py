@@ -258,6 +258,9 @@ def test_verify_reproduces_and_names_changed_inputs(built, tmp_path):
     shutil.copytree(m["runs"][0]["path"], copy)
     run_manifest = json.loads((copy / "manifest.json").read_text())
     run_manifest["inputs"]["input_file"]["sha256"] = "0" * 64
+    numpy_now, cpu_now = run_manifest["versions"]["numpy"], run_manifest["platform"]["cpu"]
+    run_manifest["versions"]["numpy"] = "1.0.0"
+    run_manifest["platform"]["cpu"] = "Some Other CPU"
     (copy / "manifest.json").write_text(json.dumps(run_manifest))
     results = json.loads((copy / "results.json").read_text())
     recorded = results["key_numbers"]["cheapest_present_value"]["value"]
@@ -268,6 +271,10 @@ def test_verify_reproduces_and_names_changed_inputs(built, tmp_path):
     assert not check.reproduced
     assert check.mismatches == [("cheapest_present_value", recorded + 1, recorded)]
     assert check.changed_inputs == [f"input_file ({run_manifest['inputs']['input_file']['path']})"]
+    assert check.changed_environment == [f"numpy 1.0.0 then, {numpy_now} now",
+                                         f"cpu Some Other CPU then, {cpu_now} now"]
+    assert "run elsewhere" in check.describe() and "Some Other CPU" in check.describe()
+    assert checks[0].changed_environment == []
     with pytest.raises(InputError, match="no manifest.json here"):
         verify.verify(tmp_path)
 

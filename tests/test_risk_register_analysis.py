@@ -17,7 +17,7 @@ import pytest
 from chart_checks import check_chart
 from matplotlib.figure import Figure
 
-from btm import InputError, files, risk
+from btm import InputError, boardpack, files, risk
 from btm.analyses.risk_register import SPEC, charts, messages
 
 REGISTER = files.package_root() / "data" / "risk_register" / "register.csv"
@@ -215,16 +215,28 @@ def test_key_numbers_match_an_independent_computation(sample):
     assert n["n_not_paying"]["value"] == 1
 
 
+def _thousands(value: float) -> str:
+    """The house style for amounts of thousands, by hand: one decimal of k, half up, no '.0'."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    k = Decimal(repr(float(value) / 1e3)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"EUR {str(k).removesuffix('.0')}k"
+
+
 def test_key_messages_quote_the_numbers(sample):
+    """Amounts in the house style of every analysis (``btm.style.format_money``), the same
+    figures the key-number cards show on the same page."""
     register, a, inherent, residual, flags = sample
     msgs = messages.risk_key_messages(a, residual, inherent, flags, as_of="2025-03-31")
-    cont = float(f"{np.quantile(residual.trials['total_cost'], 0.8):.3g}")
-    assert msgs[0].startswith(f"Set aside EUR {cont / 1e3:.0f}k for P80")
+    cont = float(np.quantile(residual.trials["total_cost"], 0.8))
+    assert msgs[0].startswith(f"Set aside {_thousands(cont)} for P80")
+    cards = messages.risk_key_numbers(a, residual, inherent, flags)
+    assert boardpack.format_key_number(cards["contingency"]) == _thousands(cont)
     top = residual.contributions.iloc[0]
     assert f"{top['risk']} ({top['title']}) accounts for {top['share']:.0%} of it" in msgs[0]
     cut = _pert_emv(register, "") - _pert_emv(register, "residual_")
-    assert msgs[1] == (f"Responses cut expected loss by EUR {cut / 1e3:.0f}k for EUR "
-                       f"{register['response_cost'].sum() / 1e3:.0f}k; 1 does not pay for "
+    assert msgs[1] == (f"Responses cut expected loss by {_thousands(cut)} for "
+                       f"{_thousands(register['response_cost'].sum())}; 1 does not pay for "
                        "itself (R06).")
     serious_before = int((register["likelihood"] * register["impact"] >= 10).sum())
     assert msgs[2] == f"{serious_before} of 18 risks are high or critical before responses, 0 after."

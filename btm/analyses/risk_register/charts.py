@@ -100,10 +100,6 @@ def _two_lines(text: Any, width: int) -> str:
     return "\n".join(lines)
 
 
-def _money(value: float, currency: str) -> str:
-    """Money to three significant figures: EUR 409k, EUR 1.08M."""
-    return format_money(float(f"{value:.3g}"), currency, decimals=2)
-
 
 def risk_heat_map(
     heat_map: pd.DataFrame,
@@ -313,7 +309,7 @@ def contingency_s_curve(
                 ax.plot([v], [q], linestyle="none", marker=marker, markersize=7,
                         color=style["color"], markeredgecolor="white", zorder=4,
                         label="_percentile")
-                ax.annotate(f"P{round(q * 100):d} {_money(v, currency)}", (v, q),
+                ax.annotate(f"P{round(q * 100):d} {format_money(v, currency)}", (v, q),
                             xytext=(6, -3), textcoords="offset points", ha="left", va="top",
                             fontsize=8.5, color=INK, zorder=5,
                             bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
@@ -395,7 +391,7 @@ def contingency_allocation(
             style_bars(bars, fills[k], hatch[k])
         top = max(max(alloc), 1e-9)
         for k in range(n):
-            ax.annotate(f"{_money(alloc[k], currency)} · {share[k]:.0%}", (alloc[k], y[k]),
+            ax.annotate(f"{format_money(alloc[k], currency)} · {share[k]:.0%}", (alloc[k], y[k]),
                         xytext=(4, 0), textcoords="offset points", ha="left", va="center",
                         fontsize=8.5, color=INK)
         ax.set_yticks(y, labels, parse_math=False, fontsize=8.5)

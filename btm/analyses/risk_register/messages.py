@@ -34,10 +34,6 @@ def _check(assessment: Any, simulation: Any = None, name: str = "simulation") ->
         check_result(simulation, name, RiskSimulation, "btm.risk.simulate_cost")
 
 
-def _money(value: float, currency: str) -> str:
-    """Money to three significant figures: EUR 409k, EUR 1.08M."""
-    return format_money(float(f"{value:.3g}"), currency, decimals=2)
-
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
@@ -117,10 +113,10 @@ def risk_contingency_sentence(residual: RiskSimulation, inherent: RiskSimulation
     basis = "after responses" if s["basis"] == "residual" else "before responses"
     before = ""
     if inherent is not None:
-        before = (f" ({_money(float(inherent.summary['contingency'].iloc[0]), currency)} "
+        before = (f" ({format_money(float(inherent.summary['contingency'].iloc[0]), currency)} "
                   "before them)")
     rid, title, share = _top(residual)
-    return (f"Set aside {_money(float(s['contingency']), currency)} for P{q} of the risk "
+    return (f"Set aside {format_money(float(s['contingency']), currency)} for P{q} of the risk "
             f"cost {basis}{before}; {rid} ({title}) accounts for {share:.0%} of it.")
 
 
@@ -153,8 +149,8 @@ def risk_response_sentence(assessment: RiskAssessment, *, currency: str = "EUR")
     tail = ("all pay for themselves" if not bad else
             f"{len(bad)} {'does' if len(bad) == 1 else 'do'} not pay for "
             f"{'itself' if len(bad) == 1 else 'themselves'} ({', '.join(bad)})")
-    return (f"Responses cut expected loss by {_money(cut, currency)} for "
-            f"{_money(cost, currency)}; {tail}.")
+    return (f"Responses cut expected loss by {format_money(cut, currency)} for "
+            f"{format_money(cost, currency)}; {tail}.")
 
 
 def _review_counts(flags: pd.DataFrame) -> tuple[int, int, int]:

@@ -203,7 +203,23 @@ def format_key_number(number: Mapping[str, Any]) -> str:
     if unit in ("%", "percent"):
         return f"{_trim(x * 100)} %"
     text = charts.format_money(x, None) if abs(x) >= 1000 else _trim(x)
-    return f"{text} {unit}".strip()
+    return f"{text} {_singular(unit) if x == 1 else unit}".strip()
+
+
+def _singular(unit: str) -> str:
+    """The singular of a one-word plural unit, for a count of one: ``1 activity``, ``1 SKU``,
+    ``1 week`` (``activities``, ``SKUs``, ``weeks``); other units are returned unchanged.
+
+    >>> _singular("activities"), _singular("SKUs"), _singular("weeks"), _singular("kWh")
+    ('activity', 'SKU', 'week', 'kWh')
+    """
+    if not unit.isalpha() or len(unit) < 3:
+        return unit
+    if unit.endswith("ies"):
+        return unit[:-3] + "y"
+    if unit.endswith("s") and not unit.endswith("ss"):
+        return unit[:-1]
+    return unit
 
 
 def _trim(x: float) -> str:

@@ -295,7 +295,7 @@ def check_correlation_matrix(matrix: Any, name: str = "correlation") -> np.ndarr
     return c
 
 
-def normal_root(spearman: np.ndarray) -> np.ndarray:
+def normal_root(spearman: Any, name: str = "correlation") -> np.ndarray:
     """The matrix ``R`` that turns independent standard normals ``z`` into normals ``R @ z``
     with the Spearman correlation `spearman` (Pearson ``2 sin(pi rho / 6)``, Kruskal 1958).
 
@@ -305,7 +305,7 @@ def normal_root(spearman: np.ndarray) -> np.ndarray:
     signs LAPACK gives the eigenvectors or, where eigenvalues repeat (as for one correlation
     between all pairs), on the basis it picks: those differ between CPUs and BLAS builds, and
     with them the pairing of the draws. With it the same seed gives the same numbers on every
-    machine.
+    machine. `spearman` is checked by :func:`check_correlation_matrix` (errors name `name`).
 
     Examples
     --------
@@ -313,7 +313,7 @@ def normal_root(spearman: np.ndarray) -> np.ndarray:
     >>> bool(np.allclose(r, r.T)), bool(np.allclose((r @ r.T)[0, 1], 2 * np.sin(np.pi / 12)))
     (True, True)
     """
-    pearson = 2 * np.sin(np.pi * np.asarray(spearman, dtype=float) / 6)
+    pearson = 2 * np.sin(np.pi * check_correlation_matrix(spearman, name) / 6)
     values, vectors = np.linalg.eigh(pearson)
     root = (vectors * np.sqrt(np.clip(values, 0, None))) @ vectors.T
     root = (root + root.T) / 2

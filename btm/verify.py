@@ -6,8 +6,8 @@ inputs at the recorded paths) into a scratch folder and compares the key numbers
 numbers: its randomness is seeded). It names every input whose SHA-256 differs from the one
 recorded (or that is gone), says when the notebook itself changed, and names the library
 versions and the CPU that differ from the run's (numbers that rest on numerical model fits can
-move in late digits between CPUs and releases; the same machine and versions give the same
-numbers). Given a board-pack folder, it does this for every run the pack used.
+move between CPUs and releases, mostly in late digits; the same machine and versions give the
+same numbers). Given a board-pack folder, it does this for every run the pack used.
 
 Examples
 --------
@@ -93,8 +93,8 @@ class Verification:
         if self.notebook_changed:
             text += "; the notebook changed since the run"
         if self.changed_environment and not self.reproduced:
-            text += ("; run elsewhere (numbers from numerical fits can differ in late digits "
-                     "between CPUs and library versions): " + ", ".join(self.changed_environment))
+            text += ("; run elsewhere (numbers from numerical fits can differ between CPUs "
+                     "and library versions): " + ", ".join(self.changed_environment))
         return text
 
 

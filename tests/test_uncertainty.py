@@ -16,6 +16,7 @@ from scipy import stats
 from btm import InputError
 from btm.uncertainty import (
     check_correlation_matrix,
+    normal_root,
     pert_parameters,
     rank_correlate,
     sample_three_point,
@@ -185,3 +186,10 @@ def test_rank_correlate_gives_the_same_draws_whatever_eigenbasis_lapack_returns(
     other_eigenbasis()
     np.testing.assert_array_equal(rank_correlate(x, c, rng=3), y)
     np.testing.assert_allclose(stats.spearmanr(y).statistic, c, atol=0.03)
+
+
+def test_normal_root_refuses_what_is_not_a_correlation_matrix():
+    with pytest.raises(InputError, match=r"^rho\[0, 1\]: got 2; expected a value between -1"):
+        normal_root([[1.0, 2.0], [2.0, 1.0]], "rho")
+    with pytest.raises(InputError, match="^correlation: the matrix is not symmetric"):
+        normal_root([[1.0, 0.2], [0.3, 1.0]])

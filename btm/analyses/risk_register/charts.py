@@ -100,7 +100,6 @@ def _two_lines(text: Any, width: int) -> str:
     return "\n".join(lines)
 
 
-
 def risk_heat_map(
     heat_map: pd.DataFrame,
     *,

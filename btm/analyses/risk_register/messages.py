@@ -34,7 +34,6 @@ def _check(assessment: Any, simulation: Any = None, name: str = "simulation") ->
         check_result(simulation, name, RiskSimulation, "btm.risk.simulate_cost")
 
 
-
 def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
@@ -286,7 +285,5 @@ def risk_key_numbers(assessment: RiskAssessment, residual: RiskSimulation,
              "response_cost", "n_not_paying", "n_no_owner", "n_overdue"]
     ranked = {k: numbers[k] for k in order if k in numbers}
     ranked.update({k: v for k, v in numbers.items() if k not in ranked})
-    for v in ranked.values():  # "1 risk", "2 risks"
-        if v["unit"] == "risks" and v["value"] == 1:
-            v["unit"] = "risk"
+    # a card reads "1 risk": boardpack.format_key_number puts a count of one in the singular
     return ranked

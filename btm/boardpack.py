@@ -43,6 +43,7 @@ from typing import Any, cast
 import btm
 from btm import analyses as _analyses
 from btm import runs as _runs
+from btm import style
 from btm.errors import InputError
 from btm.report import RESULTS_FILE, to_jsonable
 
@@ -201,8 +202,10 @@ def format_key_number(number: Mapping[str, Any]) -> str:
     if _CURRENCY.match(unit):
         return charts.format_money(x, unit)
     if unit in ("%", "percent"):
-        return f"{_trim(x * 100)} %"
-    text = charts.format_money(x, None) if abs(x) >= 1000 else _trim(x)
+        return f"{style.format_number(x * 100)} %"
+    if unit == "percentile":  # as the key messages say it: the 60th percentile
+        return f"{style.ordinal(round(x))} percentile"
+    text = charts.format_money(x, None) if abs(x) >= 1000 else style.format_number(x)
     return f"{text} {_singular(unit) if x == 1 else unit}".strip()
 
 
@@ -220,16 +223,6 @@ def _singular(unit: str) -> str:
     if unit.endswith("s") and not unit.endswith("ss"):
         return unit[:-1]
     return unit
-
-
-def _trim(x: float) -> str:
-    """Three significant digits, no exponent, no trailing zeros (whole numbers kept whole)."""
-    if float(x).is_integer():
-        return f"{int(x):,}"
-    if abs(x) < 1:
-        return f"{x:.3g}"
-    decimals = max(0, 2 - math.floor(math.log10(abs(x))))
-    return f"{x:,.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{x:,.0f}"
 
 
 # --------------------------------------------------------------------------- collecting

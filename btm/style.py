@@ -63,6 +63,8 @@ __all__ = [
     "bar_summary",
     "figure",
     "format_money",
+    "format_number",
+    "ordinal",
     "house_style",
     "money_formatter",
     "save_figure",
@@ -339,6 +341,37 @@ def format_money(value: float, currency: str | None = "EUR", *, decimals: int = 
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 3:
         raise InputError(f"decimals: got {decimals!r}; expected a whole number from 0 to 3")
     return _compact(x, currency, decimals)
+
+
+def format_number(value: float) -> str:
+    """A plain number as key numbers and key messages show it: three significant digits, no
+    exponent, no trailing zeros, whole numbers kept whole, thousands separated.
+
+    Examples
+    --------
+    >>> format_number(1.2857), format_number(0.125), format_number(42.0), format_number(60.14)
+    ('1.29', '0.125', '42', '60.1')
+    """
+    x = float(value)
+    if x.is_integer():
+        return f"{int(x):,}"
+    if abs(x) < 1:
+        return f"{x:.3g}"
+    decimals = max(0, 2 - math.floor(math.log10(abs(x))))
+    return f"{x:,.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{x:,.0f}"
+
+
+def ordinal(n: int) -> str:
+    """An ordinal number in English: ``1st``, ``2nd``, ``3rd``, ``11th``, ``62nd``.
+
+    Examples
+    --------
+    >>> [ordinal(k) for k in (1, 2, 3, 4, 11, 12, 13, 21, 60, 62, 111)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '60th', '62nd', '111th']
+    """
+    n = int(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def money_formatter(currency: str | None = "EUR") -> mticker.FuncFormatter:

@@ -22,7 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from scipy import stats
 
-from btm import InputError, competency
+from btm import InputError, boardpack, competency
 from btm.analyses import get_spec
 from btm.analyses.btm_competencies import charts, messages
 from btm.style import figure
@@ -225,11 +225,16 @@ def test_key_messages_quote_the_numbers(result, plan):
     top = result.gaps.loc[result.gaps["abs_gap"].idxmax()]
     row = plan.plan.set_index("competency").loc[top["competency"]]
     first = messages.btm_competency_key_messages(result, plan)[0]
-    assert first == (f"Business leaders rate {top['competency']} {abs(top['gap']):.1f} points "
+    assert first == (f"Business leaders rate {top['competency']} {abs(top['gap']):.3g} points "
                      f"lower than IT does, the largest gap; start it by "
                      f"{row['start_by']:%B} to be ready for the {row['moment_date']:%B} budget.")
-    assert first == ("Business leaders rate Financial modelling 1.3 points lower than IT does, "
+    assert first == ("Business leaders rate Financial modelling 1.29 points lower than IT does, "
                      "the largest gap; start it by May to be ready for the September budget.")
+    # the same figure as the key-number card on the same board-pack page
+    card = boardpack.format_key_number(
+        messages.btm_competency_key_numbers(result, plan)["largest_gap"])
+    assert card == "1.29 rating points"
+    assert card.removesuffix(" rating points") + " points" in first
     second = messages.btm_competency_key_messages(result, plan)[1]
     assert second.startswith("2 of 15 gaps are significant")
     assert "Strategic sourcing and Financial modelling" in second
@@ -252,7 +257,7 @@ def test_largest_gap_already_reached_or_business_higher():
     r = competency.assess(survey)
     p = competency.development_plan(r, **DATES)
     first = messages.btm_competency_key_messages(r, p)[0]
-    assert first == ("Business leaders rate Envisioning 2.0 points higher than IT does, the "
+    assert first == ("Business leaders rate Envisioning 2 points higher than IT does, the "
                      "largest gap; it has reached the threshold, so it is not in the "
                      "development plan.")
 

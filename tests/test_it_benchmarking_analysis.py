@@ -20,7 +20,7 @@ import pytest
 from matplotlib.figure import Figure
 from scipy import stats
 
-from btm import InputError, benchmark
+from btm import InputError, benchmark, boardpack, style
 from btm.analyses import get_spec
 from btm.analyses.it_benchmarking import charts, messages
 from btm.style import figure
@@ -191,6 +191,9 @@ def test_key_messages_quote_the_numbers(result):
                      f"peer median of {n['run_share_peer_median']['value']:.0%}.")
     assert first == ("IT spend is at the 60th percentile of peers per employee, but 80% goes to "
                      "running the business against a peer median of 70%.")
+    # the key-number card on the same page says it the same way (not "60.1 percentile")
+    card = boardpack.format_key_number(n["spend_per_employee_percentile"])
+    assert card == "60th percentile" and card in first
     second = messages.it_benchmark_key_messages(result)[1]
     assert second.startswith("5 of 16 metrics fall outside the peers' interquartile range")
     assert "Mean time to resolve 14.5 hours (peer median 9 hours, unfavourable)" in second
@@ -200,8 +203,8 @@ def test_sentences_and_ordinals(result):
     s = messages.it_benchmark_sentences(result)
     assert s["mix"] == ("Of every 100 spent on IT, 80 keeps the business running, 15 grows it "
                         "and 5 transforms it; the peer medians are 70, 19 and 11.")
-    assert [messages.ordinal(k) for k in (1, 2, 3, 11, 12, 13, 22, 101)] == [
-        "1st", "2nd", "3rd", "11th", "12th", "13th", "22nd", "101st"]
+    assert [style.ordinal(k) for k in (1, 2, 3, 11, 12, 13, 22, 101, 111, 112)] == [
+        "1st", "2nd", "3rd", "11th", "12th", "13th", "22nd", "101st", "111th", "112th"]
 
 
 def test_run_share_at_or_below_the_median_says_and(tables):

@@ -13,6 +13,7 @@ import pandas as pd
 
 from btm.competency import CompetencyAssessment, DevelopmentPlan
 from btm.messages import and_join, check_result
+from btm.style import format_number
 from btm.validate import tables_checked
 
 __all__ = ["btm_competency_key_messages", "btm_competency_key_numbers",
@@ -55,7 +56,7 @@ def _largest_gap_sentence(assessment: CompetencyAssessment,
         return None
     c, gap = str(top["competency"]), float(top["gap"])
     side = "lower" if gap < 0 else "higher"
-    sentence = (f"Business leaders rate {c} {abs(gap):.1f} points {side} than IT does, the "
+    sentence = (f"Business leaders rate {c} {format_number(abs(gap))} points {side} than IT does, the "
                 "largest gap")
     if plan is None:
         return sentence + "."

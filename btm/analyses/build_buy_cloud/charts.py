@@ -43,6 +43,7 @@ from btm.style import (
     legend_outside,
     legend_patch,
     line_style,
+    ordinal,
     panels,
     percent_formatter,
     require_frame,
@@ -356,11 +357,6 @@ def weight_sensitivity_curves(
 # --------------------------------------------------------------------------- acceptability
 
 
-def _ordinal(k: int) -> str:
-    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
-    return f"{k}{suffix}"
-
-
 @chart_doc
 def rank_acceptability_heatmap(
     tidy: pd.DataFrame,
@@ -427,7 +423,7 @@ def rank_acceptability_heatmap(
                 ax.text(c, r, _percent_text(share), ha="center", va="center", fontsize=11,
                         fontweight="bold" if share >= 0.5 else "normal",
                         color="white" if share >= 0.5 else INK)
-        ax.set_xticks(range(k), [_ordinal(c) for c in wide.columns])
+        ax.set_xticks(range(k), [ordinal(c) for c in wide.columns])
         ax.set_yticks(range(m), [readable(o) for o in wide.index])
         ax.set_xticks(np.arange(k + 1) - 0.5, minor=True)
         ax.set_yticks(np.arange(m + 1) - 0.5, minor=True)

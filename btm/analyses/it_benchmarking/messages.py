@@ -14,6 +14,7 @@ import pandas as pd
 from btm.analyses.it_benchmarking.charts import format_metric_value, metric_label
 from btm.benchmark import BenchmarkResult
 from btm.messages import check_result
+from btm.style import ordinal
 from btm.validate import tables_checked
 
 __all__ = ["it_benchmark_key_messages", "it_benchmark_key_numbers", "it_benchmark_sentences"]
@@ -23,16 +24,6 @@ def _check(result: Any) -> None:
     check_result(result, "result", BenchmarkResult, "btm.benchmark.compare")
 
 
-def ordinal(n: int) -> str:
-    """``1st``, ``2nd``, ``3rd``, ``11th``, ``62nd``.
-
-    Examples
-    --------
-    >>> [ordinal(k) for k in (1, 2, 3, 4, 11, 12, 13, 21, 60, 62)]
-    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '60th', '62nd']
-    """
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def _row(result: BenchmarkResult, metric: str) -> pd.Series | None:

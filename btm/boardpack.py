@@ -20,7 +20,7 @@ Examples
 >>> format_key_number({"value": 1_234_567, "unit": "EUR"})
 'EUR 1.2M'
 >>> format_key_number({"value": 0.08, "unit": "%"})
-'8 %'
+'8%'
 >>> format_key_number({"value": 5, "unit": "years"})
 '5 years'
 """
@@ -202,7 +202,7 @@ def format_key_number(number: Mapping[str, Any]) -> str:
     if _CURRENCY.match(unit):
         return charts.format_money(x, unit)
     if unit in ("%", "percent"):
-        return f"{style.format_number(x * 100)} %"
+        return f"{style.format_number(x * 100)}%"  # as charts and messages write it
     if unit == "percentile":  # as the key messages say it: the 60th percentile
         return f"{style.ordinal(round(x))} percentile"
     text = charts.format_money(x, None) if abs(x) >= 1000 else style.format_number(x)

@@ -152,7 +152,7 @@ def test_no_existing_run_and_bad_selection_are_input_errors(tmp_path, monkeypatc
     [
         ({"value": 1_234_567, "unit": "EUR"}, "EUR 1.2M"),
         ({"value": -40_000, "unit": "USD"}, "-USD 40k"),
-        ({"value": 0.075, "unit": "%"}, "7.5 %"),
+        ({"value": 0.075, "unit": "%"}, "7.5%"),
         ({"value": 12_500, "unit": "units"}, "12.5k units"),
         ({"value": 3, "unit": "years"}, "3 years"),
         ({"value": 1, "unit": "years"}, "1 year"),

@@ -324,13 +324,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             for folder in runs.recover_interrupted(args.reports_dir):
                 print(f"btm: marked interrupted: {folder}", file=sys.stderr)
-        return _COMMANDS[args.command](args)
+        code = _COMMANDS[args.command](args)
+        sys.stdout.flush()  # a reader that left raises here, not in the interpreter's exit
+        return code
     except InputError as exc:
         print(f"btm: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("btm: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `btm list | head`: the reader left; stop quietly (Python docs,
+        # "Note on SIGPIPE"), pointing stdout at devnull so the exit flush cannot fail again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except Exception as exc:  # one readable line, never a traceback (unless --debug)
         if args.debug:
             raise

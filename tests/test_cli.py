@@ -125,6 +125,20 @@ def test_entry_point_subprocess_list_and_bad_value():
     assert bad.stderr == "btm: error: discount_rate: got 'eight'; expected a number (float)\n"
 
 
+def test_reader_that_left_the_pipe_is_no_error():
+    """``btm list | head``: the reader closes the pipe early; btm stops without a message."""
+    env = {**os.environ, "BTM_NOTEBOOKS": NOTEBOOKS}
+    r, w = os.pipe()
+    os.close(r)  # no reader at all: the first write fails with EPIPE
+    try:
+        done = subprocess.run([str(BTM), "list"], stdout=w, stderr=subprocess.PIPE, text=True,
+                              env=env, timeout=60, check=False)
+    finally:
+        os.close(w)
+    assert done.stderr == ""
+    assert done.returncode == 1
+
+
 def test_cli_module_does_not_import_papermill_at_import_time():
     code = ("import sys, btm.cli; "
             "print(any(m.split('.')[0] in ('papermill', 'nbconvert', 'matplotlib') "

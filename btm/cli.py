@@ -69,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-f", "--parameters-file", metavar="FILE",
                    help="YAML or JSON file of parameters (-p values win)")
     p.add_argument("--run-id", default=None, help="name of the run folder (must be new)")
-    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.add_argument("--no-progress", action="store_true",
+                   help="hide the progress bar (hidden anyway when stderr is not a terminal)")
     _add_common(p)
 
     p = sub.add_parser("sweep", help="run analyses for many parameter sets in parallel")
@@ -93,7 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="figure files each run writes (default png,svg; png alone is faster)")
     p.add_argument("--resume", action="store_true",
                    help="re-run only the failed or missing runs of the latest sweep of this name")
-    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.add_argument("--no-progress", action="store_true",
+                   help="hide the progress bar (hidden anyway when stderr is not a terminal)")
     _add_common(p)
 
     p = sub.add_parser("runs", help="list run folders with their status (marks interrupted ones)")
@@ -169,7 +171,7 @@ def _run(args: argparse.Namespace) -> int:
         params.update(runs.load_parameters_file(args.parameters_file))
     params.update(_pairs(args.parameter))
     rec = runs.run(args.analysis, params, reports_dir=args.reports_dir, run_id=args.run_id,
-                   progress=not args.no_progress, notebooks=args.notebooks)
+                   progress=_show_progress(args), notebooks=args.notebooks)
     if rec.succeeded:
         print(f"btm: run {rec.run_id} succeeded", file=sys.stderr)
         print(rec.path)
@@ -209,7 +211,7 @@ def _sweep(args: argparse.Namespace) -> int:
                                   parameter="--output")
     result = sweep.execute(plan, reports_dir=args.reports_dir, workers=args.workers,
                            dask_address=args.dask or None, use_dask=args.dask is not None,
-                           resume=args.resume, progress=not args.no_progress)
+                           resume=args.resume, progress=_show_progress(args))
     if args.output:
         os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
         result.summary.drop(columns=["path"]).pipe(_safe_csv).to_csv(args.output, index=False)
@@ -345,6 +347,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"btm: error: {type(exc).__name__}: {text} (run with --debug for the traceback)",
               file=sys.stderr)
         return 1
+
+
+def _show_progress(args: argparse.Namespace) -> bool:
+    """A progress bar on an interactive terminal only: a log file or CI output gets the
+    outcome lines, not hundreds of carriage-return frames."""
+    return not args.no_progress and sys.stderr.isatty()
 
 
 def _check_reports_dir(path: str) -> None:

@@ -90,6 +90,28 @@ def test_run_with_parameters_file_and_override(capsys, tmp_path, monkeypatch):
     assert manifest["parameters"]["label"] == "cli"  # -p wins over -f
 
 
+@pytest.mark.parametrize(("tty", "flag", "shown"), [
+    (True, [], True), (True, ["--no-progress"], False), (False, [], False)])
+def test_progress_bar_only_on_a_terminal(tmp_path, monkeypatch, tty, flag, shown):
+    """papermill's bar is for a person at a terminal; a log or CI output does not get it."""
+    import shutil
+
+    import papermill
+
+    seen = {}
+
+    def fake(src, dst, **kwargs):
+        seen["progress_bar"] = kwargs.get("progress_bar")
+        shutil.copy(src, dst)
+
+    monkeypatch.setattr(papermill, "execute_notebook", fake)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: tty)
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "tiny", "--notebooks", NOTEBOOKS, "--reports-dir", "reports",
+                 *flag]) == 0
+    assert seen["progress_bar"] is shown
+
+
 def test_run_failing_notebook_exits_1_and_says_where(capsys, tmp_path):
     code = main(["run", "failing", "--notebooks", NOTEBOOKS, "--reports-dir", str(tmp_path),
                  "--run-id", "broken", "--no-progress"])

@@ -284,29 +284,31 @@ def _sku_filter(sku_filter: Any) -> list[str] | None:
                      "comma-separated text such as 'SKU-001, SKU-002'")
 
 
-def _inputs(history: Any, skus: Any, sku_filter: Any, *, fill_gaps: bool, freq: str | None
+def _inputs(history: Any, skus: Any, sku_filter: Any, *, fill_gaps: bool, freq: str | None,
+            source: str = "history", skus_source: str = "skus"
             ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Validated history and SKU master restricted to the chosen SKUs, in the same order."""
-    df = validate_history(history, fill_gaps=fill_gaps, freq=freq)
-    master = validate.frame(skus, SKU_COLUMNS, source="skus")
+    df = validate_history(history, fill_gaps=fill_gaps, freq=freq, source=source)
+    master = validate.frame(skus, SKU_COLUMNS, source=skus_source)
     dup = master["unique_id"].duplicated().to_numpy()
     if dup.any():
         row = int(np.flatnonzero(dup)[0]) + 1
-        raise InputError(f"skus, row {row}, column 'unique_id': {master['unique_id'].iloc[row - 1]!r}"
+        raise InputError(f"{skus_source}, row {row}, column 'unique_id': "
+                         f"{master['unique_id'].iloc[row - 1]!r}"
                          " appears twice; expected one row per SKU")
     known = pd.Index(df["unique_id"].unique())
     wanted = _sku_filter(sku_filter)
     if wanted is not None:
         unknown = pd.Index(wanted).difference(known)
         if len(unknown):
-            raise InputError(f"sku_filter: SKU {unknown[0]!r} is not in the history; expected "
+            raise InputError(f"sku_filter: SKU {unknown[0]!r} is not in {source}; expected "
                              f"ids such as {', '.join(repr(k) for k in known[:3])}")
         df = df.loc[df["unique_id"].isin(wanted)].reset_index(drop=True).pipe(
             _keep_attrs, df)
     ids = pd.Index(sorted(df["unique_id"].unique()), name="unique_id")
     missing = ids.difference(pd.Index(master["unique_id"]))
     if len(missing):
-        raise InputError(f"skus: SKU {missing[0]!r} of the history has no row; expected a row "
+        raise InputError(f"{skus_source}: SKU {missing[0]!r} of {source} has no row; expected a row "
                          "for every SKU in the history (unit_cost, lead_time_weeks, ...)")
     master = master.set_index("unique_id").loc[ids].reset_index()
     return df, master
@@ -355,7 +357,8 @@ def _round_lot(qty: np.ndarray, min_order: np.ndarray, pack: np.ndarray) -> np.n
 @constrained(horizon=_PERIODS, service_level=Probability(), review_period=_PERIODS,
              season_length=NoneOr(_PERIODS), n_windows=Interval(int, 2),
              error_periods=Interval(int, 8), freq=NoneOr(_FREQ), fill_gaps=Boolean(),
-             n_jobs=validate.Jobs(), level=Percentages())
+             n_jobs=validate.Jobs(), level=Percentages(), source=Text(),
+             skus_source=Text())
 def plan(
     history: pd.DataFrame,
     skus: pd.DataFrame,
@@ -372,6 +375,8 @@ def plan(
     freq: str | None = None,
     fill_gaps: bool = False,
     n_jobs: int = 1,
+    source: str = "history",
+    skus_source: str = "skus",
 ) -> JITPlan:
     """Forecast every SKU and set its stock levels, lots and orders for a target service level.
 
@@ -400,6 +405,9 @@ def plan(
     error_periods : int
         Periods of rolling one-step forecasts behind the empirical safety stock of
         intermittent and lumpy SKUs (>= 8; shortened to what the history allows).
+    source, skus_source : str
+        Names of the history and the SKU master in error messages, such as their file names
+        (``"demand.csv, row 10 ..."``).
 
     Returns
     -------
@@ -425,7 +433,8 @@ def plan(
     0           0.0           20.0         30.0  144.2
     """
     sl, rp, h, ep = service_level, review_period, horizon, error_periods
-    df, master = _inputs(history, skus, sku_filter, fill_gaps=fill_gaps, freq=freq)
+    df, master = _inputs(history, skus, sku_filter, fill_gaps=fill_gaps, freq=freq,
+                         source=source, skus_source=skus_source)
     f = df.attrs["freq"]
     ppy = periods_per_year(f)
     bt = backtest(df, horizon=h, n_windows=n_windows, season_length=season_length, freq=f,
@@ -597,7 +606,8 @@ def _replay_params(plan_or_params: Any) -> dict[str, Any]:
 
 @constrained(holdout_periods=_PERIODS, service_levels=ListOf(Probability()),
              shortage=Options(("lost_sales", "backorders")),
-             naive=NoneOr(Options(("historical", "last_period"))))
+             naive=NoneOr(Options(("historical", "last_period"))), source=Text(),
+             skus_source=Text())
 def replay_policy(
     history: pd.DataFrame,
     skus: pd.DataFrame,
@@ -607,6 +617,8 @@ def replay_policy(
     service_levels: Sequence[float] = _DEFAULT_LEVELS,
     shortage: str = "lost_sales",
     naive: str = "historical",
+    source: str = "history",
+    skus_source: str = "skus",
 ) -> ReplayOutcome:
     """Replay the forecast-driven policy on the last `holdout_periods` of the history.
 
@@ -649,6 +661,8 @@ def replay_policy(
         Target levels of the trade-off curve, each strictly between 0 and 1.
     shortage, naive : str
         As in :func:`btm.replay.replay`.
+    source, skus_source : str
+        As in :func:`plan`.
 
     Returns
     -------
@@ -677,7 +691,8 @@ def replay_policy(
     rp = validate.integer(params.get("review_period", 1), "review_period", min=1)
     hold = holdout_periods
     df, master = _inputs(history, skus, params.get("sku_filter"),
-                         fill_gaps=params.get("fill_gaps", False), freq=params.get("freq"))
+                         fill_gaps=params.get("fill_gaps", False), freq=params.get("freq"),
+                         source=source, skus_source=skus_source)
     f = df.attrs["freq"]
     ppy = periods_per_year(f)
     dates = pd.DatetimeIndex(sorted(df["ds"].unique()))

@@ -486,3 +486,30 @@ def test_periods_per_year_and_bad_frequency():
     assert jit.periods_per_year("QS") == 4.0
     with pytest.raises(InputError, match="freq"):
         jit.periods_per_year("weekly")
+
+
+@pytest.mark.parametrize("call", ["plan", "replay"])
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda h, s: (h.assign(y=h["y"].where(h.index != 9, -3.0)), s),
+     r"^demand\.csv, row 10 \(unique_id 'SKU-002', ds [\d-]+\), column 'y': got -3"),
+    (lambda h, s: (h, s[s["unique_id"] != "SKU-002"]),
+     r"^skus\.csv: SKU 'SKU-002' of demand\.csv has no row"),
+    (lambda h, s: (h, pd.concat([s, s.iloc[:1]], ignore_index=True)),
+     r"^skus\.csv, row \d+, column 'unique_id': 'SKU-001' appears twice"),
+])
+def test_errors_name_the_files_the_user_gave(few, skus, call, change, message):
+    """The demand notebook passes its file names: every error names the file, not 'history'."""
+    h, s = change(few, skus)
+    names = {"source": "demand.csv", "skus_source": "skus.csv"}
+    with pytest.raises(InputError, match=message):
+        if call == "plan":
+            jit.plan(h, s, horizon=12, service_level=0.95, **names)
+        else:
+            jit.replay_policy(h, s, {"service_level": 0.9, "horizon": 12}, holdout_periods=12,
+                              **names)
+
+
+def test_sku_filter_error_names_the_history_file(few, skus):
+    with pytest.raises(InputError, match=r"^sku_filter: SKU 'X' is not in demand\.csv"):
+        jit.plan(few, skus, horizon=12, service_level=0.95, sku_filter="X",
+                 source="demand.csv")

@@ -516,6 +516,9 @@ def variance(budget: ITBudget, actuals: pd.DataFrame, *, by: str = "cost_pool",
 @constrained(decimals=Interval(int, 0, 6))
 def chargeback(pools: pd.DataFrame, pool_to_tower: pd.DataFrame, tower_to_service: pd.DataFrame,
                services: pd.DataFrame, drivers: pd.DataFrame, *, decimals: int = 2,
+               pools_source: str = "pools", pool_to_tower_source: str = "pool_to_tower",
+               tower_to_service_source: str = "tower_to_service",
+               services_source: str = "services", drivers_source: str = "drivers",
                ) -> Chargeback:
     """Allocate cost pools to IT towers, services and business units: the TBM model.
 
@@ -542,6 +545,8 @@ def chargeback(pools: pd.DataFrame, pool_to_tower: pd.DataFrame, tower_to_servic
         (consumption, at least 0).
     decimals : int
         Minor unit of the currency (2 = cents).
+    pools_source, pool_to_tower_source, tower_to_service_source, services_source, drivers_source : str
+        Names of the five tables in error messages, such as their file names.
 
     Returns
     -------
@@ -555,49 +560,50 @@ def chargeback(pools: pd.DataFrame, pool_to_tower: pd.DataFrame, tower_to_servic
         ``tower_to_service`` that is not in ``services``.
     """
     p = validate.frame(pools, [validate.Column("cost_pool", "text"),
-                               validate.Column("amount", "number")], source="pools")
+                               validate.Column("amount", "number")], source=pools_source)
     p = p.groupby("cost_pool", sort=False, as_index=False)["amount"].sum()
     svc = validate.frame(services, [validate.Column("service", "text"),
-                                    validate.Column("driver", "text")], source="services")
-    _one_row_each(svc, ["service"], "services", "one row per service")
+                                    validate.Column("driver", "text")], source=services_source)
+    _one_row_each(svc, ["service"], services_source, "one row per service")
     if not isinstance(drivers, pd.DataFrame):
-        raise InputError(f"drivers: got {type(drivers).__name__}; expected a pandas DataFrame "
+        raise InputError(f"{drivers_source}: got {type(drivers).__name__}; expected a pandas DataFrame "
                          "with 'business_unit' and one column per driver")
     names = [str(c) for c in drivers.columns if c != "business_unit"]
     bad = ~svc["driver"].isin(names).to_numpy()
     if bad.any():
         row = int(np.flatnonzero(bad)[0]) + 1
-        raise InputError(f"services, row {row}, column 'driver': got "
+        raise InputError(f"{services_source}, row {row}, column 'driver': got "
                          f"{svc['driver'].iloc[row - 1]!r}; expected one of the driver columns "
-                         f"of drivers ({', '.join(map(repr, names)) or 'none'})")
+                         f"of {drivers_source} ({', '.join(map(repr, names)) or 'none'})")
     d = validate.frame(drivers, [validate.Column("business_unit", "text")]
                        + [validate.Column(n, "number", min=0, default=0.0) for n in names],
-                       source="drivers")
-    _one_row_each(d, ["business_unit"], "drivers", "one row per business unit")
+                       source=drivers_source)
+    _one_row_each(d, ["business_unit"], drivers_source, "one row per business unit")
     t2s = validate.frame(tower_to_service, [validate.Column("tower", "text"),
                                             validate.Column("service", "text"),
                                             validate.Column("weight", "number", min=0)],
-                         source="tower_to_service", allow_empty=True)
+                         source=tower_to_service_source, allow_empty=True)
     unknown = ~t2s["service"].isin(svc["service"]).to_numpy()
     if unknown.any():
         row = int(np.flatnonzero(unknown)[0]) + 1
-        raise InputError(f"tower_to_service, row {row}, column 'service': unknown service "
-                         f"{t2s['service'].iloc[row - 1]!r}; expected a service from services")
+        raise InputError(f"{tower_to_service_source}, row {row}, column 'service': unknown "
+                         f"service {t2s['service'].iloc[row - 1]!r}; expected a service from "
+                         f"{services_source}")
     unit = 10.0**-decimals
 
     a1, u1 = allocate(p, pool_to_tower, source_column="cost_pool", target_column="tower",
-                      decimals=decimals, source="pool_to_tower")
+                      decimals=decimals, source=pool_to_tower_source)
     towers = a1.groupby("tower", sort=False, as_index=False)["amount_minor"].sum()
     towers["amount"] = towers["amount_minor"] * unit
     a2, u2 = allocate(towers[["tower", "amount"]], t2s, source_column="tower",
-                      target_column="service", decimals=decimals, source="tower_to_service")
+                      target_column="service", decimals=decimals, source=tower_to_service_source)
     svc_cost = a2.groupby("service", sort=False, as_index=False)["amount_minor"].sum()
     svc_cost["amount"] = svc_cost["amount_minor"] * unit
     consumption = d.melt(id_vars="business_unit", value_vars=names, var_name="driver",
                          value_name="weight")
     cons = svc.merge(consumption, on="driver")[["service", "business_unit", "weight"]]
     a3, u3 = allocate(svc_cost[["service", "amount"]], cons, source_column="service",
-                      target_column="business_unit", decimals=decimals, source="drivers")
+                      target_column="business_unit", decimals=decimals, source=drivers_source)
 
     def flows(a: pd.DataFrame, layer: str, s: str, t: str) -> pd.DataFrame:
         return pd.DataFrame({"layer": layer, "source": a[s].to_numpy(), "target": a[t].to_numpy(),

@@ -386,7 +386,8 @@ def _check_scale(scale_min: float, scale_max: float) -> None:
                           expected=f"a value greater than scale_min ({scale_min:g})")
 
 
-@constrained(scale_min=Interval(float), scale_max=Interval(float), source=Text())
+@constrained(scale_min=Interval(float), scale_max=Interval(float), source=Text(),
+             catalogue_source=Text())
 def validate_survey(
     survey: pd.DataFrame,
     *,
@@ -394,6 +395,7 @@ def validate_survey(
     scale_min: float = 1,
     scale_max: float = 5,
     source: str = "survey",
+    catalogue_source: str = "catalogue",
 ) -> pd.DataFrame:
     """Check a survey table and return a cleaned copy.
 
@@ -406,8 +408,8 @@ def validate_survey(
         The framework (default :func:`default_catalogue`).
     scale_min, scale_max : float
         The rating scale; ratings outside it are refused.
-    source : str
-        How to name the table in messages.
+    source, catalogue_source : str
+        How to name the survey and the catalogue in messages (such as their file names).
 
     Returns
     -------
@@ -432,7 +434,8 @@ def validate_survey(
     btm.errors.InputError: survey, row 1, column 'role': got 'sales'; expected 'business' or 'IT'
     """
     _check_scale(scale_min, scale_max)
-    cat = validate_catalogue(default_catalogue() if catalogue is None else catalogue)
+    cat = validate_catalogue(default_catalogue() if catalogue is None else catalogue,
+                             source=catalogue_source)
     has_importance = isinstance(survey, pd.DataFrame) and "importance" in survey.columns
     columns = [
         validate.Column(c.name, c.kind, required=c.required, allow_missing=c.allow_missing,
@@ -521,7 +524,7 @@ def _test_pair(b: np.ndarray, i: np.ndarray, test: str, n_resamples: int,
     scale_min=Interval(float), scale_max=Interval(float), threshold=Interval(float),
     basis=Options(("lower_group", "overall")), test=Options(("mann_whitney", "permutation")),
     alpha=Probability(), n_resamples=Interval(int, 100, 10**6), seed=Seed(),
-    min_group_size=Interval(int, 1, 1000), source=Text(),
+    min_group_size=Interval(int, 1, 1000), source=Text(), catalogue_source=Text(),
 )
 def assess(
     survey: pd.DataFrame,
@@ -537,6 +540,7 @@ def assess(
     seed: int | np.random.Generator = 0,
     min_group_size: int = 5,
     source: str = "survey",
+    catalogue_source: str = "catalogue",
 ) -> CompetencyAssessment:
     """Maturity by group, business-IT perception gaps with a test, and development priorities.
 
@@ -566,8 +570,8 @@ def assess(
         For a Monte Carlo permutation test.
     min_group_size : int
         Below this many answers in a group a competency's ``caveat`` warns of low power.
-    source : str
-        How to name the survey in messages.
+    source, catalogue_source : str
+        How to name the survey and the catalogue in messages (such as their file names).
 
     Returns
     -------
@@ -602,9 +606,10 @@ def assess(
     if not scale_min <= threshold <= scale_max:
         raise input_error("threshold", got=f"{threshold:g}", literal=True,
                           expected=f"a value on the scale {scale_min:g}-{scale_max:g}")
-    cat = validate_catalogue(default_catalogue() if catalogue is None else catalogue)
+    cat = validate_catalogue(default_catalogue() if catalogue is None else catalogue,
+                             source=catalogue_source)
     df = validate_survey(survey, catalogue=catalogue, scale_min=scale_min, scale_max=scale_max,
-                         source=source)
+                         source=source, catalogue_source=catalogue_source)
     generator = validate.rng(seed)
     names = list(cat["competency"])
     order = dict(zip(cat["competency"], cat["order"], strict=True))

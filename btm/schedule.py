@@ -768,16 +768,16 @@ def _resource_tasks(tasks: Any, source: str) -> tuple[pd.DataFrame, _Network, Sc
     return table, net, _schedule(table, net, d)
 
 
-def _capacities(capacity: Any, resources: list[str]) -> dict[str, float]:
+def _capacities(capacity: Any, resources: list[str], name: str = "capacity") -> dict[str, float]:
     if isinstance(capacity, pd.DataFrame):
         cap = validate.frame(capacity, [validate.Column("resource", "text"),
                                         validate.Column("capacity", "number", min=0)],
-                             source="capacity")
+                             source=name)
         dup = cap["resource"].duplicated()
         if dup.any():
             i = int(np.flatnonzero(dup.to_numpy())[0])
             raise InputError(
-                f"capacity, row {i + 1}, column 'resource': got {cap['resource'].iloc[i]!r} "
+                f"{name}, row {i + 1}, column 'resource': got {cap['resource'].iloc[i]!r} "
                 "again; expected each resource once"
             )
         mapping = dict(zip(cap["resource"], cap["capacity"].astype(float), strict=True))
@@ -793,7 +793,7 @@ def _capacities(capacity: Any, resources: list[str]) -> dict[str, float]:
     for r in resources:
         if r not in mapping:
             raise InputError(
-                f"capacity: no capacity for resource {r!r}; expected one for every resource in "
+                f"{name}: no capacity for resource {r!r}; expected one for every resource in "
                 "the task table (" + ", ".join(map(repr, resources)) + ")"
             )
     return mapping
@@ -855,13 +855,14 @@ def resource_profile(schedule: Schedule, *, start_column: str = "earliest_start"
     })
 
 
-@constrained(deadline=NoneOr(Interval(float, 0)), source=Text())
+@constrained(deadline=NoneOr(Interval(float, 0)), source=Text(), capacity_source=Text())
 def level_resources(
     tasks: pd.DataFrame,
     capacity: Mapping[str, float] | pd.DataFrame,
     *,
     deadline: float | None = None,
     source: str = "tasks",
+    capacity_source: str = "capacity",
 ) -> Levelling:
     """Resource levelling: delay tasks so that no resource is used beyond its capacity.
 
@@ -888,6 +889,8 @@ def level_resources(
         The date (in periods) the project must end by; default the critical-path duration.
     source : str
         How to name the task table in messages.
+    capacity_source : str
+        How to name the capacity table in messages (such as its file name).
 
     Returns
     -------
@@ -911,7 +914,7 @@ def level_resources(
     """
     table, net, sched = _resource_tasks(tasks, source)
     names, res_idx = _resource_index(table)
-    cap_map = _capacities(capacity, names)
+    cap_map = _capacities(capacity, names, capacity_source)
     cap = np.array([cap_map[r] for r in names], dtype=float)
     dur = table["duration"].to_numpy(dtype=float).astype(np.intp)
     units = table["units"].to_numpy(dtype=float)

@@ -56,8 +56,8 @@ def _largest_gap_sentence(assessment: CompetencyAssessment,
         return None
     c, gap = str(top["competency"]), float(top["gap"])
     side = "lower" if gap < 0 else "higher"
-    sentence = (f"Business leaders rate {c} {format_number(abs(gap))} points {side} than IT does, the "
-                "largest gap")
+    sentence = (f"Business leaders rate {c} {format_number(abs(gap))} points {side} than IT does, "
+                "the largest gap")
     if plan is None:
         return sentence + "."
     row = _plan_row(plan, c)
@@ -164,7 +164,7 @@ def btm_competency_key_messages(assessment: CompetencyAssessment,
     >>> plan = competency.development_plan(r, start="2025-01-06", fiscal_year_start="2025-01-01",
     ...     budget_deadline="2025-09-30", strategy_review="2025-06-15")
     >>> btm_competency_key_messages(r, plan)[0]
-    'Business leaders rate Financial modelling 2.0 points lower than IT does, the largest gap; start it by June to be ready for the September budget.'
+    'Business leaders rate Financial modelling 2 points lower than IT does, the largest gap; start it by June to be ready for the September budget.'
     """
     _check(assessment, plan)
     messages = []

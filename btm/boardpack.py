@@ -204,7 +204,7 @@ def format_key_number(number: Mapping[str, Any]) -> str:
     if unit in ("%", "percent"):
         return f"{style.format_number(x * 100)}%"  # as charts and messages write it
     if unit == "percentile":  # as the key messages say it: the 60th percentile
-        return f"{style.ordinal(round(x))} percentile"
+        return style.format_percentile(x)
     text = charts.format_money(x, None) if abs(x) >= 1000 else style.format_number(x)
     return f"{text} {_singular(unit) if x == 1 else unit}".strip()
 

@@ -65,6 +65,7 @@ __all__ = [
     "format_money",
     "format_number",
     "ordinal",
+    "format_percentile",
     "house_style",
     "money_formatter",
     "save_figure",
@@ -372,6 +373,20 @@ def ordinal(n: int) -> str:
     n = int(n)
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def format_percentile(value: float) -> str:
+    """A percentile rank in words, as a board reads it: ``60th percentile``.
+
+    Rounded to a whole rank and kept from 1 to 99: an estimate such as 99.6 or 0.3 (from a
+    peer group's quartiles) says "above almost all peers", not "the 100th" or "the 0th".
+
+    Examples
+    --------
+    >>> format_percentile(60.14), format_percentile(99.6), format_percentile(0.3)
+    ('60th percentile', '99th percentile', '1st percentile')
+    """
+    return f"{ordinal(min(99, max(1, round(float(value)))))} percentile"
 
 
 def money_formatter(currency: str | None = "EUR") -> mticker.FuncFormatter:

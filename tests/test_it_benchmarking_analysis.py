@@ -219,3 +219,19 @@ def test_run_share_at_or_below_the_median_says_and(tables):
 def test_messages_refuse_other_objects():
     with pytest.raises(InputError, match="^result"):
         messages.it_benchmark_key_numbers({"run_share": 0.8})
+
+
+@pytest.mark.parametrize(("spend", "rank"), [(30_000.0, "99th"), (100.0, "1st")])
+def test_extreme_percentiles_read_as_ranks_1_to_99(tables, spend, rank):
+    """Far outside the peers' quartiles the estimate rounds to 100 or 0; a board reads the
+    99th or 1st percentile, the same on the card as in the message."""
+    org, peers = tables
+    org = org.copy()
+    it_spend = float(org.loc[org["metric"] == "it_spend", "value"].iloc[0])
+    org.loc[org["metric"] == "employees", "value"] = round(it_spend / spend)
+    r = benchmark.compare(org, peers, industry="Manufacturing", size_band="500-1999")
+    pct = messages.it_benchmark_key_numbers(r)["spend_per_employee_percentile"]
+    assert round(pct["value"]) in (0, 100)  # the estimate itself is kept as computed
+    card = boardpack.format_key_number(pct)
+    assert card == f"{rank} percentile"
+    assert f"IT spend is at the {card} of peers" in messages.it_benchmark_key_messages(r)[0]

@@ -14,7 +14,7 @@ import pandas as pd
 from btm.analyses.it_benchmarking.charts import format_metric_value, metric_label
 from btm.benchmark import BenchmarkResult
 from btm.messages import check_result
-from btm.style import ordinal
+from btm.style import format_percentile
 from btm.validate import tables_checked
 
 __all__ = ["it_benchmark_key_messages", "it_benchmark_key_numbers", "it_benchmark_sentences"]
@@ -38,8 +38,8 @@ def _spend_sentence(result: BenchmarkResult) -> str | None:
         return None
     parts = []
     if spend is not None:
-        parts.append(f"IT spend is at the {ordinal(round(float(spend['percentile'])))} "
-                     "percentile of peers per employee")
+        parts.append(f"IT spend is at the {format_percentile(float(spend['percentile']))} "
+                     "of peers per employee")
     if run is not None:
         value, median = float(run["value"]), float(run["median"])
         joint = "but " if spend is not None and value > median else "and " if spend is not None \

@@ -136,15 +136,21 @@ def base_forecasts(which: str, kind: str) -> tuple[pd.DataFrame, dict]:
     return pd.concat(out, ignore_index=True), seconds
 
 
-def _errors(fc: pd.DataFrame) -> pd.DataFrame:
-    """MASE per series x cutoff of every candidate."""
+def _predictions(fc: pd.DataFrame) -> pd.DataFrame:
+    """Point forecast of every candidate, one column each, rows as ``fc``'s."""
     cols = {}
     for name, (members, how) in CANDIDATES.items():
         block = fc[members].to_numpy()
-        pred = np.nanmedian(block, axis=1) if how == "median" else np.nanmean(block, axis=1)
-        cols[name] = np.abs(fc["y"].to_numpy() - np.clip(pred, 0, None)) / fc["scale"]
-    err = pd.DataFrame(cols).assign(unique_id=fc["unique_id"].to_numpy(),
-                                    off=fc["off"].to_numpy())
+        cols[name] = np.nanmedian(block, axis=1) if how == "median" else np.nanmean(block, axis=1)
+    return pd.DataFrame(cols, index=fc.index)
+
+
+def _errors(fc: pd.DataFrame) -> pd.DataFrame:
+    """MASE per series x cutoff of every candidate."""
+    pred = np.clip(_predictions(fc).to_numpy(), 0, None)
+    err = np.abs(fc["y"].to_numpy()[:, None] - pred) / fc["scale"].to_numpy()[:, None]
+    err = pd.DataFrame(err, columns=list(CANDIDATES)).assign(
+        unique_id=fc["unique_id"].to_numpy(), off=fc["off"].to_numpy())
     return err.groupby(["unique_id", "off"]).mean()
 
 
@@ -153,15 +159,6 @@ POOLS = {
     "pooled all": [c for c in CANDIDATES if "+" in c or c.startswith("SCUM")],
     "pooled no ARIMA": ["AutoETS", "ETS+CES", "ETS+Theta", "ETS+DOTM"],
 }
-
-
-def _predictions(fc: pd.DataFrame) -> pd.DataFrame:
-    """Point forecast of every candidate, one column each, rows as ``fc``'s."""
-    cols = {}
-    for name, (members, how) in CANDIDATES.items():
-        block = fc[members].to_numpy()
-        cols[name] = np.nanmedian(block, axis=1) if how == "median" else np.nanmean(block, axis=1)
-    return pd.DataFrame(cols, index=fc.index)
 
 
 def _top_mean(fc: pd.DataFrame, pred: pd.DataFrame, rows: np.ndarray, picks: list[str]

@@ -210,19 +210,21 @@ def format_key_number(number: Mapping[str, Any]) -> str:
 
 
 def _singular(unit: str) -> str:
-    """The singular of a one-word plural unit, for a count of one: ``1 activity``, ``1 SKU``,
-    ``1 week`` (``activities``, ``SKUs``, ``weeks``); other units are returned unchanged.
+    """The singular of a plural unit, for a count of one: ``1 activity``, ``1 SKU``,
+    ``1 week``, ``1 rating point`` (the last word of a unit of words); other units are
+    returned unchanged.
 
-    >>> _singular("activities"), _singular("SKUs"), _singular("weeks"), _singular("kWh")
-    ('activity', 'SKU', 'week', 'kWh')
+    >>> _singular("activities"), _singular("SKUs"), _singular("rating points"), _singular("kWh")
+    ('activity', 'SKU', 'rating point', 'kWh')
     """
-    if not unit.isalpha() or len(unit) < 3:
+    head, _, last = unit.rpartition(" ")
+    if not last.isalpha() or len(last) < 3 or not all(w.isalpha() for w in head.split()):
         return unit
-    if unit.endswith("ies"):
-        return unit[:-3] + "y"
-    if unit.endswith("s") and not unit.endswith("ss"):
-        return unit[:-1]
-    return unit
+    if last.endswith("ies"):
+        last = last[:-3] + "y"
+    elif last.endswith("s") and not last.endswith("ss"):
+        last = last[:-1]
+    return f"{head} {last}" if head else last
 
 
 # --------------------------------------------------------------------------- collecting

@@ -566,8 +566,8 @@ def chargeback(pools: pd.DataFrame, pool_to_tower: pd.DataFrame, tower_to_servic
                                     validate.Column("driver", "text")], source=services_source)
     _one_row_each(svc, ["service"], services_source, "one row per service")
     if not isinstance(drivers, pd.DataFrame):
-        raise InputError(f"{drivers_source}: got {type(drivers).__name__}; expected a pandas DataFrame "
-                         "with 'business_unit' and one column per driver")
+        raise InputError(f"{drivers_source}: got {type(drivers).__name__}; expected a pandas "
+                         "DataFrame with 'business_unit' and one column per driver")
     names = [str(c) for c in drivers.columns if c != "business_unit"]
     bad = ~svc["driver"].isin(names).to_numpy()
     if bad.any():

@@ -333,11 +333,7 @@ def format_money(value: float, currency: str | None = "EUR", *, decimals: int = 
     >>> format_money(2_500_000_000, "USD")
     'USD 2.5bn'
     """
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise InputError(f"value: got {value!r}; expected a number")
-    x = float(value)
-    if not math.isfinite(x):
-        raise InputError(f"value: got {x}; expected a finite number")
+    x = _finite(value, "value")
     currency = check_currency(currency, "currency", allow_none=True)
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 3:
         raise InputError(f"decimals: got {decimals!r}; expected a whole number from 0 to 3")
@@ -353,7 +349,7 @@ def format_number(value: float) -> str:
     >>> format_number(1.2857), format_number(0.125), format_number(42.0), format_number(60.14)
     ('1.29', '0.125', '42', '60.1')
     """
-    x = float(value)
+    x = _finite(value, "value")
     if x.is_integer():
         return f"{int(x):,}"
     if abs(x) < 1:
@@ -370,7 +366,10 @@ def ordinal(n: int) -> str:
     >>> [ordinal(k) for k in (1, 2, 3, 4, 11, 12, 13, 21, 60, 62, 111)]
     ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '60th', '62nd', '111th']
     """
-    n = int(n)
+    x = _finite(n, "n")
+    if not x.is_integer():
+        raise InputError(f"n: got {n!r}; expected a whole number")
+    n = int(x)
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
@@ -386,7 +385,17 @@ def format_percentile(value: float) -> str:
     >>> format_percentile(60.14), format_percentile(99.6), format_percentile(0.3)
     ('60th percentile', '99th percentile', '1st percentile')
     """
-    return f"{ordinal(min(99, max(1, round(float(value)))))} percentile"
+    return f"{ordinal(min(99, max(1, round(_finite(value, 'value')))))} percentile"
+
+
+def _finite(value: Any, name: str) -> float:
+    """`value` as a float, or an InputError naming `name` for a non-number, NaN or infinity."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise InputError(f"{name}: got {value!r}; expected a number")
+    x = float(value)
+    if not math.isfinite(x):
+        raise InputError(f"{name}: got {x}; expected a finite number")
+    return x
 
 
 def money_formatter(currency: str | None = "EUR") -> mticker.FuncFormatter:

@@ -314,3 +314,16 @@ def test_bar_summary_negative_bars_distinct_in_greyscale():
 def test_bar_summary_titled_labelled_footnoted_and_into_ax():
     check_chart(lambda **kw: style.bar_summary(
         pd.Series({"a": 1.0, "b": -2.0}).rename_axis("demand class"), **{"title": "Summary", **kw}))
+
+
+@pytest.mark.parametrize("helper", [style.format_number, style.ordinal, style.format_percentile])
+@pytest.mark.parametrize("bad", ["12", None, True, float("nan"), float("inf")])
+def test_word_helpers_refuse_what_is_not_a_finite_number(helper, bad):
+    with pytest.raises(InputError, match=r"expected a (finite )?number"):
+        helper(bad)
+
+
+def test_ordinal_refuses_a_fraction_and_takes_numpy_integers():
+    with pytest.raises(InputError, match="^n: got 2.5; expected a whole number"):
+        style.ordinal(2.5)
+    assert style.ordinal(np.int64(22)) == "22nd" and style.ordinal(3.0) == "3rd"

@@ -28,6 +28,13 @@ towards nominal by at least 3 points; (c) monthly coverage stays within 80 +- 5 
 102:359-378, eq. 43: width + 2/alpha x miss distance, divided by the MASE scale) is not
 higher at either level. Otherwise nothing changes.
 
+Result (first and only run): **negative, not adopted.** Coverage 80 % / 95 %, monthly +
+quarterly: pooled 80.7 / 94.9, local 84.6 / 96.4 (further from nominal, fails a); quarterly
+67.5 / 88.1 -> 72.5 / 90.8 (+5.0 / +2.7 points, fails b at 95 %); monthly 86.6 / 97.9 ->
+90.0 / 98.9 (outside the band, fails c); mean scaled interval score 5.27 / 9.01 -> 5.48 /
+10.37 (worse, fails d). Differences between series explain little of the quarterly
+under-coverage; the local weights mostly widen intervals that were wide enough.
+
 Run: ``python benchmarks/bench_forecast_intervals.py`` (one fit pass, about 5 minutes on
 2 cores; ``--cache FILE`` keeps the fits for re-scoring).
 """

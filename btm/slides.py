@@ -86,7 +86,10 @@ def _lines_needed(text: str, width_in: float, size_pt: float) -> int:
     return max(1, len(textwrap.wrap(text, chars)))
 
 
-def _picture(slide: Any, png: str, left: float, top: float, width: float, height: float) -> None:
+def _picture(slide: Any, png: str, left: float, top: float, width: float, height: float,
+             alt: str) -> None:
+    """Place `png`, scaled to fit and centred, with `alt` as its alternative text (what a
+    screen reader and PowerPoint's accessibility check read)."""
     import matplotlib.image as mpimg
     from pptx.util import Inches
 
@@ -94,8 +97,9 @@ def _picture(slide: Any, png: str, left: float, top: float, width: float, height
     h, w = img.shape[:2]
     scale = min(width / w, height / h)
     pw, ph = w * scale, h * scale
-    slide.shapes.add_picture(png, Inches(left + (width - pw) / 2), Inches(top),
-                             Inches(pw), Inches(ph))
+    pic = slide.shapes.add_picture(png, Inches(left + (width - pw) / 2), Inches(top),
+                                   Inches(pw), Inches(ph))
+    pic._element.nvPicPr.cNvPr.set("descr", alt)  # python-pptx has no public setter
 
 
 def write_pptx(path: Path, sections: list[_bp.Section], pack_id: str,
@@ -183,7 +187,8 @@ def write_pptx(path: Path, sections: list[_bp.Section], pack_id: str,
             _text(slide, 0.5, 1.1, w - 1, 0.3 + lines * size * 1.25 / 72, message, size=size,
                   bold=True)
             top = 1.25 + lines * size * 1.25 / 72 + 0.15
-            _picture(slide, e["png_path"], 0.5, top, w - 1, h - top - 1.15)
+            _picture(slide, e["png_path"], 0.5, top, w - 1, h - top - 1.15,
+                     alt=f"{e.get('title') or e['name']}. {e.get('caption') or ''}".strip())
             if e.get("caption"):
                 _text(slide, 0.5, h - 1.1, w - 1, 0.3, str(e["caption"]), size=11)
             _text(slide, 0.5, h - 0.75, w - 1, 0.3,

@@ -181,20 +181,46 @@ class BoardFigure(Figure):
     _saved_png: bytes | None = None  # what save_figure last wrote, and at what resolution
     _saved_dpi: float = 200.0
 
-    def _repr_png_(self) -> bytes | tuple[bytes, dict[str, int]]:
+    def alt_text(self) -> str:
+        """The figure's title, as the text alternative of its image ("" when untitled).
+
+        The title of a chart of several panels, else the first title of its Axes. It goes
+        with the PNG Jupyter shows (output metadata ``alt``, which ``report.html`` writes as
+        the image's ``alt``), so a screen reader reads the title, not "No description has
+        been provided for this image".
+
+        Examples
+        --------
+        >>> fig, ax = figure()
+        >>> _ = ax.set_title("Cost per year")
+        >>> fig.alt_text()
+        'Cost per year'
+        """
+        title = self.get_suptitle()
+        if title:
+            return title
+        for ax in self.axes:
+            for loc in ("center", "left", "right"):
+                if text := ax.get_title(loc=loc):
+                    return text
+        return ""
+
+    def _repr_png_(self) -> bytes | tuple[bytes, dict[str, Any]]:
+        alt = self.alt_text()
+        meta: dict[str, Any] = {"alt": alt} if alt else {}
         saved = self._saved_png
         if saved is not None and not self.stale:
             # Unchanged since save_figure wrote it: show that PNG (no second rendering), at the
             # size a 100-dpi rendering would have (sharper on high-resolution screens).
             width, height = int.from_bytes(saved[16:20], "big"), int.from_bytes(saved[20:24], "big")
             scale = 100 / self._saved_dpi
-            return saved, {"width": round(width * scale), "height": round(height * scale)}
+            return saved, {"width": round(width * scale), "height": round(height * scale), **meta}
         import io
 
         buffer = io.BytesIO()
         with matplotlib.rc_context(cast(Any, HOUSE_RC)):
             self.savefig(buffer, format="png", dpi=100)
-        return buffer.getvalue()
+        return (buffer.getvalue(), meta) if meta else buffer.getvalue()
 
 
 @contextlib.contextmanager

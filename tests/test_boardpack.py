@@ -221,7 +221,11 @@ def test_pptx_has_editable_titles_text_messages_and_provenance_notes(built):
     results = json.loads((Path(tiny["path"]) / "results.json").read_text())
     assert results["key_messages"][0] in texts
     assert any(t.startswith("Assumptions: horizon_years = 4") for t in texts)
-    assert any(sh.shape_type == 13 for sh in figure_slide.shapes)  # a picture
+    (picture,) = [sh for sh in figure_slide.shapes if sh.shape_type == 13]
+    # its alternative text, for screen readers and PowerPoint's accessibility check
+    entry = results["figures"][0]
+    assert picture._element.nvPicPr.cNvPr.get("descr") == (
+        f"{entry['title']}. {entry['caption']}")
     notes = figure_slide.notes_slide.notes_text_frame.text
     assert f"Run {tiny['run_id']}" in notes
     assert run_manifest["inputs"]["input_file"]["sha256"] in notes

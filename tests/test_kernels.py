@@ -146,10 +146,12 @@ def test_saved_figure_is_shown_from_its_file_until_it_changes(tmp_path):
     from PIL import Image
 
     width, height = Image.open(png).size
-    assert meta == {"width": round(width / 2), "height": round(height / 2)}
+    assert meta == {"width": round(width / 2), "height": round(height / 2), "alt": "Before"}
     ax.set_title("After")
-    fresh = fig._repr_png_()
-    assert isinstance(fresh, bytes) and fresh[:4] == b"\x89PNG" and fresh != shown
+    fresh, meta = fig._repr_png_()
+    assert fresh[:4] == b"\x89PNG" and fresh != shown and meta == {"alt": "After"}
+    ax.set_title("")
+    assert isinstance(fig._repr_png_(), bytes)  # untitled: no alternative text to give
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pidfd and /proc: Linux")

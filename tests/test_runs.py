@@ -11,6 +11,7 @@ import hashlib
 import json
 import math
 import sys
+from html.parser import HTMLParser
 from importlib import metadata
 from pathlib import Path
 
@@ -297,9 +298,21 @@ def test_run_folder_is_complete(tiny_run):
     assert sorted(p.name for p in (rec.path / "figures").iterdir()) == [
         "cumulative_cost.png", "cumulative_cost.svg", "present_value.png", "present_value.svg"]
     assert (rec.path / "tables" / "summary.csv").is_file()
-    html = (rec.path / "report.html").read_text(encoding="utf-8")
-    assert "out.results(" not in html  # no input cells
-    assert "Tiny analysis" in html
+    page = (rec.path / "report.html").read_text(encoding="utf-8")
+    assert "out.results(" not in page  # no input cells
+    assert "Tiny analysis" in page
+    # the figure shown carries its drawn title as text alternative, escaped (a screen reader
+    # reads it; nbconvert's default is "No description has been provided for this image")
+    class Images(HTMLParser):
+        alts: list[str | None] = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "img":
+                self.alts.append(dict(attrs).get("alt"))
+
+    (images := Images()).feed(page)
+    assert images.alts == ['Cumulative cost <undiscounted> & "by option"']
+    assert "No description has been provided" not in page and "<undiscounted>" not in page
     assert rec.check() is rec
 
 

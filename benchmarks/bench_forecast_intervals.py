@@ -108,21 +108,7 @@ def half_widths(train: pd.DataFrame, bt, rule: str) -> pd.DataFrame:
     rest_n = tot["size"].reindex(f["unique_id"]).to_numpy() - win["size"].reindex(key).to_numpy()
     d_rest = np.where(rest_n > 0, rest_sum / np.maximum(rest_n, 1), np.nan)
     f = f.assign(z=f["z"] / np.maximum(d_rest, 1e-9)).loc[np.isfinite(d_rest)]
-    steps = np.arange(1, bt.horizon + 1)
-    rows = []
-    for name, g in f.groupby("model", sort=True):
-        per_step = g.groupby("step")["z"]
-        counts = per_step.size().reindex(steps, fill_value=0)
-        for lv in LEVELS:
-            if counts.min() >= F._MIN_POOL:
-                q = np.array([F._conformal_quantile(per_step.get_group(k).to_numpy(), lv)
-                              for k in steps])
-            else:
-                q = F._conformal_quantile((g["z"] / np.sqrt(g["step"])).to_numpy(), lv)
-                q = q * np.sqrt(steps)
-            rows.append(pd.DataFrame({"model": name, "step": steps, "level": lv,
-                                      "q": np.maximum.accumulate(q)}))
-    qt = pd.concat(rows, ignore_index=True)
+    qt = F._step_quantiles(f, bt.horizon, LEVELS)  # pooled as btm pools its scores
     out = ch[["unique_id", "model"]].merge(qt, on="model")
     mult = (scale * d_all).reindex(out["unique_id"]).to_numpy()
     return out.assign(half=out["q"].to_numpy() * mult)[["unique_id", "step", "level", "half"]]

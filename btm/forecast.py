@@ -1015,10 +1015,21 @@ def _conformal_table(df: pd.DataFrame, bt: BacktestResult, levels: tuple[float, 
     f = bt.forecasts.merge(ch[["unique_id", "model"]], on=["unique_id", "model"])
     z = np.abs(f["y"].to_numpy(dtype=float) - f["forecast"].to_numpy(dtype=float)) / (
         scale.reindex(f["unique_id"]).to_numpy())
-    f = f.assign(z=z).loc[np.isfinite(z)]
-    steps = np.arange(1, bt.horizon + 1)
+    qt = _step_quantiles(f.assign(z=z).loc[np.isfinite(z)], bt.horizon, levels)
+    out = ch[["unique_id", "model"]].merge(qt, on="model")
+    out = out.assign(half=out["q"].to_numpy() * scale.reindex(out["unique_id"]).to_numpy())
+    return out[["unique_id", "step", "level", "half"]]
+
+
+def _step_quantiles(scores: pd.DataFrame, horizon: int, levels: Sequence[float]
+                    ) -> pd.DataFrame:
+    """Per model, step ahead and level, the split-conformal quantile ``q`` of the scores
+    ``z`` (columns ``model``, ``step``, ``z``); with fewer than ``_MIN_POOL`` scores at some
+    step, of all steps' scores divided by sqrt(step), multiplied back. Never shrinks with
+    the step."""
+    steps = np.arange(1, horizon + 1)
     rows = []
-    for name, g in f.groupby("model", sort=True):
+    for name, g in scores.groupby("model", sort=True):
         per_step = g.groupby("step")["z"]
         counts = per_step.size().reindex(steps, fill_value=0)
         for lv in levels:
@@ -1030,10 +1041,7 @@ def _conformal_table(df: pd.DataFrame, bt: BacktestResult, levels: tuple[float, 
                 q = _conformal_quantile(pooled, lv) * np.sqrt(steps)
             q = np.maximum.accumulate(q)
             rows.append(pd.DataFrame({"model": name, "step": steps, "level": lv, "q": q}))
-    qt = pd.concat(rows, ignore_index=True)
-    out = ch[["unique_id", "model"]].merge(qt, on="model")
-    out = out.assign(half=out["q"].to_numpy() * scale.reindex(out["unique_id"]).to_numpy())
-    return out[["unique_id", "step", "level", "half"]]
+    return pd.concat(rows, ignore_index=True)
 
 
 def _conformal_quantile(values: np.ndarray, level: float) -> float:

@@ -40,8 +40,8 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reports-dir", default="reports", metavar="DIR",
                    help="where run folders are written (default: reports)")
     p.add_argument("--notebooks", default=None, metavar="DIR",
-                   help="folder of the analysis notebooks (default: $BTM_NOTEBOOKS, else the "
-                   "notebooks shipped with btm)")
+                   help="folder of the analysis notebooks (default: $BTM_NOTEBOOKS, else those "
+                   "of the btm init folder you are in, else the notebooks shipped with btm)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,6 +159,8 @@ def _init(args: argparse.Namespace) -> int:
     print(f"btm: copied {len(result.copied)} files into {result.folder}"
           + (f", kept {len(result.kept)} existing files as they were" if result.kept else ""),
           file=sys.stderr)
+    print(f"btm: btm run, sweep and boardpack started inside {result.folder} use these "
+          "notebooks and their data", file=sys.stderr)
     print(result.folder / "notebooks")
     return 0
 
@@ -301,6 +303,20 @@ _COMMANDS = {"list": _list, "init": _init, "run": _run, "sweep": _sweep, "runs":
              "boardpack": _boardpack, "verify": _verify}
 
 
+def _say_workspace(args: argparse.Namespace) -> None:
+    """Say on stderr when a ``btm init`` working folder's notebooks are the ones used."""
+    if args.command not in ("list", "run", "sweep", "boardpack") or args.notebooks:
+        return
+    from btm import analyses
+
+    if os.environ.get("BTM_NOTEBOOKS"):
+        return
+    workspace = analyses.find_workspace()
+    if workspace is not None:
+        print(f"btm: using the notebooks of the working folder {workspace} "
+              f"({analyses.WORKSPACE_MARKER})", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``btm`` command; returns the exit code.
 
@@ -326,6 +342,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             for folder in runs.recover_interrupted(args.reports_dir):
                 print(f"btm: marked interrupted: {folder}", file=sys.stderr)
+        _say_workspace(args)
         code = _COMMANDS[args.command](args)
         sys.stdout.flush()  # a reader that left raises here, not in the interpreter's exit
         return code

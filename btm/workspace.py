@@ -5,6 +5,11 @@
 ``DIR/notebooks`` in JupyterLab, edits inputs and notebooks, and re-runs. An existing file is
 never overwritten: it is left as it is and reported as kept.
 
+It also writes ``DIR/btm-workspace.txt``, which makes ``DIR`` a working folder: ``btm run``,
+``sweep``, ``list`` and ``boardpack`` started in ``DIR`` or below it run *these* notebooks on
+*this* data (:func:`btm.analyses.find_workspace`; ``--notebooks`` and ``BTM_NOTEBOOKS`` still
+take precedence). Running ``btm init`` again copies what a newer btm adds, and keeps the rest.
+
 Examples
 --------
 >>> import tempfile, pathlib
@@ -22,6 +27,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from btm.analyses import WORKSPACE_MARKER
 from btm.errors import InputError
 from btm.files import package_root
 
@@ -64,4 +70,19 @@ def init(folder: str | os.PathLike[str]) -> InitResult:
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, dest)
             copied.append(dest)
+    marker = target / WORKSPACE_MARKER
+    if marker.exists():
+        kept.append(marker)
+    else:
+        marker.write_text(_MARKER_TEXT, encoding="utf-8")
+        copied.append(marker)
     return InitResult(target, tuple(copied), tuple(kept))
+
+
+_MARKER_TEXT = """\
+This folder is a btm working folder, made by `btm init`.
+
+`btm run`, `btm sweep`, `btm list` and `btm boardpack` started in this folder or below it use
+the notebooks in notebooks/ (and so the data in data/ they read by default), not the copies
+shipped with btm. Delete this file to make it an ordinary folder again.
+"""

@@ -168,3 +168,40 @@ def test_cli_module_does_not_import_papermill_at_import_time():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_init_makes_a_working_folder_whose_notebooks_run_inside_it(tmp_path, monkeypatch, capsys):
+    """After ``btm init ws``, commands started in ws or below it use ws/notebooks (and so
+    ws/data), and say so; outside it, the notebooks shipped with btm. A reviewer's case: an
+    analyst edited ws/data/tco/costs.csv and ``btm run`` silently used the package's copy."""
+    from btm import analyses
+
+    monkeypatch.delenv("BTM_NOTEBOOKS", raising=False)
+    monkeypatch.chdir(tmp_path)
+    package = analyses.notebooks_dir()
+    assert analyses.find_workspace() is None
+    assert main(["init", "ws"]) == 0
+    assert "started inside" in capsys.readouterr().err
+    ws = (tmp_path / "ws").resolve()
+    assert (ws / analyses.WORKSPACE_MARKER).is_file()
+    assert analyses.notebooks_dir() == package  # the parent folder is no working folder
+    for inside in (ws, ws / "notebooks", ws / "data" / "tco"):
+        monkeypatch.chdir(inside)
+        assert analyses.find_workspace() == ws
+        assert analyses.notebooks_dir() == ws / "notebooks"
+        assert analyses.get_analysis("tco_comparison").path == ws / "notebooks" / (
+            "tco_comparison.ipynb")
+    assert main(["list"]) == 0
+    assert f"working folder {ws}" in capsys.readouterr().err
+    # explicit choices still win, and are not announced
+    assert analyses.notebooks_dir(NOTEBOOKS) == Path(NOTEBOOKS).resolve()
+    monkeypatch.setenv("BTM_NOTEBOOKS", NOTEBOOKS)
+    assert analyses.notebooks_dir() == Path(NOTEBOOKS).resolve()
+    assert main(["list"]) == 0
+    assert "working folder" not in capsys.readouterr().err
+    # a second init keeps the marker (and every other file) as it is
+    monkeypatch.chdir(tmp_path)
+    marker = ws / analyses.WORKSPACE_MARKER
+    marker.write_text("edited\n")
+    assert main(["init", "ws"]) == 0
+    assert marker.read_text() == "edited\n"

@@ -102,6 +102,17 @@ def test_list_init_run_and_boardpack_from_an_empty_folder(installed):
     assert str(venv) in manifest["inputs"]["costs_file"]["path"]  # the wheel's sample data
     assert (folder / "report.html").read_text().count("<img") >= 4
 
+    # inside the working folder, btm runs the analyst's copy on the analyst's data
+    inside = _btm(venv, work / "analyses" / "notebooks", "run", "tco_comparison",
+                  "--no-progress", "-p", "n_simulations", "500")
+    assert inside.returncode == 0, inside.stderr
+    assert "working folder" in inside.stderr
+    (own,) = (work / "analyses" / "notebooks" / "reports" / "tco_comparison").iterdir()
+    own_manifest = json.loads((own / "manifest.json").read_text())
+    assert own_manifest["inputs"]["costs_file"]["path"] == str(costs.resolve())
+    assert own_manifest["notebook"] == str(
+        (work / "analyses" / "notebooks" / "tco_comparison.ipynb").resolve())
+
     pack = _btm(venv, work, "boardpack")
     assert pack.returncode == 0, pack.stderr
     pdf = Path(pack.stdout.strip().splitlines()[-1])

@@ -14,7 +14,8 @@ JupyterLab users see them; the cell is parsed here with :mod:`ast` (no papermill
 constraint vocabulary of :mod:`btm.constraints`.
 
 The notebooks folder is, in order of precedence: the `notebooks` argument, the ``BTM_NOTEBOOKS``
-environment variable, the notebooks shipped inside the package. A notebook in another folder
+environment variable, the ``notebooks/`` of the ``btm init`` working folder the current folder
+is in (:func:`find_workspace`), the notebooks shipped inside the package. A notebook in another folder
 that no spec declares (an analyst's own) can still be run; its title and board-pack placement
 then come from its metadata key ``btm``.
 
@@ -57,6 +58,8 @@ __all__ = [
     "specs",
     "get_spec",
     "notebooks_dir",
+    "find_workspace",
+    "WORKSPACE_MARKER",
     "list_analyses",
     "get_analysis",
     "parameters",
@@ -242,6 +245,32 @@ class Analysis:
         return self.spec.parameters if self.spec is not None else MappingProxyType({})
 
 
+#: The file ``btm init`` writes at the top of a working folder (see :func:`find_workspace`).
+WORKSPACE_MARKER = "btm-workspace.txt"
+
+
+def find_workspace(start: str | os.PathLike[str] | None = None) -> Path | None:
+    """The ``btm init`` working folder that `start` (default: the current folder) is in.
+
+    That is `start` or its nearest parent holding :data:`WORKSPACE_MARKER` and a
+    ``notebooks`` folder, as git finds a repository; None outside any.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> find_workspace(tempfile.gettempdir()) is None
+    True
+    """
+    try:
+        here = (Path.cwd() if start is None else Path(start)).expanduser().resolve()
+    except OSError:  # the current folder was deleted
+        return None
+    for folder in (here, *here.parents):
+        if (folder / WORKSPACE_MARKER).is_file() and (folder / "notebooks").is_dir():
+            return folder
+    return None
+
+
 def notebooks_dir(notebooks: str | os.PathLike[str] | None = None) -> Path:
     """The folder analyses are discovered in (see module docstring for precedence).
 
@@ -254,6 +283,8 @@ def notebooks_dir(notebooks: str | os.PathLike[str] | None = None) -> Path:
         folder = Path(notebooks)
     elif os.environ.get(_ENV):
         folder = Path(os.environ[_ENV])
+    elif (workspace := find_workspace()) is not None:
+        folder = workspace / "notebooks"
     else:
         folder = _PACKAGE_NOTEBOOKS
     return folder.expanduser().resolve()

@@ -205,3 +205,13 @@ def test_init_makes_a_working_folder_whose_notebooks_run_inside_it(tmp_path, mon
     marker.write_text("edited\n")
     assert main(["init", "ws"]) == 0
     assert marker.read_text() == "edited\n"
+
+
+def test_demand_n_windows_of_one_is_refused_before_any_kernel(no_kernel, capsys, tmp_path):
+    """btm.jit.plan needs two backtest windows; the spec said 'at least 1', so the run
+    started and failed in its third cell (a reviewer's case)."""
+    code = main(["run", "demand_forecast_jit", "--reports-dir", str(tmp_path),
+                 "-p", "n_windows", "1"])
+    err = capsys.readouterr().err
+    assert code == 2 and "n_windows: got 1" in err and "at least 2" in err, err
+    assert not (tmp_path / "demand_forecast_jit").exists()

@@ -25,7 +25,7 @@ SPEC = Spec(
         "review_period": Interval(int, 1, 520),
         "sku_filter": Text(allow_empty=True),
         "holdout_weeks": Interval(int, 4, 520),
-        "n_windows": Interval(int, 1, 52),
+        "n_windows": Interval(int, 2, 52),  # as btm.jit.plan (two windows: a spread)
         "currency": Currency(),
     },
     key_numbers=(

@@ -42,6 +42,7 @@ from typing import Any, cast
 
 import btm
 from btm import analyses as _analyses
+from btm import files as _files
 from btm import runs as _runs
 from btm import style
 from btm.errors import InputError
@@ -156,7 +157,7 @@ def appendix_tables(s: Section, *, max_rows: int = 12, max_cols: int = 7,
     out = []
     for t in s.tables:
         try:
-            df = pd.read_csv(t["csv_path"])
+            df = pd.read_csv(t["csv_path"], **_files._ONLY_BLANK_IS_MISSING)  # "NA" stays text
         except (OSError, ValueError, pd.errors.ParserError):
             continue
         note = []

@@ -167,6 +167,12 @@ def _check_header(header: list[str], p: Path, parameter: str) -> None:
                 )
 
 
+#: Only a blank cell is missing. pandas would also read "NA", "N/A", "n/a", "null", "None",
+#: "NaN" and a dozen more as missing: a region "NA" or a risk owner "None" would be lost, and
+#: "n/a" in an amount would be reported as an empty cell instead of as the text it is.
+_ONLY_BLANK_IS_MISSING: dict[str, Any] = {"keep_default_na": False, "na_values": [""]}
+
+
 def read_table(
     path: str | os.PathLike[str], *, parameter: str = "input", sheet: str | int = 0
 ) -> pd.DataFrame:
@@ -194,8 +200,10 @@ def read_table(
         .csv name, text that is not UTF-8 (the line is named), a column name twice in the
         header, and a single column whose name shows another separator (``a;b;c``). A UTF-8
         byte-order mark (Excel's "CSV UTF-8") is accepted. An Excel header with a name twice
-        is refused too. Cells are read as they are: a text starting with ``=`` is text, never
-        a formula (outputs defuse it, :func:`btm.report.safe_csv`).
+        is refused too. Cells are read as they are: only a blank cell is missing ("NA", "n/a",
+        "None" are text, so a region "NA" is kept and "n/a" in a number column is named as
+        such), and a text starting with ``=`` is text, never a formula (outputs defuse it,
+        :func:`btm.report.safe_csv`).
 
     Examples
     --------
@@ -219,12 +227,12 @@ def read_table(
             text = _decode_csv(p, parameter)
             header = next(csv.reader(io.StringIO(text)), [])
             _check_header([h.strip() for h in header], p, parameter)
-            return pd.read_csv(io.StringIO(text))
+            return pd.read_csv(io.StringIO(text), **_ONLY_BLANK_IS_MISSING)
         if suffix == ".xlsx":
             head = pd.read_excel(p, sheet_name=sheet, header=None, nrows=1)
             _check_header([str(h).strip() for h in head.iloc[0].dropna()] if len(head) else [],
                           p, parameter)
-            return pd.read_excel(p, sheet_name=sheet)
+            return pd.read_excel(p, sheet_name=sheet, **_ONLY_BLANK_IS_MISSING)
         return pd.read_parquet(p)
     except InputError:
         raise

@@ -139,3 +139,29 @@ def test_read_table_refuses_a_repeated_name_in_an_excel_header(tmp_path):
         columns={"x": "option"}).to_excel(f, index=False)
     with pytest.raises(InputError, match=r"^costs_file: .*column 'option' appears twice"):
         bio.read_table(f, parameter="costs_file")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_only_a_blank_cell_is_missing(tmp_path, suffix):
+    """pandas reads "NA", "n/a", "None", "null" as missing by default: a region "NA" would be
+    lost and "n/a" in an amount reported as an empty cell (the README promises
+    "got 'n/a'; expected a number")."""
+    df = pd.DataFrame({"region": ["NA", "None", "EU"], "amount": ["n/a", "null", ""]})
+    path = tmp_path / f"t{suffix}"
+    if suffix == ".csv":
+        df.to_csv(path, index=False)
+    else:
+        df.to_excel(path, index=False)
+    got = bio.read_table(path)
+    assert got["region"].tolist() == ["NA", "None", "EU"]
+    assert got["amount"].tolist()[:2] == ["n/a", "null"] and pd.isna(got["amount"].iloc[2])
+
+
+def test_n_a_in_an_amount_is_named_as_the_text_it_is(tmp_path):
+    from btm import tco
+
+    path = tmp_path / "costs.csv"
+    path.write_text("option,item,category,amount,start_year,end_year\n"
+                    "A,ERP,licence,100,0,0\nA,ERP,support,n/a,1,5\n")
+    with pytest.raises(InputError, match=r"row 2, column 'amount': got 'n/a'; expected a number"):
+        tco.validate_costs(bio.read_table(path), source="costs.csv")

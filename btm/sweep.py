@@ -443,13 +443,44 @@ def check_output_folder(path: str | os.PathLike[str], *, parameter: str = "repor
 # --------------------------------------------------------------------------- workers
 
 
-def _warm_worker() -> None:
+#: Set in a local sweep worker by :func:`_warm_worker`: the sweep's stop signal (a
+#: multiprocessing Event the parent sets on Ctrl-C). None on Dask workers.
+_STOP_EVENT: Any = None
+_STOPPING = False  # this worker has had a SIGINT
+_IN_RUN = False  # this worker is inside runs.run
+
+
+def _on_sigint(signum: int, frame: Any) -> None:
+    """A sweep worker's Ctrl-C: no new run starts; the run in progress (if any) is
+    interrupted once (a second Ctrl-C must not cut short the writing of its manifest); an
+    idle worker just notes it (the default handler raised wherever the worker was, printing
+    tracebacks and breaking the pool)."""
+    global _STOPPING
+    first = not _STOPPING
+    _STOPPING = True
+    if first and _IN_RUN:
+        raise KeyboardInterrupt
+
+
+def _warm_worker(stop_event: Any = None) -> None:
     """Worker start-up: pay the imports once per process, not once per run, and start the
     warm template this worker's kernels are forked from (:mod:`btm.kernels`)."""
+    import signal
+    import threading
+
     from btm import kernels
 
+    global _STOP_EVENT
+    _STOP_EVENT = stop_event
+    if stop_event is not None and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, _on_sigint)
     runs.warm_up()
     kernels.enable()
+
+
+def _not_run(error: str = "sweep interrupted") -> dict[str, Any]:
+    return {"run_id": None, "status": "not run", "path": None, "duration_s": None,
+            "error": error}
 
 
 def _run_one(
@@ -459,19 +490,30 @@ def _run_one(
     notebooks: str,
     sweep_info: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Worker entry point: run and return a picklable summary (never raises)."""
+    """Worker entry point: run and return a picklable summary (never raises). Once the
+    sweep is stopping (Ctrl-C), a run that has not started is not started."""
+    global _IN_RUN
+    if _STOPPING or (_STOP_EVENT is not None and _STOP_EVENT.is_set()):
+        return _not_run()
     formats = (sweep_info or {}).get("figure_formats")
     if formats:  # the kernel inherits this worker's environment
         os.environ["BTM_FIGURE_FORMATS"] = ",".join(formats)
+    run_id = (sweep_info or {}).get("run_id")
     try:
+        _IN_RUN = True
         rec = runs.run(
             analysis, parameters, reports_dir=reports_dir, progress=False, notebooks=notebooks,
-            run_id=(sweep_info or {}).get("run_id"), sweep=sweep_info,
+            run_id=run_id, sweep=sweep_info,
         )
         return _outcome_of(rec.path)
+    except KeyboardInterrupt:  # runs.run has recorded the run as interrupted
+        folder = Path(reports_dir) / analysis / str(run_id)
+        return _outcome_of(folder) if run_id and folder.is_dir() else _not_run()
     except Exception as exc:  # the worker reports; the sweep goes on
         return {"run_id": None, "status": "failed", "path": None, "duration_s": None,
                 "error": f"{type(exc).__name__}: {exc}"}
+    finally:
+        _IN_RUN = False
 
 
 def _outcome_of(folder: Path) -> dict[str, Any]:
@@ -651,9 +693,11 @@ def execute(
             status = "complete"
         finally:
             runs.recover_interrupted(reports)
-            for r in plan.runs:
-                outcomes.setdefault(r.index, {"run_id": None, "status": "not run", "path": None,
-                                              "duration_s": None, "error": "sweep interrupted"})
+            for r in plan.runs:  # after Ctrl-C: what the run folders say, else "not run"
+                if r.index not in outcomes:
+                    run_folder = reports / r.analysis / _info(r, sweep_id)["run_id"]
+                    outcomes[r.index] = (_outcome_of(run_folder) if run_folder.is_dir()
+                                         else _not_run())
             table = _summary(plan, outcomes, folder)
             _write_summary(folder, table, sweep_id)
             _write_manifest(folder, plan, sweep_id, started, status, previous, outcomes)
@@ -718,6 +762,7 @@ def _pool_round(todo: list[PlannedRun], sweep_id: str, reports: Path, n: int,
     if not todo:
         return []
     ctx = multiprocessing.get_context("spawn")
+    stop = ctx.Event()  # set on Ctrl-C: queued runs then return "not run" without starting
     groups = [[r] for r in todo] if isolate else [list(todo)]
     width = 1 if isolate else min(n, len(todo))
     broken: list[PlannedRun] = []
@@ -728,7 +773,7 @@ def _pool_round(todo: list[PlannedRun], sweep_id: str, reports: Path, n: int,
         while queue or live:
             while queue and (not isolate or len(live) < n):
                 pool = ProcessPoolExecutor(max_workers=width, mp_context=ctx,
-                                           initializer=_warm_worker)
+                                           initializer=_warm_worker, initargs=(stop,))
                 pools.append(pool)
                 for r in queue.pop(0):
                     live[pool.submit(_run_one, r.analysis, r.parameters, str(reports),
@@ -746,6 +791,11 @@ def _pool_round(todo: list[PlannedRun], sweep_id: str, reports: Path, n: int,
                                          "duration_s": None,
                                          "error": f"{type(exc).__name__}: {exc}"}
                     bar.update()
+    except KeyboardInterrupt:
+        # Calls already handed to a worker cannot be cancelled: they see the event and
+        # return at once; the runs in progress stop on the terminal's SIGINT, or finish.
+        stop.set()
+        raise
     finally:
         for pool in pools:
             pool.shutdown(wait=True, cancel_futures=True)

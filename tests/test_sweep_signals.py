@@ -114,12 +114,14 @@ def _wait_for(predicate, timeout: float) -> bool:
 @posix_only
 def test_ctrl_c_leaves_no_folder_that_looks_complete(tmp_path):
     """SIGINT to the sweep's process group mid-run (what Ctrl-C in a terminal does): the sweep
-    stops, exits non-zero, marks its sweep manifest interrupted, and every run folder it
-    started is either marked interrupted or still hidden and then marked by the next
-    ``btm runs``; no run is listed as succeeded or running."""
+    stops, exits 130, marks its sweep manifest interrupted, and every run folder it started
+    is either marked interrupted or still hidden and then marked by the next ``btm runs``; no
+    run is listed as succeeded or running. The queued runs never start (one of them was
+    already handed to a worker, which used to start it after the Ctrl-C), and the summary
+    says what the folders say: two interrupted, three not run."""
     notebooks = _sleepy(tmp_path / "nb")
     reports = tmp_path / "reports"
-    proc = _btm("sweep", "sleepy", "-g", "sleep_s", "60,61", "--workers", "2",
+    proc = _btm("sweep", "sleepy", "-g", "sleep_s", "60,61,62,63,64", "--workers", "2",
                 "--no-progress", "--reports-dir", str(reports), "--notebooks", str(notebooks),
                 start_new_session=True)
     try:
@@ -132,12 +134,18 @@ def test_ctrl_c_leaves_no_folder_that_looks_complete(tmp_path):
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode != 0, (out, err)
-    assert "Traceback" not in err, err
+    assert proc.returncode == 130, (out, err)
+    assert err.strip() == "btm: interrupted", err  # no worker's traceback or asyncio report
     sweeps = list((reports / "sweeps").iterdir())
     assert len(sweeps) == 1
     manifest = json.loads((sweeps[0] / "manifest.json").read_text())
     assert manifest["status"] == "interrupted"
+    import pandas as pd
+
+    table = pd.read_csv(sweeps[0] / "summary.csv")
+    assert table["status"].tolist() == ["interrupted"] * 2 + ["not run"] * 3, table
+    on_disk = _statuses(reports)
+    assert dict(zip(table["run_id"][:2], table["status"][:2], strict=True)) == on_disk
     # the next btm command marks whatever is left; nothing reads as a result or as running
     listing = _btm("runs", "--reports-dir", str(reports))
     out, err = listing.communicate(timeout=60)

@@ -7,8 +7,9 @@ team can defend:
    scoring, with the reason shown (for example no required security certification).
 2. **Scores**: several assessors score every option on every criterion from 1 (poor) to 5
    (excellent). The mean is the option's score; the spread (standard deviation and range) is
-   the disagreement; a score at least `outlier_points` away from the mean of the *other*
-   assessors' scores flags the assessor as outlying on that cell (with three or more assessors).
+   the disagreement; a score at least `outlier_points` away from the panel's median score on
+   that cell (the median of all assessors, robust to the outlier itself) flags the assessor as
+   outlying there (with three or more assessors).
 3. **TCO criterion**: the present value of each option from a :class:`btm.tco.TCOResult`
    (lower is better). When the Monte Carlo trials of :func:`btm.tco.simulate_trials` are given,
    they are the TCO column of the robustness trials (so correlated cost risks stay correlated).

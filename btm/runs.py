@@ -58,6 +58,7 @@ __all__ = [
     "coerce",
     "validate_parameters",
     "load_parameters_file",
+    "anchor_paths",
     "is_path_parameter",
     "read_manifest",
     "latest_run",
@@ -521,8 +522,41 @@ def validate_parameters(
     return dict(_plan(analysis, parameters, notebooks, hash_inputs=False).effective)
 
 
+def anchor_paths(parameters: Mapping[str, Any], base: str | os.PathLike[str]
+                 ) -> dict[str, Any]:
+    """`parameters` with each relative input path that exists under `base` made absolute.
+
+    A parameters or sweep file names its inputs relative to its own folder, as its ``csv:``
+    key does; a path found there wins over the current folder and the package (where it is
+    looked for next), so ``costs_file: alt_costs.csv`` next to the file is that file wherever
+    the command is started.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = (pathlib.Path(d) / "alt.csv").write_text("a\\n1\\n")
+    ...     got = anchor_paths({"costs_file": "alt.csv", "rate": 0.1, "x_file": "no.csv"}, d)
+    ...     pathlib.Path(got["costs_file"]).name, got["rate"], got["x_file"]
+    ('alt.csv', 0.1, 'no.csv')
+    """
+    root = Path(base).expanduser()
+    out = dict(parameters)
+    for name, value in parameters.items():
+        if not (isinstance(name, str) and is_path_parameter(name)
+                and isinstance(value, str) and value.strip()):
+            continue
+        given = Path(value).expanduser()
+        if not given.is_absolute() and (root / given).exists():
+            out[name] = str((root / given).resolve())
+    return out
+
+
 def load_parameters_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read a YAML or JSON file holding a mapping of parameter name → value.
+
+    Relative input paths that exist next to the file are taken from there
+    (:func:`anchor_paths`).
 
     Raises
     ------
@@ -545,7 +579,7 @@ def load_parameters_file(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise InputError(
             f"{p}: got a {type(data).__name__}; expected a mapping of parameter name to value"
         )
-    return {str(k): v for k, v in data.items()}
+    return anchor_paths({str(k): v for k, v in data.items()}, p.parent)
 
 
 # --------------------------------------------------------------------------- run folder

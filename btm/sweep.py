@@ -267,7 +267,8 @@ def plan_sweep(
 
     Each block names an ``analysis`` and optionally a ``scenario`` label, fixed
     ``parameters``, explicit ``sets`` (a list of mappings), a ``grid`` (name → list of values,
-    every combination) and a ``csv`` file (one row per run, relative to `base_dir`). Sets, CSV
+    every combination) and a ``csv`` file (one row per run, relative to `base_dir`; so are
+    input paths given in the blocks, where they exist: :func:`btm.runs.anchor_paths`). Sets, CSV
     rows and grid combine as in :func:`parameter_sets` (each set with every grid combination);
     a block with none of them is one run. A ``scenario`` key of a set or CSV column labels the
     run unless the analysis declares a parameter of that name.
@@ -348,6 +349,8 @@ def plan_sweep(
         for label, values in labelled:
             row_where = values.pop("__row__", None)
             params = {**{str(k): v for k, v in fixed.items()}, **values}
+            if base_dir is not None:  # a sweep file's inputs are relative to its folder
+                params = runs.anchor_paths(params, base)
             try:
                 checked = _checked(params, a.name, a.path.parent)
             except InputError as exc:

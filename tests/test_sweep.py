@@ -326,3 +326,30 @@ def test_interrupted_run_is_marked_by_the_next_command(tmp_path, capsys):
     assert m["status"] == "interrupted" and (tmp_path / "tiny" / "killed" / "executed.ipynb").is_file()
     assert alive.is_dir() and not (tmp_path / "tiny" / "running").exists()
     assert runs.latest_run("tiny", reports_dir=tmp_path) is None  # never read as a result
+
+
+def test_sweep_and_parameters_files_name_inputs_relative_to_themselves(tmp_path, monkeypatch):
+    """A reviewer's case: proj/scen.yaml saying ``costs_file: alt_costs.csv`` next to it,
+    started from the parent folder, looked for ./alt_costs.csv (and then btm's package) while
+    its ``csv:`` key was already relative to the file."""
+    from btm import files, runs, sweep
+
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    sample = files.resolve_path("data/tco/costs.csv", parameter="costs_file")
+    (proj / "alt_costs.csv").write_bytes(sample.read_bytes())
+    (proj / "scen.yaml").write_text(
+        "name: rel\nruns:\n  - analysis: tco_comparison\n"
+        "    parameters: {costs_file: alt_costs.csv}\n"
+        "    grid: {discount_rate: [0.05, 0.07]}\n")
+    (proj / "params.yaml").write_text("costs_file: alt_costs.csv\ndiscount_rate: 0.05\n")
+    monkeypatch.chdir(tmp_path)
+    plan = sweep.load_sweep_file("proj/scen.yaml")
+    assert {r.parameters["costs_file"] for r in plan.runs} == {
+        str((proj / "alt_costs.csv").resolve())}
+    params = runs.load_parameters_file("proj/params.yaml")
+    assert params["costs_file"] == str((proj / "alt_costs.csv").resolve())
+    assert params["discount_rate"] == 0.05
+    # a path that is not next to the file is looked for as before (current folder, package)
+    (proj / "params.yaml").write_text("costs_file: data/tco/costs.csv\n")
+    assert runs.load_parameters_file("proj/params.yaml")["costs_file"] == "data/tco/costs.csv"

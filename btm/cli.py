@@ -94,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="figure files each run writes (default png,svg; png alone is faster)")
     p.add_argument("--resume", action="store_true",
                    help="re-run only the failed or missing runs of the latest sweep of this name")
+    p.add_argument("--name", default=None, metavar="ID",
+                   help="the sweep's id for ANALYSIS -g ... (default: the analysis and a digest "
+                   "of the parameter sets, so the same command --resume finds it)")
     p.add_argument("--no-progress", action="store_true",
                    help="hide the progress bar (hidden anyway when stderr is not a terminal)")
     _add_common(p)
@@ -195,14 +198,14 @@ def _sweep(args: argparse.Namespace) -> int:
     from btm import sweep
 
     if _is_sweep_file(args.analysis):
-        if args.grid or args.grid_file or args.parameter:
-            raise InputError("-g/-f/-p: given with a sweep file; expected the parameter sets "
-                             "inside the sweep file")
+        if args.grid or args.grid_file or args.parameter or args.name:
+            raise InputError("-g/-f/-p/--name: given with a sweep file; expected the parameter "
+                             "sets and the name inside the sweep file")
         plan = sweep.load_sweep_file(args.analysis, notebooks=args.notebooks)
     else:
         sets = sweep.parameter_sets(grid=_pairs(args.grid), fixed=_pairs(args.parameter),
                                     file=args.grid_file)
-        plan = sweep.plan_sets(args.analysis, sets, notebooks=args.notebooks)
+        plan = sweep.plan_sets(args.analysis, sets, notebooks=args.notebooks, name=args.name)
     if args.figure_formats:
         import dataclasses
 

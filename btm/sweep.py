@@ -225,8 +225,9 @@ class SweepResult:
 
 
 def _label(analysis: str, prefix: str | None, varied: Mapping[str, Any]) -> str:
-    shown = ", ".join(f"{k}={v}" for k, v in varied.items() if not runs.is_path_parameter(k))
-    shown = shown or ", ".join(f"{k}={Path(str(v)).name}" for k, v in varied.items())
+    """A run's scenario label: the parameters that vary, input paths by their file name."""
+    shown = ", ".join(f"{k}={Path(str(v)).name}" if runs.is_path_parameter(k) else f"{k}={v}"
+                      for k, v in varied.items())
     if prefix:
         return f"{prefix}: {shown}" if shown else str(prefix)
     return shown or analysis
@@ -253,6 +254,15 @@ def _check_mapping(obj: Any, where: str, allowed: set[str], expected: str,
     unknown = sorted(set(map(str, obj)) - set(allowed))
     if unknown:
         raise InputError(f"{where}: unknown key {unknown[0]!r}; expected {keys}")
+
+
+def valid_name(name: Any) -> bool:
+    """Whether `name` can be a sweep's id (it names a folder).
+
+    >>> valid_name("fy26"), valid_name("../x")
+    (True, False)
+    """
+    return isinstance(name, str) and bool(_SWEEP_ID.match(name))
 
 
 def plan_sweep(
@@ -290,7 +300,7 @@ def plan_sweep(
     """
     from btm import analyses
 
-    if not isinstance(name, str) or not _SWEEP_ID.match(name):
+    if not valid_name(name):
         raise InputError(f"name: got {name!r}; expected letters, digits, '_', '-' or '.' "
                          "(it names the sweep's folder)")
     if isinstance(blocks, Mapping) or not isinstance(blocks, Sequence) or not blocks:
@@ -920,7 +930,8 @@ def sweep(
     progress : bool
         A progress bar over runs.
     name : str, optional
-        The sweep's id (default ``<analysis>-<UTC time>``).
+        The sweep's id (default ``<analysis>-<digest of the parameter sets>``: the same sets
+        give the same id, so ``resume`` finds the sweep; a repeat without it gets ``-2``...).
 
     Returns
     -------
@@ -966,9 +977,12 @@ def plan_sets(
         raise InputError("parameter_sets: expected a list of mappings (parameter name → value)")
     if len(parameter_sets) == 0:
         raise InputError("parameter_sets: got none; expected at least one parameter set")
+    if name is not None and not valid_name(name):
+        raise InputError(f"name: got {name!r}; expected letters, digits, '_', '-' or '.' "
+                         "(it names the sweep's folder)")
     folder = analyses.notebooks_dir(notebooks)
     a = analyses.get_analysis(analysis, folder)
-    planned = []
+    checked_sets = []
     for i, params in enumerate(parameter_sets, start=1):
         if not isinstance(params, Mapping):
             raise InputError(
@@ -976,13 +990,21 @@ def plan_sets(
             )
         try:
             # Resolve relative paths here, where the user's current directory is known.
-            checked = _checked(dict(params), a.name, folder)
+            checked_sets.append(_checked(dict(params), a.name, folder))
         except InputError as exc:
             raise InputError(f"parameter set {i}: {exc}") from None
-        planned.append(PlannedRun(i, a.name, _label(a.name, None, checked), checked,
-                                  str(a.path.parent)))
-    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    return SweepPlan(name or f"{a.name}-{stamp}", tuple(planned))
+
+    def text(v: Any) -> str:
+        return json.dumps(to_jsonable(v), sort_keys=True, default=str)
+
+    names = list(dict.fromkeys(k for c in checked_sets for k in c))
+    varied = [k for k in names if len({text(c.get(k)) for c in checked_sets}) > 1] or names
+    planned = [PlannedRun(i, a.name, _label(a.name, None, {k: c[k] for k in varied if k in c}),
+                          c, str(a.path.parent)) for i, c in enumerate(checked_sets, start=1)]
+    if name is None:  # the same sets give the same name, so --resume finds the sweep again
+        digest = hashlib.sha256("".join(r.key for r in planned).encode()).hexdigest()[:8]
+        name = f"{a.name}-{digest}"
+    return SweepPlan(name, tuple(planned))
 
 
 def _checked(params: dict[str, Any], analysis: str, folder: Path) -> dict[str, Any]:

@@ -353,3 +353,48 @@ def test_sweep_and_parameters_files_name_inputs_relative_to_themselves(tmp_path,
     # a path that is not next to the file is looked for as before (current folder, package)
     (proj / "params.yaml").write_text("costs_file: data/tco/costs.csv\n")
     assert runs.load_parameters_file("proj/params.yaml")["costs_file"] == "data/tco/costs.csv"
+
+
+def test_grid_sweep_can_resume_and_labels_what_varies(tmp_path, monkeypatch, capsys):
+    """``btm sweep NAME -g ...`` used a timestamped name, so --resume started a new sweep and
+    re-ran everything; and with a fixed -p, every run of a grid over input files was labelled
+    by the fixed value ('n_simulations=500' twice). Now the same sets give the same sweep id,
+    --name chooses one, and a run is labelled by what varies (files by name)."""
+    import shutil
+
+    import papermill
+
+    from btm.cli import main
+
+    calls = []
+
+    def fake_execute(src, dst, parameters=None, **kwargs):
+        calls.append(Path(parameters["input_file"]).name)
+        shutil.copy(src, dst)
+        if parameters["input_file"].endswith("bad.csv") and not (tmp_path / "fixed").exists():
+            raise ValueError("boom")
+        Path(parameters["output_dir"], "results.json").write_text(json.dumps({"key_numbers": {}}))
+
+    monkeypatch.setattr(papermill, "execute_notebook", fake_execute)
+    monkeypatch.setattr(sweep, "ProcessPoolExecutor", _InlineExecutor)
+    sample = (NOTEBOOKS.parent / "data" / "tiny_costs.csv").read_text()
+    for name in ("good.csv", "bad.csv"):
+        (tmp_path / name).write_text(sample)
+    monkeypatch.chdir(tmp_path)
+    reports = tmp_path / "reports"
+    args = ["sweep", "tiny", "-g", "input_file", "good.csv,bad.csv", "-p", "horizon_years", "3",
+            "--notebooks", str(NOTEBOOKS), "--reports-dir", str(reports), "--no-progress"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "run 2 (input_file=bad.csv) failed" in err, err
+    (first,) = (reports / "sweeps").iterdir()
+    assert first.name.startswith("tiny-")
+    (tmp_path / "fixed").write_text("")
+    assert main([*args, "--resume"]) == 0
+    assert "(1 kept from before)" in capsys.readouterr().err
+    assert calls == ["good.csv", "bad.csv", "bad.csv"]  # only the failed run again
+    assert [p.name for p in (reports / "sweeps").iterdir()] == [first.name]
+    assert main([*args, "--name", "fy26-files"]) == 0
+    assert (reports / "sweeps" / "fy26-files").is_dir()
+    assert main([*args, "--name", "../x"]) == 2
+    assert "name: got '../x'" in capsys.readouterr().err

@@ -207,16 +207,24 @@ def test_messages_contain_the_numbers_formatted(inputs, result):
                                                  judgements=inputs["judgements"])
     s = result.summary.iloc[0]
     head = msgs[0]
-    assert head.startswith(f"{s['winner']} ranks first (TOPSIS {s['winner_score']:.2f}")
-    assert f"{s['margin']:.2f} ahead of {s['runner_up']}" in head
-    assert f"and in {s['winner_first_rank_share']:.0%} of {N:,} trials" in head
+    # each figure is written as its key-number card on the same board-pack page writes it
+    # (a reviewer saw "0.722" on the card beside "TOPSIS 0.72", "EUR 3M" beside "EUR 3.01M")
+    from btm import boardpack
+
+    cards = {k: boardpack.format_key_number(v) for k, v in
+             messages.build_buy_cloud_key_numbers(result).items()}
+    assert head.startswith(f"{s['winner']} ranks first (TOPSIS {cards['winner_score']}, "
+                           f"{cards['margin']} ahead of {s['runner_up']}) and in "
+                           f"{cards['winner_first_rank_share']} of {N:,} trials")
+    assert cards["winner_score"] == f"{s['winner_score']:.3g}"
     tips = messages.tipping_points(result)
     t = tips.iloc[0]
     assert (f"{t['new_winner']} overtakes {s['winner']} if the "
             f"{t['criterion'].replace('_', ' ')} weight {t['direction']} {t['threshold']:.2f} "
             f"(now {t['weight']:.2f})") in msgs[1]
     pv = _hand_present_value(_read("costs.csv"), s["winner"])
-    assert any(format_money(pv, "EUR", decimals=2) in m and "present value over 5 years at 8%," in m
+    assert cards["winner_present_value"] == format_money(pv, "EUR")
+    assert any(f"{cards['winner_present_value']} present value over 5 years at 8%," in m
                for m in msgs)
     assert any(m.startswith("Integrate is excluded: fails must-have 'EU data residency'")
                for m in msgs)
@@ -260,7 +268,7 @@ def test_section_sentences(result):
     assert set(sent) == {"gates", "ranking", "sensitivity", "acceptability", "assessors"}
     assert sent["gates"].startswith("1 option excluded")
     share = result.summary["winner_first_rank_share"].iloc[0]
-    assert sent["acceptability"] == f"Cloud ranks first in {share:.0%} of {N:,} trials."
+    assert sent["acceptability"] == f"Cloud ranks first in {100 * share:.3g}% of {N:,} trials."
     assert "the group's CR is" in sent["assessors"]
 
 

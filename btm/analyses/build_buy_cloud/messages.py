@@ -17,7 +17,7 @@ from btm import mcda
 from btm.errors import InputError
 from btm.messages import check_result
 from btm.sourcing import SourcingResult
-from btm.style import format_money
+from btm.style import format_money, format_number
 from btm.tco import TCOResult
 from btm.validate import tables_checked
 
@@ -30,6 +30,11 @@ __all__ = [
 ]
 
 _METHOD_WORDS = {"topsis": "TOPSIS", "weighted_sum": "weighted-sum"}
+
+
+def _percent(share: float) -> str:
+    """A share as the board pack's cards write it (three significant digits: 57.6%)."""
+    return f"{format_number(float(share) * 100)}%"
 
 
 def _name(x: Any) -> str:
@@ -190,17 +195,18 @@ def build_buy_cloud_key_messages(
     word = _METHOD_WORDS.get(result.method, result.method)
     messages = []
 
-    head = f"{winner} ranks first ({word} {s['winner_score']:.2f}"
+    # figures written as the key-number cards on the same page write them
+    head = f"{winner} ranks first ({word} {format_number(s['winner_score'])}"
     if s["runner_up"] is not None and not pd.isna(s["runner_up"]):
-        head += f", {s['margin']:.2f} ahead of {s['runner_up']}"
-    head += f") and in {share:.0%} of {n:,} trials of plausible weights and scores"
+        head += f", {format_number(s['margin'])} ahead of {s['runner_up']}"
+    head += f") and in {_percent(share)} of {n:,} trials of plausible weights and scores"
     if share >= robust_threshold:
         head += "."
     else:
         others = ranking.drop(index=winner).sort_values("first_rank_share", ascending=False,
                                                        kind="stable")
         head += (f"; not a safe margin: {others.index[0]} is first in "
-                 f"{float(others['first_rank_share'].iloc[0]):.0%}, so settle the weights "
+                 f"{_percent(float(others['first_rank_share'].iloc[0]))}, so settle the weights "
                  "before committing.")
     messages.append(head)
 
@@ -227,7 +233,7 @@ def build_buy_cloud_key_messages(
         cur = result.currency
         pv = float(ranking.loc[winner, "present_value"])
         cheapest = ranking["present_value"].idxmin()
-        sentence = f"{winner}'s cost: {format_money(pv, cur, decimals=2)} present value"
+        sentence = f"{winner}'s cost: {format_money(pv, cur)} present value"
         if tco is not None:
             sentence += f" over {tco.horizon_years} years at {tco.discount_rate:.0%}"
         if cheapest == winner:
@@ -301,9 +307,9 @@ def build_buy_cloud_sentences(result: SourcingResult) -> dict[str, str]:
     n_ranked = len(result.ranking)
     gates = (f"{int(s['n_excluded'])} option{'s' if s['n_excluded'] != 1 else ''} excluded by a "
              f"must-have gate; {n_ranked} ranked: {', '.join(map(str, result.ranking.index))}.")
-    ranking = f"{winner} ranks first with a {word} score of {s['winner_score']:.2f}"
+    ranking = f"{winner} ranks first with a {word} score of {format_number(s['winner_score'])}"
     if s["runner_up"] is not None and not pd.isna(s["runner_up"]):
-        ranking += f", {s['margin']:.2f} ahead of {s['runner_up']}"
+        ranking += f", {format_number(s['margin'])} ahead of {s['runner_up']}"
     tips = tipping_points(result)
     if len(tips):
         t = tips.iloc[0]
@@ -312,7 +318,7 @@ def build_buy_cloud_sentences(result: SourcingResult) -> dict[str, str]:
                        f"(now {t['weight']:.2f}).")
     else:
         sensitivity = f"No single weight change makes another option overtake {winner}."
-    acceptability = (f"{winner} ranks first in {s['winner_first_rank_share']:.0%} of "
+    acceptability = (f"{winner} ranks first in {_percent(s['winner_first_rank_share'])} of "
                      f"{result.acceptability.n:,} trials.")
     a = result.assessors
     n_out = int((a["n_outlying"] > 0).sum())

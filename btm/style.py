@@ -66,6 +66,7 @@ __all__ = [
     "format_number",
     "ordinal",
     "format_percentile",
+    "plain_text",
     "house_style",
     "money_formatter",
     "save_figure",
@@ -412,6 +413,39 @@ def format_percentile(value: float) -> str:
     ('60th percentile', '99th percentile', '1st percentile')
     """
     return f"{ordinal(min(99, max(1, round(_finite(value, 'value')))))} percentile"
+
+
+def plain_text(text: Any) -> str:
+    """Text for a figure, drawn exactly as given: every ``$`` escaped as ``\\$``.
+
+    Matplotlib reads the text between two ``$`` as mathematics (mathtext): a name such as
+    ``SaaS $ plan $`` would be drawn with *plan* in italics, and ``SaaS ($110/user, 5% uplift,
+    $20k setup)`` cannot be parsed at all. Names from input files (options, items,
+    categories ...) go through this function before they become a label, a tick label, a
+    legend entry or part of an annotation. Matplotlib draws ``\\$`` as ``$`` and, once every
+    ``$`` is escaped, leaves every other character (a backslash included) as typed. Not meant
+    for ``text.usetex``, which the house style does not use.
+
+    Parameters
+    ----------
+    text : object
+        A name or label; anything else is converted with ``str``.
+
+    Returns
+    -------
+    str
+        `text` with ``$`` replaced by ``\\$``.
+
+    Examples
+    --------
+    >>> plain_text("SaaS ($110/user, $20k setup)")
+    'SaaS (\\\\$110/user, \\\\$20k setup)'
+    >>> print(plain_text("SaaS $ plan $"))
+    SaaS \\$ plan \\$
+    >>> plain_text("On-premises")
+    'On-premises'
+    """
+    return str(text).replace("$", r"\$")
 
 
 def _finite(value: Any, name: str) -> float:

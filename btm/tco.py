@@ -8,7 +8,8 @@ column            meaning
 option            the alternative the line belongs to ("On-premises", "SaaS" ...)
 item              what the cost is for; unique within an option
 category          a grouping for tables and charts (licence, staff ...); ``residual`` marks a
-                  resale or residual value, the only category whose amounts may be negative
+                  resale or residual value, a credit: the only category whose amounts may be
+                  negative, and its amounts may not be positive
 amount            today's money; per year for recurring lines, once for one-off lines
 start_year        first year the cost occurs (0 = now, undiscounted); a calendar year such as
                   2026 is refused with the hint "years count from 0 = now"
@@ -191,8 +192,12 @@ def validate_costs(costs: Any, *, source: str = "costs") -> pd.DataFrame:
     InputError
         A missing column, an empty table, a non-numeric or missing amount, a negative year,
         ``start_year > end_year``, an escalation that looks like a percentage, a negative
-        amount outside the ``residual`` category, ``low > amount`` or ``high < amount``, a
-        repeated (option, item) pair. Rows are counted from 1 below the header.
+        amount outside the ``residual`` category, a positive ``amount``, ``low`` or ``high``
+        in it (a residual value is a credit), ``low > amount`` or ``high < amount``, an
+        option, a category or an item of an option spelled two ways that differ only in case
+        or spacing (``SaaS`` and ``Saas``: the same name typed twice, which would split an
+        option or a category in two or count an item twice), a repeated (option, item) pair.
+        Rows are counted from 1 below the header.
 
     Examples
     --------
@@ -221,19 +226,30 @@ def validate_costs(costs: Any, *, source: str = "costs") -> pd.DataFrame:
     end = table["end_year"].to_numpy()
     fail(start > end, "end_year", "got {end_year}, before start_year {start_year}",
          "an end year at least the start year (equal for a one-off cost)")
-    residual = table["category"].str.lower().to_numpy() == RESIDUAL
+    residual = _is_residual(table["category"])
     amount = table["amount"].to_numpy(dtype=float)
+    low = table["low"].to_numpy(dtype=float)
+    high = table["high"].to_numpy(dtype=float)
+    credit = (f"a negative amount or 0 (category '{RESIDUAL}' holds resale and residual values, "
+              "which are negative: a credit that lowers the cost)")
     fail((amount < 0) & ~residual, "amount",
          "got {amount}, a negative amount in category '{category}'",
          f"a cost of at least 0 (only category '{RESIDUAL}' may be negative)")
-    low = table["low"].to_numpy(dtype=float)
-    high = table["high"].to_numpy(dtype=float)
+    fail((amount > 0) & residual, "amount",
+         "got {amount}, a positive amount in category '{category}'", credit)
     fail((low < 0) & ~residual, "low", "got {low}, a negative amount in category '{category}'",
          f"a cost of at least 0 (only category '{RESIDUAL}' may be negative)")
+    fail((low > 0) & residual, "low", "got {low}, a positive amount in category '{category}'",
+         credit)
+    fail((high > 0) & residual, "high", "got {high}, a positive amount in category '{category}'",
+         credit)
     fail(low > amount, "low", "got {low}, above the amount {amount}",
          "a low estimate at most the amount")
     fail(high < amount, "high", "got {high}, below the amount {amount}",
          "a high estimate at least the amount")
+    _one_spelling(table, "option", source, "option")
+    _one_spelling(table, "category", source, "category")
+    _one_spelling(table, "item", source, "item", within="option")
     dup = table.duplicated(["option", "item"], keep=False).to_numpy()
     if dup.any():
         first = int(np.flatnonzero(dup)[0])
@@ -245,6 +261,34 @@ def validate_costs(costs: Any, *, source: str = "costs") -> pd.DataFrame:
             "expected each (option, item) pair once"
         )
     return table
+
+
+def _is_residual(categories: pd.Series) -> np.ndarray:
+    """Which lines are residual values: category ``residual`` in any case (cells are stripped)."""
+    return categories.astype(str).str.lower().to_numpy() == RESIDUAL
+
+
+def _one_spelling(
+    table: pd.DataFrame, column: str, source: str, what: str, *, within: str | None = None
+) -> None:
+    """Names that differ only in case or inner spaces are the same name typed twice.
+
+    The check and the wording of :func:`btm.sourcing._one_spelling` (which imports this
+    module, so it cannot be imported here). With `within`, only names in rows with the same
+    value of that column are compared (an item is compared with the items of its option).
+    """
+    values = table[column].astype(str).tolist()
+    canon = [" ".join(v.casefold().split()) for v in values]
+    groups = [None] * len(values) if within is None else table[within].astype(str).tolist()
+    first: dict[tuple[str | None, str], tuple[str, int]] = {}
+    for k, (v, c, g) in enumerate(zip(values, canon, groups, strict=True)):
+        seen = first.setdefault((g, c), (v, k + 1))
+        if seen[0] != v:
+            scope = "" if within is None else f" of {within} {g!r}"
+            raise InputError(
+                f"{validate.where(source, k + 1, column)}: got {v!r}, which differs from "
+                f"{seen[0]!r} (row {seen[1]}) only in case or spacing; expected one spelling "
+                f"per {what}{scope}")
 
 
 def _show(value: Any) -> str:
@@ -400,7 +444,7 @@ def compare(
         index=pd.Index(model.options, name="option"),
     )
     summary["rank"] = summary["present_value"].rank(method="min").astype(np.int64)
-    residual = table["category"].str.lower().to_numpy() == RESIDUAL
+    residual = _is_residual(table["category"])
     if residual.any():
         summary["residual_value"] = np.bincount(
             model.option_of_line, weights=np.where(residual, pv_line, 0.0), minlength=n_opt)

@@ -327,3 +327,34 @@ def test_ordinal_refuses_a_fraction_and_takes_numpy_integers():
     with pytest.raises(InputError, match="^n: got 2.5; expected a whole number"):
         style.ordinal(2.5)
     assert style.ordinal(np.int64(22)) == "22nd" and style.ordinal(3.0) == "3rd"
+
+
+def _pixels(text: str, **kwargs) -> np.ndarray:
+    """The text drawn alone on a small house-style figure, as an RGBA array."""
+    with style.house_style():
+        fig = Figure(figsize=(6.0, 0.6), dpi=80)
+        fig.text(0.02, 0.3, text, fontsize=12, **kwargs)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba()).copy()
+
+
+@pytest.mark.parametrize("name", [
+    "SaaS ($110/user, 5% uplift, $20k setup)",  # unparseable as mathtext
+    "SaaS $ plan $",  # was drawn as "SaaS plan", plan in italics
+    r"C:\licences\$x$", "$$", "$", "On-premises",
+])
+def test_plain_text_is_drawn_exactly_as_matplotlib_draws_plain_text(name):
+    """Oracle: matplotlib's own plain-text mode (``parse_math=False``). A name through
+    plain_text, drawn the default way (mathtext on), gives the same pixels."""
+    assert style.plain_text(name) == name.replace("$", "\\$")
+    want = _pixels(name, parse_math=False)
+    got = _pixels(style.plain_text(name))
+    np.testing.assert_array_equal(got, want)
+    if name.count("$") >= 2:  # without it the name is read as mathematics (or not at all)
+        try:
+            differs = not np.array_equal(_pixels(name), want)
+        except ValueError:  # a mathtext ParseException
+            differs = True
+        assert differs
+    assert style.plain_text(3) == "3"

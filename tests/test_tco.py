@@ -592,3 +592,129 @@ def test_s_curve_and_summary_refuse_missing_values(func):
         func(trials)
     with pytest.raises(InputError, match=r"^trials: found non-numeric"):
         func(pd.DataFrame({"A": ["x"]}))
+
+
+# --------------------------------------------------------------------------- one spelling, residuals
+
+
+def _erp() -> pd.DataFrame:
+    """The sample ERP case; rows of the file are counted from 1 below the header."""
+    return pd.read_csv(DATA)
+
+
+def _row(costs: pd.DataFrame, option: str, item: str) -> int:
+    """Row number (1 below the header) of a line, found in the raw table, not by btm."""
+    return int(np.flatnonzero((costs["option"] == option) & (costs["item"] == item))[0]) + 1
+
+
+def test_an_option_spelled_two_ways_is_refused_naming_file_rows_column_and_both():
+    """'Saas' on one line used to make a fourth option of the three in the file (SaaS split in
+    two); it is the same option typed twice. Wording as btm.sourcing's check of names."""
+    costs = _erp()
+    first = _row(costs, "SaaS", "ERP subscription")
+    second = _row(costs, "SaaS", "Premium success plan")
+    assert second == first + 1  # the file's order, read here without btm
+    costs.loc[second - 1, "option"] = "Saas"
+    assert costs["option"].nunique() == 4  # what the split would have been
+    with pytest.raises(InputError) as err:
+        tco.compare(costs, horizon_years=7, discount_rate=0.08, source="data/tco/costs.csv")
+    assert str(err.value) == (
+        f"data/tco/costs.csv, row {second}, column 'option': got 'Saas', which differs from "
+        f"'SaaS' (row {first}) only in case or spacing; expected one spelling per option")
+
+
+@pytest.mark.parametrize("spelling", ["SAAS", "saas", "sAaS"])
+def test_option_in_another_case_is_refused(spelling):
+    costs = _erp()
+    row = _row(costs, "SaaS", "Exit and data extraction")
+    costs.loc[row - 1, "option"] = spelling
+    with pytest.raises(InputError, match=rf"^costs, row {row}, column 'option': got "
+                                         rf"'{spelling}', which differs from 'SaaS' \(row "):
+        tco.validate_costs(costs)
+
+
+def test_a_run_of_inner_spaces_is_the_same_name_outer_spaces_are_stripped():
+    costs = _erp()
+    row = _row(costs, "SaaS", "Exit and data extraction")
+    costs.loc[row - 1, "option"] = "  SaaS "  # stripped on reading: the same text
+    assert list(pd.unique(tco.validate_costs(costs)["option"])) == ["On-premises", "SaaS",
+                                                                   "Hybrid"]
+    costs.loc[row - 2, "option"] = "Cloud ERP"
+    costs.loc[row - 1, "option"] = "cloud  ERP"
+    with pytest.raises(InputError, match=(
+            rf"^costs, row {row}, column 'option': got 'cloud  ERP', which differs from "
+            rf"'Cloud ERP' \(row {row - 1}\) only in case or spacing; expected one spelling "
+            "per option$")):
+        tco.validate_costs(costs)
+
+
+def test_a_category_spelled_two_ways_is_refused():
+    """'Training' on one line used to give a category of its own in cost_by_category."""
+    costs = _erp()
+    first = int(np.flatnonzero(costs["category"] == "training")[0]) + 1
+    row = _row(costs, "SaaS", "Initial training")
+    costs.loc[row - 1, "category"] = "Training"
+    with pytest.raises(InputError) as err:
+        tco.validate_costs(costs, source="costs.csv")
+    assert str(err.value) == (
+        f"costs.csv, row {row}, column 'category': got 'Training', which differs from "
+        f"'training' (row {first}) only in case or spacing; expected one spelling per category")
+
+
+def test_an_item_spelled_two_ways_within_an_option_is_refused_not_across_options():
+    """ERP and 'erp ' in one option are one line typed twice: the (option, item) check compared
+    exact text and let both through (the cost counted twice). The same item in two options is
+    normal."""
+    costs = _costs([
+        ("A", "ERP", "licence", 100, 0, 0),
+        ("A", "run", "opex", 10, 1, 3),
+        ("A", "erp ", "licence", 100, 0, 0),
+        ("B", "Erp", "licence", 90, 0, 0),
+    ])
+    with pytest.raises(InputError) as err:
+        tco.validate_costs(costs, source="costs.csv")
+    assert str(err.value) == (
+        "costs.csv, row 3, column 'item': got 'erp', which differs from 'ERP' (row 1) only in "
+        "case or spacing; expected one spelling per item of option 'A'")
+    ok = tco.validate_costs(costs.drop(index=2))
+    assert ok["item"].tolist() == ["ERP", "run", "Erp"]
+
+
+@pytest.mark.parametrize(
+    ("column", "amounts", "got"),
+    [("amount", (45_000.0, 20_000.0, 70_000.0), "45000"),  # the sign forgotten throughout
+     ("low", (0.0, 5_000.0, 5_000.0), "5000"),
+     ("high", (-45_000.0, -70_000.0, 20_000.0), "20000")],
+)
+def test_a_positive_residual_value_is_refused(column, amounts, got):
+    """data/tco/README.md, Conventions: residual lines have a negative amount (a credit).
+    45000 was accepted and added to the cost. The category is matched in any case, as
+    compare() matches it for residual_value."""
+    costs = _erp()
+    row = _row(costs, "On-premises", "Hardware residual value")
+    assert costs.loc[row - 1, "category"] == "residual" and costs.loc[row - 1, "amount"] < 0
+    costs.loc[row - 1, ["amount", "low", "high"]] = amounts
+    costs.loc[costs["category"] == "residual", "category"] = "Residual"
+    with pytest.raises(InputError) as err:
+        tco.compare(costs, horizon_years=7, discount_rate=0.08, source="costs.csv")
+    assert str(err.value) == (
+        f"costs.csv, row {row}, column '{column}': got {got}, a positive amount in category "
+        "'Residual'; expected a negative amount or 0 (category 'residual' holds resale and "
+        "residual values, which are negative: a credit that lowers the cost)")
+
+
+def test_a_residual_value_of_zero_is_accepted_and_of_a_cent_refused():
+    """The boundary: 0 is a residual value (nothing recovered), 0.01 is a cost. The sample
+    file's -45000 in year 7 at 8 % is -45000 / 1.08**7 = -26257.07 (by hand)."""
+    costs = _erp().astype({"amount": float, "low": float, "high": float})
+    row = _row(costs, "On-premises", "Hardware residual value")
+    pv = tco.compare(costs, horizon_years=7, discount_rate=0.08).summary
+    assert pv.loc["On-premises", "residual_value"] == pytest.approx(-45_000 / 1.08**7)
+    costs.loc[row - 1, ["amount", "low", "high"]] = (0.0, -10.0, 0.0)
+    zero = tco.compare(costs, horizon_years=7, discount_rate=0.08).summary
+    assert zero.loc["On-premises", "residual_value"] == 0.0
+    costs.loc[row - 1, ["amount", "low", "high"]] = (0.01, np.nan, np.nan)
+    with pytest.raises(InputError, match=rf"^costs, row {row}, column 'amount': got 0.01, a "
+                                         "positive amount in category 'residual'; expected a "
+                                         "negative amount or 0"):
+        tco.validate_costs(costs)

@@ -1,7 +1,9 @@
-"""Tests of the TCO comparison's figures (btm/analyses/tco_comparison/charts.py).
+"""Tests of the TCO comparison's figures and key messages (btm/analyses/tco_comparison/).
 
 Oracles: ``scipy.stats.ecdf`` for the empirical CDF drawn by ``s_curves``; ``numpy.interp`` and
-hand computation for break-even points.
+hand computation for break-even points; cumulative costs summed line by line in plain Python
+for the direction of the break-even messages; matplotlib's own reading of a label
+(``Text._preprocess_math``: the string it draws, and whether as mathtext) for names with ``$``.
 """
 
 
@@ -9,6 +11,9 @@ hand computation for break-even points.
 import matplotlib
 
 matplotlib.use("Agg")
+
+import io
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -19,8 +24,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from scipy import stats
 
-from btm import InputError, style
-from btm.analyses.tco_comparison import charts
+from btm import InputError, style, tco
+from btm.analyses.tco_comparison import charts, messages
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "tco" / "costs.csv"
 
 # --------------------------------------------------------------------------- fixtures
 
@@ -273,3 +280,173 @@ def test_every_chart_is_tested_here():
 @pytest.mark.parametrize("name", list(_all_charts()))
 def test_every_chart_titled_labelled_footnoted_and_into_ax(name):
     check_chart(_all_charts()[name])
+
+
+# --------------------------------------------------------------------------- break-even messages
+
+
+def _cumulative_by_hand(costs: pd.DataFrame, horizon: int) -> dict[str, np.ndarray]:
+    """Undiscounted cumulative cost per option, line by line in plain Python (no btm code)."""
+    flows: dict[str, np.ndarray] = {}
+    for row in costs.itertuples(index=False):
+        esc = getattr(row, "escalation", 0.0)
+        esc = 0.0 if pd.isna(esc) else float(esc)
+        f = flows.setdefault(row.option, np.zeros(horizon + 1))
+        for k in range(int(row.start_year), min(int(row.end_year), horizon) + 1):
+            f[k] += float(row.amount) * (1 + esc) ** k
+    return {o: np.cumsum(f) for o, f in flows.items()}
+
+
+def _break_even_messages(costs: pd.DataFrame, horizon: int, rate: float) -> list[str]:
+    result = tco.compare(costs, horizon_years=horizon, discount_rate=rate)
+    out = messages.tco_key_messages(result, break_evens=tco.break_even_table(result))
+    return [m for m in out if " until year " in m]
+
+
+def test_break_even_message_names_the_option_cheaper_just_before_the_crossing():
+    """The option said to cost less "until year t" is the cheaper one on the interval that ends
+    at the break-even t (the last crossing), not the cheaper one in year 0.
+
+    1. A: 10 in year 0, 100 in year 1; B: 30 a year. Cumulative A 10, 110, 110, 110, 110 and
+       B 30, 60, 90, 120, 150 (by hand): A - B = -20, 50, 20, -10, -40. The last crossing is
+       2 + 20/30 = 2.67, and A costs more on the interval that ends there; the message said
+       "A costs less than B until year 2.7", judged from year 0 alone.
+    2. The usual order: Buy 100 now, Rent 30 a year. Rent (30, 60, 90, 120) is cheaper than Buy
+       (100) until 100/30 - 1 = 2.33 and dearer after, whatever the order of the rows.
+    3. The sample file's sentences are unchanged, and right: the option said to cost less is
+       cheaper (cumulative, undiscounted, summed by hand) at the end of the whole year before
+       the break-even and dearer at the horizon.
+    """
+    costs = pd.DataFrame({"option": ["A", "A", "B"], "item": ["x", "y", "z"],
+                          "category": ["c"] * 3, "amount": [10, 100, 30],
+                          "start_year": [0, 1, 0], "end_year": [0, 1, 4]})
+    cum = _cumulative_by_hand(costs, 4)
+    np.testing.assert_allclose(cum["A"], [10, 110, 110, 110, 110])
+    np.testing.assert_allclose(cum["B"], [30, 60, 90, 120, 150])
+    assert cum["A"][2] > cum["B"][2] and cum["A"][4] < cum["B"][4]
+    assert _break_even_messages(costs, 4, 0.0) == [
+        "B costs less than A until year 2.7 and more after (cumulative cost, undiscounted)."]
+
+    usual = pd.DataFrame({"option": ["Buy", "Rent"], "item": ["kit", "fee"],
+                          "category": ["hardware", "subscription"], "amount": [100, 30],
+                          "start_year": [0, 0], "end_year": [0, 4]})
+    expected = ["Rent costs less than Buy until year 2.3 and more after (cumulative cost, "
+                "undiscounted)."]
+    assert _break_even_messages(usual, 4, 0.0) == expected
+    assert _break_even_messages(usual.iloc[::-1], 4, 0.0) == expected
+
+    sample = pd.read_csv(DATA)
+    found = _break_even_messages(sample, 7, 0.08)
+    assert found == [
+        "Hybrid costs less than On-premises until year 6.7 and more after (cumulative cost, "
+        "undiscounted).",
+        "SaaS costs less than Hybrid until year 4.7 and more after (cumulative cost, "
+        "undiscounted).",
+    ]
+    cum = _cumulative_by_hand(sample, 7)
+    for sentence in found:
+        early, rest = sentence.split(" costs less than ")
+        late, rest = rest.split(" until year ")
+        year = float(rest.split(" ")[0])
+        assert cum[early][int(year)] < cum[late][int(year)]
+        assert cum[early][7] > cum[late][7]
+
+
+# --------------------------------------------------------------------------- names with $
+
+
+DOLLAR_OPTIONS = ["SaaS ($110/user, 5% uplift, $20k setup)", "SaaS $ plan $"]
+
+
+def _drawn_as_typed(text_artist, name: str) -> None:
+    """The artist holds the escaped name and matplotlib draws exactly `name`, not mathtext."""
+    assert text_artist.get_text() == style.plain_text(name)
+    assert text_artist._preprocess_math(text_artist.get_text()) == (name, False)
+
+
+def _renders(fig) -> None:
+    fig.canvas.draw()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    assert buffer.getvalue()[:4] == b"\x89PNG"
+
+
+def test_cost_by_category_draws_names_with_dollars_as_typed():
+    table = pd.DataFrame({"licence $x$": [100.0, 50.0], "run $ cost $": [20.0, 90.0]},
+                         index=DOLLAR_OPTIONS)
+    fig = charts.cost_by_category(table)
+    ax = fig.axes[0]
+    for tick, name in zip(ax.get_xticklabels(), DOLLAR_OPTIONS, strict=True):
+        _drawn_as_typed(tick, name)
+    legend = ax.get_legend().get_texts()  # top segment first
+    for text, name in zip(legend, ["run $ cost $", "licence $x$"], strict=True):
+        _drawn_as_typed(text, name)
+    _renders(fig)
+
+
+def test_cumulative_cost_draws_names_with_dollars_as_typed():
+    a, b = DOLLAR_OPTIONS
+    cum = pd.DataFrame({a: [500.0, 600, 700], b: [0.0, 300, 600]}, index=[0, 1, 2])
+    be = pd.DataFrame({"option": [a], "other": [b], "break_even_year": [2.0]})
+    fig = charts.cumulative_cost(cum, break_evens=be)
+    ax = fig.axes[0]
+    for text, name in zip(ax.get_legend().get_texts(), DOLLAR_OPTIONS, strict=True):
+        _drawn_as_typed(text, name)
+    assert [ln.get_label() for ln in _labelled_lines(ax)] == [style.plain_text(a),
+                                                            style.plain_text(b)]
+    _drawn_as_typed(ax.texts[1], f"1  {a} vs {b}: break-even year 2.0")
+    _renders(fig)
+
+
+def test_tornado_draws_names_with_dollars_as_typed():
+    """'SaaS $ plan $' was drawn as 'SaaS plan' with plan in italics; a $ in the option and
+    one in the item made a pair across the 'option: item' label."""
+    table = _tornado_table(3).assign(option=[DOLLAR_OPTIONS[0], DOLLAR_OPTIONS[1], "Cloud $"],
+                                     item=["egress", "users", "$ fees"])
+    fig = charts.tornado(table)
+    names = [f"{DOLLAR_OPTIONS[0]}: egress", f"{DOLLAR_OPTIONS[1]}: users", "Cloud $: $ fees"]
+    for tick, name in zip(fig.axes[0].get_yticklabels(), names, strict=True):
+        _drawn_as_typed(tick, name)
+    _renders(fig)
+
+
+def test_s_curves_draw_names_with_dollars_as_typed():
+    trials = _trials(200).iloc[:, :2].set_axis(DOLLAR_OPTIONS, axis=1)
+    fig = charts.s_curves(trials)
+    for text, name in zip(fig.axes[0].get_legend().get_texts(), DOLLAR_OPTIONS, strict=True):
+        _drawn_as_typed(text, name)
+    _renders(fig)
+
+
+def test_the_notebooks_path_with_dollar_names_runs_to_the_end():
+    """As the notebook does it: compare, tornado, simulate and every chart on the sample file
+    with $ in option, item and category names. A chart used to raise a mathtext ParseException
+    (a ValueError), so `btm run tco_comparison` failed with a traceback's message."""
+    costs = pd.read_csv(DATA)
+    costs["option"] = costs["option"].replace({"SaaS": DOLLAR_OPTIONS[0],
+                                               "Hybrid": DOLLAR_OPTIONS[1]})
+    costs["item"] = costs["item"].replace({"ERP subscription": "ERP $ subscription $"})
+    costs["category"] = costs["category"].replace({"licence": "licence $k$"})
+    kw = {"horizon_years": 7, "discount_rate": 0.08}
+    result = tco.compare(costs, **kw)
+    assert list(result.summary.index) == ["On-premises", *DOLLAR_OPTIONS]
+    sensitivity = tco.tornado(costs, **kw)
+    trials = tco.simulate_trials(costs, n=500, seed=1, **kw)
+    figures = [
+        charts.cost_by_category(tco.cost_by_category(result), footnote="7-year horizon"),
+        charts.cumulative_cost(tco.cumulative_cost(result),
+                               break_evens=tco.break_even_table(result)),
+        charts.tornado(sensitivity),
+        charts.s_curves(trials),
+    ]
+    for fig in figures:
+        _renders(fig)
+    drawn = {t.get_text() for fig in figures for ax in fig.axes
+             for t in [*ax.get_xticklabels(), *ax.get_yticklabels(), *ax.texts,
+                       *(ax.get_legend().get_texts() if ax.get_legend() else [])]}
+    assert style.plain_text(DOLLAR_OPTIONS[1]) in drawn
+    assert style.plain_text("licence $k$") in drawn
+    assert style.plain_text(f"{DOLLAR_OPTIONS[0]}: ERP $ subscription $") in drawn
+    out = messages.tco_key_messages(result, break_evens=tco.break_even_table(result),
+                                    tornado=sensitivity)
+    assert any(DOLLAR_OPTIONS[1] in m for m in out)

@@ -46,6 +46,7 @@ from btm.style import (
     ordinal,
     panels,
     percent_formatter,
+    plain_text,
     require_frame,
     style_bars,
 )
@@ -64,7 +65,8 @@ _SHADE = "#E3E3E3"  # the weight interval over which the winner holds
 
 
 def readable(name: Any) -> str:
-    """A name from an input file as a label: underscores as spaces, ``$`` made literal.
+    """A name from an input file as a label: underscores as spaces, ``$`` made literal
+    (:func:`btm.style.plain_text`).
 
     Examples
     --------
@@ -73,7 +75,7 @@ def readable(name: Any) -> str:
     >>> readable("Cloud $$")
     'Cloud \\\\$\\\\$'
     """
-    return str(name).replace("_", " ").replace("$", r"\$")
+    return plain_text(str(name).replace("_", " "))
 
 
 def _method_word(method: str) -> str:

@@ -1,6 +1,9 @@
 """Figures of the TCO comparison: cost by category, cumulative cost and break-even, tornado,
 S-curves. Each takes the table :mod:`btm.tco` returns and returns a :class:`btm.style.BoardFigure`.
 
+Names from the cost table (options, items, categories) are drawn exactly as typed: each goes
+through :func:`btm.style.plain_text`, so a ``$`` in a name is never read as mathematics.
+
 Examples
 --------
 >>> import pandas as pd
@@ -45,6 +48,7 @@ from btm.style import (
     line_style,
     money_formatter,
     money_label,
+    plain_text,
     require_frame,
     style_bars,
 )
@@ -88,8 +92,8 @@ def cost_by_category(
     currency = check_currency(currency, "currency")
     require_frame(by_category, "by_category")
     values = np.nan_to_num(check_numeric(by_category, "by_category", allow_nan=True))
-    options = [str(o) for o in by_category.index]
-    categories = [str(c) for c in by_category.columns]
+    options = [plain_text(o) for o in by_category.index]
+    categories = [plain_text(c) for c in by_category.columns]
     n_options, n_categories = values.shape
     width = max(6.0, min(12.0, 2.5 + 1.1 * n_options))
     with chart(ax, (width, 4.8), title, footnote,
@@ -216,7 +220,7 @@ def cumulative_cost(
     crossings = _break_even_rows(break_evens, cumulative)
     with chart(ax, None, title, footnote, "Cumulative cost over time") as (fig, ax):
         for i, option in enumerate(options):
-            ax.plot(years, values[:, i], label=option, **line_style(i))
+            ax.plot(years, values[:, i], label=plain_text(option), **line_style(i))
         # Each crossing gets a numbered circle; the numbers are explained in a list in the upper
         # left (cumulative cost only rises, so that corner is always free), in order of year.
         for k, (option, other, year) in enumerate(sorted(crossings, key=lambda c: c[2]), 1):
@@ -228,7 +232,7 @@ def cumulative_cost(
                         ha="right", va="bottom", fontsize=9, fontweight="bold", color=INK,
                         gid=f"break-even number {k}")
             ax.annotate(
-                f"{k}  {option} vs {other}: break-even year {year:.1f}",
+                f"{k}  {plain_text(option)} vs {plain_text(other)}: break-even year {year:.1f}",
                 (0.03, 0.96 - 0.07 * (k - 1)), xycoords="axes fraction",
                 ha="left", va="top", fontsize=9, color=INK,
                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
@@ -289,9 +293,9 @@ def tornado(
     numbers = check_numeric(table[["base_value", "low_value", "high_value", "swing"]], "tornado_table")
     order = np.argsort(-numbers[:, 3], kind="stable")[:max_bars]
     base, low, high = (numbers[order, k] for k in range(3))
-    labels = [f"{o}: {i}" for o, i in zip(table["option"].astype(str).to_numpy()[order],
-                                            table["item"].astype(str).to_numpy()[order],
-                                            strict=True)]
+    labels = [f"{plain_text(o)}: {plain_text(i)}"
+              for o, i in zip(table["option"].astype(str).to_numpy()[order],
+                              table["item"].astype(str).to_numpy()[order], strict=True)]
     if base_value is not None:
         if isinstance(base_value, bool) or not isinstance(base_value, int | float | np.number) \
                 or not math.isfinite(float(base_value)):
@@ -396,7 +400,7 @@ def s_curves(
                "Range of outcomes: cost at each level of confidence") as (fig, ax):
         for i, option in enumerate(options):
             style = line_style(i)
-            ax.step(ordered[idx, i], probs, where="post", label=option,
+            ax.step(ordered[idx, i], probs, where="post", label=plain_text(option),
                     markevery=max(1, len(idx) // 8), **style)
         for p, name in _GUIDES:
             ax.axhline(p, color=MUTED, linewidth=0.8, linestyle=(0, (2, 2)), zorder=1,

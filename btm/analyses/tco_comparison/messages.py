@@ -23,6 +23,25 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
+def _cheaper_before(cum: pd.DataFrame, option: str, other: str, year: float) -> str | None:
+    """The option that costs less on the interval that ends at the break-even `year`.
+
+    The break-even is the *last* crossing of the cumulative curves (:func:`btm.tco.break_even`),
+    so the sign of ``cum[option] - cum[other]`` at the last year before it where the two differ
+    tells which one is cheaper up to it; the other is cheaper after it, to the horizon. Year 0
+    alone does not tell: the curves may have crossed before. None when the curves do not differ
+    before `year` (not a crossing of these curves).
+    """
+    diff = (cum[option] - cum[other]).to_numpy(dtype=float)
+    years = cum.index.to_numpy(dtype=float)
+    before = diff[(years < year) & (diff != 0)]
+    if before.size == 0:  # `year` rounded onto the year before it: that year is on the interval
+        before = diff[(years <= year) & (diff != 0)]
+    if before.size == 0:
+        return None
+    return option if before[-1] < 0 else other
+
+
 @tables_checked
 def tco_key_messages(
     result: TCOResult,
@@ -119,7 +138,9 @@ def tco_key_messages(
             if pair in seen:
                 continue
             seen.add(pair)
-            early = option if cum[option].iloc[0] < cum[other].iloc[0] else other
+            early = _cheaper_before(cum, option, other, float(year))
+            if early is None:
+                continue
             late = other if early == option else option
             messages.append(
                 f"{early} costs less than {late} until year {year:.1f} and more after "

@@ -606,8 +606,11 @@ def _write_pdf(path: Path, sections: list[Section], pack_id: str, created: _dt.d
     version = f"btm {btm.__version__}"
     import matplotlib
 
-    # House fonts and colours, but whole pages: no tight cropping, no constrained layout.
-    page_rc = {"savefig.bbox": "standard", "figure.constrained_layout.use": False}
+    # House fonts and colours, but whole pages: no tight cropping, no constrained layout; and
+    # text as written: a message or a name with '$' is not mathtext (a '$' pair set words in
+    # italics, an unpaired one could stop the pack with a ParseException).
+    page_rc = {"savefig.bbox": "standard", "figure.constrained_layout.use": False,
+               "text.parse_math": False}
     with charts.house_style(), matplotlib.rc_context(cast(Any, page_rc)), PdfPages(path, metadata={
         "Title": PACK_TITLE, "Creator": version, "CreationDate": created,
     }) as pdf:

@@ -330,3 +330,20 @@ def test_wrapped_key_messages_stay_inside_the_right_margin(size):
     canvas.draw()
     right = max(t.get_window_extent(canvas.get_renderer()).x1 for t in texts)
     assert right <= 0.94 * fig.bbox.width
+
+
+def test_dollar_signs_in_names_are_drawn_as_written(tmp_path):
+    """A title or message with '$' is text, not mathtext: "($110/user, 5% uplift, $20k
+    setup)" stopped the pack with a ParseException, a '$ ... $' pair set words in italics."""
+    import shutil
+    import subprocess
+
+    label = "SaaS ($110/user, 5% uplift, $20k setup)"
+    folder = boardpack.build(["tiny"], reports_dir=tmp_path, notebooks=NOTEBOOKS,
+                             parameters={"label": label})
+    pdf = folder / "boardpack.pdf"
+    assert pdf.is_file()
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert f"Tiny analysis {label}" in text

@@ -450,3 +450,21 @@ def test_the_notebooks_path_with_dollar_names_runs_to_the_end():
     out = messages.tco_key_messages(result, break_evens=tco.break_even_table(result),
                                     tornado=sensitivity)
     assert any(DOLLAR_OPTIONS[1] in m for m in out)
+
+
+def test_messages_write_each_figure_as_its_card_does():
+    """A reviewer's board pack page: "57.6% Chance Hybrid is cheapest" on the card beside
+    "cheapest in 58%" in the message. The message now quotes the card's text."""
+    from btm import boardpack
+
+    costs = tco.validate_costs(pd.read_csv(DATA), source="costs.csv")
+    result = tco.compare(costs, horizon_years=7, discount_rate=0.08)
+    sim = tco.simulate(costs, horizon_years=7, discount_rate=0.08, n=2000, seed=7)
+    numbers = messages.tco_key_numbers(result, simulation=sim)
+    cards = {k: boardpack.format_key_number(v) for k, v in numbers.items()}
+    text = " ".join(messages.tco_key_messages(result, simulation=sim, n_simulations=2000))
+    best = result.summary.sort_values("present_value").index[0]
+    p = float(sim.loc[best, "prob_cheapest"])
+    assert cards["prob_cheapest"] == f"{100 * p:.3g}%"
+    assert f"{best} is cheapest in {cards['prob_cheapest']}" in text
+    assert cards["cheapest_present_value"] in text

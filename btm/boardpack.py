@@ -157,7 +157,7 @@ def appendix_tables(s: Section, *, max_rows: int = 12, max_cols: int = 7,
     out = []
     for t in s.tables:
         try:
-            df = pd.read_csv(t["csv_path"], **_files._ONLY_BLANK_IS_MISSING)  # "NA" stays text
+            df = pd.read_csv(t["csv_path"], **_files.ONLY_BLANK_IS_MISSING)  # "NA" stays text
         except (OSError, ValueError, pd.errors.ParserError):
             continue
         note = []

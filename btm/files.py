@@ -170,7 +170,7 @@ def _check_header(header: list[str], p: Path, parameter: str) -> None:
 #: Only a blank cell is missing. pandas would also read "NA", "N/A", "n/a", "null", "None",
 #: "NaN" and a dozen more as missing: a region "NA" or a risk owner "None" would be lost, and
 #: "n/a" in an amount would be reported as an empty cell instead of as the text it is.
-_ONLY_BLANK_IS_MISSING: dict[str, Any] = {"keep_default_na": False, "na_values": [""]}
+ONLY_BLANK_IS_MISSING: dict[str, Any] = {"keep_default_na": False, "na_values": [""]}
 
 
 def read_table(
@@ -227,12 +227,12 @@ def read_table(
             text = _decode_csv(p, parameter)
             header = next(csv.reader(io.StringIO(text)), [])
             _check_header([h.strip() for h in header], p, parameter)
-            return pd.read_csv(io.StringIO(text), **_ONLY_BLANK_IS_MISSING)
+            return pd.read_csv(io.StringIO(text), **ONLY_BLANK_IS_MISSING)
         if suffix == ".xlsx":
             head = pd.read_excel(p, sheet_name=sheet, header=None, nrows=1)
             _check_header([str(h).strip() for h in head.iloc[0].dropna()] if len(head) else [],
                           p, parameter)
-            return pd.read_excel(p, sheet_name=sheet, **_ONLY_BLANK_IS_MISSING)
+            return pd.read_excel(p, sheet_name=sheet, **ONLY_BLANK_IS_MISSING)
         return pd.read_parquet(p)
     except InputError:
         raise

@@ -288,14 +288,14 @@ def _refuse(bad: np.ndarray, source: str, column: str, problem: Callable[[int], 
 def _to_dates(values: pd.Series) -> pd.Series:
     """Dates from cells, NaT where a cell is not one (refused by the caller, by row).
 
-    pandas warns ("Could not infer format ...") when cells of mixed formats make it parse one
-    by one; the bad cells get an InputError naming them, so the warning is only noise.
+    Text must be an ISO 8601 date (``2025-03-14``, optionally with a time); spreadsheet dates
+    (datetime cells) are taken as they are. Without a format pandas guessed one from the
+    first cell: ``03/04/2025`` was silently read as 4 March (month first) and a column whose
+    first cell was ``14/03/2025`` blamed the ISO cells below it.
     """
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Could not infer format", category=UserWarning)
-        return pd.to_datetime(values, errors="coerce")
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values
+    return pd.to_datetime(values, format="ISO8601", errors="coerce")
 
 
 def _convert(values: pd.Series, col: Column, source: str) -> pd.Series:

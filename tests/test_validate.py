@@ -231,3 +231,23 @@ def test_no_module_imports_another_modules_private_names():
                     and not node.attr.startswith("__")):
                 found.append(f"{path.name}:{node.lineno} {node.value.id}.{node.attr}")
     assert found == []
+
+
+def test_dates_must_be_iso_and_the_bad_cell_is_named():
+    """A reviewer's register: review dates '03/04/2025' (3 April, day first) were read as
+    4 March without a word, and a first cell '14/03/2025' made pandas blame the ISO cell
+    below it. Text dates are ISO 8601; spreadsheet date cells are taken as they are."""
+    import datetime as dt
+
+    cols = [Column("review_date", "date")]
+    ok = frame(pd.DataFrame({"review_date": ["2025-04-30", "2025-1-5", dt.datetime(2025, 2, 1)]}),
+               cols, source="register.csv")
+    assert ok["review_date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2025-04-30", "2025-01-05", "2025-02-01"]
+    with pytest.raises(btm.InputError, match=r"register.csv, row 1, column 'review_date': "
+                                             r"got '14/03/2025'"):
+        frame(pd.DataFrame({"review_date": ["14/03/2025", "2025-04-30"]}), cols,
+              source="register.csv")
+    with pytest.raises(btm.InputError, match=r"row 1, column 'review_date': got '03/04/2025'"):
+        frame(pd.DataFrame({"review_date": ["03/04/2025", "10/04/2025"]}), cols,
+              source="register.csv")

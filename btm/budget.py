@@ -413,6 +413,8 @@ def annual_budget(run_costs: pd.DataFrame, *, year: int, projects: pd.DataFrame 
                                  f"initiative {proj['initiative'].iloc[row - 1]!r}; expected an "
                                  f"id from {initiatives_source}")
         _options(info, "category", CATEGORIES, initiatives_source)
+        if initiatives is not None:  # a repeated id would be resolved by row order
+            _one_row_each(info, ["initiative"], initiatives_source, "one row per initiative")
         info = info.drop_duplicates("initiative")
         m = proj.merge(info[["initiative", "category", "capex_share", "useful_life",
                              "cost_pool", "tower"]], on="initiative", how="left")
@@ -576,7 +578,8 @@ def chargeback(pools: pd.DataFrame, pool_to_tower: pd.DataFrame, tower_to_servic
                          f"{svc['driver'].iloc[row - 1]!r}; expected one of the driver columns "
                          f"of {drivers_source} ({', '.join(map(repr, names)) or 'none'})")
     d = validate.frame(drivers, [validate.Column("business_unit", "text")]
-                       + [validate.Column(n, "number", min=0, default=0.0) for n in names],
+                       # an empty cell is missing data, not zero use (write 0 for none)
+                       + [validate.Column(n, "number", min=0) for n in names],
                        source=drivers_source)
     _one_row_each(d, ["business_unit"], drivers_source, "one row per business unit")
     t2s = validate.frame(tower_to_service, [validate.Column("tower", "text"),

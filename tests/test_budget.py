@@ -343,3 +343,25 @@ def test_sample_data_smoke():
     assert cb.unallocated["item"].tolist() == ["innovation lab"]
     b = budget.annual_budget(read["actuals"], year=2026, escalation=0.03)
     assert b.summary["total"].iloc[0] == pytest.approx(read["actuals"]["amount"].sum() * 1.03)
+
+
+def test_an_empty_driver_cell_and_a_repeated_initiative_are_refused():
+    """A reviewer's cases: an empty consumption cell counted as zero use and moved EUR 3.4M of
+    Supply chain's charge to other units; a repeated initiative with conflicting capex shares
+    was resolved by row order (capex 0 or 1,000 depending on which row came first)."""
+    pools, p2t, t2s, services, drivers = _tbm_case()
+    driver = [c for c in drivers.columns if c != "business_unit"][-1]
+    drivers = drivers.assign(**{driver: drivers[driver].astype(float)})
+    drivers.loc[drivers.index[1], driver] = np.nan
+    with pytest.raises(InputError, match=rf"drivers.csv, row 2, column '{driver}': "
+                                         r"the cell is empty"):
+        budget.chargeback(pools, p2t, t2s, services, drivers, drivers_source="drivers.csv")
+    run = pd.DataFrame({"item": ["a"], "cost_pool": ["staff"], "tower": ["compute"],
+                        "amount": [100.0]})
+    spend = pd.DataFrame({"initiative": ["crm"], "year": [2026], "cost": [1000.0]})
+    info = pd.DataFrame({"initiative": ["crm", "crm"], "capex_share": [0.0, 1.0],
+                         "useful_life": [5, 5]})
+    with pytest.raises(InputError, match=r"initiatives.csv, row 2, column 'initiative': 'crm' "
+                                         r"appears again; expected one row per initiative"):
+        budget.annual_budget(run, year=2026, projects=spend, initiatives=info,
+                             initiatives_source="initiatives.csv")

@@ -131,7 +131,7 @@ def test_messages_when_everything_is_allocated():
     run = pd.DataFrame({"item": ["staff"], "cost_pool": ["staff"], "tower": ["t"],
                         "amount": [100.0]})
     said = messages.budget_key_messages(budget.annual_budget(run, year=2026), chargeback=cb)
-    assert said[-1] == ("A consumes 75% of the IT cost allocated to business units; every euro "
+    assert said[-1] == ("A consumes 75% of the IT cost allocated to business units; all of it "
                         "reached a business unit.")
 
 

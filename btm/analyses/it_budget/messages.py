@@ -135,7 +135,7 @@ def budget_key_messages(
         top = chargeback.by_consumer.iloc[0]
         unalloc = float(chargeback.summary["unallocated"].iloc[0])
         tail = (f"{format_money(unalloc, cur)} could not be allocated and is shown separately"
-                if unalloc > 0 else "every euro reached a business unit")
+                if unalloc > 0 else "all of it reached a business unit")
         messages.append(f"{top['business_unit']} consumes {float(top['share']):.0%} of the IT "
                         f"cost allocated to business units; {tail}.")
     return messages

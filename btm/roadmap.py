@@ -230,6 +230,9 @@ def _id_list(cell: Any, where: str) -> list[str]:
         return []
     elif cell is pd.NA or cell is pd.NaT:
         return []
+    elif isinstance(cell, int | float | np.integer | np.floating) and not isinstance(cell, bool) \
+            and float(cell).is_integer():
+        items = [validate.id_text(cell)]  # initiative 1 read as 1.0 is initiative '1'
     else:
         raise InputError(f"{where}: got {cell!r}; expected initiative ids separated by commas")
     out = []

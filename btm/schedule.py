@@ -343,13 +343,14 @@ def _split(value: Any) -> list[str]:
     if isinstance(value, str):
         return [p.strip() for p in re.split(r"[,;]", value) if p.strip()]
     if isinstance(value, list | tuple | set | np.ndarray | pd.Series):
-        return [str(v).strip() for v in value if str(v).strip()]
+        return [validate.id_text(v) for v in value if validate.id_text(v)]
     try:
         if pd.isna(value):
             return []
     except (TypeError, ValueError):
         pass
-    return [str(value).strip()]
+    return [validate.id_text(value)]  # task 1 read as 1.0 is task '1'
+
 
 
 def _network(table: pd.DataFrame, source: str) -> _Network:
@@ -918,7 +919,8 @@ def level_resources(
     cap = np.array([cap_map[r] for r in names], dtype=float)
     dur = table["duration"].to_numpy(dtype=float).astype(np.intp)
     units = table["units"].to_numpy(dtype=float)
-    over = np.flatnonzero((res_idx >= 0) & (units > cap[np.maximum(res_idx, 0)]) & (dur > 0))
+    cap_of_task = cap[np.maximum(res_idx, 0)] if len(cap) else np.full(len(res_idx), np.inf)
+    over = np.flatnonzero((res_idx >= 0) & (units > cap_of_task) & (dur > 0))
     if over.size:
         i = int(over[0])
         raise InputError(

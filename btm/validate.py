@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
+import math
 import numbers
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -283,6 +284,22 @@ def _refuse(bad: np.ndarray, source: str, column: str, problem: Callable[[int], 
     if bad.any():
         row = _first_bad(bad)
         raise InputError(f"{where(source, row, column)}: {problem(row - 1)}; expected {expected}")
+
+
+def id_text(value: Any) -> str:
+    """An id cell as text; a whole number read as a float is written without ``.0``.
+
+    pandas reads a column of single numbers and blanks (task ``predecessors``, initiative
+    ``depends_on``) as floats: ``1`` becomes ``1.0``, which names no task ``1``.
+
+    >>> id_text(1.0), id_text(7), id_text(" A "), id_text(2.5)
+    ('1', '7', 'A', '2.5')
+    """
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float | np.floating) and math.isfinite(value) and float(value).is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def _to_dates(values: pd.Series) -> pd.Series:

@@ -717,3 +717,12 @@ def test_calendar_year_as_project_year_is_refused_with_the_zero_based_hint():
     years = pd.DataFrame({"year": [2026, 2027], "budget": [4.0, 4.0]})
     with pytest.raises(InputError, match=r"project_year.*calendar year.*0 = now"):
         roadmap.plan(initiatives, profiles, years)
+
+
+def test_numbered_initiatives_depend_on_each_other():
+    """depends_on read as floats (1.0) named no initiative '1' (a reviewer's case)."""
+    items = pd.DataFrame({"initiative": [1, 2, 3], "value": [5, 4, 9], "cost": [3, 2, 8],
+                          "depends_on": [np.nan, 1.0, 2.0]})
+    # budget 10: {1, 2} is worth 9 at cost 5; 3 needs 2, which needs 1 (cost 13, too much)
+    sel = roadmap.select(items, budget=10)
+    assert sel.chosen == ["1", "2"] and sel.value == 9.0

@@ -443,3 +443,17 @@ def test_sample_erp_plan_smoke():
     assert sim.summary["p80"].iloc[0] >= sim.summary["p50"].iloc[0]
     assert (lv.summary["periods_over_after"] == 0).all()
     assert sm.duration == s.duration
+
+
+def test_numbered_tasks_and_levelling_without_resources():
+    """Reviewer's cases: tasks numbered 1..n (pandas reads a predecessors column of single
+    numbers as floats, so '1' became '1.0', "which is not a task"); and levelling a plan in
+    which no task uses a resource raised an IndexError instead of returning it unchanged."""
+    t = pd.DataFrame({"task": [1, 2, 3], "duration": [2, 3, 1],
+                      "predecessors": [np.nan, 1.0, 2.0]})
+    s = schedule.critical_path(t, source="num.csv")
+    assert s.duration == 6.0  # 2 + 3 + 1 in a chain, by hand
+    free = pd.DataFrame({"task": ["a", "b"], "duration": [2, 3], "predecessors": ["", "a"],
+                         "resource": [None, None], "units": [0, 0]})
+    lv = schedule.level_resources(free, {"dev": 2})
+    assert lv.tasks["delay"].tolist() == [0.0, 0.0] and not lv.deadline_must_move

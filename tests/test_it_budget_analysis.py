@@ -208,3 +208,18 @@ def test_chargeback_chart_bad_input(sample):
     with pytest.raises(InputError, match="^by_consumer_service, row 1, column 'amount'"):
         charts.chargeback_by_unit(table.assign(amount="x"))
     assert np.isfinite(table["amount"]).all()
+
+
+def test_largest_consumers_sentence_with_one_business_unit():
+    """The notebook indexed the second-largest consumer itself, so a drivers file with one
+    business unit stopped the run with an IndexError in its chart cell (a reviewer's case)."""
+    from btm import budget
+
+    pools = pd.DataFrame({"cost_pool": ["staff"], "amount": [100.0]})
+    p2t = pd.DataFrame({"cost_pool": ["staff"], "tower": ["compute"], "weight": [1.0]})
+    t2s = pd.DataFrame({"tower": ["compute"], "service": ["erp"], "weight": [1.0]})
+    services = pd.DataFrame({"service": ["erp"], "driver": ["users"]})
+    drivers = pd.DataFrame({"business_unit": ["Sales"], "users": [10]})
+    cb = budget.chargeback(pools, p2t, t2s, services, drivers)
+    assert messages.largest_consumers_sentence(cb) == (
+        "Sales, the only consumer, takes all of the allocated cost.")

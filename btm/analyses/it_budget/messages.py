@@ -18,7 +18,8 @@ from btm.messages import check_result, check_table
 from btm.style import format_money
 from btm.validate import tables_checked
 
-__all__ = ["category_by_expense", "budget_key_messages", "budget_key_numbers"]
+__all__ = ["category_by_expense", "budget_key_messages", "budget_key_numbers",
+           "largest_consumers_sentence"]
 
 
 def _check(budget: Any, chargeback: Any, variance: Any) -> None:
@@ -187,3 +188,29 @@ def budget_key_numbers(
             "value": float(chargeback.summary["unallocated"].iloc[0]), "unit": currency,
             "label": "IT cost not allocated to a business unit"}
     return numbers
+
+
+def largest_consumers_sentence(chargeback: Chargeback) -> str:
+    """Who takes most of the allocated IT cost: the two largest business units (or the only one).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> cb = SimpleNamespace(by_consumer=pd.DataFrame({"business_unit": ["Sales", "Plant"],
+    ...                                                "share": [0.6, 0.4]}))
+    >>> largest_consumers_sentence(cb)
+    'The two largest consumers, Sales and Plant, take 100% of the allocated cost.'
+    >>> cb = SimpleNamespace(by_consumer=cb.by_consumer.iloc[:1])
+    >>> largest_consumers_sentence(cb)
+    'Sales, the only consumer, takes all of the allocated cost.'
+    """
+    by = chargeback.by_consumer
+    if len(by) == 0:
+        return "No cost reached a business unit."
+    names = by["business_unit"].astype(str).tolist()
+    if len(names) == 1:
+        return f"{names[0]}, the only consumer, takes all of the allocated cost."
+    share = float(by["share"].iloc[:2].sum())
+    return (f"The two largest consumers, {names[0]} and {names[1]}, take {share:.0%} of the "
+            "allocated cost.")

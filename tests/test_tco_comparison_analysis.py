@@ -287,14 +287,9 @@ def test_every_chart_titled_labelled_footnoted_and_into_ax(name):
 
 def _cumulative_by_hand(costs: pd.DataFrame, horizon: int) -> dict[str, np.ndarray]:
     """Undiscounted cumulative cost per option, line by line in plain Python (no btm code)."""
-    flows: dict[str, np.ndarray] = {}
-    for row in costs.itertuples(index=False):
-        esc = getattr(row, "escalation", 0.0)
-        esc = 0.0 if pd.isna(esc) else float(esc)
-        f = flows.setdefault(row.option, np.zeros(horizon + 1))
-        for k in range(int(row.start_year), min(int(row.end_year), horizon) + 1):
-            f[k] += float(row.amount) * (1 + esc) ** k
-    return {o: np.cumsum(f) for o, f in flows.items()}
+    from test_tco import _independent_flows
+
+    return {o: np.cumsum(f) for o, f in _independent_flows(costs, horizon).items()}
 
 
 def _break_even_messages(costs: pd.DataFrame, horizon: int, rate: float) -> list[str]:

@@ -312,7 +312,26 @@ def _to_dates(values: pd.Series) -> pd.Series:
     """
     if pd.api.types.is_datetime64_any_dtype(values):
         return values
-    return pd.to_datetime(values, format="ISO8601", errors="coerce")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=FutureWarning)  # mixed zones, handled below
+        try:
+            out = pd.to_datetime(values, format="ISO8601", errors="coerce")
+        except ValueError:  # tz-aware date cells in different zones
+            out = pd.Series([pd.to_datetime(v, errors="coerce") for v in values],
+                            index=values.index, dtype=object)
+    if out.dtype != object:
+        return out
+    # Cells in time zones other than the first dated cell's: NaT, so the caller names them.
+    def offset(v: Any) -> Any:
+        return None if pd.isna(v) else v.utcoffset()
+
+    offsets = [offset(v) for v in out]
+    first = next((o for o, v in zip(offsets, out, strict=True) if not pd.isna(v)), None)
+    keep = [not pd.isna(v) and o == first for o, v in zip(offsets, out, strict=True)]
+    return pd.to_datetime(out.where(keep, pd.NaT).tolist(), errors="coerce").to_series(
+        index=values.index) if any(keep) else pd.Series(pd.NaT, index=values.index)
 
 
 def _convert(values: pd.Series, col: Column, source: str) -> pd.Series:

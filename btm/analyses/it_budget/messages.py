@@ -190,6 +190,7 @@ def budget_key_numbers(
     return numbers
 
 
+@tables_checked
 def largest_consumers_sentence(chargeback: Chargeback) -> str:
     """Who takes most of the allocated IT cost: the two largest business units (or the only one).
 

@@ -390,29 +390,31 @@ def _check_names(names: Any, where: str) -> tuple[str, ...]:
 
 
 def _check_common(history: Any, horizon: int, n_windows: int, step_size: int | None,
-                  season_length: int | None, freq: str | None, fill_gaps: bool, n_jobs: int
+                  season_length: int | None, freq: str | None, fill_gaps: bool, n_jobs: int,
+                  source: str = "history"
                   ) -> tuple[pd.DataFrame, int, int, int, int, str, int]:
     """The history and settings of a backtest (scalars already checked by its declaration)."""
     step = horizon if step_size is None else step_size
-    df = validate_history(history, fill_gaps=fill_gaps, freq=freq)
+    df = validate_history(history, fill_gaps=fill_gaps, freq=freq, source=source)
     f = df.attrs["freq"]
     sl = season_length_for(f) if season_length is None else season_length
     longest = int(df.groupby("unique_id", sort=False).size().max())
     if season_length is not None and season_length > 1 and 2 * season_length > longest:
         raise input_error("season_length", got=season_length, expected=(
             f"at most {longest // 2} periods: a seasonal model needs two full seasons of "
-            f"history and the longest series has {longest} periods"))
+            f"history and the longest series of {source} has {longest} periods"))
     return df, horizon, n_windows, step, sl, f, n_jobs
 
 
-def _check_lengths(df: pd.DataFrame, test_size: int, horizon: int, n_windows: int) -> None:
+def _check_lengths(df: pd.DataFrame, test_size: int, horizon: int, n_windows: int,
+                   source: str = "history") -> None:
     sizes = df.groupby("unique_id", sort=True).size()
     need = test_size + _MIN_TRAIN
     short = sizes[sizes < need]
     if len(short):
         uid = short.index[0]
         raise InputError(
-            f"history, unique_id {uid!r}: has {int(short.iloc[0])} periods, too short for a "
+            f"{source}, unique_id {uid!r}: has {int(short.iloc[0])} periods, too short for a "
             f"backtest of {n_windows} windows of horizon {horizon}; expected at least {need} "
             f"periods ({test_size} to test + {_MIN_TRAIN} to train), or a smaller horizon/"
             "n_windows"
@@ -486,7 +488,7 @@ def _sf(models: list[Any], freq: str, n_jobs: int, sl: int = 1) -> Any:
 
 @constrained(horizon=_HORIZON, n_windows=_N_WINDOWS, step_size=_OPTIONAL_PERIODS,
              season_length=_OPTIONAL_PERIODS, freq=_FREQ, metric=_METRIC, fill_gaps=Boolean(),
-             n_jobs=Jobs(), selection=_SELECTION)
+             n_jobs=Jobs(), selection=_SELECTION, source=Text())
 def backtest(
     history: pd.DataFrame,
     *,
@@ -501,6 +503,7 @@ def backtest(
     n_jobs: int = 1,
     client: Any = None,
     selection: str = "pooled",
+    source: str = "history",
 ) -> BacktestResult:
     """Rolling-origin backtest of the candidate models; choose one model per SKU.
 
@@ -538,6 +541,9 @@ def backtest(
         length; their ``metric`` column is then ``"mase (pooled)"`` and ``metric=`` does not
         apply to them); intermittent, lumpy and weekly (long-season) SKUs keep a choice per
         SKU. ``"per_series"``: every SKU keeps its own best candidate.
+    source : str
+        How to name the history in error messages (the user's file name, such as
+        ``"demand.csv"``; default ``"history"``).
 
     Returns
     -------
@@ -559,10 +565,10 @@ def backtest(
     [{'unique_id': 'A', 'demand_class': 'smooth', 'season_length': 12}]
     """
     df, h, nw, step, sl, f, n_jobs = _check_common(
-        history, horizon, n_windows, step_size, season_length, freq, fill_gaps, n_jobs)
+        history, horizon, n_windows, step_size, season_length, freq, fill_gaps, n_jobs, source)
     candidates = _candidate_table(models)
     test_size = h + step * (nw - 1)
-    _check_lengths(df, test_size, h, nw)
+    _check_lengths(df, test_size, h, nw, source)
     kwargs: dict[str, Any] = dict(horizon=h, n_windows=nw, step=step, season_length=sl, freq=f,
                   candidates=candidates, metric=metric, n_jobs=n_jobs,
                   pooled=selection == "pooled")
@@ -803,7 +809,7 @@ def _keep_attrs(chunk: pd.DataFrame, df: pd.DataFrame) -> pd.DataFrame:
 @constrained(horizon=_HORIZON, season_length=_OPTIONAL_PERIODS, freq=_FREQ,
              n_windows=_N_WINDOWS, step_size=_OPTIONAL_PERIODS, metric=_METRIC,
              intervals=Options(("conformal", "model")), fill_gaps=Boolean(), n_jobs=Jobs(),
-             level=Percentages(allow_none=True), selection=_SELECTION)
+             level=Percentages(allow_none=True), selection=_SELECTION, source=Text())
 def forecast(
     history: pd.DataFrame,
     horizon: int,
@@ -821,6 +827,7 @@ def forecast(
     backtest_result: BacktestResult | None = None,
     intervals: str = "conformal",
     selection: str = "pooled",
+    source: str = "history",
 ) -> pd.DataFrame:
     """Forecast every SKU with the model its backtest chose, with intervals fit for stock.
 
@@ -849,6 +856,8 @@ def forecast(
         likelihood-based intervals (statsforecast's; combinations then fall back to
         conformal bounds, as they have none). Intermittent and lumpy SKUs always get the
         empirical quantiles of their own backtest errors.
+    source : str
+        How to name the history in error messages, as in :func:`backtest`.
 
     Returns
     -------
@@ -874,14 +883,15 @@ def forecast(
     if backtest_result is None:
         bt = backtest(history, horizon=horizon, n_windows=n_windows, step_size=step_size,
                       season_length=season_length, freq=freq, models=models, metric=metric,
-                      fill_gaps=fill_gaps, n_jobs=n_jobs, client=client, selection=selection)
+                      fill_gaps=fill_gaps, n_jobs=n_jobs, client=client, selection=selection,
+                      source=source)
     else:
         if not isinstance(backtest_result, BacktestResult):
             raise InputError(f"backtest_result: got {type(backtest_result).__name__}; "
                              "expected the BacktestResult of btm.forecast.backtest")
         bt = backtest_result
     h = horizon
-    df = validate_history(history, fill_gaps=fill_gaps, freq=bt.freq)
+    df = validate_history(history, fill_gaps=fill_gaps, freq=bt.freq, source=source)
     ids = set(df["unique_id"].unique())
     if ids != set(bt.chosen["unique_id"]):
         raise InputError("backtest_result: its SKUs differ from those of history; expected "
@@ -1158,7 +1168,7 @@ def lead_time_error_quantiles(
 
 @constrained(season_length=_OPTIONAL_PERIODS, freq=_FREQ, horizon=_HORIZON,
              n_windows=_N_WINDOWS, std_window=Interval(int, 2), fill_gaps=Boolean(),
-             n_jobs=Jobs())
+             n_jobs=Jobs(), source=Text())
 def rolling_forecasts(
     history: pd.DataFrame,
     *,
@@ -1172,6 +1182,7 @@ def rolling_forecasts(
     std_window: int = 26,
     fill_gaps: bool = False,
     n_jobs: int = 1,
+    source: str = "history",
 ) -> pd.DataFrame:
     """One-step-ahead forecasts as they would have been made, period by period, from `start` on.
 
@@ -1218,6 +1229,8 @@ def rolling_forecasts(
         Use the model choice of this backtest instead of running one.
     std_window : int
         Number of earlier one-step errors behind ``forecast_std`` (>= 2; default 26).
+    source : str
+        How to name the history in error messages, as in :func:`backtest`.
 
     Returns
     -------
@@ -1244,7 +1257,7 @@ def rolling_forecasts(
     2 2024-09-23      37.0           0.0
     3 2024-09-30      38.0           0.0
     """
-    df = validate_history(history, fill_gaps=fill_gaps, freq=freq)
+    df = validate_history(history, fill_gaps=fill_gaps, freq=freq, source=source)
     f = df.attrs["freq"]
     window = std_window
     try:
@@ -1263,7 +1276,7 @@ def rolling_forecasts(
     if last.nunique() > 1:
         late = last.sort_values(kind="stable")
         raise InputError(
-            f"history, unique_id {late.index[0]!r}: ends on {late.iloc[0].date()}, SKU "
+            f"{source}, unique_id {late.index[0]!r}: ends on {late.iloc[0].date()}, SKU "
             f"{late.index[-1]!r} on {late.iloc[-1].date()}; expected every SKU to end on the "
             "same date")
     before = df.loc[df["ds"] < start_ts].groupby("unique_id", sort=True).size().reindex(
@@ -1271,11 +1284,12 @@ def rolling_forecasts(
     short = before[before < _MIN_TRAIN]
     if len(short):
         raise InputError(
-            f"history, unique_id {short.index[0]!r}: has {int(short.iloc[0])} periods before "
+            f"{source}, unique_id {short.index[0]!r}: has {int(short.iloc[0])} periods before "
             f"start {start_ts.date()}; expected at least {_MIN_TRAIN}")
     if backtest_result is None:
         bt = backtest(df.loc[df["ds"] < start_ts], horizon=horizon, n_windows=n_windows,
-                      season_length=season_length, freq=f, models=models, n_jobs=n_jobs)
+                      season_length=season_length, freq=f, models=models, n_jobs=n_jobs,
+                      source=source)
     elif not isinstance(backtest_result, BacktestResult):
         raise InputError(f"backtest_result: got {type(backtest_result).__name__}; expected "
                          "the BacktestResult of btm.forecast.backtest")

@@ -311,7 +311,42 @@ def _inputs(history: Any, skus: Any, sku_filter: Any, *, fill_gaps: bool, freq: 
         raise InputError(f"{skus_source}: SKU {missing[0]!r} of {source} has no row; expected a row "
                          "for every SKU in the history (unit_cost, lead_time_weeks, ...)")
     master = master.set_index("unique_id").loc[ids].reset_index()
+    _check_common_end(df, source)
     return df, master
+
+
+def _check_common_end(df: pd.DataFrame, source: str) -> None:
+    """Every SKU's history ends in the same period, or InputError naming one that does not.
+
+    The plan forecasts and orders from one common last period and the replay holds out the
+    same last periods of every SKU (:func:`btm.inventory.replenishment_plan` and
+    :func:`btm.forecast.rolling_forecasts` need it). The reference is the last period most
+    SKUs share (the latest one on a tie), so the SKU blamed is the odd one out.
+    """
+    last = df.groupby("unique_id", sort=True)["ds"].max()
+    ends = last.value_counts()
+    if len(ends) <= 1:
+        return
+    top = ends[ends == ends.max()].index.max()
+    odd = last[last != top]
+    n_top, n = int(ends[top]), len(last)
+    uid, end = odd.index[0], odd.iloc[0]
+    if n_top == n - 1:
+        others = "the other SKU runs" if n_top == 1 else f"the other {n_top} SKUs run"
+    else:
+        others = f"{n_top} of the {n} SKUs run"
+    more = ""
+    if len(odd) > 1:
+        names = ", ".join(repr(u) for u in odd.index[1:4]) + (", ..." if len(odd) > 4 else "")
+        more = (f" ({len(odd) - 1} more SKU{'s' if len(odd) > 2 else ''} end elsewhere too: "
+                f"{names})")
+    fix = ("add its missing periods (y = 0 where nothing was sold)" if end < top
+           else f"drop its periods after {top.date()}")
+    raise InputError(
+        f"{source}, unique_id {uid!r}: its history ends at {end.date()} while {others} "
+        f"to {top.date()}{more}; expected every SKU to end in the same period, since the plan and "
+        f"the replay start from one common last period: {fix}, or leave it out with "
+        "sku_filter")
 
 
 def _keep_attrs(part: pd.DataFrame, whole: pd.DataFrame) -> pd.DataFrame:
@@ -417,8 +452,11 @@ def plan(
     ------
     InputError
         Bad history or SKU master (row and column named), a SKU of the history missing from
-        ``skus``, an unknown SKU in ``sku_filter``, a service level outside (0, 1), a bad
-        horizon, review period or backtest setting.
+        ``skus``, an unknown SKU in ``sku_filter``, a SKU whose history ends in another period
+        than the others' (named, with both dates: the forecast and the orders start from one
+        common last period), a SKU too short to backtest, a service level outside (0, 1), a
+        bad horizon, review period or backtest setting. Every message about the history
+        starts with ``source``.
 
     Examples
     --------
@@ -438,8 +476,8 @@ def plan(
     f = df.attrs["freq"]
     ppy = periods_per_year(f)
     bt = backtest(df, horizon=h, n_windows=n_windows, season_length=season_length, freq=f,
-                  models=models, n_jobs=n_jobs)
-    fc = forecast(df, h, level=level, backtest_result=bt, n_jobs=n_jobs)
+                  models=models, n_jobs=n_jobs, source=source)
+    fc = forecast(df, h, level=level, backtest_result=bt, n_jobs=n_jobs, source=source)
     classes = classify_demand(df, freq=f)
 
     ids = pd.Index(master["unique_id"].to_numpy(), name="unique_id")
@@ -457,7 +495,8 @@ def plan(
     empirical = np.isin(demand_class, EMPIRICAL_CLASSES)
     if empirical.any():
         ss[empirical] = _empirical_safety_stock(df, bt, ids[empirical], cover[empirical],
-                                                sl=sl, error_periods=ep, n_jobs=n_jobs)
+                                                sl=sl, error_periods=ep, n_jobs=n_jobs,
+                                                source=source)
     reorder = _sum_ahead(mat, lead) + ss
     up_to = _sum_ahead(mat, cover) + ss
 
@@ -532,8 +571,8 @@ def plan(
 
 
 def _empirical_safety_stock(df: pd.DataFrame, bt: BacktestResult, ids: pd.Index,
-                            cover: np.ndarray, *, sl: float, error_periods: int, n_jobs: int
-                            ) -> np.ndarray:
+                            cover: np.ndarray, *, sl: float, error_periods: int, n_jobs: int,
+                            source: str = "history") -> np.ndarray:
     """Service-level quantile of lead-time (L + R) forecast errors of rolling forecasts."""
     sub = df.loc[df["unique_id"].isin(ids)].reset_index(drop=True).pipe(_keep_attrs, df)
     dates = pd.DatetimeIndex(sorted(sub["ds"].unique()))
@@ -542,7 +581,7 @@ def _empirical_safety_stock(df: pd.DataFrame, bt: BacktestResult, ids: pd.Index,
     sub_bt = dataclasses.replace(bt, chosen=bt.chosen.loc[bt.chosen["unique_id"].isin(ids)]
                                  .reset_index(drop=True))
     rolling = rolling_forecasts(sub, start=dates[-periods], backtest_result=sub_bt,
-                                freq=df.attrs["freq"], n_jobs=n_jobs)
+                                freq=df.attrs["freq"], n_jobs=n_jobs, source=source)
     lt = pd.Series(cover, index=ids)
     errors = lead_time_forecast_errors(sub, rolling, lt)
     # an SKU whose cover is longer than the error window has no sample: fall back to 0 errors
@@ -671,7 +710,8 @@ def replay_policy(
     Raises
     ------
     InputError
-        As in :func:`plan`; a hold-out that leaves too little history before it.
+        As in :func:`plan`; a hold-out that leaves too little history before it, or a SKU whose
+        history starts inside the hold-out (nothing to choose its model on).
 
     Examples
     --------
@@ -701,26 +741,33 @@ def replay_policy(
                          "to leave history before the hold-out to choose models on")
     start = dates[-hold]
     n_jobs = params.get("n_jobs", 1)
+    first = df.groupby("unique_id", sort=True)["ds"].min()
+    late = first[first >= start]
+    if len(late):
+        raise InputError(
+            f"{source}, unique_id {late.index[0]!r}: its history starts at "
+            f"{late.iloc[0].date()}, inside the hold-out of the last {hold} periods (from "
+            f"{start.date()}); expected history before the hold-out to choose its model on: "
+            "a shorter holdout_periods, or leave it out with sku_filter")
+    # the history before the hold-out is what the models are chosen on: its errors say so
+    before = (f"{source} before the hold-out ({len(dates) - hold} of {len(dates)} periods, "
+              f"holdout_periods={hold})")
     try:
         bt = backtest(df.loc[df["ds"] < start].pipe(_keep_attrs, df),
                       horizon=params.get("horizon", 12), n_windows=params.get("n_windows", 2),
                       season_length=params.get("season_length"), freq=f,
-                      models=params.get("models"), n_jobs=n_jobs)
+                      models=params.get("models"), n_jobs=n_jobs, source=before)
     except InputError as e:
-        # the history before the hold-out is what the models are chosen on: say so
-        raise InputError(
-            f"the {len(dates) - hold} of {len(dates)} periods before the hold-out "
-            f"(holdout_periods={hold}) could not be backtested to choose models: {e}; if the "
-            "history is too short, expected a shorter holdout_periods or a smaller "
-            "horizon/n_windows") from None
-    rolling = rolling_forecasts(df, start=start, backtest_result=bt, freq=f, n_jobs=n_jobs)
+        raise InputError(f"{e}, or a shorter holdout_periods") from None
+    rolling = rolling_forecasts(df, start=start, backtest_result=bt, freq=f, n_jobs=n_jobs,
+                                source=source)
     policy = policy_from_skus(master, service_level=sl, periods_per_year=ppy, review_period=rp)
     policy = policy.assign(lead_time=_lead_periods(master, ppy))
     levels = list(service_levels)
     ep = validate.integer(params.get("error_periods", 52), "error_periods", min=8)
     ss_long = _replay_safety_stocks(df, bt, rolling, policy, start=start,
                                     levels=list(dict.fromkeys([sl, *levels])),
-                                    error_periods=ep, n_jobs=n_jobs)
+                                    error_periods=ep, n_jobs=n_jobs, source=source)
     at_sl = ss_long.loc[ss_long["service_level"] == sl]
     rolling = rolling.merge(at_sl[["unique_id", "ds", "safety_stock"]],
                             on=["unique_id", "ds"], how="left")
@@ -737,7 +784,8 @@ def replay_policy(
 
 def _replay_safety_stocks(df: pd.DataFrame, bt: BacktestResult, rolling: pd.DataFrame,
                           policy: pd.DataFrame, *, start: pd.Timestamp, levels: Sequence[float],
-                          error_periods: int, n_jobs: int) -> pd.DataFrame:
+                          error_periods: int, n_jobs: int, source: str = "history"
+                          ) -> pd.DataFrame:
     """Causal empirical safety stock of the intermittent and lumpy SKUs in the replay.
 
     Returns ``unique_id``, ``ds``, ``service_level``, ``safety_stock`` (NaN = normal rule)
@@ -762,7 +810,7 @@ def _replay_safety_stocks(df: pd.DataFrame, bt: BacktestResult, rolling: pd.Data
         sub_bt = dataclasses.replace(bt, chosen=bt.chosen.loc[bt.chosen["unique_id"].isin(emp)]
                                      .reset_index(drop=True))
         parts.append(rolling_forecasts(pre, start=pre_dates[-warm], backtest_result=sub_bt,
-                                       freq=df.attrs["freq"], n_jobs=n_jobs)
+                                       freq=df.attrs["freq"], n_jobs=n_jobs, source=source)
                      [["unique_id", "ds", "forecast"]])
     fc = pd.concat(parts, ignore_index=True)
     all_dates = pd.DatetimeIndex(sorted(sub["ds"].unique()))
@@ -925,7 +973,10 @@ def example_skus(
 ) -> list[str]:
     """One SKU per demand class to show: the one with the largest annual demand at cost.
 
-    Classes with no SKU are skipped. Examples of use: fan charts of forecasts, a replay chart.
+    Classes with no SKU are skipped; when none of `classes` has a SKU (say every SKU is
+    intermittent, or sold nothing) the list holds the one SKU with the largest annual demand
+    at cost of any class, so there is always a SKU to show unless `classes` is empty.
+    Examples of use: fan charts of forecasts, a replay chart.
 
     Examples
     --------
@@ -943,9 +994,12 @@ def example_skus(
                          "btm.jit.plan")
     pol = plan.policy
     value = pol.assign(value=pol["annual_demand"] * pol["unit_cost"])
-    best = value.sort_values(["value", "unique_id"], ascending=[False, True], kind="stable")
-    best = best.drop_duplicates("demand_class").set_index("demand_class")["unique_id"]
-    return [str(best[c]) for c in classes if c in best.index]
+    ranked = value.sort_values(["value", "unique_id"], ascending=[False, True], kind="stable")
+    best = ranked.drop_duplicates("demand_class").set_index("demand_class")["unique_id"]
+    shown = [str(best[c]) for c in classes if c in best.index]
+    if not shown and len(classes) and len(ranked):
+        shown = [str(ranked["unique_id"].iloc[0])]
+    return shown
 
 
 @constrained(columns=ListOf(Text(), min_length=0))

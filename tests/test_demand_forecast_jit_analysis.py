@@ -122,6 +122,25 @@ def test_accuracy_by_class_method_column_and_missing_metric():
         charts.accuracy_by_class(acc, metric="rmse")
 
 
+@pytest.mark.parametrize("acc", [_accuracy().iloc[:0], _accuracy().assign(mase=np.nan)],
+                         ids=["no rows", "no finite score"])
+def test_accuracy_by_class_without_a_score_says_so(acc):
+    """What btm.jit.accuracy_by_class gives when every SKU sold nothing (no finite MASE): a
+    figure with a note, not "accuracy: the table is empty" raised in the notebook's chart cell."""
+    fig = charts.accuracy_by_class(acc, footnote="Backtest.")
+    ax = fig.axes[0]
+    assert not ax.patches and not ax.axison
+    assert ax.get_title() == "Forecast accuracy by demand class (MASE)"
+    assert ax.texts[0].get_text().startswith(
+        "No forecast accuracy to show: no SKU has a finite MASE.\nMASE compares")
+    plt.close(fig)
+    # a table without the columns, or not a table, is still refused
+    with pytest.raises(InputError, match="accuracy: the table is empty"):
+        charts.accuracy_by_class(acc.iloc[:0, :1])
+    with pytest.raises(InputError, match="accuracy: got list"):
+        charts.accuracy_by_class([])
+
+
 def test_inventory_replay_stockouts_shaded():
     replay = _replay()
     fig = charts.inventory_replay(replay, units="boxes")
@@ -233,3 +252,59 @@ def test_unseen_accuracy_message_from_the_stored_benchmark_row():
     assert "erred 10% less than AutoETS" in unseen_accuracy_message(better)
     with pytest.raises(InputError, match="accuracy"):
         unseen_accuracy_message(acc.drop(columns="coverage_80"))
+
+
+# --------------------------------------------------------------------------- the notebook
+
+
+def _run_notebook(tmp_path, demand: pd.DataFrame, **params):
+    from btm import runs
+
+    pytest.importorskip("statsforecast")
+    path = tmp_path / "my_demand.csv"
+    demand.to_csv(path, index=False)
+    return runs.run("demand_forecast_jit", {"demand_file": str(path), **params},
+                    reports_dir=tmp_path / "reports", progress=False)
+
+
+def _sample_demand() -> pd.DataFrame:
+    from btm.files import package_root
+
+    return pd.read_csv(package_root() / "data" / "demand" / "demand.csv")
+
+
+@pytest.mark.slow
+def test_notebook_plans_an_all_zero_sku_and_says_so(tmp_path):
+    """60 weeks of zeros (season_length 1, holdout 8): the run succeeds, with no stock, no
+    order, an accuracy figure that explains why it has no bars and a key message naming the
+    SKU (it failed with "accuracy: the table is empty ..." in cell [7])."""
+    import json
+
+    zeros = _sample_demand().query("unique_id == 'SKU-001'").iloc[:60].assign(y=0)
+    rec = _run_notebook(tmp_path, zeros, season_length=1, holdout_weeks=8)
+    assert rec.succeeded, rec.error
+    results = json.loads((rec.path / "results.json").read_text())
+    said = results["key_messages"]
+    assert any(m.startswith("1 SKU sold nothing in its 60 weeks of history (SKU-001)")
+               for m in said)
+    policy = pd.read_csv(rec.path / "tables" / "policy.csv")
+    assert policy[["safety_stock", "reorder_point", "order_up_to"]].to_numpy().tolist() == [
+        [0.0, 0.0, 0.0]]
+    assert {f["name"] for f in results["figures"]} >= {"accuracy_by_class", "forecast_fan",
+                                                       "inventory_replay"}
+
+
+@pytest.mark.slow
+def test_notebook_names_the_file_and_the_sku_that_ends_early(tmp_path):
+    """SKU-002 stops 2 weeks before SKU-001: the run fails at the plan with the file's name,
+    SKU-002 and both dates (it said "forecast: no row for unique_id 'SKU-001' ...")."""
+    d = _sample_demand().query("unique_id in ['SKU-001', 'SKU-002']")
+    last = sorted(d["ds"].unique())
+    h = d.loc[~((d["unique_id"] == "SKU-002") & d["ds"].isin(last[-2:]))]
+    rec = _run_notebook(tmp_path, h, sku_filter="SKU-001,SKU-002", holdout_weeks=8)
+    assert not rec.succeeded
+    from btm import runs
+
+    assert runs.describe_error(rec.error).startswith(
+        f"InputError: my_demand.csv, unique_id 'SKU-002': its history ends at {last[-3]} while "
+        f"the other SKU runs to {last[-1]}; expected every SKU to end in the same period")

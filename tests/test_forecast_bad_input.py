@@ -91,9 +91,37 @@ def test_unknown_demand_class_refused():
 
 def test_short_history_for_the_holdout_names_holdout_periods():
     p = jit.plan(_weekly(60), SKUS, horizon=4, service_level=0.9, models=["Naive"])
-    with pytest.raises(btm.InputError, match=r"^the 8 of 60 periods before the hold-out "
-                       r"\(holdout_periods=52\) could not be backtested"):
+    with pytest.raises(btm.InputError, match=r"^history before the hold-out \(8 of 60 periods, "
+                       r"holdout_periods=52\), unique_id 'A': has 8 periods, too short.*"
+                       r"or a shorter holdout_periods$"):
         jit.replay_policy(_weekly(60), SKUS, p)
+
+
+def test_short_history_before_the_holdout_names_the_file():
+    p = jit.plan(_weekly(60), SKUS, horizon=4, service_level=0.9, models=["Naive"])
+    with pytest.raises(btm.InputError, match=r"^demand\.csv before the hold-out \(8 of 60 "
+                       r"periods, holdout_periods=52\), unique_id 'A': has 8 periods"):
+        jit.replay_policy(_weekly(60), SKUS, p, source="demand.csv")
+    with pytest.raises(btm.InputError, match=r"^season_length: got 13; expected at most 4 "
+                       r"periods: .* longest series of demand\.csv before the hold-out"):
+        jit.replay_policy(_weekly(60), SKUS, {"service_level": 0.9, "horizon": 4,
+                                              "season_length": 13}, source="demand.csv")
+
+
+@pytest.mark.parametrize("call", [
+    lambda h: forecast.backtest(h, horizon=4, models=["Naive"], source="demand.csv"),
+    lambda h: forecast.forecast(h, 4, models=["Naive"], source="demand.csv"),
+    lambda h: forecast.rolling_forecasts(h, start=h["ds"].iloc[5], models=["Naive"],
+                                         source="demand.csv"),
+])
+def test_forecast_errors_name_the_source(call):
+    """backtest, forecast and rolling_forecasts name the table as the caller calls it (the
+    user's file), not "history"."""
+    with pytest.raises(btm.InputError, match=r"^demand\.csv, unique_id 'A': has \d+ periods"):
+        call(_weekly(10))
+    bad = _weekly(20).assign(y=lambda d: d["y"].where(d.index != 3, -1.0))
+    with pytest.raises(btm.InputError, match=r"^demand\.csv, row 4 \(unique_id 'A'"):
+        call(bad)
 
 
 def test_mixed_time_zones_blame_the_first_offending_row():

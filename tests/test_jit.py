@@ -513,3 +513,104 @@ def test_sku_filter_error_names_the_history_file(few, skus):
     with pytest.raises(InputError, match=r"^sku_filter: SKU 'X' is not in demand\.csv"):
         jit.plan(few, skus, horizon=12, service_level=0.95, sku_filter="X",
                  source="demand.csv")
+
+
+# --------------------------------------------------------------------------- history shape
+
+
+def _run(call, h, s, **kw):
+    names = {"source": "demand.csv", "skus_source": "skus.csv"}
+    if call == "plan":
+        return jit.plan(h, s, horizon=12, service_level=0.95, models=["Naive"], **kw, **names)
+    params = {"service_level": 0.9, "horizon": 12, "models": ["Naive"], **kw}
+    return jit.replay_policy(h, s, params, holdout_periods=8, **names)
+
+
+@pytest.mark.parametrize("call", ["plan", "replay"])
+@pytest.mark.parametrize("keep", [154, 21])  # stops 2 weeks early; cut to 21 periods
+def test_sku_ending_early_is_named_with_both_dates(few, skus, call, keep):
+    """A SKU whose history stops before the others: the message names the file, that SKU and
+    both last dates (it used to say "forecast: no row for unique_id 'SKU-001' ...", blaming a
+    healthy SKU, or "forecast, column 'ds': period ... is off the regular grid")."""
+    dates = pd.DatetimeIndex(sorted(pd.to_datetime(few["ds"]).unique()))
+    short = few.loc[few["unique_id"] == "SKU-002"].iloc[:keep]
+    h = pd.concat([few.loc[few["unique_id"] != "SKU-002"], short], ignore_index=True)
+    message = (rf"^demand\.csv, unique_id 'SKU-002': its history ends at "
+               rf"{dates[keep - 1].date()} while the other 4 SKUs run to {dates[-1].date()}; "
+               r"expected every SKU to end in the same period.*add its missing periods")
+    with pytest.raises(InputError, match=message):
+        _run(call, h, skus)
+    with pytest.raises(InputError, match=message.replace("other 4 SKUs run", "other SKU runs")):
+        _run(call, h, skus, sku_filter="SKU-137,SKU-002")
+    # left out, it no longer stops the others
+    assert len(_run("plan", h, skus, sku_filter="SKU-137,SKU-042").policy) == 2
+
+
+def test_sku_running_past_the_others_is_the_one_named(few, skus):
+    """The reference is the last period most SKUs share: one SKU with an extra week is blamed,
+    not the four that end together."""
+    h = few.assign(ds=pd.to_datetime(few["ds"]))
+    extra = h.loc[h["unique_id"] == "SKU-137"].tail(1)
+    extra = extra.assign(ds=extra["ds"] + pd.Timedelta(weeks=1))
+    h = pd.concat([h, extra], ignore_index=True)
+    with pytest.raises(InputError, match=(
+            rf"^demand\.csv, unique_id 'SKU-137': its history ends at "
+            rf"{extra['ds'].iloc[0].date()} while the other 4 SKUs run to "
+            rf"{few['ds'].max()}; .*drop its periods after {few['ds'].max()}")):
+        _run("plan", h, skus)
+
+
+def test_too_short_history_names_the_file():
+    """The backtest's length check names the user's file (it said 'history, unique_id ...')."""
+    skus = pd.DataFrame({"unique_id": ["SKU-001"], "unit_cost": [5.0], "lead_time_weeks": [1],
+                         "order_cost": [9.0], "holding_cost_rate": [0.2]})
+    with pytest.raises(InputError, match=r"^demand\.csv, unique_id 'SKU-001': has 3 periods, "
+                       r"too short for a backtest of 2 windows of horizon 12; expected at least"):
+        jit.plan(_weekly([5.0, 7.0, 6.0], uid="SKU-001"), skus, horizon=12,
+                 service_level=0.95, season_length=1, source="demand.csv")
+
+
+def test_sku_starting_inside_the_holdout_is_named():
+    """A SKU with no history before the hold-out has nothing to choose its model on (it used
+    to say "history, unique_id 'B': has 0 periods before start ...")."""
+    h = pd.concat([_weekly(np.full(60, 20.0)), _weekly(np.full(5, 3.0), "B", "2025-01-20")],
+                  ignore_index=True)
+    skus = pd.DataFrame({"unique_id": ["A", "B"], "unit_cost": [5.0, 5.0],
+                         "lead_time_weeks": [1, 1], "order_cost": [9.0, 9.0],
+                         "holding_cost_rate": [0.2, 0.2]})
+    with pytest.raises(InputError, match=r"^demand\.csv, unique_id 'B': its history starts at "
+                       r"2025-01-20, inside the hold-out of the last 8 periods \(from "
+                       r"2024-12-30\); expected history before the hold-out"):
+        jit.replay_policy(h, skus, {"service_level": 0.9, "horizon": 4, "models": ["Naive"]},
+                          holdout_periods=8, source="demand.csv")
+
+
+def test_all_zero_sku_is_planned_with_no_stock_and_reported():
+    """A SKU that sold nothing in 60 weeks needs no stock: it is planned (no safety stock, no
+    order), shown, and named in the key messages, and the notebook has something to show
+    (example_skus used to return [] and the notebook failed in its chart cells)."""
+    skus = pd.DataFrame({"unique_id": ["SKU-001"], "unit_cost": [5.0], "lead_time_weeks": [2],
+                         "order_cost": [9.0], "holding_cost_rate": [0.2]})
+    h = _weekly(np.zeros(60), uid="SKU-001")
+    p = jit.plan(h, skus, horizon=12, service_level=0.95, season_length=1, source="zeros.csv")
+    pol = p.policy.iloc[0]
+    assert pol["demand_class"] == "no_demand"
+    assert (pol["safety_stock"], pol["reorder_point"], pol["order_up_to"]) == (0.0, 0.0, 0.0)
+    assert p.orders.empty and jit.orders_due(p).empty
+    assert jit.accuracy_by_class(p.backtest).empty  # no finite MASE: the chart draws a note
+    assert jit.example_skus(p) == ["SKU-001"]
+    out = jit.replay_policy(h, skus, p, holdout_periods=8, source="zeros.csv")
+    assert out.replay.overall["fill_rate"].tolist() == [1.0, 1.0]
+    said = messages.demand_key_messages(p, out)
+    assert ("1 SKU sold nothing in its 60 weeks of history (SKU-001): it is planned with no "
+            "stock and no orders; check whether it is still sold.") in said
+    assert messages.orders_due_message(p, jit.orders_due(p)) == (
+        "No order to place: over the next 12 weeks the stock on hand and on order covers the "
+        "forecast demand of every SKU.")
+
+
+def test_orders_due_message_counts_the_orders(small_plan):
+    due = jit.orders_due(small_plan)
+    said = messages.orders_due_message(small_plan, due, currency="EUR")
+    assert said.startswith(f"Order now ({due['order_ds'].min():%d %b %Y}): {len(due)} order")
+    assert said.endswith("; listed below." if len(due) <= 10 else "; the ten largest below.")

@@ -251,6 +251,11 @@ def accuracy_by_class(
         Column to plot. For MASE a reference line at 1 marks the seasonal naive forecast.
     {chart_keywords}
 
+    A table with the columns but no row, or with no finite score (what
+    :func:`btm.jit.accuracy_by_class` returns when every SKU sold nothing, or the same amount
+    every period: MASE then divides by a zero naive error), gives a figure that says so
+    instead of bars.
+
     Examples
     --------
     >>> import pandas as pd
@@ -259,21 +264,27 @@ def accuracy_by_class(
     ...                     "mase": [0.8, 0.9, 1.4, 1.1]})
     >>> len(accuracy_by_class(acc).axes[0].patches)
     4
+    >>> accuracy_by_class(acc.iloc[:0]).axes[0].texts[0].get_text().split(":")[0]
+    'No forecast accuracy to show'
     """
     if not isinstance(metric, str) or not metric:
         raise InputError(f"metric: got {metric!r}; expected a column name such as 'mase'")
-    require_frame(accuracy, "accuracy")
-    by = "model" if "model" in accuracy.columns else "method"
-    require_frame(accuracy, "accuracy", ("demand_class", by, metric))
+    is_frame = isinstance(accuracy, pd.DataFrame)
+    by = "model" if is_frame and "model" in accuracy.columns else "method"
+    need = ("demand_class", by, metric)
+    if not (is_frame and len(accuracy) == 0 and set(need) <= set(accuracy.columns)):
+        require_frame(accuracy, "accuracy", need)  # no row but the columns: drawn as a note
     scores = check_numeric(accuracy[metric], "accuracy", allow_nan=True)[:, 0]
+    label = metric.upper() if metric.lower() in _LOWER_IS_BETTER else metric
+    hint = " (lower is better)" if metric.lower() in _LOWER_IS_BETTER else ""
+    if not np.isfinite(scores).any():
+        return _no_accuracy(label, metric.lower() == "mase", title, ax, footnote)
     tidy = pd.DataFrame({"demand_class": accuracy["demand_class"].astype(str).to_numpy(),
                          "model": accuracy[by].astype(str).to_numpy(), "score": scores})
     classes = list(pd.unique(tidy["demand_class"]))
     models = list(pd.unique(tidy["model"]))
     table = tidy.groupby(["demand_class", "model"], sort=False)["score"].mean().unstack("model")
     table = table.reindex(index=classes, columns=models)
-    label = metric.upper() if metric.lower() in _LOWER_IS_BETTER else metric
-    hint = " (lower is better)" if metric.lower() in _LOWER_IS_BETTER else ""
     n_models = len(models)
     with chart(ax, (max(6.0, min(12.0, 3.0 + 0.5 * len(classes) * n_models)), 4.5), title, footnote,
                f"Forecast accuracy by demand class ({label})") as (fig, ax):
@@ -302,6 +313,22 @@ def accuracy_by_class(
         ax.set_xlabel("Demand class")
         ax.set_ylabel(f"{label}{hint}")
         legend_outside(ax, handles=handles, title="Model" if by == "model" else "Method")
+        return fig
+
+
+def _no_accuracy(label: str, mase: bool, title: str | None, ax: Axes | None,
+                 footnote: str | None) -> Figure:
+    """The accuracy figure when there is no score to draw: a note in place of the bars."""
+    note = f"No forecast accuracy to show: no SKU has a finite {label}."
+    if mase:
+        note += ("\nMASE compares the forecast error with that of a seasonal naive forecast "
+                 "on the\ntraining data, which is zero for a SKU that sold nothing (or the "
+                 "same every period).")
+    with chart(ax, (8.0, 3.0), title, footnote,
+               f"Forecast accuracy by demand class ({label})") as (fig, ax):
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, note, transform=ax.transAxes, ha="center", va="center",
+                fontsize=10, color=INK)
         return fig
 
 

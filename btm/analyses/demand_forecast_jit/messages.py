@@ -11,11 +11,12 @@ from typing import Any
 import numpy as np
 
 from btm.errors import InputError
-from btm.messages import check_result
+from btm.messages import and_join, check_result
 from btm.style import format_money
 from btm.validate import tables_checked
 
-__all__ = ["demand_key_messages", "demand_key_numbers", "unseen_accuracy_message"]
+__all__ = ["demand_key_messages", "demand_key_numbers", "no_demand_message",
+           "orders_due_message", "unseen_accuracy_message"]
 
 
 def _pct(x: float) -> str:
@@ -95,6 +96,85 @@ def unseen_accuracy_message(accuracy: Any) -> str:
 
 
 @tables_checked
+def no_demand_message(plan: Any) -> str | None:
+    """One sentence on the SKUs that sold nothing in the whole history; None when there is none.
+
+    Such a SKU (demand class ``no_demand``) is planned with no safety stock and no orders; the
+    sentence names it so that a planner can check whether it is still sold.
+
+    Examples
+    --------
+    >>> import pandas as pd, pytest
+    >>> _ = pytest.importorskip("statsforecast")  # jit.plan forecasts with statsforecast
+    >>> from btm import jit
+    >>> ds = pd.date_range("2024-01-01", periods=40, freq="W-MON")
+    >>> h = pd.DataFrame({"unique_id": ["A"] * 40 + ["B"] * 40, "ds": list(ds) * 2,
+    ...                   "y": [10.0] * 40 + [0.0] * 40})
+    >>> skus = pd.DataFrame({"unique_id": ["A", "B"], "unit_cost": [5.0, 5.0],
+    ...     "lead_time_weeks": [1, 1], "order_cost": [9.0, 9.0], "holding_cost_rate": [0.2, 0.2]})
+    >>> no_demand_message(jit.plan(h, skus, horizon=2, service_level=0.9, models=["Naive"]))
+    '1 SKU sold nothing in its 40 weeks of history (B): it is planned with no stock and no orders; check whether it is still sold.'
+    """
+    _check_plan(plan, None)
+    classes = plan.classes
+    none = classes.loc[classes["demand_class"] == "no_demand"]
+    if none.empty:
+        return None
+    n = len(none)
+    weeks = sorted(set(none["n_periods"].astype(int)))
+    span = (f"its {weeks[0]}" if n == 1 else f"their {weeks[0]}" if len(weeks) == 1
+            else f"their {weeks[0]} to {weeks[-1]}")
+    names = list(none["unique_id"].astype(str))
+    listed = and_join(names[:5]) + (f" and {n - 5} more" if n > 5 else "")
+    it = "it is" if n == 1 else "they are"
+    return (f"{n} SKU{'s' if n > 1 else ''} sold nothing in {span} {_period_word(plan.freq)} of "
+            f"history ({listed}): {it} planned with no stock and no orders; check whether "
+            f"{it} still sold.")
+
+
+@tables_checked
+def orders_due_message(plan: Any, due: Any, *, currency: str = "EUR", shown: int = 10) -> str:
+    """The sentence above the table of orders to place now (:func:`btm.jit.orders_due`).
+
+    Parameters
+    ----------
+    plan : JITPlan
+        From :func:`btm.jit.plan`.
+    due : pandas.DataFrame
+        ``jit.orders_due(plan)``: ``order_ds`` and ``order_value`` per order.
+    currency : str
+        Currency code of the SKU master's costs.
+    shown : int
+        How many of the largest orders the table below the sentence shows.
+
+    Examples
+    --------
+    >>> import pandas as pd, pytest
+    >>> _ = pytest.importorskip("statsforecast")  # jit.plan forecasts with statsforecast
+    >>> from btm import jit
+    >>> ds = pd.date_range("2024-01-01", periods=40, freq="W-MON")
+    >>> skus = pd.DataFrame({"unique_id": ["A"], "unit_cost": [5.0], "lead_time_weeks": [1],
+    ...                      "order_cost": [9.0], "holding_cost_rate": [0.2]})
+    >>> p = jit.plan(pd.DataFrame({"unique_id": "A", "ds": ds, "y": 0.0}), skus, horizon=4,
+    ...              service_level=0.9, models=["Naive"])
+    >>> orders_due_message(p, jit.orders_due(p))
+    'No order to place: over the next 4 weeks the stock on hand and on order covers the forecast demand of every SKU.'
+    """
+    _check_plan(plan, None)
+    if len(due) == 0:
+        return (f"No order to place: over the next {plan.horizon} {_period_word(plan.freq)} the "
+                "stock on hand and on order covers the forecast demand of every SKU.")
+    first = due["order_ds"].min()
+    which = f"the {_NUMBER_WORDS.get(shown, shown)} largest below" if len(due) > shown else (
+        "listed below")
+    return (f"Order now ({first:%d %b %Y}): {len(due)} order{'s' if len(due) > 1 else ''} worth "
+            f"{format_money(float(due['order_value'].sum()), currency)}; {which}.")
+
+
+_NUMBER_WORDS = {5: "five", 10: "ten", 20: "twenty"}
+
+
+@tables_checked
 def demand_key_messages(plan: Any, outcome: Any = None, *, currency: str = "EUR",
                         accuracy: Any = None) -> list[str]:
     """Sentences for the board from a JIT plan and its replay, most important first.
@@ -150,6 +230,9 @@ def demand_key_messages(plan: Any, outcome: Any = None, *, currency: str = "EUR"
                      f"the {len(emp)} intermittent or lumpy SKUs, set from observed forecast "
                      "errors rather than a normal curve")
     messages.append(sentence + ".")
+    none = no_demand_message(plan)
+    if none is not None:
+        messages.append(none)
     if outcome is not None:
         o = outcome.replay.overall.set_index("policy")
         fr = float(o.loc["forecast", "fill_rate"])

@@ -1091,16 +1091,24 @@ _UNITS = ("day", "business_day", "week")
 
 @constrained(unit=Options(_UNITS))
 def to_date(start_date: Any, periods: Any, *, unit: str = "week") -> pd.Timestamp | pd.Series:
-    """The calendar date `periods` after `start_date` (for key messages such as "P80 is
-    14 July").
+    """The calendar date on which work that ends `periods` after `start_date` finishes (for
+    key messages such as "P80 is 14 July" or "finishes by 2 February").
 
-    Fractions of a period are rounded up to a whole day (a task ending part-way through day
-    3 ends on day 3's date).
+    Period 0 starts at the beginning of `start_date`, so the first day of work is
+    `start_date` itself and a finish at time ``t`` (in days) falls during day ``ceil(t)``,
+    counting `start_date` as day 1. The date returned is that day's date: ``start_date +
+    ceil(t) - 1`` days for ``t > 0``, and `start_date` for ``t = 0``. A task of 14 days
+    starting Monday 6 January is done by the end of Sunday 19 January (not "on 20 January",
+    the day after); a task ending part-way through day 3 (t = 2.5 days) ends on day 3's
+    date, `start_date` + 2. "Finishes by DATE" is then true as written: the work is done by
+    the end of DATE. For business days the days counted are Monday to Friday, starting on
+    `start_date` (or the next business day when it is a Saturday or Sunday): a task of 1
+    business day starting on a Friday finishes that Friday.
 
     Parameters
     ----------
     start_date : str, datetime.date or pandas.Timestamp
-        The date period 0 starts.
+        The date period 0 starts (the first day of work).
     periods : float or array of float
         Periods after the start (at least 0).
     unit : {"day", "business_day", "week"}
@@ -1112,9 +1120,15 @@ def to_date(start_date: Any, periods: Any, *, unit: str = "week") -> pd.Timestam
 
     Examples
     --------
-    >>> str(to_date("2025-01-06", 2.5).date())  # 17.5 days after Monday 6 January
-    '2025-01-24'
-    >>> str(to_date("2025-01-03", 1, unit="business_day").date())  # Friday + 1 business day
+    >>> str(to_date("2025-01-06", 2).date())  # 14 days from Monday 6 January
+    '2025-01-19'
+    >>> str(to_date("2025-01-06", 2.5).date())  # 17.5 days: midday of the 18th day
+    '2025-01-23'
+    >>> str(to_date("2025-01-06", 0).date())  # nothing to do: the start date
+    '2025-01-06'
+    >>> str(to_date("2025-01-03", 1, unit="business_day").date())  # 1 business day from Friday
+    '2025-01-03'
+    >>> str(to_date("2025-01-03", 2, unit="business_day").date())  # Friday and Monday
     '2025-01-06'
     """
     try:
@@ -1131,11 +1145,13 @@ def to_date(start_date: Any, periods: Any, *, unit: str = "week") -> pd.Timestam
     if (arr < 0).any():
         i = int(np.flatnonzero(arr < 0)[0])
         raise InputError(f"periods: got {arr[i]:g}; expected periods of at least 0")
+    per = 7.0 if unit == "week" else 1.0
+    # Day of work during which the finish falls (1 = start_date); 0 when there is no work.
+    day = np.ceil(arr * per - 1e-9).astype(int).clip(min=0)
     if unit == "business_day":
-        days = np.ceil(arr - 1e-9).astype(int)
-        dates = pd.Series([start + pd.offsets.BDay(int(d)) for d in days])
+        first = pd.offsets.BDay().rollforward(start)
+        dates = pd.Series([start if d == 0 else first + pd.offsets.BDay(int(d) - 1)
+                           for d in day])
     else:
-        per = 7.0 if unit == "week" else 1.0
-        days = np.ceil(arr * per - 1e-9).astype(int)
-        dates = pd.Series(start + pd.to_timedelta(days, unit="D"))
+        dates = pd.Series(start + pd.to_timedelta((day - 1).clip(min=0), unit="D"))
     return dates.iloc[0] if scalar else dates

@@ -219,10 +219,13 @@ def test_key_messages_quote_the_numbers(sample):
                                           tasks=tasks)
     d = sim.trials["duration"].to_numpy()
     p80 = np.quantile(d, 0.8)
-    when = pd.Timestamp(START) + pd.Timedelta(days=int(np.ceil(p80 * 7 - 1e-9)))
+    # The date of a finish is the day the work ends on: P80 weeks after the start, day
+    # ceil(7 * P80) of work counting the start date as day 1.
+    when = pd.Timestamp(START) + pd.Timedelta(days=int(np.ceil(p80 * 7 - 1e-9)) - 1)
     s = sim.summary.iloc[0]
     p_pert = stats.norm.cdf((40 - s["pert_duration"]) / s["pert_std"])
-    assert msgs[0] == (f"Finishing by the deadline, week 40 (13 Oct 2025), has a "
+    # Week 40 from Monday 6 January 2025 is 280 days: done by the end of Sunday 12 October.
+    assert msgs[0] == (f"Finishing by the deadline, week 40 (12 Oct 2025), has a "
                        f"{(d <= 40).mean():.0%} chance ({p_pert:.0%} by PERT); P80 is week "
                        f"{p80:.1f} ({when.day} {when:%b %Y}).")
     # The task off PERT's path that is critical most often (merge bias): T04 in the sample.
@@ -231,7 +234,7 @@ def test_key_messages_quote_the_numbers(sample):
     name = tasks.set_index("task").loc[off["task"], "name"]
     assert msgs[1] == (f"{name} ({off['task']}) is critical in {off['criticality_index']:.0%} "
                        "of simulations although PERT leaves it off the critical path.")
-    assert msgs[2] == ("Levelling to capacity moves the end from week 37 to 42 (27 Oct 2025); "
+    assert msgs[2] == ("Levelling to capacity moves the end from week 37 to 42 (26 Oct 2025); "
                        "the deadline (week 40) must move.")
     assert msgs[3].startswith("The plan takes 37 weeks; ")
     peak = smooth.summary["peak_before"] - smooth.summary["peak_after"]
@@ -239,6 +242,22 @@ def test_key_messages_quote_the_numbers(sample):
     assert messages.schedule_smoothing_sentence(smooth).endswith(
         f"{r.replace('_', ' ')} units from {smooth.summary.loc[r, 'peak_before']:g} to "
         f"{smooth.summary.loc[r, 'peak_after']:g}.")
+
+
+def test_dates_in_messages_are_the_day_the_work_ends():
+    # One task of exactly 2 weeks from Monday 6 January 2025: 14 days of work, done by the end
+    # of Sunday 19 January (the calendar: 6-12 and 13-19 January are the two weeks).
+    t = pd.DataFrame({"task": ["A"], "optimistic": [2], "most_likely": [2], "pessimistic": [2]})
+    sim = schedule.simulate_duration(t, n_simulations=100, deadline=2)
+    assert messages.schedule_deadline_sentence(sim, start_date=START) == (
+        "Finishing by the deadline, week 2 (19 Jan 2025), has a 100% chance (100% by PERT); "
+        "P80 is week 2 (19 Jan 2025).")
+    # Two one-week tasks on one developer: levelled end at week 2, also Sunday 19 January.
+    t = pd.DataFrame({"task": ["a", "b"], "duration": [1, 1], "predecessors": ["", ""],
+                      "resource": ["dev", "dev"], "units": [1, 1]})
+    lev = schedule.level_resources(t, {"dev": 1})
+    assert messages.schedule_levelling_sentence(lev, start_date=START).startswith(
+        "Levelling to capacity moves the end from week 1 to 2 (19 Jan 2025)")
 
 
 def test_levelling_sentence_within_deadline_and_float():

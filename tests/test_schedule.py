@@ -319,14 +319,79 @@ def test_resource_profile_early_start():
         [2, 0], [2, 0], [0, 1], [0, 1], [0, 1]]
 
 
+def _iso(d):
+    return d.date().isoformat()
+
+
 def test_to_date():
-    assert schedule.to_date("2025-06-02", 4).date().isoformat() == "2025-06-30"
+    # 4 weeks from Monday 2 June 2025 is 28 days of work: done by the end of Sunday 29 June.
+    assert _iso(schedule.to_date("2025-06-02", 4)) == "2025-06-29"
     got = schedule.to_date("2025-06-02", [0, 1.2], unit="day")
-    assert [d.date().isoformat() for d in got] == ["2025-06-02", "2025-06-04"]
+    assert [_iso(d) for d in got] == ["2025-06-02", "2025-06-03"]
     with pytest.raises(InputError, match="start_date"):
         schedule.to_date("not a date", 1)
     with pytest.raises(InputError, match="periods"):
         schedule.to_date("2025-06-02", -1)
+
+
+# Convention of to_date: the date of a finish at time t (days) is the day during which the work
+# ends, start + ceil(t) - 1 days (start for t = 0), so "finishes by DATE" is true as written.
+# Dates checked by hand against the 2025 calendar (6 Jan and 2 Jun are Mondays, 3 Jan a Friday).
+
+
+@pytest.mark.parametrize(("periods", "expected"), [
+    (0, "2025-01-06"),      # no work: the start date
+    (1 / 7, "2025-01-06"),  # one day of work: done on the first day
+    (1, "2025-01-12"),      # 7 days: done by the end of Sunday 12 January
+    (2, "2025-01-19"),      # 14 days: done by the end of 19 January, not "20 January"
+    (2.5, "2025-01-23"),    # 17.5 days: midday of the 18th day, Thursday 23 January
+    (4, "2025-02-02"),      # 28 days: Sunday 2 February
+    (40, "2025-10-12"),     # the sample's deadline: 280 days, Sunday 12 October
+])
+def test_to_date_weeks_end_on_the_day_the_work_ends(periods, expected):
+    assert _iso(schedule.to_date("2025-01-06", periods, unit="week")) == expected
+
+
+@pytest.mark.parametrize(("periods", "expected"), [
+    (0, "2025-01-06"),
+    (0.5, "2025-01-06"),   # part-way through day 1
+    (1, "2025-01-06"),     # one whole day: the start day itself
+    (2.5, "2025-01-08"),   # part-way through day 3: day 3's date, start + 2
+    (3, "2025-01-08"),
+    (14, "2025-01-19"),
+    (26, "2025-01-31"),    # month end
+    (27, "2025-02-01"),
+])
+def test_to_date_days_end_on_the_day_the_work_ends(periods, expected):
+    assert _iso(schedule.to_date("2025-01-06", periods, unit="day")) == expected
+
+
+@pytest.mark.parametrize(("start", "periods", "expected"), [
+    ("2025-01-03", 0, "2025-01-03"),    # Friday, no work
+    ("2025-01-03", 1, "2025-01-03"),    # 1 business day from Friday: finishes that Friday
+    ("2025-01-03", 0.5, "2025-01-03"),
+    ("2025-01-03", 2, "2025-01-06"),    # Friday and Monday
+    ("2025-01-03", 1.5, "2025-01-06"),  # part-way through Monday
+    ("2025-01-03", 6, "2025-01-10"),    # Fri, Mon, Tue, Wed, Thu, Fri
+    ("2025-01-06", 5, "2025-01-10"),    # one working week from Monday: Friday
+    ("2025-01-06", 10, "2025-01-17"),
+    ("2025-01-04", 1, "2025-01-06"),    # from a Saturday, work starts on Monday
+    ("2025-01-04", 2, "2025-01-07"),
+])
+def test_to_date_business_days_end_on_the_day_the_work_ends(start, periods, expected):
+    assert _iso(schedule.to_date(start, periods, unit="business_day")) == expected
+
+
+def test_to_date_array_matches_scalars_and_pandas_arithmetic():
+    t = [0, 0.3, 1, 2.5, 4, 43.38]
+    got = schedule.to_date("2025-01-06", t, unit="week")
+    assert isinstance(got, pd.Series) and len(got) == len(t)
+    for w, d in zip(t, got, strict=True):
+        assert d == schedule.to_date("2025-01-06", w, unit="week")
+        days = max(int(np.ceil(w * 7 - 1e-9)) - 1, 0)
+        assert d == pd.Timestamp("2025-01-06") + pd.Timedelta(days=days)
+    # A whole number of weeks ends on the day before the same weekday: week 1 on a Sunday.
+    assert schedule.to_date("2025-01-06", 1).day_name() == "Sunday"
 
 
 # --------------------------------------------------------------------------- bad input

@@ -4,7 +4,10 @@ Presentation layer: takes the results of :func:`btm.schedule.critical_path`,
 :func:`btm.schedule.simulate_duration`, :func:`btm.schedule.level_resources` and
 :func:`btm.schedule.smooth_resources` and returns plain-word sentences (most important first),
 one per notebook section, and the key numbers that go into ``results.json``. Periods are weeks
-(the unit of the sample data); dates come from :func:`btm.schedule.to_date`.
+(the unit of the sample data); dates come from :func:`btm.schedule.to_date`: the date of a
+finish at week ``w`` is the day during which the work ends (the last day of week ``w`` for a whole
+number of weeks), so "finishing by the deadline, week 4 (2 Feb 2025)" and "P80 is week 4
+(2 Feb 2025)" mean done by the end of that day.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ def _check(value: Any, kind: type, name: str, where: str) -> None:
 
 
 def _date(start_date: Any, weeks: float) -> str:
+    """The day the work ending at `weeks` ends on (see :func:`btm.schedule.to_date`)."""
     d = to_date(start_date, weeks, unit="week")
     return f"{d.day} {d:%b %Y}"
 
@@ -91,7 +95,7 @@ def schedule_deadline_sentence(simulation: DurationSimulation, *, start_date: An
     ...                   "pessimistic": [4]})
     >>> sim = sch.simulate_duration(t, n_simulations=100, deadline=4)
     >>> schedule_deadline_sentence(sim, start_date="2025-01-06")
-    'Finishing by the deadline, week 4 (3 Feb 2025), has a 100% chance (100% by PERT); P80 is week 4 (3 Feb 2025).'
+    'Finishing by the deadline, week 4 (2 Feb 2025), has a 100% chance (100% by PERT); P80 is week 4 (2 Feb 2025).'
     """
     _check(simulation, DurationSimulation, "simulation", "simulate_duration")
     s = simulation.summary.iloc[0]
@@ -163,7 +167,7 @@ def schedule_levelling_sentence(levelling: Levelling, *, start_date: Any) -> str
     >>> t = pd.DataFrame({"task": ["a", "b"], "duration": [2, 2], "predecessors": ["", ""],
     ...                   "resource": ["dev", "dev"], "units": [1, 1]})
     >>> schedule_levelling_sentence(sch.level_resources(t, {"dev": 1}), start_date="2025-01-06")
-    'Levelling to capacity moves the end from week 2 to 4 (3 Feb 2025); the deadline (week 2) must move.'
+    'Levelling to capacity moves the end from week 2 to 4 (2 Feb 2025); the deadline (week 2) must move.'
     """
     _check(levelling, Levelling, "levelling", "level_resources")
     before, after = levelling.duration_before, levelling.duration_after

@@ -252,11 +252,16 @@ class DevelopmentPlan:
     plan : pandas.DataFrame
         One row per competency to develop, in order of start: ``priority, order, competency,
         needed_by`` (moment name or empty), ``development_months``, ``start``, ``finish``
-        (dates), ``moment_date`` (first occurrence of the moment on or after ``finish``; NaT
-        without a moment), ``start_by`` (``moment_date`` minus the development time: the latest
-        start that still makes that moment), ``slack_days`` (``start_by - start``), and
-        ``makes_first_moment`` (whether it is ready for the first occurrence of its moment on
-        or after the plan start; NA without a moment).
+        (dates; a competency is ready on its ``finish`` date: ``start`` plus its development
+        months, on the same day of the month or that month's last day when it is shorter),
+        ``moment_date`` (first occurrence of the moment on or after ``finish``: the
+        occurrence the plan makes, which is a later year's when the first is missed; NaT
+        without a moment), ``start_by`` (the latest start whose finish is on or before
+        ``moment_date``), ``slack_days`` (``start_by - start``: days the start can slip and
+        still make ``moment_date``; never negative, so it does not say whether the *first*
+        occurrence is made), and ``makes_first_moment`` (whether ``moment_date`` is the first
+        occurrence of the moment on or after the plan start, i.e. the plan is ready for it;
+        NA without a moment).
     calendar : pandas.DataFrame
         The calendar moments used: ``moment, date`` (first occurrence on or after the start).
     start : pandas.Timestamp
@@ -753,6 +758,20 @@ def _priorities(cat: pd.DataFrame, maturity: np.ndarray, weight: np.ndarray,
 # --------------------------------------------------------------------------- calendar
 
 
+def _latest_start(ready_by: pd.Timestamp, months: int) -> pd.Timestamp:
+    """The last day ``s`` with ``s + months`` (calendar months) on or before `ready_by`.
+
+    Adding months is not undone by subtracting them at a month end: 31 May + 4 months is
+    30 September, but 30 September - 4 months is 30 May. So step forward from the subtraction
+    to the last start that still finishes in time (at most three days, 28 to 31).
+    """
+    step = pd.Timedelta(days=1)
+    s = ready_by - pd.DateOffset(months=months)
+    while s + step + pd.DateOffset(months=months) <= ready_by:
+        s += step
+    return s
+
+
 def _next_occurrence(date: pd.Timestamp, on_or_after: pd.Timestamp) -> pd.Timestamp:
     """The first of ``date + k years`` (k any whole number) on or after `on_or_after`."""
     k = on_or_after.year - date.year - 1
@@ -806,9 +825,11 @@ def development_plan(
     List scheduling (Graham, 1969, SIAM J. Appl. Math. 17(2):416-429): whenever one of the ``max_parallel`` slots is free, it takes
     the highest-priority competency whose prerequisites in the plan are developed by then
     (a slot with nothing ready waits for the next one to finish). Each takes its development
-    months. Its moment date is the first occurrence of its ``needed_by`` moment on or after
-    its finish; ``start_by`` is that date minus its development months. Rows are in order of
-    start (then priority); ``priority`` is the assessment's.
+    months and is ready on its finish date. Its moment date is the first occurrence of its
+    ``needed_by`` moment on or after its finish; ``start_by`` is the latest start that is
+    still ready by that date (31 May for 4 months and a 30 September deadline: 31 May + 4
+    months is 30 September). Rows are in order of start (then priority); ``priority`` is the
+    assessment's.
 
     Examples
     --------
@@ -868,7 +889,7 @@ def development_plan(
             date, start_by, makes = pd.NaT, pd.NaT, pd.NA
         else:
             date = _next_occurrence(moments[moment], end)
-            start_by = date - pd.DateOffset(months=months)
+            start_by = _latest_start(date, months)
             makes = bool(date == first[moment])
         rows.append({
             "priority": rank_of[comp], "order": int(cat.at[comp, "order"]), "competency": comp,

@@ -267,3 +267,111 @@ def test_messages_refuse_other_objects(result):
         messages.btm_competency_key_messages("survey")
     with pytest.raises(InputError, match="^plan"):
         messages.btm_competency_key_numbers(result, plan=object())
+
+
+
+# --------------------------------------------------------------------------- first moments
+
+
+def test_plan_sentence_counts_the_competencies_that_miss_their_first_moment(result, plan):
+    """Sample plan (start 6 January 2025): the first occurrences are the 15 June 2025 strategy
+    review, the 30 September 2025 budget and the 1 January 2026 fiscal-year start. Read off the
+    plan table (finish -> first occurrence on or after it): Creating urgency (6 Sep 2025) and
+    Situational analysis (6 Mar 2026) -> June 2026 review; Benchmarking (6 Dec 2025), Team
+    composition (6 Jan 2026) and Operational planning (6 Jul 2026) -> September 2026 budget;
+    Projects (6 Nov 2026) -> January 2027; Results focus (6 Feb 2027) and Processes
+    (6 Apr 2027) -> January 2028. Setting expectations, Strategic sourcing and Financial
+    modelling make their first one; Common language has no moment: 8 of 11 miss it.
+    Before: the sentence said nothing about them (no slack was negative)."""
+    p = plan.plan.set_index(plan.plan["competency"].astype(str))
+    missed = {"Creating urgency": "2026-06-15", "Situational analysis": "2026-06-15",
+              "Benchmarking": "2026-09-30", "Team composition": "2026-09-30",
+              "Operational planning": "2026-09-30", "Projects": "2027-01-01",
+              "Results focus": "2028-01-01", "Processes": "2028-01-01"}
+    assert set(p.index[p["makes_first_moment"].eq(False).fillna(False).astype(bool)]) == set(missed)
+    for c, day in missed.items():
+        assert p.loc[c, "moment_date"] == pd.Timestamp(day)
+    sentence = messages.btm_competency_sentences(result, plan)["plan"]
+    assert sentence == (
+        "Develop Setting expectations first (start by 15 April 2025 for the June 2025 strategy "
+        "review); the 12 competencies of the plan are developed by April 2027; 8 of the 11 "
+        "competencies with a calendar moment miss the first occurrence of their moment (the "
+        "June 2025 strategy review, the September 2025 budget and the January 2026 fiscal-year "
+        "start) and are ready only for a later one: 2 for the June 2026 strategy review, 3 for "
+        "the September 2026 budget, 1 for the January 2027 fiscal-year start and 2 for the "
+        "January 2028 fiscal-year start.")
+    assert messages.btm_competency_key_messages(result, plan)[2] == sentence
+
+
+def test_a_finish_on_the_month_end_deadline_day_is_not_too_late(result):
+    """Sample data from 31 January 2025: Financial modelling (4 months) starts 31 May 2025 and
+    is ready on 30 September 2025 (September has 30 days), the budget day itself: it makes the
+    first budget. Before, start_by was 30 September - 4 months = 30 May, a slack of -1 day,
+    and the sentence said "1 of them too late for their next moment"."""
+    plan = competency.development_plan(result, **(DATES | {"start": "2025-01-31"}))
+    row = plan.plan.set_index(plan.plan["competency"].astype(str)).loc["Financial modelling"]
+    assert (row["start"], row["finish"]) == (pd.Timestamp("2025-05-31"),
+                                             pd.Timestamp("2025-09-30"))
+    assert bool(row["makes_first_moment"])
+    assert row["start_by"] == pd.Timestamp("2025-05-31") and row["slack_days"] == 0
+    sentence = messages.btm_competency_sentences(result, plan)["plan"]
+    assert "too late" not in sentence
+    assert "8 of the 11 competencies with a calendar moment miss the first occurrence" in sentence
+
+
+def _three_strategy_competencies():
+    """Envisioning, Setting expectations, Creating urgency (default framework, a strict
+    sequence, all needed by the strategy review), all below the threshold."""
+    names = ["Envisioning", "Setting expectations", "Creating urgency"]
+    survey = pd.DataFrame({"respondent": ["a"] * 3 + ["b"] * 3,
+                           "role": ["business"] * 3 + ["IT"] * 3,
+                           "competency": names * 2, "maturity": [1, 2, 2, 2, 2, 2]})
+    return competency.assess(survey)
+
+
+def test_plan_sentence_names_a_few_misses_and_the_moment_they_make_instead():
+    """One at a time, 3 months each, from 6 January 2025: Envisioning ready 6 April 2025 (makes
+    the 15 June 2025 review); Setting expectations 6 April -> 6 July 2025 and Creating urgency
+    6 July -> 6 October 2025 both miss it and are ready for 15 June 2026."""
+    r = _three_strategy_competencies()
+    plan = competency.development_plan(r, **DATES, max_parallel=1)
+    assert plan.plan["makes_first_moment"].tolist() == [True, False, False]
+    assert messages.btm_competency_sentences(r, plan)["plan"] == (
+        "Develop Envisioning first (start by 15 March 2025 for the June 2025 strategy review); "
+        "the 3 competencies of the plan are developed by October 2025; 2 of the 3 competencies "
+        "with a calendar moment miss the first occurrence of their moment: Setting expectations "
+        "is ready for the June 2026 strategy review instead of the June 2025 one and Creating "
+        "urgency is ready for the June 2026 strategy review instead of the June 2025 one.")
+    # with the review on 15 December 2025 all three (the last ready on 6 October) make it
+    everyone = competency.development_plan(r, **(DATES | {"strategy_review": "2025-12-15"}))
+    assert messages.btm_competency_sentences(r, everyone)["plan"].endswith(
+        "; all 3 competencies with a calendar moment are ready for the first occurrence of "
+        "their moment.")
+
+
+def test_largest_gap_sentence_says_when_the_first_moment_is_missed():
+    """Financial modelling, 3 months from 6 January 2025, is ready on 6 April 2025: after the
+    31 March 2025 budget, so it makes the 31 March 2026 one. Before: "start it by December to
+    be ready for the March 2026 budget", silent about March 2025."""
+    survey = pd.DataFrame({"respondent": ["a", "a", "b", "b"],
+                           "role": ["business", "business", "IT", "IT"],
+                           "competency": ["Envisioning", "Financial modelling"] * 2,
+                           "maturity": [4, 1, 4, 3]})
+    r = competency.assess(survey)
+    plan = competency.development_plan(r, **(DATES | {"budget_deadline": "2025-03-31"}))
+    km = messages.btm_competency_key_messages(r, plan)
+    assert km[0] == ("Business leaders rate Financial modelling 2 points lower than IT does, "
+                     "the largest gap; the plan has it ready in April, too late for the March "
+                     "budget, so it is ready only for the March 2026 one.")
+    assert km[2].endswith("; the one competency of the plan is developed by April 2025; "
+                          "Financial modelling is ready for the March 2026 budget instead of "
+                          "the March 2025 one.")
+
+
+def test_largest_gap_left_out_of_a_plan_of_ready_ones_is_not_called_reached(result):
+    """Financial modelling (largest gap) is blocked; a plan of the ready ones leaves it out
+    because it waits for what it rests on, not because it has reached the threshold."""
+    plan = competency.development_plan(result, **DATES, include_blocked=False)
+    first = messages.btm_competency_key_messages(result, plan)[0]
+    assert first.endswith("the largest gap; it waits for what it rests on and is not in this "
+                          "development plan.")

@@ -8,6 +8,9 @@ hand-enumerated permutation distributions and calendar dates (worked in the docs
 
 from __future__ import annotations
 
+import calendar
+import functools
+from datetime import date, timedelta
 from pathlib import Path
 
 import networkx as nx
@@ -245,7 +248,8 @@ def test_calendar_plan_on_fixed_dates():
       Beta  2025-04-06 -> 2025-07-06; budget 2025-09-30, start by 2025-06-30 (slack 85 days).
       Gamma 2025-07-06 -> 2025-10-06; no moment.
     With 4-month Beta (catalogue) it finishes 2025-08-06 and still makes the budget, start by
-    2025-05-30. With the budget due on 2025-03-31 (given as 2024-03-31, recurring yearly) Beta
+    2025-05-31 (31 May + 4 months is 30 September, the deadline day; 1 June + 4 months is
+    1 October, a day late). With the budget due on 2025-03-31 (given as 2024-03-31, recurring yearly) Beta
     misses the first one (2025-03-31) and is ready for 2026-03-31.
     """
     cat = pd.DataFrame({"order": [1, 2, 3], "competency": ["Alpha", "Beta", "Gamma"],
@@ -274,7 +278,7 @@ def test_calendar_plan_on_fixed_dates():
     longer = competency.assess(survey, catalogue=cat.assign(development_months=[3, 4, 3]))
     p2 = competency.development_plan(longer, max_parallel=1, **kw).plan.pipe(_ix, "competency")
     assert p2.loc["Beta", "finish"] == ts("2025-08-06")
-    assert p2.loc["Beta", "start_by"] == ts("2025-05-30")
+    assert p2.loc["Beta", "start_by"] == ts("2025-05-31")
 
     early = dict(kw, budget_deadline="2024-03-31")
     p3 = competency.development_plan(result, max_parallel=1, **early)
@@ -282,6 +286,67 @@ def test_calendar_plan_on_fixed_dates():
     assert row["moment_date"] == ts("2026-03-31")
     assert not bool(row["makes_first_moment"])
     assert p3.calendar.pipe(_ix, "moment").loc["budget_deadline", "date"] == ts("2025-03-31")
+
+
+@functools.cache
+def _one_competency(months: int) -> competency.CompetencyAssessment:
+    cat = pd.DataFrame({"order": [1], "competency": ["Alpha"], "needed_by": ["strategy_review"],
+                        "development_months": [months]})
+    return competency.assess(_two_group_survey(np.array([1]), np.array([1]), ["Alpha"]),
+                             catalogue=cat)
+
+
+def _one_competency_plan(months: int, start: str, **moments: str) -> pd.Series:
+    kw = {"fiscal_year_start": "2025-01-01", "budget_deadline": "2025-09-30",
+          "strategy_review": "2025-06-15"} | moments
+    return competency.development_plan(_one_competency(months), start=start, **kw).plan.iloc[0]
+
+
+@pytest.mark.parametrize(("start", "months", "review", "finish"), [
+    # 31 May 2025 + 4 months: June, July, August, September; September has 30 days, so the
+    # competency is ready on 30 September 2025, the day of the review: made, no slack.
+    # A start on 1 June would finish on 1 October, a day late, so 31 May is the latest start.
+    ("2025-05-31", 4, "2025-09-30", "2025-09-30"),
+    # 31 December 2024 + 2 months: February 2025 has 28 days (2025 is not a leap year), so it
+    # is ready on 28 February 2025, the review day; 1 January 2025 + 2 months is 1 March.
+    ("2024-12-31", 2, "2025-02-28", "2025-02-28"),
+    # 31 December 2023 + 2 months: 29 February 2024 (2024 is a leap year).
+    ("2023-12-31", 2, "2024-02-29", "2024-02-29"),
+    # 31 March 2025 + 1 month: April has 30 days, ready on 30 April 2025.
+    ("2025-03-31", 1, "2025-04-30", "2025-04-30"),
+])
+def test_finish_on_a_month_end_moment_day_makes_it_with_no_slack(start, months, review, finish):
+    """Ready on the moment day itself is in time: start_by is the start, slack 0, not -1..-3.
+
+    Subtracting the months from the moment date (30 September - 4 months = 30 May) is not the
+    inverse of adding them at a month end, which gave a negative slack ("too late").
+    """
+    row = _one_competency_plan(months, start, strategy_review=review)
+    assert row["finish"] == pd.Timestamp(finish)
+    assert row["moment_date"] == pd.Timestamp(review)
+    assert bool(row["makes_first_moment"])
+    assert row["start_by"] == pd.Timestamp(start)
+    assert row["slack_days"] == 0
+
+
+def _add_months(day: date, months: int) -> date:
+    """Calendar months without pandas: same day of the month, or the month's last day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@pytest.mark.parametrize("months", [1, 2, 3, 4, 5])
+def test_start_by_is_the_last_start_that_is_ready_by_the_moment(months):
+    """Against a plain-python calendar: start_by + months <= moment date < (start_by + 1 day)
+    + months, for every start around the month ends of the winter of 2024/25 (a review on the
+    last day of February) and slack is never negative."""
+    for start in pd.date_range("2024-10-25", "2025-03-05", freq="3D"):
+        row = _one_competency_plan(months, f"{start:%Y-%m-%d}", strategy_review="2025-02-28")
+        s, due = row["start_by"].date(), row["moment_date"].date()
+        assert row["finish"].date() == _add_months(start.date(), months)
+        assert _add_months(s, months) <= due < _add_months(s + timedelta(days=1), months)
+        assert row["slack_days"] == (s - start.date()).days >= 0
 
 
 def test_parallel_slots_and_prerequisites():

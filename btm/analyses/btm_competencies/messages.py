@@ -35,6 +35,22 @@ def _month(date: pd.Timestamp, reference: pd.Timestamp) -> str:
     return f"{date:%B}" if date.year == reference.year else f"{date:%B %Y}"
 
 
+def _moment(name: Any) -> str:
+    return MOMENT_WORDS.get(str(name), str(name))
+
+
+def _first_dates(plan: DevelopmentPlan) -> dict[str, pd.Timestamp]:
+    """Each moment's first occurrence on or after the plan start (the plan's calendar)."""
+    cal = plan.calendar
+    return dict(zip(cal["moment"].astype(str), cal["date"], strict=True))
+
+
+def _missed(plan: DevelopmentPlan) -> pd.DataFrame:
+    """Rows of the plan with a moment that are not ready for its first occurrence."""
+    p = plan.plan
+    return p.loc[p["makes_first_moment"].eq(False).fillna(False).astype(bool)]
+
+
 def _largest(assessment: CompetencyAssessment) -> pd.Series | None:
     gaps = assessment.gaps.dropna(subset=["abs_gap"])
     if gaps.empty:
@@ -56,19 +72,32 @@ def _largest_gap_sentence(assessment: CompetencyAssessment,
         return None
     c, gap = str(top["competency"]), float(top["gap"])
     side = "lower" if gap < 0 else "higher"
-    sentence = (f"Business leaders rate {c} {format_number(abs(gap))} points {side} than IT does, "
-                "the largest gap")
+    size = format_number(abs(gap))
+    sentence = (f"Business leaders rate {c} {size} point{'' if size == '1' else 's'} {side} than "
+                "IT does, the largest gap")
     if plan is None:
         return sentence + "."
     row = _plan_row(plan, c)
-    if row is not None and pd.notna(row["start_by"]):
-        moment = MOMENT_WORDS.get(str(row["needed_by"]), str(row["needed_by"]))
+    makes = None if row is None else row["makes_first_moment"]
+    if row is not None and pd.notna(row["start_by"]) and pd.notna(makes) and not bool(makes):
+        moment = _moment(row["needed_by"])
+        first = _first_dates(plan)[str(row["needed_by"])]
+        sentence += (f"; the plan has it ready in {_month(row['finish'], plan.start)}, too late "
+                     f"for the {_month(first, plan.start)} {moment}, so it is ready only for "
+                     f"the {_month(row['moment_date'], plan.start)} one.")
+    elif row is not None and pd.notna(row["start_by"]):
         sentence += (f"; start it by {_month(row['start_by'], plan.start)} to be ready for "
-                     f"the {_month(row['moment_date'], plan.start)} {moment}.")
+                     f"the {_month(row['moment_date'], plan.start)} {_moment(row['needed_by'])}.")
     elif row is not None:
         sentence += f"; the plan starts it in {_month(row['start'], plan.start)}."
     else:
-        sentence += "; it has reached the threshold, so it is not in the development plan."
+        pr = assessment.priorities
+        status = pr.loc[pr["competency"] == c, "status"]
+        status = str(status.iloc[0]) if len(status) else ""
+        sentence += ("; it has reached the threshold, so it is not in the development plan."
+                     if status == "reached" else
+                     "; it waits for what it rests on and is not in this development plan."
+                     if status == "blocked" else "; it is not in the development plan.")
     return sentence
 
 
@@ -87,6 +116,39 @@ def _significance_sentence(assessment: CompetencyAssessment) -> str:
             "evidence of agreement.")
 
 
+#: Up to this many competencies missing their first moment are named one by one.
+NAMED_MISSES = 3
+
+
+def _missed_clause(plan: DevelopmentPlan) -> str:
+    """Which competencies miss the first occurrence of their moment, and what they make."""
+    p = plan.plan
+    with_moment = int(p["makes_first_moment"].notna().sum())
+    if not with_moment:
+        return ""
+    missed = _missed(plan)
+    if missed.empty:
+        if with_moment == 1:
+            return "; the competency with a calendar moment is ready for its first occurrence"
+        return (f"; all {with_moment} competencies with a calendar moment are ready for the "
+                "first occurrence of their moment")
+    first = _first_dates(plan)
+    one = len(missed) == 1
+    head = (f"; {len(missed)} of the {with_moment} competencies with a calendar moment "
+            f"{'misses the first occurrence of its' if one else 'miss the first occurrence of their'}"
+            " moment")
+    if len(missed) <= NAMED_MISSES:
+        items = [f"{r['competency']} is ready for the {r['moment_date']:%B %Y} "
+                 f"{_moment(r['needed_by'])} instead of the {first[str(r['needed_by'])]:%B %Y} one"
+                 for _, r in missed.iterrows()]
+        return ("; " if with_moment == 1 else head + ": ") + and_join(items)
+    groups = missed.groupby(["moment_date", "needed_by"], sort=True).size()
+    firsts = [f"the {d:%B %Y} {_moment(m)}" for m, d in sorted(first.items(), key=lambda x: x[1])
+              if m in set(missed["needed_by"].astype(str))]
+    items = [f"{n} for the {d:%B %Y} {_moment(m)}" for (d, m), n in groups.items()]
+    return head + f" ({and_join(firsts)}) and are ready only for a later one: " + and_join(items)
+
+
 def _plan_sentence(assessment: CompetencyAssessment, plan: DevelopmentPlan) -> str:
     p = plan.plan
     if p.empty:
@@ -94,15 +156,12 @@ def _plan_sentence(assessment: CompetencyAssessment, plan: DevelopmentPlan) -> s
     first = p.iloc[0]
     sentence = f"Develop {first['competency']} first"
     if pd.notna(first["start_by"]):
-        moment = MOMENT_WORDS.get(str(first["needed_by"]), str(first["needed_by"]))
         sentence += (f" (start by {first['start_by']:%d %B %Y} for the "
-                     f"{first['moment_date']:%B %Y} {moment})")
-    late = int((p["slack_days"].fillna(0) < 0).sum())
-    sentence += (f"; the {len(p)} competencies of the plan are developed by "
-                 f"{plan.finish:%B %Y}")
-    if late:
-        sentence += f", {late} of them too late for their next moment"
-    return sentence + "."
+                     f"{first['moment_date']:%B %Y} {_moment(first['needed_by'])})")
+    sentence += ("; the one competency of the plan is developed by " if len(p) == 1 else
+                 f"; the {len(p)} competencies of the plan are developed by ")
+    sentence += f"{plan.finish:%B %Y}"
+    return sentence + _missed_clause(plan) + "."
 
 
 @tables_checked

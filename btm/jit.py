@@ -16,8 +16,15 @@
 
    * smooth, erratic (and no-demand) SKUs: the normal formula
      ``z * sigma * sqrt(L + R)`` (:func:`btm.inventory.safety_stock`) with ``sigma`` the root
-     mean squared error of the SKU's chosen model in the backtest: the uncertainty that
-     matters is that of the forecast, not of demand around its mean;
+     mean squared error of the SKU's chosen model in rolling **one-step** forecasts over the
+     last ``error_periods`` periods (:func:`btm.forecast.rolling_forecasts`): the uncertainty
+     that matters is that of the forecast, not of demand around its mean, and the formula
+     wants the error of one period, scaled by the square root of the protection interval
+     for independent periods (Chopra & Meindl's ``sigma_L = sqrt(L) * sigma_D``). The
+     backtest's RMSE over steps
+     1 .. ``horizon`` would make the safety stock depend on how far ahead the plan looks and
+     count the growth of multi-step errors twice; the replay
+     (:func:`replay_policy`) sets its normal safety stock from the same one-step errors;
    * intermittent and lumpy SKUs: the normal formula misleads (demand over a short lead time
      is mostly zero with the odd large order: skewed, not bell-shaped), so the safety stock
      is the ``service_level`` quantile of the SKU's *observed* errors of lead-time demand
@@ -165,7 +172,8 @@ class JITPlan:
     policy : DataFrame
         One row per SKU: ``unique_id``, ``demand_class``, ``model``, ``lead_time`` and
         ``review_period`` (periods), ``service_level``, ``forecast_per_period`` (mean over the
-        horizon), ``forecast_error_std`` (per period, backtest RMSE), ``safety_stock_method``
+        horizon), ``forecast_error_std`` (per period: RMSE of the rolling one-step forecasts
+        over the last ``error_periods``), ``safety_stock_method``
         (``"normal"`` or ``"empirical"``), ``safety_stock``, ``reorder_point``,
         ``order_up_to``, ``annual_demand``, ``eoq``, ``order_lot`` (EOQ raised to the minimum
         order and rounded to packs), ``kanban_containers`` (of one lot each),
@@ -438,8 +446,9 @@ def plan(
     sku_filter : list of str or comma-separated str, optional
         Plan only these SKUs (each must be in the history); empty = all.
     error_periods : int
-        Periods of rolling one-step forecasts behind the empirical safety stock of
-        intermittent and lumpy SKUs (>= 8; shortened to what the history allows).
+        Periods of rolling one-step forecasts behind the safety stock: their RMSE is the
+        normal route's ``sigma``, their lead-time errors the empirical route's sample
+        (>= 8; shortened to leave every SKU 10 periods before them).
     source, skus_source : str
         Names of the history and the SKU master in error messages, such as their file names
         (``"demand.csv, row 10 ..."``).
@@ -483,20 +492,22 @@ def plan(
     ids = pd.Index(master["unique_id"].to_numpy(), name="unique_id")
     chosen = bt.chosen.set_index("unique_id").loc[ids]
     demand_class = chosen["demand_class"].to_numpy()
-    acc = bt.accuracy.merge(bt.chosen[["unique_id", "model"]], on=["unique_id", "model"])
-    rmse = acc.set_index("unique_id")["rmse"].reindex(ids).fillna(0.0).to_numpy(dtype=float)
     lead = _lead_periods(master, ppy)
     cover = lead + rp
     mat = _wide_forecast(fc, ids, h)
     mean_fc = mat.mean(axis=1)
 
+    # one-step errors of rolling forecasts over the last error_periods, for every SKU: the
+    # normal route's sigma and the empirical route's lead-time errors both come from them
+    sub, rolling = _rolling_one_step(df, bt, ids, error_periods=ep, n_jobs=n_jobs,
+                                     source=source)
+    sigma = _one_step_rmse(sub, rolling, ids)
     # safety stock: normal route for every SKU, empirical route replaces it where it applies
-    ss = np.maximum(safety_stock(sl, rmse, cover.astype(float)), 0.0)
+    ss = np.maximum(safety_stock(sl, sigma, cover.astype(float)), 0.0)
     empirical = np.isin(demand_class, EMPIRICAL_CLASSES)
     if empirical.any():
-        ss[empirical] = _empirical_safety_stock(df, bt, ids[empirical], cover[empirical],
-                                                sl=sl, error_periods=ep, n_jobs=n_jobs,
-                                                source=source)
+        ss[empirical] = _empirical_safety_stock(sub, rolling, ids[empirical],
+                                                cover[empirical], sl=sl)
     reorder = _sum_ahead(mat, lead) + ss
     up_to = _sum_ahead(mat, cover) + ss
 
@@ -538,7 +549,7 @@ def plan(
         "review_period": rp,
         "service_level": sl,
         "forecast_per_period": mean_fc,
-        "forecast_error_std": rmse,
+        "forecast_error_std": sigma,
         "safety_stock_method": np.where(empirical, "empirical", "normal"),
         "safety_stock": ss,
         "reorder_point": reorder,
@@ -570,10 +581,13 @@ def plan(
                    periods_per_year=ppy, freq=f, settings=settings)
 
 
-def _empirical_safety_stock(df: pd.DataFrame, bt: BacktestResult, ids: pd.Index,
-                            cover: np.ndarray, *, sl: float, error_periods: int, n_jobs: int,
-                            source: str = "history") -> np.ndarray:
-    """Service-level quantile of lead-time (L + R) forecast errors of rolling forecasts."""
+def _rolling_one_step(df: pd.DataFrame, bt: BacktestResult, ids: pd.Index, *,
+                      error_periods: int, n_jobs: int, source: str
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The history of `ids` and its rolling one-step forecasts over the last `error_periods`.
+
+    The window is shortened to leave every SKU ten periods to start from.
+    """
     sub = df.loc[df["unique_id"].isin(ids)].reset_index(drop=True).pipe(_keep_attrs, df)
     dates = pd.DatetimeIndex(sorted(sub["ds"].unique()))
     shortest = int(sub.groupby("unique_id").size().min())
@@ -582,8 +596,25 @@ def _empirical_safety_stock(df: pd.DataFrame, bt: BacktestResult, ids: pd.Index,
                                  .reset_index(drop=True))
     rolling = rolling_forecasts(sub, start=dates[-periods], backtest_result=sub_bt,
                                 freq=df.attrs["freq"], n_jobs=n_jobs, source=source)
+    return sub, rolling
+
+
+def _one_step_rmse(history: pd.DataFrame, rolling: pd.DataFrame, ids: pd.Index) -> np.ndarray:
+    """Per SKU, root mean squared error of the rolling one-step forecasts (sigma per period)."""
+    actual = rolling[["unique_id", "ds"]].merge(history[["unique_id", "ds", "y"]],
+                                                on=["unique_id", "ds"], how="left")
+    sq = (actual["y"].to_numpy(dtype=float) - rolling["forecast"].to_numpy(dtype=float)) ** 2
+    mse = pd.Series(sq).groupby(rolling["unique_id"].to_numpy(), sort=False).mean()
+    return np.sqrt(mse.reindex(ids).fillna(0.0).to_numpy(dtype=float))
+
+
+def _empirical_safety_stock(history: pd.DataFrame, rolling: pd.DataFrame, ids: pd.Index,
+                            cover: np.ndarray, *, sl: float) -> np.ndarray:
+    """Service-level quantile of lead-time (L + R) forecast errors of rolling forecasts."""
+    sub = history.loc[history["unique_id"].isin(ids)].pipe(_keep_attrs, history)
+    roll = rolling.loc[rolling["unique_id"].isin(ids)]
     lt = pd.Series(cover, index=ids)
-    errors = lead_time_forecast_errors(sub, rolling, lt)
+    errors = lead_time_forecast_errors(sub, roll, lt)
     # an SKU whose cover is longer than the error window has no sample: fall back to 0 errors
     have = pd.Index(errors["unique_id"].unique())
     lacking = ids.difference(have)

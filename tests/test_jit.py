@@ -143,23 +143,49 @@ def test_rolling_forecasts_skus_ending_on_different_dates_are_refused():
 # --------------------------------------------------------------------------- plan
 
 
-def test_plan_normal_safety_stock_equals_inventory_safety_stock_for_a_smooth_sku(small_plan):
-    """Smooth SKU: z * RMSE * sqrt(L + R) (btm.inventory.safety_stock, Chopra & Meindl), with
-    RMSE of the chosen model in the backtest; reorder point and order-up-to level add the
+def test_plan_normal_safety_stock_equals_inventory_safety_stock_for_a_smooth_sku(small_plan, few):
+    """Smooth SKU: z * sigma * sqrt(L + R) (btm.inventory.safety_stock, Chopra & Meindl), with
+    sigma the RMSE of the chosen model's rolling one-step forecasts over the last 52 weeks
+    (errors taken by hand against the history); reorder point and order-up-to level add the
     forecast over L and L + R periods."""
     pol = small_plan.policy.set_index("unique_id")
     row = pol.loc["SKU-002"]
     assert row["demand_class"] == "smooth" and row["safety_stock_method"] == "normal"
-    acc = small_plan.backtest.accuracy
-    rmse = float(acc.loc[(acc["unique_id"] == "SKU-002") & (acc["model"] == row["model"]),
-                         "rmse"].iloc[0])
+    hist = few.loc[few["unique_id"] == "SKU-002"].assign(ds=lambda d: pd.to_datetime(d["ds"]))
+    y = hist["y"].to_numpy(dtype=float)
+    bt = small_plan.backtest
+    sub = type(bt)(**{**bt.__dict__,
+                      "chosen": bt.chosen.loc[bt.chosen["unique_id"] == "SKU-002"]})
+    roll = rolling_forecasts(hist, start=hist["ds"].iloc[-52], backtest_result=sub)
+    sigma = np.sqrt(np.mean((y[-52:] - roll["forecast"].to_numpy()) ** 2))
+    assert row["forecast_error_std"] == pytest.approx(sigma)
     lead = 1  # skus.csv: SKU-002 lead_time_weeks 1
     assert row["lead_time"] == lead
-    assert row["safety_stock"] == pytest.approx(safety_stock(0.95, rmse, lead + 1))
+    assert row["safety_stock"] == pytest.approx(safety_stock(0.95, sigma, lead + 1))
     fc = small_plan.forecast.loc[small_plan.forecast["unique_id"] == "SKU-002", "forecast"]
     assert row["reorder_point"] == pytest.approx(fc.iloc[:lead].sum() + row["safety_stock"])
     assert row["order_up_to"] == pytest.approx(fc.iloc[:lead + 1].sum() + row["safety_stock"])
     assert row["safety_stock_value"] == pytest.approx(row["safety_stock"] * row["unit_cost"])
+
+
+def test_plan_normal_sigma_is_the_one_step_error_and_does_not_depend_on_the_horizon():
+    """A random walk forecast by Naive: the one-step error at t is y[t] - y[t-1], so sigma is
+    their root mean square over the last error_periods weeks (numpy, by hand) and the safety
+    stock z * sigma * sqrt(L + R) is the same whether the plan looks 1, 4, 12 or 26 weeks ahead
+    (the backtest RMSE over steps 1..h grows with h: it made the safety stock grow with it)."""
+    rng = np.random.default_rng(3)
+    y = 200 + np.cumsum(rng.normal(0, 5, 120))
+    hist = _weekly(y)
+    skus = pd.DataFrame({"unique_id": ["A"], "unit_cost": [5.0], "lead_time_weeks": [2],
+                         "order_cost": [20.0], "holding_cost_rate": [0.2]})
+    sigma = np.sqrt(np.mean(np.diff(y)[-30:] ** 2))
+    z = 1.6448536269514722  # scipy.stats.norm.ppf(0.95)
+    for h in (1, 4, 12, 26):
+        p = jit.plan(hist, skus, horizon=h, service_level=0.95, models=["Naive"],
+                     error_periods=30)
+        row = p.policy.iloc[0]
+        assert row["forecast_error_std"] == pytest.approx(sigma)
+        assert row["safety_stock"] == pytest.approx(z * sigma * np.sqrt(3))
 
 
 def test_plan_empirical_safety_stock_is_the_quantile_of_lead_time_errors(small_plan, few):

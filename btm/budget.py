@@ -50,17 +50,20 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from btm import finance, validate
-from btm.constraints import Interval, Options, Rate, Text, constrained
-from btm.errors import InputError
+from btm.constraints import Interval, NoneOr, Options, Rate, Text, ZeroBasedYear, constrained
+from btm.errors import InputError, input_error
 
 __all__ = [
     "CATEGORIES",
     "EXPENSE_TYPES",
+    "CalendarYear",
+    "MAX_USEFUL_LIFE",
     "ITBudget",
     "Chargeback",
     "allocate",
@@ -72,6 +75,55 @@ __all__ = [
 
 CATEGORIES = ("run", "grow", "transform")
 EXPENSE_TYPES = ("opex", "capex")
+
+#: Longest useful life of a capital line, in years (a calendar year such as 2026 is refused).
+MAX_USEFUL_LIFE = 50
+
+
+@dataclass(frozen=True)
+class CalendarYear(Interval):
+    """A calendar year such as 2026, never a year counted from 0 = now.
+
+    The opposite of :class:`btm.constraints.ZeroBasedYear`: a whole number from 1900 to 2200;
+    a value that would pass as a year counted from now (0 to 1,000) is refused with that hint,
+    since ``year = 1`` meant as "next year" would budget the year 1.
+
+    Examples
+    --------
+    >>> CalendarYear().check(2026.0, "budget_year")
+    2026
+    >>> CalendarYear().check(1, "budget_year")
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: budget_year: got 1, which looks like a year counted from 0 = now; expected a calendar year such as 2026, a whole number from 1900 to 2200
+    """
+
+    kind: type = int
+    low: float | None = 1900
+    high: float | None = 2200
+    closed: Literal["both", "left", "right", "neither"] = "both"
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return (f"a calendar year such as 2026, a whole number from {self.low:g} to "
+                f"{self.high:g}")
+
+    def check(self, value: Any, name: str) -> Any:
+        try:
+            return super().check(value, name)
+        except InputError as refused:
+            try:
+                offset = ZeroBasedYear().check(value, name)
+            except InputError:
+                raise refused from None
+            raise input_error(name, got=offset, literal=True, expected=self.expected,
+                              note="which looks like a year counted from 0 = now") from None
+
+    def example(self) -> int:
+        return 2026
+
+    def invalid_values(self) -> list[Any]:
+        return [*super().invalid_values(), 0, 5]
 
 
 # --------------------------------------------------------------------------- results
@@ -293,9 +345,10 @@ def depreciation_schedule(capex: pd.DataFrame, *, source: str = "capex") -> pd.D
     {'year': [2026, 2027, 2028], 'depreciation': [100.0, 100.0, 100.0]}
     """
     t = validate.frame(capex, [validate.Column("item", "text"),
-                               validate.Column("year", "integer"),
+                               validate.Column("year", "integer", constraint=CalendarYear()),
                                validate.Column("amount", "number", min=0),
-                               validate.Column("useful_life", "integer", min=1)],
+                               validate.Column("useful_life", "integer", min=1,
+                                               max=MAX_USEFUL_LIFE)],
                        source=source, allow_empty=True)
     s = finance.straight_line_depreciation(t["amount"].to_numpy(dtype=float),
                                            t["useful_life"].to_numpy(dtype=np.int64))
@@ -320,13 +373,39 @@ def _options(table: pd.DataFrame, column: str, allowed: tuple[str, ...], source:
     table[column] = values.to_numpy()
 
 
-@constrained(year=Interval(int), escalation=Rate(), default_useful_life=Interval(int, 1, 50),
-             source=Text(), projects_source=Text(), initiatives_source=Text())
+def _check_year(year: int, actuals_year: int | None, spend_years: np.ndarray | None,
+                where: str, projects_source: str) -> None:
+    """Refuse a budget year the inputs say nothing about (see :func:`annual_budget`)."""
+    after = None if actuals_year is None else actuals_year + 1
+    span = None if spend_years is None or spend_years.size == 0 else (
+        int(spend_years.min()), int(spend_years.max()))
+    if (after is None or year == after) and (span is None or span[0] <= year <= span[1]):
+        return
+    years = "" if span is None else (f"{span[0]}" if span[0] == span[1]
+                                     else f"{span[0]} to {span[1]}")
+    if span is None:
+        expected = f"{after}, the year after the actuals ({actuals_year})"
+    elif after is None:
+        expected = f"a year of {projects_source} ({years})"
+    elif span[0] <= after <= span[1]:
+        expected = (f"{after}, the year after the actuals ({actuals_year}) and a year of "
+                    f"{projects_source} ({years})")
+    else:
+        expected = (f"the year after the actuals ({actuals_year}) and a year of "
+                    f"{projects_source} ({years}), but {after} is not one: check actuals_year "
+                    f"and the years of {projects_source}")
+    raise input_error(where, got=year, literal=True, expected=expected)
+
+
+@constrained(year=CalendarYear(), actuals_year=NoneOr(CalendarYear()), escalation=Rate(),
+             default_useful_life=Interval(int, 1, MAX_USEFUL_LIFE), source=Text(),
+             projects_source=Text(), initiatives_source=Text(), year_source=Text())
 def annual_budget(run_costs: pd.DataFrame, *, year: int, projects: pd.DataFrame | None = None,
                   initiatives: pd.DataFrame | None = None, escalation: float = 0.0,
-                  default_useful_life: int = 5, source: str = "run_costs",
-                  projects_source: str = "projects",
-                  initiatives_source: str = "initiatives") -> ITBudget:
+                  default_useful_life: int = 5, actuals_year: int | None = None,
+                  source: str = "run_costs", projects_source: str = "projects",
+                  initiatives_source: str = "initiatives",
+                  year_source: str = "year") -> ITBudget:
     """The IT budget of `year`: run costs plus the roadmap's spend, in every cut.
 
     Parameters
@@ -337,10 +416,14 @@ def annual_budget(run_costs: pd.DataFrame, *, year: int, projects: pd.DataFrame 
         (run / grow / transform; default run), ``expense_type`` (opex / capex; default opex),
         ``useful_life`` (years, for capex; default `default_useful_life`).
     year : int
-        The budget year.
+        The budget year, a calendar year. It must be a year the inputs speak about: the year
+        after `actuals_year` when that is given (the run costs are that year's actuals grown
+        once by `escalation`), and a year of `projects` (from its first to its last year)
+        when they are given; any other year is refused, since it would silently drop the
+        roadmap's spend or grow last year's costs by one year only.
     projects : pandas.DataFrame, optional
-        The roadmap's spend, e.g. ``Roadmap.spend``: ``initiative``, ``year``, ``cost``. All
-        years are read so that capex of earlier years depreciates into `year`.
+        The roadmap's spend, e.g. ``Roadmap.spend``: ``initiative``, ``year`` (calendar),
+        ``cost``. All years are read so that capex of earlier years depreciates into `year`.
     initiatives : pandas.DataFrame, optional
         Attributes per initiative (e.g. the roadmap's initiatives table): ``initiative`` and
         optional ``category`` (default grow), ``capex_share`` (fraction of its cost
@@ -349,13 +432,28 @@ def annual_budget(run_costs: pd.DataFrame, *, year: int, projects: pd.DataFrame 
     escalation : float
         Growth applied to every run amount (fraction, e.g. 0.03 for 3 % inflation).
     default_useful_life : int
-        Years over which capex without a ``useful_life`` is depreciated.
+        Years over which capex without a ``useful_life`` is depreciated (1 to 50).
+    actuals_year : int, optional
+        The year the run costs' amounts are from, when they are last year's actuals; `year`
+        must then be the year after it.
     source, projects_source, initiatives_source : str
         Names of the tables in messages.
+    year_source : str
+        Name of `year` in messages, such as the notebook parameter ``budget_year``.
 
     Returns
     -------
     ITBudget
+
+    Raises
+    ------
+    InputError
+        A bad cell of a table (named by table, row and column), a year counted from now where
+        a calendar year is meant (`year`, `actuals_year`, the ``year`` of `projects`), or a
+        `year` the inputs do not cover::
+
+            budget_year: got 2035; expected 2026, the year after the actuals (2025) and a
+            year of the roadmap (2026 to 2030)
 
     Examples
     --------
@@ -371,6 +469,13 @@ def annual_budget(run_costs: pd.DataFrame, *, year: int, projects: pd.DataFrame 
     >>> b.summary[["total", "run", "grow", "capex", "depreciation", "pnl_cost"]].iloc[0].to_dict()
     {'total': 200.0, 'run': 160.0, 'grow': 40.0, 'capex': 80.0, 'depreciation': 29.0, 'pnl_cost': 149.0}
     """
+    proj = None if projects is None else validate.frame(
+        projects, [validate.Column("initiative", "text"),
+                   validate.Column("year", "integer", constraint=CalendarYear()),
+                   validate.Column("cost", "number", min=0)],
+        source=projects_source, allow_empty=True)
+    _check_year(year, actuals_year, None if proj is None else proj["year"].to_numpy(),
+                year_source, projects_source)
     run = validate.frame(run_costs, [
         validate.Column("item", "text"),
         validate.Column("cost_pool", "text"),
@@ -378,7 +483,8 @@ def annual_budget(run_costs: pd.DataFrame, *, year: int, projects: pd.DataFrame 
         validate.Column("amount", "number", min=0),
         validate.Column("category", "text", required=False, default="run"),
         validate.Column("expense_type", "text", required=False, default="opex"),
-        validate.Column("useful_life", "integer", required=False, allow_missing=True, min=1),
+        validate.Column("useful_life", "integer", required=False, allow_missing=True, min=1,
+                        max=MAX_USEFUL_LIFE),
     ], source=source)
     _options(run, "category", CATEGORIES, source)
     _options(run, "expense_type", EXPENSE_TYPES, source)
@@ -388,17 +494,14 @@ def annual_budget(run_costs: pd.DataFrame, *, year: int, projects: pd.DataFrame 
                            "tower": run["tower"], "category": run["category"],
                            "expense_type": run["expense_type"], "amount": run["amount"],
                            "year": year, "useful_life": life})]
-    if projects is not None:
-        proj = validate.frame(projects, [validate.Column("initiative", "text"),
-                                         validate.Column("year", "integer"),
-                                         validate.Column("cost", "number", min=0)],
-                              source=projects_source, allow_empty=True)
+    if proj is not None:
         info_cols = [validate.Column("initiative", "text"),
                      validate.Column("category", "text", required=False, default="grow"),
                      validate.Column("capex_share", "number", required=False, default=0.0,
                                      min=0, max=1),
                      validate.Column("useful_life", "integer", required=False,
-                                     default=default_useful_life, min=1),
+                                     default=default_useful_life, min=1,
+                                     max=MAX_USEFUL_LIFE),
                      validate.Column("cost_pool", "text", required=False, default="projects"),
                      validate.Column("tower", "text", required=False, default="application")]
         if initiatives is None:

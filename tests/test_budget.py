@@ -365,3 +365,67 @@ def test_an_empty_driver_cell_and_a_repeated_initiative_are_refused():
                                          r"appears again; expected one row per initiative"):
         budget.annual_budget(run, year=2026, projects=spend, initiatives=info,
                              initiatives_source="initiatives.csv")
+
+
+# --------------------------------------------------------------------------- the budget year
+
+
+def _roadmap_spend():
+    """A roadmap spending in 2026 to 2028 (the years the budget can draw its spend from)."""
+    return pd.DataFrame({"initiative": ["crm", "crm", "erp"], "year": [2026, 2027, 2028],
+                         "cost": [50.0, 40.0, 30.0]})
+
+
+def test_a_budget_year_the_inputs_do_not_cover_is_refused():
+    """A reviewer's case: budget_year=2035 gave a budget with the roadmap's spend gone (the
+    roadmap runs 2026-2030) and last year's run costs grown by one year only. The year must be
+    the one after the actuals and a year of the roadmap's spend."""
+    run, spend = _run(), _roadmap_spend()
+    with pytest.raises(InputError, match=r"^budget_year: got 2035; expected 2026, the year "
+                                         r"after the actuals \(2025\) and a year of the "
+                                         r"roadmap \(2026 to 2028\)$"):
+        budget.annual_budget(run, year=2035, projects=spend, actuals_year=2025,
+                             projects_source="the roadmap", year_source="budget_year")
+    with pytest.raises(InputError, match=r"^year: got 2027; expected 2026, the year after "
+                                         r"the actuals \(2025\) and a year of projects"):
+        budget.annual_budget(run, year=2027, projects=spend, actuals_year=2025)
+    with pytest.raises(InputError, match=r"^year: got 2029; expected a year of projects "
+                                         r"\(2026 to 2028\)$"):
+        budget.annual_budget(run, year=2029, projects=spend)
+    with pytest.raises(InputError, match=r"^year: got 2025; expected 2026, the year after "
+                                         r"the actuals \(2025\)$"):
+        budget.annual_budget(run, year=2025, actuals_year=2025)
+    with pytest.raises(InputError, match=r"^year: got 2030; expected the year after the "
+                                         r"actuals \(2029\) and a year of projects \(2026 to "
+                                         r"2028\), but 2030 is not one: check actuals_year"):
+        budget.annual_budget(run, year=2030, projects=spend, actuals_year=2029)
+    # the years the inputs speak about are accepted
+    b = budget.annual_budget(run, year=2026, projects=spend, actuals_year=2025)
+    assert b.summary["total"].iloc[0] == pytest.approx(360.0 + 50.0)
+    for year in (2026, 2027, 2028):  # without actuals_year, any year of the roadmap
+        assert budget.annual_budget(run, year=year, projects=spend).year == year
+    assert budget.annual_budget(run, year=2040).year == 2040  # nothing to check it against
+
+
+def test_a_year_counted_from_now_is_refused_where_a_calendar_year_is_meant():
+    """``year=1`` meant as "next year", a roadmap spend table in project years (0, 1, 2) and a
+    useful life typed as the year of purchase were taken as they are."""
+    run = _run()
+    hint = "which looks like a year counted from 0 = now; expected a calendar year such as 2026"
+    with pytest.raises(InputError, match=rf"^year: got 1, {hint}"):
+        budget.annual_budget(run, year=1)
+    with pytest.raises(InputError, match=rf"^actuals_year: got 0, {hint}"):
+        budget.annual_budget(run, year=2026, actuals_year=0)
+    offsets = _roadmap_spend().assign(year=[0, 1, 2])
+    with pytest.raises(InputError, match=rf"^projects, row 1, column 'year': got 0, {hint}"):
+        budget.annual_budget(run, year=2026, projects=offsets)
+    with pytest.raises(InputError, match=r"^capex, row 1, column 'year': got 2"):
+        budget.depreciation_schedule(pd.DataFrame({"item": ["a"], "year": [2], "amount": [1.0],
+                                                   "useful_life": [3]}))
+    with pytest.raises(InputError, match=r"^run_costs, row 2, column 'useful_life': got 2026; "
+                                         r"expected a value of at most 50"):
+        budget.annual_budget(run.assign(useful_life=[None, 2026, None]), year=2026)
+    with pytest.raises(InputError, match=r"^initiatives, row 1, column 'useful_life': got 2026"):
+        budget.annual_budget(run, year=2026, projects=_roadmap_spend(),
+                             initiatives=pd.DataFrame({"initiative": ["crm", "erp"],
+                                                       "useful_life": [2026, 5]}))

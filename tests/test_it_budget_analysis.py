@@ -223,3 +223,30 @@ def test_largest_consumers_sentence_with_one_business_unit():
     cb = budget.chargeback(pools, p2t, t2s, services, drivers)
     assert messages.largest_consumers_sentence(cb) == (
         "Sales, the only consumer, takes all of the allocated cost.")
+
+
+# --------------------------------------------------------------------------- the budget year
+
+
+def test_spec_refuses_a_year_counted_from_now_before_a_kernel_starts():
+    for name in ("budget_year", "actuals_year"):
+        with pytest.raises(InputError, match=rf"^{name}: got 1, which looks like a year counted "
+                                             "from 0 = now; expected a calendar year"):
+            SPEC.parameters[name].check(1, name)
+        assert SPEC.parameters[name].check(2026, name) == 2026
+
+
+def test_budget_year_beyond_the_roadmap_is_one_clear_line_on_the_command_line(
+        tmp_path, capsys, monkeypatch):
+    """A reviewer's case: ``btm run it_budget -p budget_year 2035`` succeeded with a budget
+    whose roadmap spend was gone (the sample roadmap runs 2026-2030, the actuals are 2025's)."""
+    from btm import cli
+
+    monkeypatch.chdir(tmp_path)
+    code = cli.main(["run", "it_budget", "-p", "budget_year", "2035", "--no-progress",
+                     "--reports-dir", str(tmp_path / "reports")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert ("budget_year: got 2035; expected 2026, the year after the actuals (2025) and a year "
+            "of the roadmap (2026 to 2030)") in err
+    assert "Traceback" not in err

@@ -8,6 +8,7 @@ messages, notebook and sample data as in every analysis (see :mod:`btm.analyses`
 from __future__ import annotations
 
 from btm.analyses import FigureSpec, KeyNumber, Spec, table_file
+from btm.budget import MAX_USEFUL_LIFE, CalendarYear
 from btm.constraints import Currency, Interval, Rate
 
 SPEC = Spec(
@@ -24,10 +25,13 @@ SPEC = Spec(
         "initiatives_file": table_file("the roadmap's initiatives table"),
         "profiles_file": table_file("the roadmap's cost profiles"),
         "years_file": table_file("the roadmap's yearly budgets"),
-        "budget_year": Interval(int, 1900, 2200),
+        # a year the inputs speak about (the year after the actuals, within the roadmap's
+        # years) is checked against the files by btm.budget.annual_budget
+        "budget_year": CalendarYear(),
+        "actuals_year": CalendarYear(),
         "escalation": Rate(),
         "discount_rate": Rate(),
-        "default_useful_life": Interval(int, 1, 50),
+        "default_useful_life": Interval(int, 1, MAX_USEFUL_LIFE),
         "currency": Currency(),
     },
     key_numbers=(

@@ -204,7 +204,8 @@ class RankingComparison:
     value_gain : float
         Exact value minus ranking value (never negative).
     value_gain_share : float
-        ``value_gain`` as a fraction of the ranking value (NaN when that is 0).
+        ``value_gain`` as a fraction of the ranking value (NaN when that is 0): how much more
+        the exact roadmap is worth than the ranking's (0.5 = half as much again).
     """
 
     exact: Roadmap

@@ -99,8 +99,12 @@ def test_key_numbers_equal_brute_force_and_hand_ranking(small):
     assert numbers["ranking_value"]["value"] == pytest.approx(18.0)
     gain = numbers["exact_value"]["value"] - numbers["ranking_value"]["value"]
     assert numbers["value_gain"]["value"] == pytest.approx(gain)
-    share = numbers["value_gain_share"]["value"]
-    assert share == pytest.approx(gain / numbers["exact_value"]["value"])
+    # value_gain_share means what btm.roadmap's field means: the gain over the ranking's value
+    # (5 / 18 here); the shortfall share is the same gain over the best value (5 / 23).
+    assert numbers["value_gain_share"]["value"] == pytest.approx(gain / 18.0)
+    assert numbers["value_gain_share"]["value"] == pytest.approx(cmp.value_gain_share)
+    assert numbers["ranking_shortfall_share"]["value"] == pytest.approx(
+        gain / numbers["exact_value"]["value"])
 
 
 def test_exact_value_of_small_instance_by_brute_force():
@@ -130,6 +134,16 @@ def test_sample_key_numbers_and_messages(sample):
     assert numbers["exact_value"]["value"] == pytest.approx(exact)
     assert numbers["ranking_value"]["value"] == pytest.approx(ranking)
     assert exact > ranking  # the sample is built so that the ranking misses value
+    # One name, one meaning: the key number value_gain_share is RankingComparison's field, the
+    # gain over the ranking roadmap's value, here from two independent plans (about 0.44).
+    assert numbers["value_gain_share"]["value"] == pytest.approx((exact - ranking) / ranking)
+    assert numbers["value_gain_share"]["value"] == pytest.approx(cmp.value_gain_share)
+    assert numbers["value_gain_share"]["value"] > 0.4
+    assert numbers["ranking_shortfall_share"]["value"] == pytest.approx((exact - ranking) / exact)
+    labels = {k.name: k.label for k in SPEC.key_numbers}
+    assert "share of the ranking's value" in labels["value_gain_share"]
+    assert "share of the ranking's value" in numbers["value_gain_share"]["label"]
+    assert "share of the best" in labels["ranking_shortfall_share"]
     # One budget step in each year, re-solved independently.
     gains = {}
     for k, year in enumerate(y["year"]):

@@ -28,7 +28,10 @@ SPEC = Spec(
         KeyNumber("exact_value", "Value of the best roadmap", "currency"),
         KeyNumber("ranking_value", "Value of the roadmap ranked by value per euro", "currency"),
         KeyNumber("value_gain", "Value gained by the exact method", "currency"),
-        KeyNumber("value_gain_share", "Value gained by the exact method, share of ranking", "%"),
+        KeyNumber("value_gain_share", "Value gained by the exact method, share of the ranking's "
+                  "value", "%"),
+        KeyNumber("ranking_shortfall_share", "Value the ranking leaves unfunded, share of the "
+                  "best roadmap", "%"),
         KeyNumber("best_step_gain", "Value added by one budget step in the best year",
                   "currency"),
     ),

@@ -56,6 +56,17 @@ def _names(ids: str, initiatives: pd.DataFrame | None) -> str:
     return and_join(parts)
 
 
+def _shortfall_share(comparison: RankingComparison) -> float:
+    """The value the ranking leaves unfunded as a fraction of the best roadmap's value (NaN when
+    that is 0); not ``value_gain_share``, which is a fraction of the ranking's value."""
+    exact = comparison.exact.value
+    return comparison.value_gain / exact if exact > 0 else math.nan
+
+
+def _finite(x: float) -> float | None:
+    return float(x) if math.isfinite(x) else None
+
+
 @tables_checked
 def roadmap_key_messages(
     comparison: RankingComparison,
@@ -104,9 +115,10 @@ def roadmap_key_messages(
         f"{format_money(exact.value, cur)} for {format_money(exact.cost, cur)}{used}."
     ]
     gain = comparison.value_gain
-    if gain > 0 and exact.value > 0:
+    shortfall = _shortfall_share(comparison)
+    if gain > 0 and math.isfinite(shortfall):
         messages.append(f"Ranking by value per euro would leave {format_money(gain, cur)} of "
-                        f"value unfunded ({gain / exact.value:.0%} less).")
+                        f"value unfunded ({shortfall:.0%} less).")
     else:
         messages.append("Ranking by value per euro would fund a roadmap of the same value here.")
     row = best_step(shadow) if shadow is not None else None
@@ -139,6 +151,11 @@ def roadmap_key_numbers(
 ) -> dict[str, dict[str, Any]]:
     """Key numbers of a roadmap for ``results.json`` and the board pack.
 
+    ``value_gain_share`` is :attr:`btm.roadmap.RankingComparison.value_gain_share`, the value
+    the exact method gains as a fraction of the **ranking** roadmap's value (how much more the
+    best roadmap is worth); ``ranking_shortfall_share`` is the same gain as a fraction of the
+    **best** roadmap's value (how much less the ranking is worth, as in the key message).
+
     Examples
     --------
     >>> import pandas as pd
@@ -149,10 +166,12 @@ def roadmap_key_numbers(
     >>> years = pd.DataFrame({"year": [2026], "budget": [10.0]})
     >>> roadmap_key_numbers(roadmap.compare_with_ranking(items, prof, years))["value_gain"]
     {'value': 5.0, 'unit': 'EUR', 'label': 'Value gained by the exact method over ranking'}
+    >>> n = roadmap_key_numbers(roadmap.compare_with_ranking(items, prof, years))
+    >>> round(n["value_gain_share"]["value"], 3), round(n["ranking_shortfall_share"]["value"], 3)
+    (0.556, 0.357)
     """
     _check(comparison, shadow)
     exact, ranking = comparison.exact, comparison.ranking
-    share = comparison.value_gain / exact.value if exact.value > 0 else math.nan
     numbers: dict[str, dict[str, Any]] = {
         "exact_value": {"value": float(exact.value), "unit": currency,
                         "label": "Value of the best roadmap"},
@@ -160,8 +179,12 @@ def roadmap_key_numbers(
                           "label": "Value of the roadmap ranked by value per euro"},
         "value_gain": {"value": float(comparison.value_gain), "unit": currency,
                        "label": "Value gained by the exact method over ranking"},
-        "value_gain_share": {"value": share if math.isfinite(share) else None, "unit": "%",
-                             "label": "Value the ranking leaves unfunded, share of the best"},
+        "value_gain_share": {"value": _finite(comparison.value_gain_share), "unit": "%",
+                             "label": "Value gained by the exact method, share of the "
+                                      "ranking's value"},
+        "ranking_shortfall_share": {"value": _finite(_shortfall_share(comparison)), "unit": "%",
+                                    "label": "Value the ranking leaves unfunded, share of the "
+                                             "best roadmap"},
     }
     row = best_step(shadow) if shadow is not None else None
     if row is not None:

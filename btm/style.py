@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import math
 import re
+import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -67,6 +68,7 @@ __all__ = [
     "ordinal",
     "format_percentile",
     "plain_text",
+    "short_label",
     "house_style",
     "money_formatter",
     "save_figure",
@@ -446,6 +448,67 @@ def plain_text(text: Any) -> str:
     'On-premises'
     """
     return str(text).replace("$", r"\$")
+
+
+def short_label(text: Any, *, width: int = 28, lines: int = 2) -> str:
+    """A name from an input file as a figure label: drawn as typed, long names wrapped and cut.
+
+    A name of at most `width` characters (and one line) is kept whole; a longer one is
+    wrapped at spaces and hyphens into at most `lines` lines of at most `width` characters,
+    and what does not fit is cut, the last line ending in ``…``. Every ``$`` is escaped
+    (:func:`plain_text`). Figures show the short label; tables keep the full name.
+
+    Legends: give the legend its handles and these labels explicitly
+    (``legend_outside(ax, handles=..., labels=...)``). Called without handles, matplotlib
+    leaves out every artist whose label starts with ``_``, so an option named ``_legacy``
+    would vanish from the legend.
+
+    Parameters
+    ----------
+    text : object
+        A name; anything else is converted with ``str``.
+    width : int
+        Characters per line, at least 4.
+    lines : int
+        Lines at most, at least 1.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> short_label("_legacy")
+    '_legacy'
+    >>> print(short_label("Hybrid: on-premises core with SaaS front office and managed backups"))
+    Hybrid: on-premises core
+    with SaaS front office and…
+    >>> short_label("SaaS ($110/user, $20k setup)", width=14, lines=1)
+    'SaaS (\\\\$110/us…'
+    """
+    if isinstance(width, bool) or not isinstance(width, int) or width < 4:
+        raise InputError(f"width: got {width!r}; expected a whole number of at least 4")
+    lines = check_positive_int(lines, "lines")
+    name = str(text)
+    if len(name) <= width and "\n" not in name:
+        return plain_text(name)
+    # A word longer than a line is not split (a price such as $123/user must not read as
+    # "$1" over "23/user"): it is cut, and ends the label.
+    wrapped = textwrap.wrap(name, width, break_long_words=False)
+    if not wrapped:  # only whitespace
+        return plain_text(name)
+    last = next((i for i, line in enumerate(wrapped) if len(line) > width), len(wrapped) - 1)
+    last = min(last, lines - 1)  # the label's last line
+    if last < len(wrapped) - 1 or len(wrapped[last]) > width:
+        # The last line shows as much of the rest as fits, cut at a space when one is near
+        # its end, then "…".
+        rest = "".join(w if w.endswith("-") else w + " " for w in wrapped[last:])
+        cut = rest[: width - 1]
+        space = cut.rfind(" ")
+        if space >= width // 2:
+            cut = cut[:space]
+        wrapped = [*wrapped[:last], cut.rstrip(" ,;:-/(") + "…"]
+    return "\n".join(plain_text(line) for line in wrapped)
 
 
 def _finite(value: Any, name: str) -> float:

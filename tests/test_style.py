@@ -358,3 +358,35 @@ def test_plain_text_is_drawn_exactly_as_matplotlib_draws_plain_text(name):
             differs = True
         assert differs
     assert style.plain_text(3) == "3"
+
+
+@pytest.mark.parametrize(("name", "width", "lines", "shown"), [
+    ("_legacy", 28, 2, "_legacy"),  # short: whole, as typed
+    ("Übergang/Été", 12, 1, "Übergang/Été"),  # exactly `width` characters
+    ("Hybrid: on-premises core with SaaS front office and managed backups", 26, 2,
+     "Hybrid: on-premises core\nwith SaaS front office…"),
+    ("_legacy on-premises estate kept running as it is today", 14, 3,
+     "_legacy on-\npremises\nestate kept…"),  # a hyphen is a place to break
+    # A word longer than a line is cut, never split across lines ("$1" over "23/user").
+    ("Übergang/Été: SaaS suite ($123/user/month, $20k setup)", 14, 3,
+     "Übergang/Été:\nSaaS suite\n($123/user/mo…"),
+    ("a" * 70, 26, 2, "a" * 25 + "…"),
+    ("two\nlines", 28, 2, "two lines"),
+])
+def test_short_label_wraps_and_cuts_long_names(name, width, lines, shown):
+    got = style.short_label(name, width=width, lines=lines)
+    assert got == style.plain_text(shown)
+    assert all(len(line) <= width for line in shown.split("\n"))
+    assert len(shown.split("\n")) <= lines
+
+
+def test_short_label_draws_dollars_as_typed_and_refuses_bad_sizes():
+    """Oracle: matplotlib's own plain-text mode, as for plain_text."""
+    label = style.short_label("SaaS ($110/user, 5% uplift, $20k setup)", width=26)
+    assert label == "SaaS (\\$110/user, 5%\nuplift, \\$20k setup)"
+    np.testing.assert_array_equal(_pixels(label),
+                                  _pixels(label.replace("\\$", "$"), parse_math=False))
+    with pytest.raises(InputError, match="^width: "):
+        style.short_label("x", width=3)
+    with pytest.raises(InputError, match="^lines: "):
+        style.short_label("x", lines=0)

@@ -3,7 +3,8 @@
 Oracles: ``scipy.stats.ecdf`` for the empirical CDF drawn by ``s_curves``; ``numpy.interp`` and
 hand computation for break-even points; cumulative costs summed line by line in plain Python
 for the direction of the break-even messages; matplotlib's own reading of a label
-(``Text._preprocess_math``: the string it draws, and whether as mathtext) for names with ``$``.
+(``Text._preprocess_math``: the string it draws, and whether as mathtext) for names with ``$``;
+matplotlib's renderer (each drawn text's window extent) for texts that overlap.
 """
 
 
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from chart_checks import check_chart
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from scipy import stats
@@ -353,10 +355,11 @@ def test_break_even_message_names_the_option_cheaper_just_before_the_crossing():
 DOLLAR_OPTIONS = ["SaaS ($110/user, 5% uplift, $20k setup)", "SaaS $ plan $"]
 
 
-def _drawn_as_typed(text_artist, name: str) -> None:
-    """The artist holds the escaped name and matplotlib draws exactly `name`, not mathtext."""
-    assert text_artist.get_text() == style.plain_text(name)
-    assert text_artist._preprocess_math(text_artist.get_text()) == (name, False)
+def _drawn_as_typed(text_artist, shown: str) -> None:
+    """The artist holds `shown` escaped and matplotlib draws exactly `shown`, not mathtext.
+    `shown` is a name as typed, or a long one as the figure shows it (wrapped and cut)."""
+    assert text_artist.get_text() == style.plain_text(shown)
+    assert text_artist._preprocess_math(text_artist.get_text()) == (shown, False)
 
 
 def _renders(fig) -> None:
@@ -371,7 +374,9 @@ def test_cost_by_category_draws_names_with_dollars_as_typed():
                          index=DOLLAR_OPTIONS)
     fig = charts.cost_by_category(table)
     ax = fig.axes[0]
-    for tick, name in zip(ax.get_xticklabels(), DOLLAR_OPTIONS, strict=True):
+    # The 40-character name on three lines of at most 14 characters, the rest cut.
+    shown = ["SaaS\n($110/user, 5%\nuplift, $20k…", DOLLAR_OPTIONS[1]]
+    for tick, name in zip(ax.get_xticklabels(), shown, strict=True):
         _drawn_as_typed(tick, name)
     legend = ax.get_legend().get_texts()  # top segment first
     for text, name in zip(legend, ["run $ cost $", "licence $x$"], strict=True):
@@ -385,11 +390,13 @@ def test_cumulative_cost_draws_names_with_dollars_as_typed():
     be = pd.DataFrame({"option": [a], "other": [b], "break_even_year": [2.0]})
     fig = charts.cumulative_cost(cum, break_evens=be)
     ax = fig.axes[0]
-    for text, name in zip(ax.get_legend().get_texts(), DOLLAR_OPTIONS, strict=True):
+    # In the legend on two lines of at most 26 characters; in the list on one of 30.
+    shown = ["SaaS ($110/user, 5%\nuplift, $20k setup)", b]
+    for text, name in zip(ax.get_legend().get_texts(), shown, strict=True):
         _drawn_as_typed(text, name)
     assert [ln.get_label() for ln in _labelled_lines(ax)] == [style.plain_text(a),
                                                             style.plain_text(b)]
-    _drawn_as_typed(ax.texts[1], f"1  {a} vs {b}: break-even year 2.0")
+    _drawn_as_typed(ax.texts[1], f"1  SaaS ($110/user, 5% uplift… vs {b}: break-even year 2.0")
     _renders(fig)
 
 
@@ -408,7 +415,8 @@ def test_tornado_draws_names_with_dollars_as_typed():
 def test_s_curves_draw_names_with_dollars_as_typed():
     trials = _trials(200).iloc[:, :2].set_axis(DOLLAR_OPTIONS, axis=1)
     fig = charts.s_curves(trials)
-    for text, name in zip(fig.axes[0].get_legend().get_texts(), DOLLAR_OPTIONS, strict=True):
+    shown = ["SaaS ($110/user, 5%\nuplift, $20k setup)", DOLLAR_OPTIONS[1]]  # lines of <= 26
+    for text, name in zip(fig.axes[0].get_legend().get_texts(), shown, strict=True):
         _drawn_as_typed(text, name)
     _renders(fig)
 
@@ -441,7 +449,8 @@ def test_the_notebooks_path_with_dollar_names_runs_to_the_end():
                        *(ax.get_legend().get_texts() if ax.get_legend() else [])]}
     assert style.plain_text(DOLLAR_OPTIONS[1]) in drawn
     assert style.plain_text("licence $k$") in drawn
-    assert style.plain_text(f"{DOLLAR_OPTIONS[0]}: ERP $ subscription $") in drawn
+    # The tornado's row label is longer than 48 characters: option and item on a line each.
+    assert style.plain_text(f"{DOLLAR_OPTIONS[0]}:\nERP $ subscription $") in drawn
     out = messages.tco_key_messages(result, break_evens=tco.break_even_table(result),
                                     tornado=sensitivity)
     assert any(DOLLAR_OPTIONS[1] in m for m in out)
@@ -463,3 +472,145 @@ def test_messages_write_each_figure_as_its_card_does():
     assert cards["prob_cheapest"] == f"{100 * p:.3g}%"
     assert f"{best} is cheapest in {cards['prob_cheapest']}" in text
     assert cards["cheapest_present_value"] in text
+
+
+# --------------------------------------------------------------------------- unusual option names
+
+#: Names a user may give options: a leading "_" (matplotlib leaves such labels out of a legend
+#: it collects itself), 50 to 70 characters, "$", non-ASCII.
+UNDERSCORE_NAMES = {"On-premises": "_legacy", "SaaS": "_Option A", "Hybrid": "Übergang/Été"}
+LONG_NAMES = {  # in the order of the sample file
+    "On-premises": "_legacy on-premises estate kept running as it is today",
+    "SaaS": "Übergang/Été: SaaS suite ($123/user/month, $20k setup)",
+    "Hybrid": "Hybrid: on-premises core with SaaS front office and managed backups",
+}
+LONG_CATEGORIES = {"implementation": "implementation, configuration and data migration projects",
+                   "exit": "_exit"}
+
+
+def _sample_figures(options: dict[str, str], categories: dict[str, str] | None = None):
+    """Every chart as the notebook draws it, on the sample file with options renamed."""
+    costs = pd.read_csv(DATA)
+    costs["option"] = costs["option"].replace(options)
+    costs["category"] = costs["category"].replace(categories or {})
+    kw = {"horizon_years": 7, "discount_rate": 0.08}
+    result = tco.compare(costs, **kw)
+    note = "7-year horizon, discount rate 8.0%, amounts in EUR; source: costs.csv."
+    return {
+        "cost_by_category": charts.cost_by_category(
+            tco.cost_by_category(result, discounted=True), footnote=note),
+        "cumulative_cost": charts.cumulative_cost(
+            tco.cumulative_cost(result), break_evens=tco.break_even_table(result), footnote=note),
+        "tornado": charts.tornado(tco.tornado(costs, **kw), footnote=note),
+        "s_curves": charts.s_curves(tco.simulate_trials(costs, n=500, seed=1, **kw),
+                                    footnote=note),
+    }
+
+
+def _legend_texts(fig) -> list[str]:
+    return [t.get_text() for ax in fig.axes if ax.get_legend()
+            for t in ax.get_legend().get_texts()]
+
+
+def test_legends_list_every_option_even_one_starting_with_underscore():
+    """A reviewer: an option named "_legacy" or "_Option A" vanished from the legend of the
+    cumulative cost and S-curve charts (matplotlib hides labels starting with "_" when it
+    collects the legend's handles itself). Every option is listed, in the table's order, and
+    an underscore category in the cost-by-category legend too."""
+    figures = _sample_figures(UNDERSCORE_NAMES, {"exit": "_exit"})
+    options = ["_legacy", "_Option A", "Übergang/Été"]
+    for name in ("cumulative_cost", "s_curves"):
+        assert _legend_texts(figures[name]) == options, name
+        ax = figures[name].axes[0]
+        assert len(ax.get_legend().legend_handles) == 3
+    assert "_exit" in _legend_texts(figures["cost_by_category"])
+    ticks = [t.get_text() for t in figures["cost_by_category"].axes[0].get_xticklabels()]
+    assert ticks == options
+    rows = {t.get_text().split(": ")[0] for t in figures["tornado"].axes[0].get_yticklabels()}
+    assert rows == set(options)
+    # The hand-made tables too: a single option named "_legacy" still gets its legend.
+    cum = _cumulative().rename(columns={"Cloud": "_legacy"})
+    assert _legend_texts(charts.cumulative_cost(cum)) == ["On premises", "_legacy"]
+    trials = _trials().rename(columns={"Buy": "_legacy", "Hybrid": "_"})
+    assert _legend_texts(charts.s_curves(trials)) == ["_legacy", "Cloud", "_"]
+
+
+def _drawn_texts(fig) -> tuple[list, list]:
+    """(texts, legends) as drawn: titles, axis labels, tick labels in view, annotations, legend
+    entries and titles, figure texts; each legend also as one box (handles included)."""
+    FigureCanvasAgg(fig)
+    with style.house_style():
+        fig.canvas.draw()
+    texts, legends = list(fig.texts), []
+    for ax in fig.axes:
+        texts += [ax.title, ax.xaxis.label, ax.yaxis.label, *ax.texts]
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            texts += [tick.label1 for tick in axis.get_major_ticks()
+                      if low - 1e-9 <= tick.get_loc() <= high + 1e-9]
+        legend = ax.get_legend()
+        if legend is not None:
+            legends.append(legend)
+            texts += [*legend.get_texts(), legend.get_title()]
+    return [t for t in texts if t.get_visible() and t.get_text().strip()], legends
+
+
+def _overlaps(fig) -> list[tuple[str, str]]:
+    """Pairs of drawn texts whose boxes overlap (by more than half a pixel each way), and texts
+    that overlap a legend they are not part of."""
+    texts, legends = _drawn_texts(fig)
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in texts]
+
+    def overlap(a, b) -> bool:
+        return (min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5
+                and min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5)
+
+    found = [(texts[i].get_text(), texts[j].get_text())
+             for i in range(len(texts)) for j in range(i + 1, len(texts))
+             if overlap(boxes[i], boxes[j])]
+    for legend in legends:
+        own = {id(t) for t in [*legend.get_texts(), legend.get_title()]}
+        box = legend.get_window_extent(renderer)
+        found += [("legend", t.get_text()) for t, b in zip(texts, boxes, strict=True)
+                  if id(t) not in own and overlap(box, b)]
+    return found
+
+
+@pytest.mark.parametrize("name", list(_all_charts()))
+def test_no_text_overlaps_with_long_names(name):
+    """A reviewer: with options of 50 to 70 characters the break-even list ran across the
+    lines and the legend, the legend squeezed the plot to a sliver, bar labels and totals ran
+    into each other, and the tornado's value labels into its row labels. Long names are now
+    wrapped and cut (the tables keep them whole); no drawn text overlaps another or a legend.
+    Also on the sample file and with underscore and non-ASCII names."""
+    for options, categories in ((LONG_NAMES, LONG_CATEGORIES), ({}, {}), (UNDERSCORE_NAMES, {})):
+        fig = _sample_figures(options, categories)[name]
+        assert _overlaps(fig) == [], (name, options)
+        ax = fig.axes[0]
+        assert ax.get_title() and "EUR" in (ax.get_xlabel() + ax.get_ylabel())
+
+
+def test_long_names_are_wrapped_and_cut_but_stay_readable():
+    """What the board sees of the long names: the start of each name, on at most a few short
+    lines, cut with "…"; the break-even list one line per crossing; "$" drawn as typed."""
+    figures = _sample_figures(LONG_NAMES)
+    legend = _legend_texts(figures["cumulative_cost"])
+    assert legend == _legend_texts(figures["s_curves"])
+    for text, name in zip(legend, LONG_NAMES.values(), strict=True):
+        lines = text.replace("\\$", "$").split("\n")
+        assert len(lines) <= 2 and all(len(line) <= 26 for line in lines)
+        assert text.endswith("…") and name.startswith(lines[0])
+    assert legend[1] == "Übergang/Été: SaaS suite\n(\\$123/user/month, \\$20k…"
+    listed = [t for t in figures["cumulative_cost"].axes[0].texts
+              if "break-even year" in t.get_text()]
+    assert len(listed) == 3 and all("\n" not in t.get_text() for t in listed)
+    assert listed[0].get_text() == ("1  Übergang/Été: SaaS suite… vs Hybrid: on-premises core…: "
+                                    "break-even year 4.7")
+    for t in listed:
+        _drawn_as_typed(t, t.get_text().replace("\\$", "$"))
+    ticks = figures["cost_by_category"].axes[0].get_xticklabels()
+    assert all(len(t.get_text().split("\n")) <= 3 for t in ticks)
+    assert ticks[0].get_text() == "_legacy on-\npremises\nestate kept…"
+    rows = [t.get_text() for t in figures["tornado"].axes[0].get_yticklabels()]
+    assert rows[0] == "Übergang/Été: SaaS suite…:\nERP subscription"

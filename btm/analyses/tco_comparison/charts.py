@@ -2,7 +2,11 @@
 S-curves. Each takes the table :mod:`btm.tco` returns and returns a :class:`btm.style.BoardFigure`.
 
 Names from the cost table (options, items, categories) are drawn exactly as typed: each goes
-through :func:`btm.style.plain_text`, so a ``$`` in a name is never read as mathematics.
+through :func:`btm.style.plain_text` (or :func:`btm.style.short_label`, which calls it), so a
+``$`` in a name is never read as mathematics. Long names are wrapped and, past a few lines, cut
+with ``…`` (:func:`btm.style.short_label`); the tables keep them in full. Every legend is given
+its handles and labels explicitly, so a name starting with ``_`` (which matplotlib would
+otherwise leave out of a legend) is listed like any other.
 
 Examples
 --------
@@ -20,6 +24,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import matplotlib.axis as maxis
 import matplotlib.ticker as mticker
 import matplotlib.transforms as transforms
 import numpy as np
@@ -30,6 +35,7 @@ from matplotlib.lines import Line2D
 
 from btm.errors import InputError
 from btm.style import (
+    FIGSIZE,
     HATCHES,
     HIGH_GREY,
     INK,
@@ -50,10 +56,55 @@ from btm.style import (
     money_label,
     plain_text,
     require_frame,
+    short_label,
     style_bars,
 )
 
 __all__ = ["cost_by_category", "cumulative_cost", "tornado", "s_curves"]
+
+
+#: Characters per line of a name on an axis (bar charts' ticks), in a legend and in the list
+#: of break-evens (one line each).
+_TICK_WIDTH = 14
+_LEGEND_WIDTH = 26
+_LIST_WIDTH = 30
+#: The list of break-evens: the baseline of its first line this many points below the axes
+#: (under the tick labels and the axis label), each next one this many points lower.
+_LIST_TOP = 48.0
+_LIST_STEP = 13.0
+#: The tornado's row labels: ``option: item`` on one line up to this many characters ...
+_ROW_WIDTH = 48
+#: ... else the option and the item on a line each, cut to this many.
+_ROW_PART_WIDTH = 40
+
+
+def _longest_line(labels: list[str]) -> int:
+    return max((len(line) for label in labels for line in label.split("\n")), default=0)
+
+
+class _MoneyTicks(mticker.MaxNLocator):
+    """Round ticks for a horizontal money axis, as many as leave room for labels such as
+    ``EUR 8.25M`` side by side. (Matplotlib's own count assumes labels three font sizes wide:
+    on an axes narrowed by a legend of long names, money labels ran into each other.)"""
+
+    LABEL_POINTS = 50.0  # a label of about 9 characters at 9 points, and a gap
+
+    def __init__(self) -> None:
+        super().__init__(nbins=9, steps=[1, 2, 2.5, 5, 10])
+
+    def __call__(self) -> Any:
+        axis = self.axis
+        figure = axis.axes.get_figure(root=True) if isinstance(axis, maxis.Axis) else None
+        if isinstance(axis, maxis.Axis) and figure is not None:
+            width = axis.axes.bbox.width * 72.0 / figure.dpi  # points
+            self.set_params(nbins=int(max(2, min(9, width // self.LABEL_POINTS))))
+        return super().__call__()
+
+
+def _legend_labels(names: list[str]) -> list[str]:
+    """Names as a legend lists them; the legend is given these and its handles explicitly, so
+    a name starting with ``_`` is listed too."""
+    return [short_label(n, width=_LEGEND_WIDTH) for n in names]
 
 
 @chart_doc
@@ -92,10 +143,21 @@ def cost_by_category(
     currency = check_currency(currency, "currency")
     require_frame(by_category, "by_category")
     values = np.nan_to_num(check_numeric(by_category, "by_category", allow_nan=True))
-    options = [plain_text(o) for o in by_category.index]
-    categories = [plain_text(c) for c in by_category.columns]
+    options = [short_label(o, width=_TICK_WIDTH, lines=3) for o in by_category.index]
+    categories = [short_label(c, width=_LEGEND_WIDTH) for c in by_category.columns]
     n_options, n_categories = values.shape
-    width = max(6.0, min(12.0, 2.5 + 1.1 * n_options))
+    totals = values.sum(axis=1)
+    has_negative = bool((values < 0).any())
+    decimals = distinct_decimals(totals, currency)
+    prefix = "Net " if has_negative else ""
+    total_labels = [f"{prefix}{format_money(float(t), currency, decimals=decimals)}"
+                    for t in totals]
+    # Room for each bar's tick label and total, and for the legend (widths estimated from the
+    # number of characters: about 0.075 inch a character at 9 points).
+    slot = max(1.1, 0.075 * _longest_line(options) + 0.25,
+               0.085 * _longest_line(total_labels) + 0.1)
+    legend_width = 0.6 + 0.075 * _longest_line([*categories, "Cost category"])
+    width = max(6.0, min(12.0, 1.0 + legend_width + slot * n_options))
     with chart(ax, (width, 4.8), title, footnote,
                "Total cost of ownership by category") as (fig, ax):
         x = np.arange(n_options)
@@ -111,15 +173,11 @@ def cost_by_category(
             bars = ax.bar(x, column, bottom=bottom, width=0.6, label=category)
             style_bars(bars, fill, hatch)
             handles.append(legend_patch(fill, hatch, category))
-        totals = values.sum(axis=1)
         tops = positive.sum(axis=1)
-        has_negative = bool((values < 0).any())
         span = max(float(tops.max() - negative.sum(axis=1).min()), 1.0)
-        decimals = distinct_decimals(totals, currency)
         for k in range(n_options):
-            prefix = "Net " if has_negative else ""
             ax.annotate(
-                f"{prefix}{format_money(float(totals[k]), currency, decimals=decimals)}",
+                total_labels[k],
                 (x[k], tops[k]),
                 xytext=(0, 4), textcoords="offset points", ha="center", va="bottom",
                 fontsize=10, fontweight="bold", color=INK,
@@ -137,8 +195,9 @@ def cost_by_category(
         ax.set_ylabel(money_label(ylabel, currency))
         ax.set_xlabel("Option")
         # Legend in stacking order: the top segment first.
-        legend_outside(ax, handles=handles[:n_categories][::-1] + handles[n_categories:],
-                        title="Cost category")
+        ordered = handles[:n_categories][::-1] + handles[n_categories:]
+        legend_outside(ax, handles=ordered, labels=[h.get_label() for h in ordered],
+                       title="Cost category")
         return fig
 
 
@@ -196,7 +255,8 @@ def cumulative_cost(
     break_evens : pandas.DataFrame, optional
         Columns ``option``, ``other``, ``break_even_year`` (empty when the two never cross).
         Each crossing is marked on the ``option`` line (its cost interpolated linearly between
-        years) and numbered, the numbers listed as ``1  A vs B: break-even year 4.3``.
+        years) and numbered, the numbers listed below the plot, in order of year, as
+        ``1  A vs B: break-even year 4.3`` (a long name cut with ``…``).
     ylabel : str
     {chart_keywords}
 
@@ -218,11 +278,16 @@ def cumulative_cost(
     values = check_numeric(cumulative, "cumulative")
     options = [str(c) for c in cumulative.columns]
     crossings = _break_even_rows(break_evens, cumulative)
-    with chart(ax, None, title, footnote, "Cumulative cost over time") as (fig, ax):
+    # A new figure is taller by the list of break-evens below the plot.
+    figsize = (FIGSIZE[0], FIGSIZE[1] + (0.25 + 0.19 * len(crossings) if crossings else 0.0))
+    with chart(ax, figsize, title, footnote, "Cumulative cost over time") as (fig, ax):
+        lines = []
         for i, option in enumerate(options):
-            ax.plot(years, values[:, i], label=plain_text(option), **line_style(i))
-        # Each crossing gets a numbered circle; the numbers are explained in a list in the upper
-        # left (cumulative cost only rises, so that corner is always free), in order of year.
+            lines += ax.plot(years, values[:, i], label=plain_text(option), **line_style(i))
+        # Each crossing gets a numbered circle; the numbers are explained in a list below the
+        # axis label, in order of year, one line each: out of the way of the lines, the legend
+        # and each other, however long the names (cut to one line each).
+        below = transforms.offset_copy(ax.transAxes, fig=fig, y=-_LIST_TOP, units="points")
         for k, (option, other, year) in enumerate(sorted(crossings, key=lambda c: c[2]), 1):
             y = float(np.interp(year, years, values[:, options.index(option)]))
             ax.plot([year], [y], linestyle="none", marker="o", markersize=13,
@@ -231,20 +296,19 @@ def cumulative_cost(
             ax.annotate(str(k), (year, y), xytext=(-9, 9), textcoords="offset points",
                         ha="right", va="bottom", fontsize=9, fontweight="bold", color=INK,
                         gid=f"break-even number {k}")
+            first, second = (short_label(n, width=_LIST_WIDTH, lines=1) for n in (option, other))
             ax.annotate(
-                f"{k}  {plain_text(option)} vs {plain_text(other)}: break-even year {year:.1f}",
-                (0.03, 0.96 - 0.07 * (k - 1)), xycoords="axes fraction",
-                ha="left", va="top", fontsize=9, color=INK,
-                bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
-                      "alpha": 0.85},
-                gid=f"break-even {option} vs {other}",
+                f"{k}  {first} vs {second}: break-even year {year:.1f}",
+                (0.0, 0.0), xycoords=below, xytext=(0, -_LIST_STEP * (k - 1)),
+                textcoords="offset points", ha="left", va="baseline", fontsize=9, color=INK,
+                annotation_clip=False, gid=f"break-even {option} vs {other}",
             )
         ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
         ax.yaxis.set_major_formatter(money_formatter(currency))
         ax.set_xlabel("Year (0 = today)")
         ax.set_ylabel(money_label(ylabel, currency))
         ax.set_xlim(years.min() - 0.2, years.max() + 0.2)
-        legend_outside(ax, title="Option")
+        legend_outside(ax, handles=lines, labels=_legend_labels(options), title="Option")
         return fig
 
 
@@ -267,7 +331,8 @@ def tornado(
     tornado_table : pandas.DataFrame
         Columns ``option``, ``item``, ``category``, ``base_value``, ``low_value``,
         ``high_value``, ``swing``. The `max_bars` rows of largest swing are drawn, the largest
-        on top, labelled ``option: item``.
+        on top, labelled ``option: item`` (on two lines, each cut with ``…`` past 40
+        characters, when that is longer than 48 characters).
     currency : str
     base_value : float, optional
         Draw a reference line here; by default at the common ``base_value`` when all rows
@@ -293,7 +358,7 @@ def tornado(
     numbers = check_numeric(table[["base_value", "low_value", "high_value", "swing"]], "tornado_table")
     order = np.argsort(-numbers[:, 3], kind="stable")[:max_bars]
     base, low, high = (numbers[order, k] for k in range(3))
-    labels = [f"{plain_text(o)}: {plain_text(i)}"
+    labels = [_tornado_label(o, i)
               for o, i in zip(table["option"].astype(str).to_numpy()[order],
                               table["item"].astype(str).to_numpy()[order], strict=True)]
     if base_value is not None:
@@ -341,6 +406,7 @@ def tornado(
         ax.set_ylim(-0.6, n - 0.4)
         ax.grid(axis="x", visible=True)
         ax.grid(axis="y", visible=False)
+        ax.xaxis.set_major_locator(_MoneyTicks())
         ax.xaxis.set_major_formatter(money_formatter(currency))
         ax.set_xlabel(money_label(xlabel, currency))
         ax.set_ylabel("Option: cost line")
@@ -352,6 +418,13 @@ def tornado(
 
 
 _GUIDES = ((0.10, "P10"), (0.50, "P50"), (0.90, "P90"))
+
+
+def _tornado_label(option: str, item: str) -> str:
+    if len(option) + 2 + len(item) <= _ROW_WIDTH:
+        return plain_text(f"{option}: {item}")
+    first = short_label(option, width=_ROW_PART_WIDTH - 1, lines=1)
+    return f"{first}:\n{short_label(item, width=_ROW_PART_WIDTH, lines=1)}"
 
 
 @chart_doc
@@ -398,10 +471,11 @@ def s_curves(
     probs = (idx + 1) / n
     with chart(ax, None, title, footnote,
                "Range of outcomes: cost at each level of confidence") as (fig, ax):
+        lines = []
         for i, option in enumerate(options):
             style = line_style(i)
-            ax.step(ordered[idx, i], probs, where="post", label=plain_text(option),
-                    markevery=max(1, len(idx) // 8), **style)
+            lines += ax.step(ordered[idx, i], probs, where="post", label=plain_text(option),
+                             markevery=max(1, len(idx) // 8), **style)
         for p, name in _GUIDES:
             ax.axhline(p, color=MUTED, linewidth=0.8, linestyle=(0, (2, 2)), zorder=1,
                        label=f"_{name}")
@@ -410,12 +484,14 @@ def s_curves(
         ax.set_ylim(0, 1.0)
         ax.yaxis.set_major_locator(mticker.MultipleLocator(0.1))
         ax.yaxis.set_major_formatter(mticker.PercentFormatter(1.0, decimals=0))
+        ax.xaxis.set_major_locator(_MoneyTicks())
         ax.xaxis.set_major_formatter(money_formatter(currency))
         ax.grid(axis="x", visible=True)
         ax.set_xlabel(money_label(xlabel, currency))
         ax.set_ylabel("Probability cost is at most x (%)")
-        legend_outside(ax, title="Option")
-        legend = ax.get_legend()
-        if legend is not None:
-            legend.set_bbox_to_anchor((1.06, 1.0))
+        # Right of the P10/P50/P90 labels: a fixed distance in points, whatever the axes width.
+        beside = transforms.offset_copy(ax.transAxes, fig=fig, x=26, units="points")
+        ax.legend(handles=lines, labels=_legend_labels(options), title="Option",
+                  loc="upper left", bbox_to_anchor=(1.0, 1.0), bbox_transform=beside,
+                  borderaxespad=0.0)
         return fig

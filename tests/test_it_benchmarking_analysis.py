@@ -202,9 +202,35 @@ def test_key_messages_quote_the_numbers(result):
 def test_sentences_and_ordinals(result):
     s = messages.it_benchmark_sentences(result)
     assert s["mix"] == ("Of every 100 spent on IT, 80 keeps the business running, 15 grows it "
-                        "and 5 transforms it; the peer medians are 70, 19 and 11.")
+                        "and 5.5 transforms it; the peer medians are 70, 19 and 11.")
+    # as the attention sentence writes the same shares (it said "5" beside "5.5%")
+    second = messages.it_benchmark_key_messages(result)[1]
+    assert "Grow share of IT spend 15% (peer median 19%" in second
+    assert "Transform share of IT spend 5.5% (peer median 11%" in second
     assert [style.ordinal(k) for k in (1, 2, 3, 11, 12, 13, 22, 101, 111, 112)] == [
         "1st", "2nd", "3rd", "11th", "12th", "13th", "22nd", "101st", "111th", "112th"]
+
+
+def test_messages_write_the_run_share_as_its_card_does(tables):
+    """With a run share of 80.5 % the card read "80.5%" and the messages "80%" (first
+    sentence, the attention list and "of every 100 spent on IT, 80 keeps ...")."""
+    org, peers = tables
+    org = org.copy()
+    total = float(org.loc[org["metric"] == "it_spend", "value"].iloc[0])
+    spend = {"run_spend": 0.805, "grow_spend": 0.14, "transform_spend": 0.055}
+    for metric, share in spend.items():
+        org.loc[org["metric"] == metric, "value"] = share * total
+    r = benchmark.compare(org, peers, industry="Manufacturing", size_band="500-1999")
+    n = messages.it_benchmark_key_numbers(r)
+    card = boardpack.format_key_number(n["run_share"])
+    median = boardpack.format_key_number(n["run_share_peer_median"])
+    assert (card, median) == ("80.5%", "70%")
+    said = messages.it_benchmark_key_messages(r)
+    assert f"{card} goes to running the business against a peer median of {median}" in said[0]
+    assert f"Run share of IT spend {card} (peer median {median}, " in said[1]
+    assert messages.it_benchmark_sentences(r)["mix"] == (
+        "Of every 100 spent on IT, 80.5 keeps the business running, 14 grows it and 5.5 "
+        "transforms it; the peer medians are 70, 19 and 11.")
 
 
 def test_run_share_at_or_below_the_median_says_and(tables):
@@ -213,7 +239,7 @@ def test_run_share_at_or_below_the_median_says_and(tables):
     org.loc[org["metric"] == "run_spend", "value"] = 3_200_000.0
     org.loc[org["metric"] == "grow_spend", "value"] = 1_480_000.0
     r = benchmark.compare(org, peers, industry="Manufacturing", size_band="500-1999")
-    assert ", and 65% goes to running the business" in messages.it_benchmark_key_messages(r)[0]
+    assert ", and 64.6% goes to running the business" in messages.it_benchmark_key_messages(r)[0]
 
 
 def test_messages_refuse_other_objects():

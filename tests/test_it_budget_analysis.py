@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from chart_checks import check_chart
 
-from btm import InputError, budget, files, roadmap
+from btm import InputError, boardpack, budget, files, roadmap
 from btm.analyses.it_budget import SPEC, charts, messages
 from btm.style import format_money
 
@@ -110,15 +110,34 @@ def test_key_numbers_and_messages(sample):
     assert numbers["largest_consumer_share"]["value"] == pytest.approx(
         per_unit.max() / per_unit.sum())
     said = messages.budget_key_messages(it, chargeback=cb, variance=sample["variance"])
-    assert said[0] == (f"{by_cat['run'] / total:.0%} of the {YEAR} IT budget of "
+    def card(share):  # a share as the board pack's key-number card writes it
+        return boardpack.format_key_number({"value": share, "unit": "%"})
+
+    assert said[0] == (f"{card(by_cat['run'] / total)} of the {YEAR} IT budget of "
                        f"{format_money(total, 'EUR')} keeps the lights on; transform is "
-                       f"{by_cat['transform'] / total:.0%}.")
-    assert said[-1] == (f"{per_unit.idxmax()} consumes {per_unit.max() / per_unit.sum():.0%} of "
-                        "the IT cost allocated to business units; "
+                       f"{card(by_cat['transform'] / total)}.")
+    assert said[-1] == (f"{per_unit.idxmax()} consumes {card(per_unit.max() / per_unit.sum())} "
+                        "of the IT cost allocated to business units; "
                         f"{format_money(numbers['unallocated']['value'], 'EUR')} could not be "
                         "allocated and is shown separately.")
     actual = float(sample["actuals"]["amount"].sum())
     assert any(format_money(total - actual, "EUR") in m and "last year" in m for m in said)
+
+
+def test_messages_write_each_key_number_as_its_card_does(sample):
+    """A board-pack page showed the card "Run share of the budget 90.8%" beside the message
+    "91% of the 2026 IT budget ... keeps the lights on; transform is 4%" (card 3.92%)."""
+    it, cb = sample["budget"], sample["chargeback"]
+    numbers = messages.budget_key_numbers(it, chargeback=cb)
+    said = messages.budget_key_messages(it, chargeback=cb, variance=sample["variance"])
+    cards = {k: boardpack.format_key_number(numbers[k]) for k in (
+        "run_share", "transform_share", "budget_total", "capex", "pnl_cost",
+        "largest_consumer_share", "unallocated")}
+    assert cards["run_share"] == "90.8%" and cards["transform_share"] == "3.92%"
+    for name, text in cards.items():
+        assert text in " ".join(said), (name, text, said)
+    assert said[0].startswith("90.8% of the 2026 IT budget of EUR 17.9M keeps the lights on; "
+                              "transform is 3.92%.")
 
 
 def test_messages_when_everything_is_allocated():

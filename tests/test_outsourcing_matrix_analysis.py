@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from btm import InputError, outsourcing
+from btm import InputError, boardpack, outsourcing
 from btm.analyses import get_spec
 from btm.analyses.outsourcing_matrix import charts, messages
 from btm.style import format_money
@@ -341,3 +341,15 @@ def test_messages_refuse_other_objects():
         messages.outsourcing_matrix_key_messages(pd.DataFrame())
     with pytest.raises(InputError, match="^result"):
         messages.outsourcing_matrix_key_numbers(None)
+
+
+def test_messages_write_each_key_number_as_its_card_does(result):
+    """What a board-pack page shows on a card and in a sentence is written the same way (the
+    build/buy/cloud and IT budget pages did not: 0.72 beside 0.722, 91% beside 90.8%)."""
+    numbers = messages.outsourcing_matrix_key_numbers(result)
+    said = messages.outsourcing_matrix_key_messages(result)
+    for name in ("source_present_value", "largest_conflict"):
+        card = boardpack.format_key_number(numbers[name])
+        assert card in " ".join(said), (name, card)
+    n_source = boardpack.format_key_number(numbers["n_source"]).split()[0]
+    assert said[0].startswith(f"{n_source} of {len(result.activities)} activities")

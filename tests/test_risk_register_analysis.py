@@ -233,7 +233,8 @@ def test_key_messages_quote_the_numbers(sample):
     cards = messages.risk_key_numbers(a, residual, inherent, flags)
     assert boardpack.format_key_number(cards["contingency"]) == _thousands(cont)
     top = residual.contributions.iloc[0]
-    assert f"{top['risk']} ({top['title']}) accounts for {top['share']:.0%} of it" in msgs[0]
+    share = boardpack.format_key_number(cards["top_risk_share"])
+    assert f"{top['risk']} ({top['title']}) accounts for {share} of it" in msgs[0]
     cut = _pert_emv(register, "") - _pert_emv(register, "residual_")
     assert msgs[1] == (f"Responses cut expected loss by {_thousands(cut)} for "
                        f"{_thousands(register['response_cost'].sum())}; 1 does not pay for "
@@ -241,6 +242,21 @@ def test_key_messages_quote_the_numbers(sample):
     serious_before = int((register["likelihood"] * register["impact"] >= 10).sum())
     assert msgs[2] == f"{serious_before} of 18 risks are high or critical before responses, 0 after."
     assert msgs[3].startswith("2 risks have no owner and 6 reviews are overdue as of 31 March 2025")
+
+
+def test_messages_write_each_key_number_as_its_card_does(sample):
+    """The card "Largest risk's share of the contingency 18.3%" stood beside the message
+    "R03 (...) accounts for 18% of it" on the same board-pack page."""
+    register, a, inherent, residual, flags = sample
+    said = " ".join(messages.risk_key_messages(a, residual, inherent, flags, as_of="2025-03-31"))
+    numbers = messages.risk_key_numbers(a, residual, inherent, flags)
+    share = float(residual.contributions["share"].iloc[0])
+    assert f"{share:.0%}" != boardpack.format_key_number(numbers["top_risk_share"])  # a case
+    for name in ("contingency", "contingency_inherent", "top_risk_share", "emv_reduction",
+                 "response_cost"):
+        assert boardpack.format_key_number(numbers[name]) in said, name
+    for name in ("n_no_owner", "n_overdue", "n_no_review_date"):  # "2 risks have no owner"
+        assert boardpack.format_key_number(numbers[name]).split()[0] in said, name
 
 
 def test_messages_refuse_wrong_results(sample):

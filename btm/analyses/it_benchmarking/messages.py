@@ -13,7 +13,7 @@ import pandas as pd
 
 from btm.analyses.it_benchmarking.charts import format_metric_value, metric_label
 from btm.benchmark import BenchmarkResult
-from btm.messages import check_result
+from btm.messages import check_result, format_percent
 from btm.style import format_percentile
 from btm.validate import tables_checked
 
@@ -24,6 +24,8 @@ def _check(result: Any) -> None:
     check_result(result, "result", BenchmarkResult, "btm.benchmark.compare")
 
 
+#: Metrics whose value and peer median are also key-number cards (written as the cards write them).
+_CARD_METRICS = ("run_share",)
 
 
 def _row(result: BenchmarkResult, metric: str) -> pd.Series | None:
@@ -44,9 +46,17 @@ def _spend_sentence(result: BenchmarkResult) -> str | None:
         value, median = float(run["value"]), float(run["median"])
         joint = "but " if spend is not None and value > median else "and " if spend is not None \
             else ""
-        parts.append(f"{joint}{value:.0%} goes to running the business against a peer median "
-                     f"of {median:.0%}")
+        parts.append(f"{joint}{format_percent(value)} goes to running the business against a "
+                     f"peer median of {format_percent(median)}")
     return ", ".join(parts) + "."
+
+
+def _value(metric: str, value: float, unit: Any, other: float) -> str:
+    """A metric's value as its key-number card writes it (the run share: 80.5%), if it has
+    one; else as the chart labels it (precise enough to tell it from `other`)."""
+    if metric in _CARD_METRICS:
+        return format_percent(value)
+    return format_metric_value(value, unit, other)
 
 
 def _attention_sentence(result: BenchmarkResult) -> str:
@@ -56,8 +66,8 @@ def _attention_sentence(result: BenchmarkResult) -> str:
             "and warrant attention")
     if flagged.empty:
         return f"None of the {len(p)} metrics falls outside the peers' interquartile range."
-    items = [f"{metric_label(m, s)} {format_metric_value(v, u, med)} (peer median "
-             f"{format_metric_value(med, u, v)}, {r})"
+    items = [f"{metric_label(m, s)} {_value(m, v, u, med)} (peer median "
+             f"{_value(m, med, u, v)}, {r})"
              for m, s, v, u, med, r in zip(flagged["metric"], flagged["scales_with"],
                                           flagged["normalised_value"], flagged["unit"],
                                           flagged["median"], flagged["reading"], strict=True)]
@@ -87,11 +97,16 @@ def it_benchmark_sentences(result: BenchmarkResult) -> dict[str, str]:
     run, grow, transform = (_row(result, m) for m in ("run_share", "grow_share",
                                                        "transform_share"))
     if run is not None and grow is not None and transform is not None:
-        out["mix"] = (f"Of every 100 spent on IT, {100 * float(run['value']):.0f} keeps the "
-                      f"business running, {100 * float(grow['value']):.0f} grows it and "
-                      f"{100 * float(transform['value']):.0f} transforms it; the peer medians "
-                      f"are {100 * float(run['median']):.0f}, {100 * float(grow['median']):.0f} "
-                      f"and {100 * float(transform['median']):.0f}.")
+        def per_100(row: pd.Series, column: str) -> str:  # as in the attention sentence
+            other = "median" if column == "value" else "value"
+            return _value(str(row["metric"]), float(row[column]), "fraction",
+                          float(row[other])).removesuffix("%")
+
+        out["mix"] = (f"Of every 100 spent on IT, {per_100(run, 'value')} keeps the business "
+                      f"running, {per_100(grow, 'value')} grows it and "
+                      f"{per_100(transform, 'value')} transforms it; the peer medians are "
+                      f"{per_100(run, 'median')}, {per_100(grow, 'median')} and "
+                      f"{per_100(transform, 'median')}.")
     else:
         out["mix"] = ("The run / grow / transform split was not compared: give run_spend, "
                       "grow_spend and transform_spend and their peer shares.")

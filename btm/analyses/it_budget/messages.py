@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from btm.budget import CATEGORIES, Chargeback, ITBudget
-from btm.messages import check_result, check_table
+from btm.messages import check_result, check_table, format_percent
 from btm.style import format_money
 from btm.validate import tables_checked
 
@@ -69,6 +69,11 @@ def _share(budget: ITBudget, category: str) -> float:
     return float(s[category]) / total if total > 0 else math.nan
 
 
+def _percent(share: float) -> str:
+    """A share as its card writes it; ``n/a`` when the budget is 0 (as the card shows it)."""
+    return format_percent(share) if math.isfinite(share) else "n/a"
+
+
 @tables_checked
 def budget_key_messages(
     budget: ITBudget,
@@ -108,10 +113,10 @@ def budget_key_messages(
     cur = currency
     s = budget.summary.iloc[0]
     total = float(s["total"])
-    messages = [
-        f"{_share(budget, 'run'):.0%} of the {budget.year} IT budget of "
+    messages = [  # the shares as their key-number cards write them (90.8%, not 91%)
+        f"{_percent(_share(budget, 'run'))} of the {budget.year} IT budget of "
         f"{format_money(total, cur)} keeps the lights on; transform is "
-        f"{_share(budget, 'transform'):.0%}."
+        f"{_percent(_share(budget, 'transform'))}."
     ]
     messages.append(
         f"Capital spend is {format_money(float(s['capex']), cur)}; the P&L cost, opex plus "
@@ -137,8 +142,8 @@ def budget_key_messages(
         unalloc = float(chargeback.summary["unallocated"].iloc[0])
         tail = (f"{format_money(unalloc, cur)} could not be allocated and is shown separately"
                 if unalloc > 0 else "all of it reached a business unit")
-        messages.append(f"{top['business_unit']} consumes {float(top['share']):.0%} of the IT "
-                        f"cost allocated to business units; {tail}.")
+        messages.append(f"{top['business_unit']} consumes {format_percent(float(top['share']))} "
+                        f"of the IT cost allocated to business units; {tail}.")
     return messages
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from btm.errors import InputError
-from btm.messages import check_result
+from btm.messages import check_result, format_percent
 from btm.risk import RiskAssessment, RiskSimulation
 from btm.style import check_currency, format_money
 from btm.validate import tables_checked
@@ -116,7 +116,8 @@ def risk_contingency_sentence(residual: RiskSimulation, inherent: RiskSimulation
                   "before them)")
     rid, title, share = _top(residual)
     return (f"Set aside {format_money(float(s['contingency']), currency)} for P{q} of the risk "
-            f"cost {basis}{before}; {rid} ({title}) accounts for {share:.0%} of it.")
+            f"cost {basis}{before}; {rid} ({title}) accounts for {format_percent(share)} of "
+            "it.")  # the share as its card writes it (18.3%, not 18%)
 
 
 def _not_paying(assessment: RiskAssessment) -> list[str]:

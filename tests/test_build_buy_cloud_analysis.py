@@ -23,7 +23,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from chart_checks import legend_texts, overlaps, shown_names
 from matplotlib.figure import Figure
+from message_checks import card_texts
 
 from btm import InputError, files, sourcing, tco
 from btm.analyses.build_buy_cloud import SPEC, charts, messages
@@ -209,10 +211,7 @@ def test_messages_contain_the_numbers_formatted(inputs, result):
     head = msgs[0]
     # each figure is written as its key-number card on the same board-pack page writes it
     # (a reviewer saw "0.722" on the card beside "TOPSIS 0.72", "EUR 3M" beside "EUR 3.01M")
-    from btm import boardpack
-
-    cards = {k: boardpack.format_key_number(v) for k, v in
-             messages.build_buy_cloud_key_numbers(result).items()}
+    cards = card_texts(messages.build_buy_cloud_key_numbers(result))
     assert head.startswith(f"{s['winner']} ranks first (TOPSIS {cards['winner_score']}, "
                            f"{cards['margin']} ahead of {s['runner_up']}) and in "
                            f"{cards['winner_first_rank_share']} of {N:,} trials")
@@ -456,3 +455,79 @@ def test_charts_do_not_modify_their_input(result):
     before = result.contributions.copy()
     charts.criterion_contributions(result.contributions, scores=result.ranking["score"])
     pd.testing.assert_frame_equal(result.contributions, before)
+
+
+# --------------------------------------------------------------------------- unusual names
+
+#: Names a user may type: a leading "_" (matplotlib leaves such labels out of a legend it
+#: collects itself, and underscores-as-spaces turned it into a blank), 50 to 60 characters,
+#: "$", non-ASCII.
+UNUSUAL = {"Build": "_legacy", "Buy": "Übergang/Été: packaged suite at $123/user/month, $20k setup",
+           "CIO": "_CIO", "Head of Sales": "Head of Sales, Marketing and Customer Service (EMEA)",
+           "functional_fit": "_functional_fit",
+           "integration": "integration_with_the_existing_erp_crm_and_data_warehouse"}
+
+
+def _unusual_figures():
+    """Every chart as the notebook draws it, on the sample files with names replaced."""
+    def read(name, columns):
+        table = _read(name)
+        for c in columns:
+            table[c] = table[c].replace(UNUSUAL)
+        return table
+
+    costs = tco.validate_costs(read("costs.csv", ["option"]))
+    cost_result = tco.compare(costs, horizon_years=HORIZON, discount_rate=RATE, currency="EUR")
+    trials = tco.simulate_trials(costs, horizon_years=HORIZON, discount_rate=RATE, n=300, seed=1)
+    r = sourcing.evaluate(
+        read("scores.csv", ["assessor", "option", "criterion"]),
+        criteria=read("criteria.csv", ["criterion"]), tco=cost_result, tco_trials=trials,
+        judgements=read("judgements.csv", ["assessor", "criterion_a", "criterion_b"]),
+        gates=read("gates.csv", ["option"]), method="topsis", weights_source="ahp",
+        n_simulations=300, seed=1)
+    note = "TOPSIS on group AHP weights; source: scores.csv, costs.csv."
+    return {
+        "criterion_contributions": charts.criterion_contributions(
+            r.contributions, scores=r.ranking["score"], method="topsis", footnote=note),
+        "weight_sensitivity": charts.weight_sensitivity_curves(
+            r.sensitivity.curves, r.sensitivity.intervals, winner=r.sensitivity.winner,
+            method="topsis", footnote=note),
+        "rank_acceptability": charts.rank_acceptability_heatmap(
+            r.acceptability.tidy, n_trials=r.acceptability.n, footnote=note),
+        "assessor_weights": charts.sourcing_weights(r, footnote=note),
+    }
+
+
+@pytest.fixture(scope="module")
+def unusual_figures():
+    return _unusual_figures()
+
+
+def test_every_name_is_shown_even_one_starting_with_underscore(unusual_figures):
+    """A reviewer: an option named "_legacy" showed as " legacy" (every underscore became a
+    space) and long names ran across the plot. Underscores between words still read as
+    spaces; a leading one is kept, and every legend lists every name."""
+    figs = unusual_figures
+    shown = {name: shown_names(fig) for name, fig in figs.items()}
+    legends = {name: "\n".join(legend_texts(fig)) for name, fig in figs.items()}
+    for name in ("criterion_contributions", "rank_acceptability"):
+        assert "\n_legacy\n" in f"\n{shown[name]}\n", name
+        assert "Übergang/Été: packaged" in shown[name]
+    assert "_functional fit (0." in legends["criterion_contributions"]
+    assert "integration with the\nexisting erp crm and data… (0." in legends[
+        "criterion_contributions"]
+    assert legend_texts(figs["weight_sensitivity"])[:3] == [
+        "_legacy", "Übergang/Été: packaged suite\nat \\$123/user/month, \\$20k…", "Cloud"]
+    assert legend_texts(figs["assessor_weights"])[1:] == [
+        "_CIO (CR 0.01)", "CFO (CR 0.11, above 0.10)",
+        "Head of Sales, Marketing and\nCustomer Service (EMEA) (CR 0.00)"]
+    assert "_functional fit" in shown["weight_sensitivity"]
+
+
+@pytest.mark.parametrize("name", ["criterion_contributions", "weight_sensitivity",
+                                  "rank_acceptability", "assessor_weights"])
+def test_no_text_overlaps_with_long_names(unusual_figures, name):
+    """A reviewer: with names of 50 to 60 characters the heat map collapsed to a sliver with
+    its percentages on top of each other, panel titles ran into each other and tick labels
+    into the legend. Long names are wrapped and cut (the tables keep them whole)."""
+    assert overlaps(unusual_figures[name]) == [], name

@@ -17,9 +17,11 @@ matplotlib.use("Agg")
 import numpy as np
 import pandas as pd
 import pytest
+from chart_checks import legend_texts, overlaps, shown_names
 from matplotlib.figure import Figure
+from message_checks import check_cards_quoted
 
-from btm import InputError, boardpack, outsourcing
+from btm import InputError, outsourcing
 from btm.analyses import get_spec
 from btm.analyses.outsourcing_matrix import charts, messages
 from btm.style import format_money
@@ -348,8 +350,53 @@ def test_messages_write_each_key_number_as_its_card_does(result):
     build/buy/cloud and IT budget pages did not: 0.72 beside 0.722, 91% beside 90.8%)."""
     numbers = messages.outsourcing_matrix_key_numbers(result)
     said = messages.outsourcing_matrix_key_messages(result)
-    for name in ("source_present_value", "largest_conflict"):
-        card = boardpack.format_key_number(numbers[name])
-        assert card in " ".join(said), (name, card)
-    n_source = boardpack.format_key_number(numbers["n_source"]).split()[0]
+    cards = check_cards_quoted(numbers, said, ("source_present_value", "largest_conflict"),
+                               counts=["n_source"])
+    n_source = cards["n_source"].split()[0]
     assert said[0].startswith(f"{n_source} of {len(result.activities)} activities")
+
+
+# --------------------------------------------------------------------------- unusual names
+
+#: Names a user may type: a leading "_" (matplotlib leaves such labels out of a legend it
+#: collects itself), about 60 characters, "$", non-ASCII.
+UNUSUAL = {"Service desk": "_Service desk",
+           "Network operations": "Übergang/Été: network operations and $-priced managed WAN",
+           "cio": "_cio", "infra_lead": "infrastructure_and_operations_lead_for_all_european_sites"}
+
+
+@pytest.fixture(scope="module")
+def unusual_figures(tables):
+    """The three figures as the notebook draws them, on the sample files with names replaced."""
+    ratings, criteria, costs = (t.copy() for t in tables)
+    ratings[["activity", "assessor"]] = ratings[["activity", "assessor"]].replace(UNUSUAL)
+    costs["activity"] = costs["activity"].replace(UNUSUAL)
+    r = outsourcing.assess(ratings, criteria, costs, horizon_years=5, discount_rate=0.08)
+    note = "5-year contracts, discount rate 8.0%, amounts in EUR; source: ratings.csv."
+    return {"matrix": charts.outsourcing_matrix(r.activities, costs=r.costs, cells=r.cells,
+                                                footnote=note),
+            "spread": charts.outsourcing_spread(r.by_assessor, r.activities, footnote=note),
+            "cost_case": charts.outsourcing_cost_case(r.costs, currency="EUR", horizon_years=5,
+                                                      footnote=note)}
+
+
+def test_every_name_is_shown_even_one_starting_with_underscore(unusual_figures):
+    """A reviewer: the assessor "_cio" vanished from the spread's legend (its handles were
+    collected by matplotlib, which skips labels starting with "_"); long names ran the rows'
+    labels across half the figure. Every assessor is listed; long names are cut with "…"."""
+    assert legend_texts(unusual_figures["spread"])[:4] == [
+        "_cio", "infrastructure_and_operat…", "business_partner", "consensus"]
+    for name in ("matrix", "spread", "cost_case"):
+        shown = shown_names(unusual_figures[name])
+        assert "_Service desk" in shown, name
+        assert "Übergang/Été: network" in shown and "$-priced" in shown, name
+    rows = [t.get_text() for t in unusual_figures["cost_case"].axes[0].get_yticklabels()]
+    assert "Übergang/Été: network operations\nand $-priced managed WAN (conflict)" in rows
+
+
+@pytest.mark.parametrize("name", ["matrix", "spread", "cost_case"])
+def test_no_text_overlaps_with_long_names(unusual_figures, name):
+    """A reviewer: with a 60-character activity and assessor the spread's panels shrank to
+    slivers (their band names on top of each other) and the cost case's money ticks and
+    amounts ran into each other and into the legend."""
+    assert overlaps(unusual_figures[name]) == [], name

@@ -20,10 +20,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from chart_checks import check_chart
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from chart_checks import check_chart, legend_texts, overlaps
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from message_checks import check_cards_quoted
 from scipy import stats
 
 from btm import InputError, style, tco
@@ -459,14 +459,12 @@ def test_the_notebooks_path_with_dollar_names_runs_to_the_end():
 def test_messages_write_each_figure_as_its_card_does():
     """A reviewer's board pack page: "57.6% Chance Hybrid is cheapest" on the card beside
     "cheapest in 58%" in the message. The message now quotes the card's text."""
-    from btm import boardpack
-
     costs = tco.validate_costs(pd.read_csv(DATA), source="costs.csv")
     result = tco.compare(costs, horizon_years=7, discount_rate=0.08)
     sim = tco.simulate(costs, horizon_years=7, discount_rate=0.08, n=2000, seed=7)
     numbers = messages.tco_key_numbers(result, simulation=sim)
-    cards = {k: boardpack.format_key_number(v) for k, v in numbers.items()}
     text = " ".join(messages.tco_key_messages(result, simulation=sim, n_simulations=2000))
+    cards = check_cards_quoted(numbers, text, ("prob_cheapest", "cheapest_present_value"))
     best = result.summary.sort_values("present_value").index[0]
     p = float(sim.loc[best, "prob_cheapest"])
     assert cards["prob_cheapest"] == f"{100 * p:.3g}%"
@@ -507,11 +505,6 @@ def _sample_figures(options: dict[str, str], categories: dict[str, str] | None =
     }
 
 
-def _legend_texts(fig) -> list[str]:
-    return [t.get_text() for ax in fig.axes if ax.get_legend()
-            for t in ax.get_legend().get_texts()]
-
-
 def test_legends_list_every_option_even_one_starting_with_underscore():
     """A reviewer: an option named "_legacy" or "_Option A" vanished from the legend of the
     cumulative cost and S-curve charts (matplotlib hides labels starting with "_" when it
@@ -520,61 +513,19 @@ def test_legends_list_every_option_even_one_starting_with_underscore():
     figures = _sample_figures(UNDERSCORE_NAMES, {"exit": "_exit"})
     options = ["_legacy", "_Option A", "Übergang/Été"]
     for name in ("cumulative_cost", "s_curves"):
-        assert _legend_texts(figures[name]) == options, name
+        assert legend_texts(figures[name]) == options, name
         ax = figures[name].axes[0]
         assert len(ax.get_legend().legend_handles) == 3
-    assert "_exit" in _legend_texts(figures["cost_by_category"])
+    assert "_exit" in legend_texts(figures["cost_by_category"])
     ticks = [t.get_text() for t in figures["cost_by_category"].axes[0].get_xticklabels()]
     assert ticks == options
     rows = {t.get_text().split(": ")[0] for t in figures["tornado"].axes[0].get_yticklabels()}
     assert rows == set(options)
     # The hand-made tables too: a single option named "_legacy" still gets its legend.
     cum = _cumulative().rename(columns={"Cloud": "_legacy"})
-    assert _legend_texts(charts.cumulative_cost(cum)) == ["On premises", "_legacy"]
+    assert legend_texts(charts.cumulative_cost(cum)) == ["On premises", "_legacy"]
     trials = _trials().rename(columns={"Buy": "_legacy", "Hybrid": "_"})
-    assert _legend_texts(charts.s_curves(trials)) == ["_legacy", "Cloud", "_"]
-
-
-def _drawn_texts(fig) -> tuple[list, list]:
-    """(texts, legends) as drawn: titles, axis labels, tick labels in view, annotations, legend
-    entries and titles, figure texts; each legend also as one box (handles included)."""
-    FigureCanvasAgg(fig)
-    with style.house_style():
-        fig.canvas.draw()
-    texts, legends = list(fig.texts), []
-    for ax in fig.axes:
-        texts += [ax.title, ax.xaxis.label, ax.yaxis.label, *ax.texts]
-        for axis in (ax.xaxis, ax.yaxis):
-            low, high = sorted(axis.get_view_interval())
-            texts += [tick.label1 for tick in axis.get_major_ticks()
-                      if low - 1e-9 <= tick.get_loc() <= high + 1e-9]
-        legend = ax.get_legend()
-        if legend is not None:
-            legends.append(legend)
-            texts += [*legend.get_texts(), legend.get_title()]
-    return [t for t in texts if t.get_visible() and t.get_text().strip()], legends
-
-
-def _overlaps(fig) -> list[tuple[str, str]]:
-    """Pairs of drawn texts whose boxes overlap (by more than half a pixel each way), and texts
-    that overlap a legend they are not part of."""
-    texts, legends = _drawn_texts(fig)
-    renderer = fig.canvas.get_renderer()
-    boxes = [t.get_window_extent(renderer) for t in texts]
-
-    def overlap(a, b) -> bool:
-        return (min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5
-                and min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5)
-
-    found = [(texts[i].get_text(), texts[j].get_text())
-             for i in range(len(texts)) for j in range(i + 1, len(texts))
-             if overlap(boxes[i], boxes[j])]
-    for legend in legends:
-        own = {id(t) for t in [*legend.get_texts(), legend.get_title()]}
-        box = legend.get_window_extent(renderer)
-        found += [("legend", t.get_text()) for t, b in zip(texts, boxes, strict=True)
-                  if id(t) not in own and overlap(box, b)]
-    return found
+    assert legend_texts(charts.s_curves(trials)) == ["_legacy", "Cloud", "_"]
 
 
 @pytest.mark.parametrize("name", list(_all_charts()))
@@ -586,7 +537,7 @@ def test_no_text_overlaps_with_long_names(name):
     Also on the sample file and with underscore and non-ASCII names."""
     for options, categories in ((LONG_NAMES, LONG_CATEGORIES), ({}, {}), (UNDERSCORE_NAMES, {})):
         fig = _sample_figures(options, categories)[name]
-        assert _overlaps(fig) == [], (name, options)
+        assert overlaps(fig) == [], (name, options)
         ax = fig.axes[0]
         assert ax.get_title() and "EUR" in (ax.get_xlabel() + ax.get_ylabel())
 
@@ -595,8 +546,8 @@ def test_long_names_are_wrapped_and_cut_but_stay_readable():
     """What the board sees of the long names: the start of each name, on at most a few short
     lines, cut with "…"; the break-even list one line per crossing; "$" drawn as typed."""
     figures = _sample_figures(LONG_NAMES)
-    legend = _legend_texts(figures["cumulative_cost"])
-    assert legend == _legend_texts(figures["s_curves"])
+    legend = legend_texts(figures["cumulative_cost"])
+    assert legend == legend_texts(figures["s_curves"])
     for text, name in zip(legend, LONG_NAMES.values(), strict=True):
         lines = text.replace("\\$", "$").split("\n")
         assert len(lines) <= 2 and all(len(line) <= 26 for line in lines)

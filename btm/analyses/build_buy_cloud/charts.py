@@ -2,8 +2,11 @@
 acceptability and the assessors' weights. Each takes a table of :func:`btm.sourcing.evaluate`'s
 result and returns a :class:`btm.style.BoardFigure`.
 
-Names read from input files (options, criteria, assessors) are shown with underscores as
-spaces and with ``$`` escaped, so that a name can never switch matplotlib into mathtext.
+Names read from input files (options, criteria, assessors) are shown with underscores between
+words as spaces and with ``$`` escaped, so that a name can never switch matplotlib into mathtext;
+a leading ``_`` is kept (``_legacy`` stays ``_legacy``) and every legend is given its handles
+and labels explicitly, so such a name is listed like any other. Long names are wrapped and cut
+with ``…`` (:func:`btm.style.short_label`); the tables keep them whole.
 
 Examples
 --------
@@ -20,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import matplotlib.ticker as mticker
@@ -48,6 +52,7 @@ from btm.style import (
     percent_formatter,
     plain_text,
     require_frame,
+    short_label,
     style_bars,
 )
 
@@ -62,20 +67,32 @@ __all__ = [
 
 _METHOD_WORDS = {"topsis": "TOPSIS closeness", "weighted_sum": "weighted sum"}
 _SHADE = "#E3E3E3"  # the weight interval over which the winner holds
+#: Characters per line of a name: on an axis (two lines), in a legend (two lines), as the
+#: title of a small panel (one line).
+_TICK_WIDTH = 24
+_LEGEND_WIDTH = 28
+_PANEL_WIDTH = 26
 
 
-def readable(name: Any) -> str:
-    """A name from an input file as a label: underscores as spaces, ``$`` made literal
-    (:func:`btm.style.plain_text`).
+def readable(name: Any, *, width: int | None = None, lines: int = 2) -> str:
+    """A name from an input file as a label: underscores between words as spaces (a leading
+    or trailing one is kept), ``$`` made literal (:func:`btm.style.plain_text`); with `width`,
+    wrapped and cut to `lines` lines (:func:`btm.style.short_label`).
 
     Examples
     --------
     >>> readable("time_to_value")
     'time to value'
+    >>> readable("_legacy_estate")
+    '_legacy estate'
     >>> readable("Cloud $$")
     'Cloud \\\\$\\\\$'
+    >>> print(readable("integration_with_the_existing_erp_and_crm", width=24))
+    integration with the
+    existing erp and crm
     """
-    return plain_text(str(name).replace("_", " "))
+    text = re.sub(r"(?<=\S)_(?=\S)", " ", str(name))
+    return plain_text(text) if width is None else short_label(text, width=width, lines=lines)
 
 
 def _method_word(method: str) -> str:
@@ -199,7 +216,9 @@ def criterion_contributions(
             seg = wide.loc[order, c].to_numpy(dtype=float)
             bars = ax.barh(y, seg, left=left, height=0.62, label=readable(c))
             style_bars(bars, fill, hatch)
-            label = readable(c) if weights is None else f"{readable(c)} ({weights.loc[c]:.2f})"
+            label = readable(c, width=_LEGEND_WIDTH)
+            if weights is not None:
+                label = f"{label} ({weights.loc[c]:.2f})"
             handles.append(legend_patch(fill, hatch, label))
             left = left + seg
         short = "TOPSIS" if method == "topsis" else word
@@ -216,7 +235,7 @@ def criterion_contributions(
                     label=f"{word} (ranking score)")
             handles.append(Line2D([], [], linestyle="none", marker="D", markersize=8, color=INK,
                                   markeredgecolor="white", label=f"{word} (ranking score)"))
-        ax.set_yticks(y, [readable(o) for o in order])
+        ax.set_yticks(y, [readable(o, width=_TICK_WIDTH) for o in order])
         ax.set_ylim(-0.6, n - 0.4)
         ax.set_xlim(0, max(1.0, float(left.max()) * 1.08))
         ax.xaxis.set_major_locator(mticker.MultipleLocator(0.1))
@@ -225,7 +244,8 @@ def criterion_contributions(
         ax.set_xlabel("Weighted, normalised score (0 = worst option on every criterion, "
                       "1 = best on every one)")
         ax.set_ylabel("Option (best first)")
-        legend_outside(ax, handles=handles, title="Criterion (weight)")
+        legend_outside(ax, handles=handles, labels=[h.get_label() for h in handles],
+                       title="Criterion (weight)")
         return fig
 
 
@@ -330,7 +350,7 @@ def weight_sensitivity_curves(
                             va="bottom", fontsize=7.5, fontweight="bold", color=INK,
                             bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
                                   "edgecolor": "none", "alpha": 0.85})
-            ax.set_title(readable(c), fontsize=10, fontweight="bold", loc="left", pad=4)
+            ax.set_title(readable(c, width=_PANEL_WIDTH, lines=1), fontsize=10, fontweight="bold", loc="left", pad=4)
             ax.set_xlim(0, 1)
             ax.set_ylim(lo_y, hi_y)
             ax.xaxis.set_major_locator(mticker.MultipleLocator(0.25))
@@ -342,13 +362,15 @@ def weight_sensitivity_curves(
                 ax.set_xlabel("Weight (0–1)", fontsize=9)
         for ax in flat[n:]:
             ax.set_axis_off()
-        handles: list[Any] = [Line2D([], [], markersize=4.5, linewidth=1.6, label=readable(o),
-                          **line_style(i)) for i, o in enumerate(options)]
+        handles: list[Any] = [Line2D([], [], markersize=4.5, linewidth=1.6,
+                                     label=readable(o, width=_LEGEND_WIDTH), **line_style(i))
+                              for i, o in enumerate(options)]
         handles += [Line2D([], [], color=INK, linewidth=1.2, linestyle=(0, (4, 2)),
                            label="stated weight"),
                     Patch(facecolor=_SHADE, edgecolor="none",
-                          label=f"{readable(winner)} stays first")]
-        flat[n].legend(handles=handles, loc="upper left", title="Option", frameon=False)
+                          label=f"{readable(winner, width=_LEGEND_WIDTH)} stays first")]
+        flat[n].legend(handles=handles, labels=[h.get_label() for h in handles],
+                       loc="upper left", title="Option", frameon=False)
         flat[n].text(0.02, 0.02, "Each panel moves one criterion's\nweight from 0 to 1; the "
                      "other\nweights keep their proportions.", transform=flat[n].transAxes,
                      ha="left", va="bottom", fontsize=8.5, color=INK)
@@ -426,7 +448,7 @@ def rank_acceptability_heatmap(
                         fontweight="bold" if share >= 0.5 else "normal",
                         color="white" if share >= 0.5 else INK)
         ax.set_xticks(range(k), [ordinal(c) for c in wide.columns])
-        ax.set_yticks(range(m), [readable(o) for o in wide.index])
+        ax.set_yticks(range(m), [readable(o, width=_TICK_WIDTH) for o in wide.index])
         ax.set_xticks(np.arange(k + 1) - 0.5, minor=True)
         ax.set_yticks(np.arange(m + 1) - 0.5, minor=True)
         ax.grid(which="minor", color="white", linewidth=2)
@@ -526,7 +548,7 @@ def assessor_weights(
             sub = data.loc[data["assessor"] == a]
             colour = PALETTE[1:][i % (len(PALETTE) - 1)]
             ys = np.array([pos[c] for c in sub["criterion"]], dtype=float) + offsets[i]
-            label = readable(a)
+            label = readable(a, width=_LEGEND_WIDTH)
             if ratios is not None:
                 cr = float(ratios.loc[a])
                 flag = f", above {threshold:.2f}" if cr > threshold else ""
@@ -537,7 +559,7 @@ def assessor_weights(
             handles.append(Line2D([], [], linestyle="none", marker=MARKERS[i % len(MARKERS)],
                                   markersize=8, color=colour, markeredgecolor=INK,
                                   markeredgewidth=0.7, label=label))
-        ax.set_yticks(y, [readable(c) for c in order])
+        ax.set_yticks(y, [readable(c, width=_TICK_WIDTH) for c in order])
         ax.set_ylim(-0.6, n - 0.4)
         hi = max(float(data["weight"].max()), float(g.max()))
         ax.set_xlim(0, min(1.0, hi * 1.12 + 0.02))
@@ -546,7 +568,8 @@ def assessor_weights(
         ax.grid(axis="x", visible=True)
         ax.set_xlabel("AHP weight (fraction; each assessor's weights sum to 1)")
         ax.set_ylabel("Criterion (largest group weight first)")
-        legend_outside(ax, handles=handles, title="Weights of")
+        legend_outside(ax, handles=handles, labels=[h.get_label() for h in handles],
+                       title="Weights of")
         return fig
 
 

@@ -4,7 +4,9 @@ Each takes tables of :class:`btm.outsourcing.OutsourcingResult` and returns a
 :class:`btm.style.BoardFigure`. Stances are told apart by hatching as well as colour
 (``keep`` solid blue, ``partner`` dotted orange, ``source`` striped vermillion), so the
 figures read in greyscale. Text from the input files (activity and assessor names) is drawn
-as plain text: a ``$`` in a name is never read as mathematics.
+as plain text: a ``$`` in a name is never read as mathematics. Long names are wrapped and cut
+with ``…`` (the tables keep them whole), and every legend is given its handles and labels
+explicitly, so an assessor named ``_cio`` is listed like any other.
 
 The cell names and stances are btm's adaptation of Insinga and Werle (2000); see
 :mod:`btm.outsourcing`, "Adaptation".
@@ -24,7 +26,6 @@ Examples
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -59,6 +60,7 @@ from btm.style import (
     money_formatter,
     money_label,
     require_frame,
+    short_label,
     style_bars,
 )
 
@@ -81,6 +83,17 @@ def _plain(text: Any) -> str:
     """Input text as a string; every Text showing it is made with ``parse_math=False``, so a
     ``$`` in a name is drawn as typed, never read as mathematics."""
     return str(text)
+
+
+def _short(text: Any, width: int, lines: int = 2) -> str:
+    """A name wrapped and cut as :func:`btm.style.short_label` does, for a Text made with
+    ``parse_math=False`` (so without its ``$`` escapes)."""
+    return short_label(text, width=width, lines=lines).replace("\\$", "$")
+
+
+#: Characters per line of a name: on the rows of the spread and of the cost case, in a legend.
+_ROW_WIDTH = 32
+_LEGEND_WIDTH = 26
 
 
 def _tint(colour: str, amount: float) -> tuple[float, float, float]:
@@ -410,7 +423,7 @@ def outsourcing_matrix(
                       borderaxespad=0.0, title="Bubble area:\nin-house annual cost",
                       labelspacing=2.0, handletextpad=1.6, borderpad=1.0, handlelength=2.5)
         finish(fig, ax, title, footnote, "The outsourcing matrix: where each activity sits")
-        labels = [textwrap.fill(_plain(n), 22) for n in names]
+        labels = [_short(n, 22, lines=3) for n in names]
         _place_labels(fig, ax, x, y, np.where(review, areas * 1.35 + 80, areas), labels,
                       cell_names)
         return fig
@@ -504,14 +517,15 @@ def outsourcing_spread(
                 if len(mine):
                     a.plot([mine.min(), mine.max()], [y_of[k]] * 2, color="#CCCCCC", linestyle="-",
                            linewidth=6, solid_capstyle="round", zorder=1)
+            lines = []
             for m, who in enumerate(assessors):
                 sel = (own["assessor"].astype(str) == who).to_numpy() & ~np.isnan(values)
                 colour = PALETTE[m % len(PALETTE)]
-                a.plot(values[sel], y_of[rows[sel]], linestyle="none",
+                lines += a.plot(values[sel], y_of[rows[sel]], linestyle="none",
                        marker=MARKERS[m % len(MARKERS)], markersize=7, color=colour,
                        markeredgecolor=INK if m % len(PALETTE) >= 3 else colour, zorder=3,
                        label=_plain(who))
-            a.plot(consensus[:, p], y_of, linestyle="none", marker="|", markersize=16,
+            lines += a.plot(consensus[:, p], y_of, linestyle="none", marker="|", markersize=16,
                    markeredgewidth=2.2, color=INK, zorder=4, label="consensus")
             for b in bounds:
                 a.axvline(b, color=MUTED, linewidth=1.0, linestyle=(0, (4, 3)), zorder=0)
@@ -526,14 +540,16 @@ def outsourcing_spread(
             a.grid(axis="y", visible=False)
             a.grid(axis="x", visible=True)
             if p == 0:
-                a.set_yticks(y_of, [_plain(nm) + (" *" if changes[k] else "")
+                a.set_yticks(y_of, [_short(nm, _ROW_WIDTH) + (" *" if changes[k] else "")
                                     for k, nm in enumerate(names)], parse_math=False)
                 for tick, flag in zip(a.get_yticklabels(), changes, strict=True):
                     tick.set_fontweight("bold" if flag else "normal")
-                handles = a.get_legend_handles_labels()[0]
+                handles = lines
             else:
                 a.set_yticks(y_of, [""] * n)
-        legend_outside(axes[1], handles=handles, title="Assessor")
+        legend_outside(axes[1], handles=handles,
+                       labels=[_short(who, _LEGEND_WIDTH) for who in assessors] + ["consensus"],
+                       title="Assessor")
         for t in axes[1].get_legend().get_texts():
             t.set_parse_math(False)
         if footnote is None and changes.any():
@@ -638,8 +654,8 @@ def outsourcing_cost_case(
                     hi + 0.16 * span + (0.22 * span if lo < 0 else 0))
         ax.xaxis.set_major_locator(mticker.MaxNLocator(nbins=6))
         ax.axvline(0, color=INK, linewidth=0.9)
-        labels = [_plain(table["activity"].iloc[i]) + (" (conflict)" if conflict[i] else "")
-                  for i in order]
+        labels = [_short(table["activity"].iloc[i], _ROW_WIDTH)
+                  + (" (conflict)" if conflict[i] else "") for i in order]
         ax.set_yticks(yy, labels, parse_math=False)
         for tick, i in zip(ax.get_yticklabels(), order, strict=True):
             tick.set_fontweight("bold" if conflict[i] else "normal")
@@ -657,5 +673,6 @@ def outsourcing_cost_case(
             c.set_edgecolor(INK)
             c.set_linewidth(2.2)
             handles.append(c)
-        legend_outside(ax, handles=handles, title="Matrix stance")
+        legend_outside(ax, handles=handles, labels=[h.get_label() for h in handles],
+                       title="Matrix stance")
         return fig

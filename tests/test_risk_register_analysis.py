@@ -14,8 +14,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from chart_checks import check_chart
+from chart_checks import check_chart, legend_texts, overlaps, shown_names
 from matplotlib.figure import Figure
+from message_checks import check_cards_quoted
 
 from btm import InputError, boardpack, files, risk
 from btm.analyses.risk_register import SPEC, charts, messages
@@ -252,11 +253,9 @@ def test_messages_write_each_key_number_as_its_card_does(sample):
     numbers = messages.risk_key_numbers(a, residual, inherent, flags)
     share = float(residual.contributions["share"].iloc[0])
     assert f"{share:.0%}" != boardpack.format_key_number(numbers["top_risk_share"])  # a case
-    for name in ("contingency", "contingency_inherent", "top_risk_share", "emv_reduction",
-                 "response_cost"):
-        assert boardpack.format_key_number(numbers[name]) in said, name
-    for name in ("n_no_owner", "n_overdue", "n_no_review_date"):  # "2 risks have no owner"
-        assert boardpack.format_key_number(numbers[name]).split()[0] in said, name
+    check_cards_quoted(numbers, said, ("contingency", "contingency_inherent", "top_risk_share",
+                                       "emv_reduction", "response_cost"),
+                       counts=("n_no_owner", "n_overdue", "n_no_review_date"))
 
 
 def test_messages_refuse_wrong_results(sample):
@@ -280,3 +279,22 @@ def test_response_table_lists_every_risk_with_its_title(sample):
     assert table["emv_reduction"].is_monotonic_decreasing
     assert dict(zip(table["risk"], table["title"], strict=True)) == dict(
         zip(register["risk"], register["title"], strict=True))
+
+
+# --------------------------------------------------------------------------- unusual names
+
+
+def test_s_curve_lists_every_curve_even_one_starting_with_underscore(sample):
+    """A reviewer: a curve named "_residual" vanished from the S-curve's legend (matplotlib
+    collected the legend itself and skips labels starting with "_"), a name with two "$"
+    became mathematics, and a 60-character name pushed the legend over the plot's labels.
+    Every curve is listed, long names wrapped and cut, "$" drawn as typed."""
+    _, _, inherent, residual, _ = sample
+    long = "Übergang/Été: before responses, $-budget of the whole programme"
+    trials = pd.DataFrame({long: inherent.trials["total_cost"],
+                           "_residual $x$": residual.trials["total_cost"]})
+    fig = charts.contingency_s_curve(trials, currency="EUR")
+    assert legend_texts(fig) == ["Übergang/Été: before\nresponses, \\$-budget of…",
+                                 "_residual \\$x\\$"]
+    assert "_residual $x$" in shown_names(fig)
+    assert overlaps(fig) == []

@@ -52,6 +52,7 @@ from btm.style import (
     panels,
     percent_formatter,
     require_frame,
+    short_label,
     style_bars,
 )
 
@@ -296,13 +297,14 @@ def contingency_s_curve(
     qs = _check_quantiles(quantiles)
     names, curves = _curves(trials)
     with chart(ax, None, title, footnote, "How much contingency covers the risks?") as (fig, ax):
+        lines: list[Any] = []
         for q in qs:
             ax.axhline(q, color="#BBBBBB", linewidth=0.8, linestyle=":", zorder=1)
         for i, (name, x) in enumerate(zip(names, curves, strict=True)):
             y = np.arange(1, x.size + 1) / x.size
             style = line_style(i + 1)
             marker = style.pop("marker")
-            ax.step(x, y, where="post", linewidth=2, label=name, zorder=3, **style)
+            lines += ax.step(x, y, where="post", linewidth=2, label=name, zorder=3, **style)
             for q in qs:
                 v = float(np.quantile(x, q))
                 ax.plot([v], [q], linestyle="none", marker=marker, markersize=7,
@@ -319,7 +321,10 @@ def contingency_s_curve(
         ax.yaxis.set_major_formatter(percent_formatter())
         ax.set_xlabel(money_label(xlabel, currency))
         ax.set_ylabel("Chance the total is at most this")
-        legend_outside(ax, title="Register")
+        # Handles and labels given explicitly: a curve named "_..." is listed too; a long
+        # name is wrapped and cut, "$" drawn as typed.
+        legend_outside(ax, handles=lines, labels=[short_label(n, width=26) for n in names],
+                       title="Register")
         return fig
 
 

@@ -1,5 +1,5 @@
 """Tests of the demand forecasting and JIT analysis's figures
-(btm/analyses/demand_forecast_jit/charts.py)."""
+(btm/analyses/demand_forecast_jit/charts.py) and of its key messages against its cards."""
 
 
 
@@ -11,9 +11,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from chart_checks import check_chart
+from chart_checks import check_chart, legend_texts, overlaps
 from matplotlib.collections import PolyCollection
 from matplotlib.patches import Rectangle
+from message_checks import card_texts, check_cards_quoted
 
 from btm import InputError, style
 from btm.analyses.demand_forecast_jit import charts
@@ -254,6 +255,85 @@ def test_unseen_accuracy_message_from_the_stored_benchmark_row():
         unseen_accuracy_message(acc.drop(columns="coverage_80"))
 
 
+# --------------------------------------------------------------------------- key messages
+
+#: The key numbers the key messages state as their cards write them (``empirical_skus``, a
+#: count, by its number: "for the 2 intermittent or lumpy SKUs").
+QUOTED = ("safety_stock_value", "replay_fill_rate", "naive_fill_rate",
+          "replay_average_inventory_value", "share_beating_seasonal_naive", "mase_chosen",
+          "orders_now_value")
+
+
+def _plan_and_replay(history: pd.DataFrame, skus: pd.DataFrame, *, holdout: int, **params):
+    from btm import jit
+
+    pytest.importorskip("statsforecast")
+    plan = jit.plan(history, skus, **params)
+    return plan, jit.replay_policy(history, skus, plan, holdout_periods=holdout)
+
+
+@pytest.fixture(scope="module")
+def five_skus():
+    """One SKU per demand pattern of the sample (as tests/test_jit.py's FEW), replayed on the
+    last 52 weeks."""
+    from btm.files import package_root
+
+    folder = package_root() / "data" / "demand"
+    demand, skus = pd.read_csv(folder / "demand.csv"), pd.read_csv(folder / "skus.csv")
+    few = demand.loc[demand["unique_id"].isin(
+        ["SKU-002", "SKU-042", "SKU-107", "SKU-137", "SKU-172"])].reset_index(drop=True)
+    return _plan_and_replay(few, skus, holdout=52, horizon=12, service_level=0.95)
+
+
+def test_messages_write_each_key_number_as_its_card_does(five_skus):
+    """On the sample the card "Fill rate replayed on the last 52 weeks 97%" stood beside the
+    message "the policy filled 97.0% of demand", the card "Mean MASE of chosen forecasts 0.766"
+    beside "mean MASE 0.77" (here: 66.7% beside "on 67% of the 3 ...", 0.636 beside 0.64)."""
+    from btm.analyses.demand_forecast_jit import messages
+
+    plan, outcome = five_skus
+    numbers = messages.demand_key_numbers(plan, outcome)
+    said = messages.demand_key_messages(plan, outcome)
+    freed = "inventory_freed_vs_naive"
+    assert set(numbers) == {*QUOTED, "empirical_skus", freed}
+    assert numbers[freed]["value"] > 0  # said as it is (EUR 81k less); else by its size
+    cards = check_cards_quoted(numbers, said, (*QUOTED, freed), counts=["empirical_skus"])
+    assert (cards["share_beating_seasonal_naive"], cards["mase_chosen"]) == ("66.7%", "0.636")
+    assert said[0] == ("Forecasts chosen per SKU beat seasonal naive on 66.7% of the 3 "
+                       "regular-demand SKUs (mean MASE 0.636 vs 0.723).")
+    assert numbers["mase_chosen"]["label"].endswith("(seasonal naive 0.723)")
+    assert "for the 2 intermittent or lumpy SKUs" in said[1]
+    assert f"average inventory: {cards[freed]} less than ordering from past averages" in said[2]
+
+
+def test_a_full_fill_rate_reads_100_percent_as_on_its_card():
+    """Both policies fill all demand: the cards read 100%, the message said "filled 100.0% of
+    demand ... which filled 100.0%" and "for a 100.0% fill rate (vs 100.0%)"; and where the
+    policy holds more inventory (card "-EUR 2.3k"), the message says "EUR 2.3k more"."""
+    from btm.analyses.demand_forecast_jit import messages
+
+    ds = pd.date_range("2024-01-01", periods=60, freq="W-MON")
+    history = pd.DataFrame({"unique_id": ["A"] * 60 + ["B"] * 60, "ds": list(ds) * 2,
+                            "y": [10.0, 14.0] * 30 + [20.0] * 60})
+    skus = pd.DataFrame({"unique_id": ["A", "B"], "unit_cost": [500.0, 50.0],
+                         "lead_time_weeks": [2, 1], "order_cost": [20.0, 20.0],
+                         "holding_cost_rate": [0.2, 0.2]})
+    plan, outcome = _plan_and_replay(history, skus, holdout=8, horizon=4, service_level=0.9,
+                                     season_length=1, models=["Naive"])
+    numbers = messages.demand_key_numbers(plan, outcome)
+    said = messages.demand_key_messages(plan, outcome)
+    cards = check_cards_quoted(numbers, said, ("replay_fill_rate", "naive_fill_rate",
+                                               "safety_stock_value", "orders_now_value"))
+    assert cards["replay_fill_rate"] == cards["naive_fill_rate"] == "100%"
+    freed = card_texts(numbers, ["inventory_freed_vs_naive"])["inventory_freed_vs_naive"]
+    assert freed == "-EUR 2.3k"
+    assert said[1] == ("Replayed on the last 8 weeks, the policy filled 100% of demand with "
+                       "EUR 6.8k of average inventory: EUR 2.3k more than ordering from past "
+                       "averages, which filled 100%.")
+    assert said[2] == ("Exception: smooth SKUs held EUR 2.3k more inventory than with past "
+                       "averages, for a fill rate of 100% (vs 100%).")
+
+
 # --------------------------------------------------------------------------- the notebook
 
 
@@ -308,3 +388,27 @@ def test_notebook_names_the_file_and_the_sku_that_ends_early(tmp_path):
     assert runs.describe_error(rec.error).startswith(
         f"InputError: my_demand.csv, unique_id 'SKU-002': its history ends at {last[-3]} while "
         f"the other SKU runs to {last[-1]}; expected every SKU to end in the same period")
+
+
+# --------------------------------------------------------------------------- unusual names
+
+
+def test_service_inventory_curve_lists_every_policy_even_one_starting_with_underscore():
+    """A reviewer: a policy named "_base" vanished from the legend (matplotlib collected the
+    legend itself and skips labels starting with "_"), and a 60-character policy name pushed
+    the legend far out. Every named policy is listed, long names wrapped and cut."""
+    long = "Übergang/Été: forecast-driven policy with $-weighted safety stock"
+    curve = _curve().replace({"policy": {"current": "_base", "forecast-driven": long}})
+    fig = charts.service_inventory_curve(curve, currency="EUR")
+    assert legend_texts(fig) == ["_base", "Übergang/Été: forecast-\ndriven policy with…"]
+    assert overlaps(fig) == []
+
+
+def test_forecast_fan_legend_keeps_its_entries():
+    """The fan's legend is given its handles: the intervals, history and forecast, in that
+    order, and never the line joining history to forecast."""
+    hist, fc = _history_forecast()
+    fig = charts.forecast_fan(hist, fc, unique_id="A")
+    assert legend_texts(fig) == ["95% prediction interval", "80% prediction interval",
+                                 "history", "forecast (AutoETS)"]
+    assert overlaps(fig) == []

@@ -36,6 +36,7 @@ from btm.style import (
     money_label,
     percent_formatter,
     require_frame,
+    short_label,
     style_bars,
     xy_dates,
 )
@@ -124,18 +125,20 @@ def forecast_fan(
     band_values = check_numeric(fc[bands], "forecast")
     models = ", ".join(str(m) for m in pd.unique(fc["model"].astype(str)))
     with chart(ax, None, title, footnote, f"Demand forecast: {unique_id}") as (fig, ax):
+        handles: list[Any] = []
         for rank, level in enumerate(levels):
             lo = band_values[:, bands.index(f"lo_{level}")]
             hi = band_values[:, bands.index(f"hi_{level}")]
-            ax.fill_between(fx, lo, hi, color=_fan_fill(len(levels) - 1 - rank),
-                            edgecolor="none", label=f"{level}% prediction interval", zorder=1)
-        ax.plot(hx, hy, color=INK, linestyle="-", marker="o", markersize=3.5, label="history",
-                zorder=3)
+            handles.append(ax.fill_between(fx, lo, hi, color=_fan_fill(len(levels) - 1 - rank),
+                                           edgecolor="none", label=f"{level}% prediction interval",
+                                           zorder=1))
+        handles += ax.plot(hx, hy, color=INK, linestyle="-", marker="o", markersize=3.5,
+                           label="history", zorder=3)
         if len(hx) and len(fx):  # join the last actual to the first forecast for the eye
             ax.plot([hx[-1], fx[0]], [hy[-1], fy[0]], color=PALETTE[1], linestyle=":",
                     linewidth=1.2, zorder=3, label="_bridge")
-        ax.plot(fx, fy, color=PALETTE[1], linestyle="--", marker="s", markersize=4,
-                label=f"forecast ({models})", zorder=4)
+        handles += ax.plot(fx, fy, color=PALETTE[1], linestyle="--", marker="s", markersize=4,
+                           label=f"forecast ({models})", zorder=4)
         if len(hx):
             ax.axvline(hx[-1], color=MUTED, linewidth=0.8, linestyle=":", zorder=2)
             ax.annotate("forecast starts", (hx[-1], 1.0), xycoords=("data", "axes fraction"),
@@ -145,7 +148,8 @@ def forecast_fan(
         ax.set_xlabel("Date" if is_date else "Period")
         ax.set_ylabel(f"Demand ({units})")
         ax.yaxis.set_major_formatter(money_formatter(None))
-        legend_outside(ax)
+        # Handles and labels given explicitly (the bridge line stays out of the legend).
+        legend_outside(ax, handles=handles, labels=[h.get_label() for h in handles])
         return fig
 
 
@@ -492,11 +496,12 @@ def service_inventory_curve(
               else np.full(len(data), ""))
     names = list(pd.unique(policy))
     with chart(ax, None, title, footnote, "Service level vs inventory investment") as (fig, ax):
+        lines: list[Any] = []
         for i, name in enumerate(names):
             mask = policy == name
             order = np.argsort(level[mask], kind="stable")
-            ax.plot(level[mask][order], value[mask][order], label=name or "_policy",
-                    **line_style(i))
+            lines += ax.plot(level[mask][order], value[mask][order], label=name or "_policy",
+                             **line_style(i))
         ax.xaxis.set_major_locator(mticker.MaxNLocator(nbins=8, steps=[1, 2, 5, 10]))
         ax.xaxis.set_major_formatter(percent_formatter())
         ax.yaxis.set_major_formatter(money_formatter(currency))
@@ -504,5 +509,9 @@ def service_inventory_curve(
         ax.set_xlabel(labels[measure])
         ax.set_ylabel(money_label("Average inventory value", currency))
         if any(names):
-            legend_outside(ax, title="Policy")
+            # Handles and labels given explicitly, so a policy named "_base" is listed too
+            # (only a curve without a name is left out); long names wrapped and cut.
+            named = [(line, n) for line, n in zip(lines, names, strict=True) if n]
+            legend_outside(ax, handles=[line for line, _ in named],
+                           labels=[short_label(n, width=26) for _, n in named], title="Policy")
         return fig

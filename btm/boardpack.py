@@ -191,6 +191,8 @@ def format_key_number(number: Mapping[str, Any]) -> str:
     'n/a'
     >>> format_key_number({"value": 0.125, "unit": ""})
     '0.125'
+    >>> format_key_number({"value": 0.30651, "unit": "%"})
+    '30.7%'
     """
     from btm import charts
 
@@ -203,7 +205,7 @@ def format_key_number(number: Mapping[str, Any]) -> str:
     if _CURRENCY.match(unit):
         return charts.format_money(x, unit)
     if unit in ("%", "percent"):
-        return f"{style.format_number(x * 100)}%"  # as charts and messages write it
+        return style.format_percent(x)  # as the key messages write it
     if unit == "percentile":  # as the key messages say it: the 60th percentile
         return style.format_percentile(x)
     text = charts.format_money(x, None) if abs(x) >= 1000 else style.format_number(x)

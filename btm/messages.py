@@ -6,14 +6,17 @@ offers them all under one name, found by discovery (``messages.tco_key_messages`
 
 Examples
 --------
->>> from btm import messages
+>>> from btm import messages, style
 >>> callable(messages.tco_key_numbers)
 True
 
 It also holds the few helpers every analysis's messages share: :func:`check_result` and
 :func:`check_table` (the objects and tables a message helper is given), :func:`and_join`
 (a list of names in a sentence) and :func:`format_percent` (a share written as its key-number
-card writes it).
+card writes it: :func:`btm.style.format_percent` itself, offered here too).
+
+>>> messages.format_percent is style.format_percent, messages.format_percent(0.9084665)
+(True, '90.8%')
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from btm.errors import InputError
-from btm.style import format_number
+from btm.style import format_percent
 
 __all__ = ["and_join", "check_result", "check_table", "format_percent"]
 
@@ -101,21 +104,6 @@ def and_join(items: Iterable[Any]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def format_percent(share: float) -> str:
-    """A fraction as a percentage, written as the board pack's key-number card writes a ``"%"``
-    number: three significant digits (:func:`btm.style.format_number` of the per cent).
-
-    A message that states a key number writes it with this, so a page never shows 90.8% on
-    the card beside 91% in the sentence.
-
-    Examples
-    --------
-    >>> format_percent(0.9084665), format_percent(0.0392), format_percent(0.8), format_percent(1)
-    ('90.8%', '3.92%', '80%', '100%')
-    """
-    return f"{format_number(float(share) * 100)}%"
 
 
 def __getattr__(name: str) -> Any:

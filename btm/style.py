@@ -65,6 +65,7 @@ __all__ = [
     "figure",
     "format_money",
     "format_number",
+    "format_percent",
     "ordinal",
     "format_percentile",
     "plain_text",
@@ -385,6 +386,33 @@ def format_number(value: float) -> str:
         return f"{x:.3g}"
     decimals = max(0, 2 - math.floor(math.log10(abs(x))))
     return f"{x:,.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{x:,.0f}"
+
+
+def format_percent(share: float) -> str:
+    """A fraction as a percentage, written as key numbers and key messages show it: the per
+    cent in three significant digits (:func:`format_number`), then ``%``.
+
+    The board pack's key-number card writes a ``"%"`` number with this, and a key message that
+    states the same number writes it with this too, so a page never shows ``90.8%`` on the card
+    beside ``91%`` in the sentence.
+
+    Parameters
+    ----------
+    share : float
+        The fraction (finite): ``0.25`` is 25 %.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_percent(0.9084665), format_percent(0.0392), format_percent(0.8), format_percent(1)
+    ('90.8%', '3.92%', '80%', '100%')
+    >>> format_percent(0.97), format_percent(0.30651), format_percent(0.0012)
+    ('97%', '30.7%', '0.12%')
+    """
+    return f"{format_number(_finite(share, 'share') * 100)}%"
 
 
 def ordinal(n: int) -> str:

@@ -18,6 +18,7 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
+from message_checks import check_cards_quoted
 from scipy import stats
 
 from btm import InputError, benchmark, boardpack, style
@@ -222,10 +223,11 @@ def test_messages_write_the_run_share_as_its_card_does(tables):
         org.loc[org["metric"] == metric, "value"] = share * total
     r = benchmark.compare(org, peers, industry="Manufacturing", size_band="500-1999")
     n = messages.it_benchmark_key_numbers(r)
-    card = boardpack.format_key_number(n["run_share"])
-    median = boardpack.format_key_number(n["run_share_peer_median"])
-    assert (card, median) == ("80.5%", "70%")
     said = messages.it_benchmark_key_messages(r)
+    cards = check_cards_quoted(n, said, ("spend_per_employee_percentile", "run_share",
+                                         "run_share_peer_median"))
+    card, median = cards["run_share"], cards["run_share_peer_median"]
+    assert (card, median) == ("80.5%", "70%")
     assert f"{card} goes to running the business against a peer median of {median}" in said[0]
     assert f"Run share of IT spend {card} (peer median {median}, " in said[1]
     assert messages.it_benchmark_sentences(r)["mix"] == (

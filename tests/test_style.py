@@ -316,11 +316,27 @@ def test_bar_summary_titled_labelled_footnoted_and_into_ax():
         pd.Series({"a": 1.0, "b": -2.0}).rename_axis("demand class"), **{"title": "Summary", **kw}))
 
 
-@pytest.mark.parametrize("helper", [style.format_number, style.ordinal, style.format_percentile])
+@pytest.mark.parametrize("helper", [style.format_number, style.format_percent, style.ordinal,
+                                    style.format_percentile])
 @pytest.mark.parametrize("bad", ["12", None, True, float("nan"), float("inf")])
 def test_word_helpers_refuse_what_is_not_a_finite_number(helper, bad):
     with pytest.raises(InputError, match=r"expected a (finite )?number"):
         helper(bad)
+
+
+@pytest.mark.parametrize(("share", "text"), [
+    (0.9703160265855862, "97%"), (0.30651651188443024, "30.7%"), (0.0392, "3.92%"),
+    (0.8, "80%"), (0.07, "7%"), (0.29, "29%"), (1, "100%"), (np.float64(0.6666666666666666),
+                                                            "66.7%"), (0.0, "0%"),
+    (-0.125, "-12.5%"), (12.5, "1,250%")])
+def test_format_percent_is_the_key_number_card(share, text):
+    """One formatter for a share on a card and in a sentence (0.07 * 100 is 7.000000000000001
+    and 0.29 * 100 is 28.999999999999996: still 7% and 29%)."""
+    from btm import boardpack, messages
+
+    assert style.format_percent(share) == text
+    assert boardpack.format_key_number({"value": share, "unit": "%"}) == text
+    assert messages.format_percent is style.format_percent
 
 
 def test_ordinal_refuses_a_fraction_and_takes_numpy_integers():

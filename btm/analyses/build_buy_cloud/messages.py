@@ -17,7 +17,7 @@ from btm import mcda
 from btm.errors import InputError
 from btm.messages import check_result
 from btm.sourcing import SourcingResult
-from btm.style import format_money, format_number
+from btm.style import format_money, format_number, format_percent
 from btm.tco import TCOResult
 from btm.validate import tables_checked
 
@@ -30,11 +30,6 @@ __all__ = [
 ]
 
 _METHOD_WORDS = {"topsis": "TOPSIS", "weighted_sum": "weighted-sum"}
-
-
-def _percent(share: float) -> str:
-    """A share as the board pack's cards write it (three significant digits: 57.6%)."""
-    return f"{format_number(float(share) * 100)}%"
 
 
 def _name(x: Any) -> str:
@@ -199,15 +194,15 @@ def build_buy_cloud_key_messages(
     head = f"{winner} ranks first ({word} {format_number(s['winner_score'])}"
     if s["runner_up"] is not None and not pd.isna(s["runner_up"]):
         head += f", {format_number(s['margin'])} ahead of {s['runner_up']}"
-    head += f") and in {_percent(share)} of {n:,} trials of plausible weights and scores"
+    head += f") and in {format_percent(share)} of {n:,} trials of plausible weights and scores"
     if share >= robust_threshold:
         head += "."
     else:
         others = ranking.drop(index=winner).sort_values("first_rank_share", ascending=False,
                                                        kind="stable")
         head += (f"; not a safe margin: {others.index[0]} is first in "
-                 f"{_percent(float(others['first_rank_share'].iloc[0]))}, so settle the weights "
-                 "before committing.")
+                 f"{format_percent(float(others['first_rank_share'].iloc[0]))}, so settle the "
+                 "weights before committing.")
     messages.append(head)
 
     tips = tipping_points(result)
@@ -318,7 +313,7 @@ def build_buy_cloud_sentences(result: SourcingResult) -> dict[str, str]:
                        f"(now {t['weight']:.2f}).")
     else:
         sensitivity = f"No single weight change makes another option overtake {winner}."
-    acceptability = (f"{winner} ranks first in {_percent(s['winner_first_rank_share'])} of "
+    acceptability = (f"{winner} ranks first in {format_percent(s['winner_first_rank_share'])} of "
                      f"{result.acceptability.n:,} trials.")
     a = result.assessors
     n_out = int((a["n_outlying"] > 0).sum())

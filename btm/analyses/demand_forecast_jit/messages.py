@@ -12,7 +12,7 @@ import numpy as np
 
 from btm.errors import InputError
 from btm.messages import and_join, check_result
-from btm.style import format_money
+from btm.style import format_money, format_number, format_percent
 from btm.validate import tables_checked
 
 __all__ = ["demand_key_messages", "demand_key_numbers", "no_demand_message",
@@ -206,7 +206,7 @@ def demand_key_messages(plan: Any, outcome: Any = None, *, currency: str = "EUR"
     ...                      "order_cost": [20.0], "holding_cost_rate": [0.2]})
     >>> p = jit.plan(h, skus, horizon=4, service_level=0.9, models=["Naive"])
     >>> demand_key_messages(p)[0]
-    'At a 90% service level the 1 SKUs need EUR 3.1k of safety stock.'
+    'At a 90% service level the 1 SKU needs EUR 4.4k of safety stock.'
     """
     _check_plan(plan, outcome)
     cur = currency
@@ -217,12 +217,14 @@ def demand_key_messages(plan: Any, outcome: Any = None, *, currency: str = "EUR"
     if vs is not None:
         wins, n, mase, mase_naive = vs
         messages.append(
-            f"Forecasts chosen per SKU beat seasonal naive on {_pct(wins / n)} of the {n} "
-            f"regular-demand SKUs (mean MASE {mase:.2f} vs {mase_naive:.2f}).")
+            f"Forecasts chosen per SKU beat seasonal naive on {format_percent(wins / n)} of the "
+            f"{n} regular-demand SKUs (mean MASE {format_number(mase)} vs "
+            f"{format_number(mase_naive)}).")
     if accuracy is not None:
         messages.append(unseen_accuracy_message(accuracy))
     ss_value = float(pol["safety_stock_value"].sum())
-    sentence = (f"At a {plan.service_level:.0%} service level the {len(pol)} SKUs need "
+    skus = f"{len(pol)} SKU needs" if len(pol) == 1 else f"{len(pol)} SKUs need"
+    sentence = (f"At a {plan.service_level:.0%} service level the {skus} "
                 f"{format_money(ss_value, cur)} of safety stock")
     emp = pol.loc[pol["safety_stock_method"] == "empirical"]
     if len(emp):
@@ -238,13 +240,14 @@ def demand_key_messages(plan: Any, outcome: Any = None, *, currency: str = "EUR"
         fr = float(o.loc["forecast", "fill_rate"])
         inv = float(o.loc["forecast", "average_inventory_value"])
         sentence = (f"Replayed on the last {outcome.holdout_periods} {word}, the policy filled "
-                    f"{fr:.1%} of demand with {format_money(inv, cur)} of average inventory")
+                    f"{format_percent(fr)} of demand with {format_money(inv, cur)} of average "
+                    "inventory")
         if "naive" in o.index:
             nfr = float(o.loc["naive", "fill_rate"])
             diff = float(o.loc["naive", "average_inventory_value"]) - inv
             more_less = "less" if diff >= 0 else "more"
             sentence += (f": {format_money(abs(diff), cur)} {more_less} than ordering from past "
-                         f"averages, which filled {nfr:.1%}")
+                         f"averages, which filled {format_percent(nfr)}")
         messages.append(sentence + ".")
         bc = outcome.by_class.loc[outcome.by_class["demand_class"] != "all"]
         worst = bc.sort_values("inventory_freed", kind="stable").iloc[0] if len(bc) else None
@@ -252,8 +255,8 @@ def demand_key_messages(plan: Any, outcome: Any = None, *, currency: str = "EUR"
             messages.append(
                 f"Exception: {worst['demand_class']} SKUs held "
                 f"{format_money(-float(worst['inventory_freed']), cur)} more inventory than "
-                f"with past averages, for a {worst['fill_rate']:.1%} fill rate "
-                f"(vs {worst['naive_fill_rate']:.1%}).")
+                f"with past averages, for a fill rate of {format_percent(worst['fill_rate'])} "
+                f"(vs {format_percent(worst['naive_fill_rate'])}).")
     orders = plan.orders
     if len(orders):
         first = orders["order_ds"].min()
@@ -316,7 +319,8 @@ def demand_key_numbers(
             "label": f"Regular-demand SKUs whose forecast beats seasonal naive ({n} SKUs)"}
         numbers["mase_chosen"] = {
             "value": mase, "unit": "",
-            "label": f"Mean MASE of chosen forecasts (seasonal naive {mase_naive:.2f})"}
+            "label": f"Mean MASE of chosen forecasts (seasonal naive "
+                     f"{format_number(mase_naive)})"}
     numbers["empirical_skus"] = {
         "value": int((pol["safety_stock_method"] == "empirical").sum()), "unit": "SKUs",
         "label": "Intermittent or lumpy: empirical safety stock"}

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from btm.messages import check_result
-from btm.style import format_money, format_number
+from btm.style import format_money, format_percent
 from btm.tco import TCOResult, cumulative_cost
 from btm.validate import tables_checked
 
@@ -21,11 +21,6 @@ __all__ = ["tco_key_messages", "tco_key_numbers"]
 
 def _pct(x: float) -> str:
     return f"{x:.0%}"
-
-
-def _chance(p: float) -> str:
-    """A probability as the board pack's card writes it (three significant digits: 57.6%)."""
-    return f"{format_number(float(p) * 100)}%"
 
 
 def _cheaper_before(cum: pd.DataFrame, option: str, other: str, year: float) -> str | None:
@@ -115,7 +110,7 @@ def tco_key_messages(
         sim = simulation.sort_values("prob_cheapest", ascending=False, kind="stable")
         winner, p = sim.index[0], float(sim["prob_cheapest"].iloc[0])
         trials = f" of {n_simulations:,} simulations" if n_simulations else " of simulations"
-        sentence = f"{winner} is cheapest in {_chance(p)}{trials}"
+        sentence = f"{winner} is cheapest in {format_percent(p)}{trials}"
         if {"p10", "p90"} <= set(sim.columns):
             sentence += (
                 f" (present value P10–P90: {format_money(float(sim.loc[winner, 'p10']), cur)} to "
@@ -126,7 +121,7 @@ def tco_key_messages(
         else:
             runner, q = sim.index[1], float(sim["prob_cheapest"].iloc[1])
             sentence += (
-                f"; not a safe margin: {runner} is cheapest in {_chance(q)}, so narrow the "
+                f"; not a safe margin: {runner} is cheapest in {format_percent(q)}, so narrow the "
                 "biggest estimate ranges before committing."
             )
         messages.append(sentence)

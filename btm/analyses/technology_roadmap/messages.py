@@ -14,7 +14,7 @@ import pandas as pd
 
 from btm.messages import and_join, check_result, check_table
 from btm.roadmap import RankingComparison
-from btm.style import format_money
+from btm.style import format_money, format_percent
 from btm.validate import tables_checked
 
 __all__ = ["roadmap_key_messages", "roadmap_key_numbers", "best_step"]
@@ -102,7 +102,7 @@ def roadmap_key_messages(
     >>> years = pd.DataFrame({"year": [2026], "budget": [10.0]})
     >>> cmp = roadmap.compare_with_ranking(items, prof, years)
     >>> roadmap_key_messages(cmp)[1]
-    'Ranking by value per euro would leave EUR 5 of value unfunded (36% less).'
+    'Ranking by value per euro would leave EUR 5 of value unfunded (35.7% less).'
     """
     _check(comparison, shadow)
     cur = currency
@@ -118,7 +118,7 @@ def roadmap_key_messages(
     shortfall = _shortfall_share(comparison)
     if gain > 0 and math.isfinite(shortfall):
         messages.append(f"Ranking by value per euro would leave {format_money(gain, cur)} of "
-                        f"value unfunded ({shortfall:.0%} less).")
+                        f"value unfunded ({format_percent(shortfall)} less).")
     else:
         messages.append("Ranking by value per euro would fund a roadmap of the same value here.")
     row = best_step(shadow) if shadow is not None else None

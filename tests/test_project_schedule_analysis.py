@@ -15,7 +15,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from chart_checks import check_chart
+from chart_checks import check_chart, legend_texts, overlaps, shown_names
 from matplotlib.figure import Figure
 from scipy import stats
 
@@ -284,3 +284,58 @@ def test_messages_refuse_wrong_results(sample):
         messages.schedule_deadline_sentence(sim, start_date="someday")
     with pytest.raises(InputError, match="^levelling"):
         messages.schedule_levelling_sentence(plan, start_date=START)
+
+
+# --------------------------------------------------------------------------- unusual names
+
+#: Names a user may type: a leading "_", about 60 characters (one without a space), "$",
+#: non-ASCII.
+UNUSUAL = {"Project kick-off and governance set-up": "_kick-off $x$",
+           "Current-state process mapping":
+               "Übergang/Été: current-state process mapping at $-cost centres",
+           "Solution design sign-off": "solution_design_sign_off_by_the_architecture_board",
+           "developer": "_developer",
+           "functional_consultant": "functional_consultant_from_the_integrator_and_key_users_pool",
+           "tester": "test_analysts_and_key_users_of_every_site_in_the_european_union"}
+
+
+@pytest.fixture(scope="module")
+def unusual_figures(sample):
+    """The three figures as the notebook draws them, on the sample files with names replaced."""
+    tasks, resources, *_ = sample
+    tasks = tasks.assign(name=tasks["name"].replace(UNUSUAL),
+                         resource=tasks["resource"].replace(UNUSUAL))
+    resources = resources.assign(resource=resources["resource"].replace(UNUSUAL))
+    plan = schedule.critical_path(tasks)
+    sim = schedule.simulate_duration(tasks, n_simulations=500, deadline=40, seed=3)
+    s = sim.summary.iloc[0]
+    lev = schedule.level_resources(tasks, resources, deadline=40)
+    return {"gantt": charts.gantt(plan.tasks, deadline=40, footnote="Source: test"),
+            "s_curve": charts.duration_s_curve(sim.trials, pert_duration=s["pert_duration"],
+                                               pert_std=s["pert_std"], deadline=40),
+            "profile": charts.resource_profile(lev.profile, footnote="Source: test")}
+
+
+def test_every_name_is_shown_even_one_starting_with_underscore(unusual_figures):
+    """A reviewer: the resource "_developer" was titled " developer" (every underscore read as
+    a space), and a task name without a space longer than the label was shortened to its id
+    and "…". Every name is shown as typed ("$" too), long ones wrapped onto two lines and cut
+    with "…"; every legend is given its entries."""
+    shown = shown_names(unusual_figures["gantt"])
+    assert "T01 _kick-off $x$" in shown
+    assert "T02 Übergang/Été: current-state process\nmapping at $-cost centres" in shown
+    assert "T04\nsolution_design_sign_off_by_the_architectur…" in shown
+    titles = [ax.get_title(loc="left") for ax in unusual_figures["profile"].axes]
+    assert titles[:4] == ["_developer", "data specialist",
+                          "functional consultant from the integrator…",
+                          "test analysts and key users of every site…"]
+    assert legend_texts(unusual_figures["s_curve"]) == ["simulation",
+                                                        "PERT normal approximation"]
+    assert "deadline (week 40)" in legend_texts(unusual_figures["gantt"])
+
+
+@pytest.mark.parametrize("name", ["gantt", "s_curve", "profile"])
+def test_no_text_overlaps_with_long_names(unusual_figures, name):
+    """A reviewer: two 60-character resources side by side ran their panel titles into each
+    other."""
+    assert overlaps(unusual_figures[name]) == [], name

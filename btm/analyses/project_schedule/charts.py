@@ -3,7 +3,11 @@ S-curve against the deadline and PERT's normal curve, resource profile before an
 levelling. Each takes a table :mod:`btm.schedule` returns and returns a
 :class:`btm.style.BoardFigure`.
 
-Task ids and names come from the analyst's file and are drawn with ``parse_math=False``.
+Task ids, task names and resource names come from the analyst's files and are drawn as typed
+(a ``$`` never switches matplotlib into mathtext; a leading ``_`` is kept, so a resource
+``_developer`` is shown as ``_developer``); long names are wrapped and cut with ``…``
+(:func:`btm.style.short_label`), the tables keep them whole. Every legend is given its handles
+and labels explicitly.
 
 Examples
 --------
@@ -20,7 +24,7 @@ Examples
 from __future__ import annotations
 
 import math
-import textwrap
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -49,6 +53,7 @@ from btm.style import (
     panels,
     percent_formatter,
     require_frame,
+    short_label,
     style_bars,
 )
 
@@ -56,6 +61,8 @@ __all__ = ["gantt", "duration_s_curve", "resource_profile"]
 
 _CRITICAL = PALETTE[2]  # vermillion
 _OTHER = PALETTE[1]  # blue
+#: Characters of a resource name in a panel's title (one line).
+_PANEL_WIDTH = 44
 
 
 def _check_period(period: Any) -> str:
@@ -75,11 +82,12 @@ def _check_deadline(deadline: Any) -> float | None:
 
 
 def _label(task: Any, name: Any, width: int) -> str:
+    """``id  name`` wrapped and cut to two lines of `width` characters."""
     text = str(task)
     if name is not None and not (isinstance(name, float) and math.isnan(name)) \
             and str(name).strip():
-        text += "  " + str(name).strip()
-    return textwrap.shorten(text, width=width, placeholder="…")
+        text += " " + " ".join(str(name).split())
+    return short_label(text, width=max(width, 4), lines=2)
 
 
 @chart_doc
@@ -108,7 +116,8 @@ def gantt(
     period : str
         The unit of the durations, for the axis label (``"week"``).
     label_width : int
-        Task labels (``id  name``) longer than this are shortened with an ellipsis.
+        Characters per line of a task label (``id name``): a longer one is wrapped onto a
+        second line and what does not fit is cut with an ellipsis.
     {chart_keywords}
 
     Examples
@@ -142,7 +151,8 @@ def gantt(
     labels = [_label(t, n, label_width) for t, n in zip(table["task"], names, strict=True)]
     n = len(table)
     milestone = ef == es
-    with chart(ax, (11.0, max(3.5, 1.6 + 0.24 * n)), title, footnote,
+    pitch = 0.36 if any("\n" in lab for lab in labels) else 0.24  # inches per task row
+    with chart(ax, (11.0, max(3.5, 1.6 + pitch * n)), title, footnote,
                "Schedule and critical path") as (fig, ax):
         y = np.arange(n)[::-1]
         for flag, fill, hatch in ((False, _OTHER, ""), (True, _CRITICAL, "//")):
@@ -170,7 +180,7 @@ def gantt(
             handles.append(Line2D([], [], color=INK, linestyle="--", linewidth=1.4,
                                   label=f"deadline ({period} {deadline:g})"))
             end = max(end, deadline)
-        ax.set_yticks(y, labels, parse_math=False, fontsize=8)
+        ax.set_yticks(y, labels, fontsize=8)
         for tick, flag in zip(ax.get_yticklabels(), critical, strict=True):
             tick.set_fontweight("bold" if flag else "normal")
         ax.set_ylim(-0.7, n - 0.3)
@@ -179,7 +189,7 @@ def gantt(
         ax.grid(axis="x", visible=True, color="#E5E5E5", linewidth=0.6, zorder=0)
         ax.set_xlabel(f"{period.capitalize()}s from the project start")
         ax.set_ylabel("Task (critical in bold)")
-        legend_outside(ax, handles=handles)
+        legend_outside(ax, handles=handles, labels=[h.get_label() for h in handles])
         return fig
 
 
@@ -251,18 +261,20 @@ def duration_s_curve(
         sim_style = line_style(1)
         sim_marker = sim_style.pop("marker")
         sim_style["linestyle"] = "-"  # PERT's curve is the dashed one
-        ax.step(x, y, where="post", linewidth=2.2, label="simulation", zorder=3, **sim_style)
+        handles: list[Any] = ax.step(x, y, where="post", linewidth=2.2, label="simulation",
+                                     zorder=3, **sim_style)
         lo, hi = float(x[0]), float(x[-1])
         if pert_duration is not None and pert_std is not None:
             mu, sd = float(pert_duration), float(pert_std)
             if sd > 0:
                 lo, hi = min(lo, mu - 3.5 * sd), max(hi, mu + 3.5 * sd)
                 grid = np.linspace(lo, hi, 300)
-                ax.plot(grid, stats.norm.cdf(grid, mu, sd), color=INK, linestyle="--",
-                        linewidth=1.6, label="PERT normal approximation", zorder=2)
+                handles += ax.plot(grid, stats.norm.cdf(grid, mu, sd), color=INK,
+                                   linestyle="--", linewidth=1.6,
+                                   label="PERT normal approximation", zorder=2)
             else:
-                ax.plot([lo, mu, mu, hi], [0, 0, 1, 1], color=INK, linestyle="--",
-                        linewidth=1.6, label="PERT normal approximation", zorder=2)
+                handles += ax.plot([lo, mu, mu, hi], [0, 0, 1, 1], color=INK, linestyle="--",
+                                   linewidth=1.6, label="PERT normal approximation", zorder=2)
         for q in qs:
             v = float(np.quantile(x, q))
             ax.plot([v], [q], linestyle="none", marker=sim_marker, markersize=7,
@@ -293,7 +305,7 @@ def duration_s_curve(
         ax.yaxis.set_major_formatter(percent_formatter())
         ax.set_xlabel(f"Project duration ({period}s)")
         ax.set_ylabel("Chance of finishing by then")
-        legend_outside(ax)
+        legend_outside(ax, handles=handles, labels=[h.get_label() for h in handles])
         return fig
 
 
@@ -318,7 +330,9 @@ def resource_profile(
     title : str, optional
         Title of the whole figure.
     titles : list of str, optional
-        One panel title per resource (in sorted resource order); default the resource names.
+        One panel title per resource (in sorted resource order); default the resource names
+        (underscores between words as spaces, a leading one kept; cut with ``…`` to one line
+        of the panel's width).
     footnote : str, optional
     ncols : int
         Panels per row.
@@ -372,9 +386,13 @@ def resource_profile(
                 ax.plot(per[over] + 0.5, before[over], linestyle="none", marker="^",
                         markersize=6, color=_CRITICAL, markeredgecolor=INK, zorder=5,
                         label="_over")
-            ax.set_title(titles[k] if titles is not None else r.replace("_", " "),
-                         loc="left", fontsize=10.5, fontweight="bold", pad=4,
-                         parse_math=False)
+            if titles is not None:
+                ax.set_title(titles[k], loc="left", fontsize=10.5, fontweight="bold", pad=4,
+                             parse_math=False)
+            else:
+                ax.set_title(short_label(re.sub(r"(?<=\S)_(?=\S)", " ", r),
+                                         width=_PANEL_WIDTH, lines=1),
+                             loc="left", fontsize=10.5, fontweight="bold", pad=4)
             ax.set_ylim(0, ymax * 1.15 + 0.5)
             ax.set_xlim(0, float(nums[:, 0].max()) + 1)
             ax.tick_params(labelsize=8.5)
@@ -390,5 +408,6 @@ def resource_profile(
                    Line2D([], [], linestyle="none", marker="^", color=_CRITICAL,
                           markeredgecolor=INK, label="before: over capacity"),
                    Line2D([], [], color=_CRITICAL, linewidth=2.0, label="capacity")]
-        fig.legend(handles=handles, loc="outside right upper", frameon=False)
+        fig.legend(handles=handles, labels=[h.get_label() for h in handles],
+                   loc="outside right upper", frameon=False)
         return fig

@@ -338,14 +338,32 @@ def safe_csv(df: Any) -> Any:
 
 
 def _float_format(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.2f}"
+    """A table cell's number as pandas shows it, with thousands separators.
+
+    From 1,000 up: whole, with separators (money and units: the decimals are noise there).
+    Below: as the analyst rounded it, to at most six significant digits (pandas' own
+    ``display.precision``), trailing zeros dropped, so ``.round(3)`` shows three decimals and
+    an unrounded share keeps the digits it has: never fewer than three significant digits
+    (``0.9961`` is not ``1.00``, nor ``0.145`` ``0.14``).
+
+    Examples
+    --------
+    >>> [_float_format(x) for x in (0.9961, 0.995, 0.145, 2 / 3, 1.0, -0.0, 0.1 + 0.2)]
+    ['0.9961', '0.995', '0.145', '0.666667', '1', '0', '0.3']
+    >>> [_float_format(x) for x in (999.9996, 1234.56, 9_994_039.37, -26_257.3, 1.23e-07)]
+    ['1,000', '1,235', '9,994,039', '-26,257', '1.23e-07']
+    """
+    if math.isfinite(x) and abs(x) >= 999.9995:
+        return f"{x:,.0f}"
+    return "0" if x == 0 else f"{x:.6g}"
 
 
 def start(output_dir: str | os.PathLike[str] | None, *, analysis: str) -> RunOutput:
     """Begin an analysis notebook: the house's table display and the run's output writer.
 
-    Sets pandas to show numbers with thousands separators (``1,234,567``; two decimals below
-    1,000) and wide tables, and returns the :class:`RunOutput` of the run folder (a no-op
+    Sets pandas to show numbers with thousands separators (``1,234,567``) and, below 1,000,
+    as the notebook rounded them, to at most six significant digits (``0.9961``, ``0.145``;
+    see :func:`_float_format`), and wide tables, and returns the :class:`RunOutput` of the run folder (a no-op
     writer when `output_dir` is empty, as in JupyterLab).
 
     Examples

@@ -24,7 +24,7 @@ from message_checks import check_cards_quoted
 from btm import InputError, outsourcing
 from btm.analyses import get_spec
 from btm.analyses.outsourcing_matrix import charts, messages
-from btm.style import format_money
+from btm.style import format_money, format_percent
 
 DATA = Path(__file__).resolve().parents[1] / "btm" / "data" / "outsourcing_matrix"
 
@@ -226,9 +226,35 @@ def test_cost_case_figure(result):
     assert np.allclose(widths, np.sort(result.costs["present_value"].to_numpy()))
     paybacks = [t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("payback")]
     assert paybacks[0] == f"payback {ranked['payback_years'].iloc[0]:.1f} years"
-    assert paybacks.count("no payback") == int(np.isinf(result.costs["payback_years"]).sum())
+    assert paybacks.count("no payback within 5 years") == int(
+        np.isinf(result.costs["payback_years"]).sum())
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["keep cell", "partner cell", "source cell", "matrix and cost disagree"]
+
+
+def test_cost_case_says_no_payback_within_the_contract(result):
+    """ERP support pays back after about 5.2 years: not "no payback" but not within 5 years
+    (the cost case's payback is inf when it does not pay back within the contract)."""
+    def said(fig):
+        ax = fig.axes[0]
+        ticks = [t.get_text() for t in ax.get_yticklabels()]
+        texts = [t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("payback")]
+        return dict(zip(ticks, texts, strict=True)), ax.get_xlabel()
+
+    erp = result.costs.set_index("activity").loc["ERP application support"]
+    assert np.isinf(erp["payback_years"]) and erp["payback_years"] > 0
+    longer = outsourcing.cost_case(pd.read_csv(DATA / "costs.csv"), horizon_years=10)
+    assert 5 < float(longer.set_index("activity").loc["ERP application support",
+                                                      "payback_years"]) < 6
+    texts, _ = said(charts.outsourcing_cost_case(result.costs, horizon_years=5))
+    assert texts["ERP application support"] == "no payback within 5 years"
+    texts, label = said(charts.outsourcing_cost_case(result.costs.iloc[:2], horizon_years=1))
+    assert label.startswith("Present value of sourcing over 1 year (EUR)")
+    one = result.costs.iloc[:2].assign(payback_years=[float("inf"), 0.5])
+    texts, _ = said(charts.outsourcing_cost_case(one, horizon_years=1))
+    assert "no payback within 1 year" in texts.values()
+    texts, _ = said(charts.outsourcing_cost_case(one))
+    assert "no payback within the horizon" in texts.values()
 
 
 @pytest.mark.parametrize(("change", "match"), [
@@ -308,7 +334,8 @@ def test_key_messages_contain_the_numbers(result):
     total = result.costs["in_house_annual_cost"].sum()
     share = table.loc["source", "in_house_annual_cost"] / total
     assert said[0] == (
-        f"6 of 12 activities ({share:.0%} of the {format_money(total, 'EUR')} in-house spend) "
+        f"6 of 12 activities ({format_percent(share)} of the {format_money(total, 'EUR')} "
+        "in-house spend) "
         f"sit in source cells; those that pay back save "
         f"{format_money(numbers['source_present_value']['value'], 'EUR')} in present value "
         "over 5 years.")
@@ -336,6 +363,64 @@ def test_key_messages_tiny_case():
     assert said[2].startswith("1 source-cell activity (Hosting) does not pay back")
     assert said[3] == ("1 placement depends on who is asked (Service desk); review it before "
                        "the board.")
+
+
+def test_an_activity_without_a_cost_row_is_named_and_left_out_of_every_figure(tables):
+    """Service desk (a source cell) has no cost row: the count of 6 source cells includes it,
+    so the sentence says the share is of the 5 with a cost case and names it (it used to
+    say "6 of 12 activities (39% of the EUR 6.5M in-house spend)" and nothing more)."""
+    ratings, criteria, costs = tables
+    partial = costs[costs["activity"] != "Service desk"]
+    r = outsourcing.assess(ratings, criteria, partial, horizon_years=5, discount_rate=0.08)
+    said = messages.outsourcing_matrix_key_messages(r)
+    numbers = messages.outsourcing_matrix_key_numbers(r)
+    costed = r.costs.set_index("activity")
+    source = r.activities.loc[r.activities["stance"] == "source", "activity"]
+    in_source = costed.loc[[a for a in source if a in costed.index], "in_house_annual_cost"]
+    total = costed["in_house_annual_cost"].sum()
+    assert len(source) == 6 and len(in_source) == 5 and len(costed) == 11
+    assert said[0] == (
+        f"6 of 12 activities sit in source cells, 5 of them with a cost case: "
+        f"{format_percent(in_source.sum() / total)} of the {format_money(total, 'EUR')} "
+        "in-house spend of the 11 activities with one; those that pay back save "
+        f"{format_money(numbers['source_present_value']['value'], 'EUR')} in present value "
+        "over 5 years. Service desk has no cost case and is left out of the spend figures.")
+    assert numbers["in_house_cost_source"]["value"] == pytest.approx(in_source.sum())
+    assert numbers["in_house_cost_source"]["label"].endswith(
+        "(the 5 of 6 with a cost case; Service desk left out)")
+    assert numbers["in_house_cost_keep"]["label"] == (
+        "In-house annual cost of the activities in keep cells")
+    # Left out of a keep cell only: the source cells' share needs no caveat, the total does.
+    keep = r.activities.loc[r.activities["stance"] == "keep", "activity"].iloc[0]
+    r = outsourcing.assess(ratings, criteria, costs[costs["activity"] != keep])
+    said = messages.outsourcing_matrix_key_messages(r)
+    assert said[0].startswith("6 of 12 activities (")
+    assert " of the 11 with a cost case) sit in source cells;" in said[0]
+    assert said[0].endswith(f" {keep} has no cost case and is left out of the spend figures.")
+    # None of the source cells costed: no share, no payback claimed.
+    r = outsourcing.assess(ratings, criteria, costs[~costs["activity"].isin(source)])
+    said = messages.outsourcing_matrix_key_messages(r)
+    assert said[0].startswith("6 of 12 activities sit in source cells, none of them with a "
+                              "cost case. ")
+    assert "have no cost case and are left out of the spend figures." in said[0]
+
+
+def test_when_nothing_pays_back_the_message_says_so(tables):
+    """Over 1 year no source cell pays back: it said "those that pay back save EUR 0 in
+    present value over 1 years"."""
+    ratings, criteria, costs = tables
+    r = outsourcing.assess(ratings, criteria, costs, horizon_years=1, discount_rate=0.08)
+    said = messages.outsourcing_matrix_key_messages(r)
+    assert said[0].endswith("sit in source cells; none pays back within 1 year.")
+    assert "EUR 0" not in said[0]
+    assert any("do not pay back within 1 year at the quotes given" in m for m in said)
+    numbers = messages.outsourcing_matrix_key_numbers(r)
+    assert numbers["source_present_value"]["label"].endswith("that pay back (1 year)")
+    # A single source cell with a cost case that does not pay back.
+    r = outsourcing.assess(ratings, criteria, costs[costs["activity"].isin(
+        ["Network operations", "MES integration"])], horizon_years=5)
+    assert "; it does not pay back within 5 years." in messages.outsourcing_matrix_key_messages(
+        r)[0]
 
 
 def test_messages_refuse_other_objects():

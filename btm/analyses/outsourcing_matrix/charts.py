@@ -575,8 +575,9 @@ def outsourcing_cost_case(
     Bars right of zero: sourcing saves money over the contract; left: it costs more. The
     fill and hatch are the stance of the activity's matrix cell; a thick black outline and
     ``(conflict)`` mark an activity where the matrix and the money disagree. Each bar shows
-    its present value at its end and its payback (undiscounted years, or ``no payback``) on
-    the other side of zero.
+    its present value at its end and its payback (undiscounted years, or ``no payback within
+    5 years`` when the saving does not pay back within the contract, `horizon_years`) on the
+    other side of zero.
 
     Parameters
     ----------
@@ -585,7 +586,8 @@ def outsourcing_cost_case(
         (``inf`` when never), ``stance``, optionally ``conflict`` (text, ``""`` for none).
     currency : str
     horizon_years : int, optional
-        Quoted in the axis label.
+        The contract length the cost case was computed over, quoted in the axis label and
+        in "no payback within ..." (without it: "no payback within the horizon").
     {chart_keywords}
 
     Examples
@@ -597,7 +599,7 @@ def outsourcing_cost_case(
     ...                       "conflict": ["", ""]})
     >>> fig = outsourcing_cost_case(costs, currency="EUR", horizon_years=5)
     >>> [t.get_text() for t in fig.axes[0].texts]
-    ['EUR 300k', 'payback 1.3 years', '-EUR 500k', 'no payback']
+    ['EUR 300k', 'payback 1.3 years', '-EUR 500k', 'no payback within 5 years']
     """
     currency = check_currency(currency, "currency")
     if horizon_years is not None and (isinstance(horizon_years, bool) or not isinstance(
@@ -632,9 +634,13 @@ def outsourcing_cost_case(
                     patch.set_edgecolor(INK)
                     patch.set_linewidth(2.2)
         decimals = distinct_decimals(pv, currency)
+        # payback_years is inf when the saving does not pay back within the contract: say so.
+        span = f"{horizon_years} year{'' if horizon_years == 1 else 's'}"
+        over = f" over {span}" if horizon_years else ""
+        never = f"no payback within {span if horizon_years else 'the horizon'}"
         for k, i in enumerate(order):
             years = payback_raw[i]
-            text = ("no payback" if not np.isfinite(years) else
+            text = (never if not np.isfinite(years) else
                     "pays back at once" if years == 0 else f"payback {years:.1f} years")
             right = pv[i] >= 0
             weight = "bold" if conflict[i] else "normal"
@@ -663,7 +669,6 @@ def outsourcing_cost_case(
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
         ax.xaxis.set_major_formatter(money_formatter(currency))
-        over = f" over {horizon_years} years" if horizon_years else ""
         ax.set_xlabel(money_label(f"Present value of sourcing{over}", currency)
                       + ": above 0, sourcing saves money")
         handles = [legend_patch(*STANCE_STYLE[s], f"{s} cell") for s in STANCES

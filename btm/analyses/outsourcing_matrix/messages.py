@@ -18,7 +18,7 @@ import pandas as pd
 
 from btm.messages import and_join, check_result
 from btm.outsourcing import STANCES, OutsourcingResult
-from btm.style import format_money
+from btm.style import format_money, format_percent
 from btm.validate import tables_checked
 
 __all__ = [
@@ -30,6 +30,16 @@ __all__ = [
 
 def _check(result: Any) -> OutsourcingResult:
     return check_result(result, "result", OutsourcingResult, "btm.outsourcing.assess")
+
+
+def _years(n: int) -> str:
+    return f"{n} year" if n == 1 else f"{n} years"
+
+
+def _uncosted(acts: pd.DataFrame) -> pd.Series:
+    """The activities without a cost row, when a cost table was given (else none)."""
+    costed = acts["in_house_annual_cost"].notna()
+    return acts.loc[~costed, "activity"] if costed.any() else acts["activity"].iloc[:0]
 
 
 def _with_costs(result: OutsourcingResult) -> pd.DataFrame:
@@ -102,6 +112,49 @@ def outsourcing_stance_table(result: OutsourcingResult) -> pd.DataFrame:
     return pd.DataFrame(rows, index=pd.Index(list(STANCES), name="stance"))
 
 
+def _source_sentence(acts: pd.DataFrame, table: pd.DataFrame, n_source: int, years: str,
+                     cur: str) -> str:
+    """The first message: the source cells, their share of the spend, what pays back.
+
+    Counts and shares in it cover the same activities: when some activities have no cost
+    row, the share is said to be of those that have one, and the others are named.
+    """
+    n = len(acts)
+    costed = acts["in_house_annual_cost"].notna()
+    n_costed = int(costed.sum())
+    source = acts[(acts["stance"] == "source") & costed]
+    total = float(np.nansum(acts["in_house_annual_cost"].to_numpy(dtype=float)))
+    spend = (f"{format_percent(float(table.loc['source', 'share_of_spend']))} of the "
+             f"{format_money(total, cur)} in-house spend")
+    if n_costed == n:
+        head = f"{n_source} of {n} activities ({spend}) sit in source cells"
+    elif len(source) == n_source:
+        head = (f"{n_source} of {n} activities ({spend} of the {n_costed} with a cost case) "
+                "sit in source cells")
+    elif len(source):
+        head = (f"{n_source} of {n} activities sit in source cells, {len(source)} of them with "
+                f"a cost case: {spend} of the {n_costed} activities with one")
+    else:
+        head = f"{n_source} of {n} activities sit in source cells, none of them with a cost case"
+    pv = source["present_value"].to_numpy(dtype=float)
+    if not len(source):
+        tail = ""
+    elif (pv > 0).any():
+        tail = (f"; those that pay back save {format_money(float(pv[pv > 0].sum()), cur)} in "
+                f"present value over {years}")
+    elif len(source) == 1:
+        tail = f"; it does not pay back within {years}"
+    else:
+        tail = f"; none pays back within {years}"
+    sentence = head + tail + "."
+    left_out = list(acts.loc[~costed, "activity"])
+    if left_out:
+        one = len(left_out) == 1
+        sentence += (f" {and_join(left_out)} {'has' if one else 'have'} no cost case and "
+                     f"{'is' if one else 'are'} left out of the spend figures.")
+    return sentence
+
+
 def _conflicts(acts: pd.DataFrame) -> pd.DataFrame:
     return acts[acts["conflict"].astype(str) != ""]
 
@@ -142,15 +195,22 @@ def outsourcing_matrix_key_numbers(result: OutsourcingResult) -> dict[str, dict[
         numbers[f"n_{stance}"] = {"value": int(table.loc[stance, "activities"]),
                                   "unit": "activities",
                                   "label": f"Activities in {stance} cells"}
+    uncosted = set(_uncosted(acts))
     for stance in STANCES:
+        in_cells = acts.loc[acts["stance"] == stance, "activity"]
+        left_out = [a for a in in_cells if a in uncosted]
+        label = f"In-house annual cost of the activities in {stance} cells"
+        if left_out:  # the count above includes them, the cost cannot
+            label += (f" (the {len(in_cells) - len(left_out)} of {len(in_cells)} with a cost "
+                      f"case; {and_join(left_out)} left out)")
         numbers[f"in_house_cost_{stance}"] = {
             "value": float(table.loc[stance, "in_house_annual_cost"]), "unit": cur,
-            "label": f"In-house annual cost of the activities in {stance} cells"}
+            "label": label}
     numbers["source_present_value"] = {
         "value": float(np.nan_to_num(table.loc["source", "present_value_paying_back"])),
         "unit": cur,
         "label": (f"Present value of sourcing the source-cell activities that pay back "
-                  f"({result.horizon_years} years)")}
+                  f"({_years(result.horizon_years)})")}
     numbers["n_review"] = {"value": int(acts["review"].sum()), "unit": "activities",
                            "label": "Activities flagged for review"}
     conflicts = _conflicts(acts)
@@ -174,7 +234,9 @@ def outsourcing_matrix_key_messages(result: OutsourcingResult) -> list[str]:
     """Sentences for the board from an outsourcing assessment, most important first.
 
     1. How many activities sit in ``source`` cells, their share of in-house spend, and what
-       sourcing those that pay back saves in present value.
+       sourcing those that pay back saves in present value ("none pays back within 1 year"
+       when none does). An activity without a cost row is named as left out of the spend
+       figures, and the share is then said to be of the activities that have one.
     2. One sentence per activity the matrix says to keep but that would be cheaper sourced.
     3. The ``source`` cells whose quotes do not pay back.
     4. The placements that depend on who is asked (an assessor's own view gives another cell).
@@ -204,14 +266,9 @@ def outsourcing_matrix_key_messages(result: OutsourcingResult) -> list[str]:
     n = len(acts)
     n_source = int(table.loc["source", "activities"])
     messages = []
+    years = _years(result.horizon_years)
     if acts["in_house_annual_cost"].notna().any():
-        total = float(np.nansum(acts["in_house_annual_cost"].to_numpy(dtype=float)))
-        share = float(table.loc["source", "share_of_spend"])
-        pv = float(table.loc["source", "present_value_paying_back"])
-        messages.append(
-            f"{n_source} of {n} activities ({share:.0%} of the {format_money(total, cur)} "
-            f"in-house spend) sit in source cells; those that pay back save "
-            f"{format_money(pv, cur)} in present value over {result.horizon_years} years.")
+        messages.append(_source_sentence(acts, table, n_source, years, cur))
     else:
         messages.append(f"{n_source} of {n} activities sit in source cells (no cost table "
                         "given, so no cost case).")
@@ -228,7 +285,8 @@ def outsourcing_matrix_key_messages(result: OutsourcingResult) -> list[str]:
         verb = "does" if len(dearer) == 1 else "do"
         messages.append(
             f"{len(dearer)} source-cell {'activity' if len(dearer) == 1 else 'activities'} "
-            f"({and_join(dearer['activity'])}) {verb} not pay back at the quotes given "
+            f"({and_join(dearer['activity'])}) {verb} not pay back within {years} at the "
+            "quotes given "
             f"({format_money(lost, cur)} in present value together); renegotiate or keep "
             "them for now.")
     depends = acts[acts["single_view_change"].astype(bool)]

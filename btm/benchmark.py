@@ -76,6 +76,8 @@ __all__ = [
     "add_ratios",
     "peer_percentile",
     "compare",
+    "SPLIT_SHARES",
+    "spend_mix",
 ]
 
 #: Derived metrics: (metric, numerator, denominator, factor, unit, better, description).
@@ -103,6 +105,9 @@ RATIOS: tuple[tuple[str, str, str, float, str, str, str], ...] = (
     ("it_staff_per_100_employees", "it_fte", "employees", 100.0, "FTE", "neither",
      "IT staff (FTE) per 100 employees"),
 )
+
+#: The run / grow / transform shares of IT spend (:data:`RATIOS`), compared together or not at all.
+SPLIT_SHARES: tuple[str, ...] = ("run_share", "grow_share", "transform_share")
 
 #: Relative tolerance of ``run_spend + grow_spend + transform_spend == it_spend``.
 SPLIT_TOLERANCE = 0.005
@@ -168,6 +173,13 @@ class BenchmarkResult:
     organisation: pd.DataFrame
     industry: str
     size_band: str
+
+    @property
+    def split_compared(self) -> bool:
+        """Whether the run / grow / transform split (:data:`SPLIT_SHARES`) was compared: all
+        three shares have a row in ``positions``. The split is optional (without
+        ``run_spend``, ``grow_spend`` and ``transform_spend`` it is not)."""
+        return set(SPLIT_SHARES) <= set(self.positions["metric"].astype(str))
 
 
 # --------------------------------------------------------------------------- validation
@@ -468,3 +480,28 @@ def compare(
                          f"{industry!r}, {size_band!r}; expected at least one shared metric name")
     return BenchmarkResult(positions=positions, summary=summary, not_compared=not_compared,
                            organisation=org, industry=industry, size_band=size_band)
+
+
+def spend_mix(result: BenchmarkResult) -> pd.DataFrame:
+    """The run / grow / transform shares against the peers: ``value, median, percentile,
+    reading`` indexed by ``metric`` (:data:`SPLIT_SHARES`, in that order).
+
+    No rows when the split was not compared (:attr:`BenchmarkResult.split_compared` is
+    False): the split is optional, and a part of it is no split.
+
+    Examples
+    --------
+    >>> org = pd.DataFrame({"metric": ["it_spend", "employees"], "value": [3.0e6, 500]})
+    >>> peers = pd.DataFrame({"industry": ["X"], "size_band": ["S"],
+    ...     "metric": ["it_spend_per_employee"], "p25": [4000], "median": [6000], "p75": [7500]})
+    >>> r = compare(org, peers, industry="X", size_band="S")
+    >>> r.split_compared, len(spend_mix(r))
+    (False, 0)
+    """
+    if not isinstance(result, BenchmarkResult):
+        raise InputError(f"result: got {type(result).__name__}; expected the BenchmarkResult "
+                         "of btm.benchmark.compare")
+    columns = ["value", "median", "percentile", "reading"]
+    if not result.split_compared:
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="metric", dtype=object))
+    return result.summary.loc[list(SPLIT_SHARES), columns]

@@ -263,3 +263,39 @@ def test_extreme_percentiles_read_as_ranks_1_to_99(tables, spend, rank):
     card = boardpack.format_key_number(pct)
     assert card == f"{rank} percentile"
     assert f"IT spend is at the {card} of peers" in messages.it_benchmark_key_messages(r)[0]
+
+
+# --------------------------------------------------------------------------- optional split
+
+
+def test_without_the_split_the_mix_is_a_note_not_a_crash(tables):
+    """The run / grow / transform rows are optional (data README): without them the
+    notebook's mix table selected three missing rows (KeyError) and the chart refuses; now
+    the result says the split was not compared, the table has no rows and the sentence says
+    why."""
+    org, peers = tables
+    org = org[~org["metric"].isin(["run_spend", "grow_spend", "transform_spend"])]
+    r = benchmark.compare(org, peers, industry="Manufacturing", size_band="500-1999")
+    assert not r.split_compared
+    assert benchmark.spend_mix(r).empty
+    assert list(benchmark.spend_mix(r).columns) == ["value", "median", "percentile", "reading"]
+    assert messages.it_benchmark_sentences(r)["mix"].startswith(
+        "The run / grow / transform split was not compared")
+    numbers = messages.it_benchmark_key_numbers(r)
+    assert numbers["run_share"]["value"] is None
+    # the notebook draws the mix chart only when the split was compared
+    source = get_spec("it_benchmarking").notebook.read_text(encoding="utf-8")
+    assert "if result.split_compared:" in source and "result.summary.loc" not in source
+
+
+def test_spend_mix_is_the_three_shares_in_order(result, tables):
+    """Hand-worked from organisation.csv: 3.96M / 4.95M = 0.80, 0.72 / 4.95 = 0.1455,
+    0.27 / 4.95 = 0.0545; peer medians 0.70, 0.19, 0.11."""
+    assert result.split_compared
+    mix = benchmark.spend_mix(result)
+    assert list(mix.index) == ["run_share", "grow_share", "transform_share"]
+    assert mix["value"].tolist() == pytest.approx([0.80, 0.72 / 4.95, 0.27 / 4.95])
+    assert mix["median"].tolist() == pytest.approx([0.70, 0.19, 0.11])
+    assert mix["reading"].tolist() == ["unfavourable"] * 3
+    with pytest.raises(InputError, match="^result"):
+        benchmark.spend_mix(result.positions)

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from btm.analyses.it_benchmarking.charts import format_metric_value, metric_label
-from btm.benchmark import BenchmarkResult
+from btm.benchmark import SPLIT_SHARES, BenchmarkResult, spend_mix
 from btm.messages import check_result, format_percent
 from btm.style import format_percentile
 from btm.validate import tables_checked
@@ -94,14 +94,14 @@ def it_benchmark_sentences(result: BenchmarkResult) -> dict[str, str]:
     """
     _check(result)
     out = {"positions": _attention_sentence(result)}
-    run, grow, transform = (_row(result, m) for m in ("run_share", "grow_share",
-                                                       "transform_share"))
-    if run is not None and grow is not None and transform is not None:
-        def per_100(row: pd.Series, column: str) -> str:  # as in the attention sentence
+    mix = spend_mix(result)
+    if len(mix):
+        def per_100(metric: str, column: str) -> str:  # as in the attention sentence
             other = "median" if column == "value" else "value"
-            return _value(str(row["metric"]), float(row[column]), "fraction",
-                          float(row[other])).removesuffix("%")
+            return _value(metric, float(mix.loc[metric, column]), "fraction",
+                          float(mix.loc[metric, other])).removesuffix("%")
 
+        run, grow, transform = SPLIT_SHARES
         out["mix"] = (f"Of every 100 spent on IT, {per_100(run, 'value')} keeps the business "
                       f"running, {per_100(grow, 'value')} grows it and "
                       f"{per_100(transform, 'value')} transforms it; the peer medians are "

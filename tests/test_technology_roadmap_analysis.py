@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from chart_checks import check_chart
+from chart_checks import check_chart, legend_texts, overlaps, shown_names
 from matplotlib.figure import Figure
 from message_checks import check_cards_quoted
 
@@ -318,3 +318,48 @@ def test_budget_use_bad_input(sample):
         charts.budget_use(yearly, resource_unit="")
     with pytest.raises(InputError, match="^yearly, row 1, column 'used'"):
         charts.budget_use(yearly.assign(used="x"))
+
+
+# --------------------------------------------------------------------------- unusual names
+
+#: Names a user may type: a leading "_", about 60 characters (one without a space), "$",
+#: non-ASCII.
+UNUSUAL = {"Identity and access management refresh": "_Identity refresh $x$",
+           "Data-centre exit to cloud landing zone":
+               "Übergang/Été: data-centre exit to the cloud landing zone ($2M)",
+           "Cloud landing zone": "cloud_landing_zone_with_governed_self_service_accounts",
+           "run": "_run", "grow": "growth_of_the_digital_sales_channels_in_every_region"}
+
+
+@pytest.fixture(scope="module")
+def unusual_figures(sample):
+    """The three figures as the notebook draws them, on the sample files with names replaced
+    (a resource named at length too)."""
+    i, p, y = (t.copy() for t in sample)
+    i[["name", "category"]] = i[["name", "category"]].replace(UNUSUAL)
+    long = "data_engineers_and_analytics_platform_specialists_of_the_group"
+    p, y = p.rename(columns={"data_engineers": long}), y.rename(columns={"data_engineers": long})
+    cmp = roadmap.compare_with_ranking(i, p, y, discount_rate=0.08)
+    schedule = cmp.exact.schedule.merge(i[["initiative", "name", "category"]], on="initiative")
+    return {"gantt": charts.roadmap_gantt(schedule, footnote="Source: test"),
+            "budget": charts.budget_use(cmp.exact.yearly, footnote="Source: test")}
+
+
+def test_every_name_is_shown_even_one_starting_with_underscore(unusual_figures):
+    """A reviewer: the category "_run" was drawn as "other / not given", and labels were cut at
+    44 characters (a name without a space down to its id and "…"). Every category is listed
+    by its name; labels are wrapped onto two lines and cut with "…", "$" drawn as typed."""
+    assert legend_texts(unusual_figures["gantt"]) == [
+        "transform", "_run", "growth of the digital sales\nchannels in every region",
+        "mandatory (bold)"]
+    shown = shown_names(unusual_figures["gantt"])
+    assert "IAM _Identity refresh $x$" in shown
+    assert "DCX Übergang/Été: data-centre exit to the\ncloud landing zone ($2M)" in shown
+    assert "LZ\ncloud_landing_zone_with_governed_self_servi…" in shown
+    assert legend_texts(unusual_figures["budget"])[2:] == [
+        "architects used", "data engineers and analytics\nplatform specialists of…"]
+
+
+@pytest.mark.parametrize("name", ["gantt", "budget"])
+def test_no_text_overlaps_with_long_names(unusual_figures, name):
+    assert overlaps(unusual_figures[name]) == [], name

@@ -2,7 +2,11 @@
 efficient frontier, and budget and resource use per year. Each takes a table
 :mod:`btm.roadmap` returns and returns a :class:`btm.style.BoardFigure`.
 
-Initiative ids and names come from the analyst's file and are drawn with ``parse_math=False``.
+Initiative ids and names, categories and resource names come from the analyst's files and
+are drawn as typed: a ``$`` never switches matplotlib into mathtext, a leading ``_`` is kept
+(a category ``_run`` is listed as ``_run``, not as "other"), long names are wrapped onto two
+lines and cut with ``…`` (:func:`btm.style.short_label`); the tables keep them whole. Every
+legend is given its handles and labels explicitly.
 
 Examples
 --------
@@ -19,7 +23,7 @@ Examples
 from __future__ import annotations
 
 import math
-import textwrap
+import re
 from typing import Any
 
 import numpy as np
@@ -46,6 +50,7 @@ from btm.style import (
     money_formatter,
     money_label,
     require_frame,
+    short_label,
     style_bars,
 )
 
@@ -58,6 +63,15 @@ _CATEGORY_STYLE = {
     "transform": (bar_colour(1), "xx"),
 }
 _OTHER_STYLE = (LOW_GREY, "..")
+#: Styles of further categories, in order of first appearance (then the grey of "not given").
+_MORE_STYLES = ((bar_colour(3), "\\\\"), (bar_colour(4), "++"))
+#: Characters per line of a name in a legend.
+_LEGEND_WIDTH = 28
+
+
+def _words(name: Any) -> str:
+    """Underscores between words as spaces; a leading or trailing one is kept."""
+    return re.sub(r"(?<=\S)_(?=\S)", " ", str(name))
 
 
 def _label(initiative: Any, name: Any, width: int) -> str:
@@ -66,8 +80,8 @@ def _label(initiative: Any, name: Any, width: int) -> str:
             and str(name).strip():
         plain = str(name).strip()
         # "ERP  ERP upgrade" reads as a stutter: the name alone when it starts with the id.
-        text = plain if plain.split()[0] == text else f"{text}  {plain}"
-    return textwrap.shorten(text, width=width, placeholder="…")
+        text = plain if plain.split()[0] == text else f"{text} {plain}"
+    return short_label(" ".join(text.split()), width=max(width, 4), lines=2)
 
 
 def _bools(column: pd.Series, name: str) -> np.ndarray:
@@ -94,10 +108,12 @@ def roadmap_gantt(
     schedule : pandas.DataFrame
         :attr:`btm.roadmap.Roadmap.schedule` (``initiative``, ``chosen``, ``start_year``,
         ``finish_year``, ``mandatory``), optionally with ``name`` and ``category`` (``run``,
-        ``grow``, ``transform``; others drawn grey) merged in from the initiatives table. Only
+        ``grow``, ``transform``; any other category is listed by its name in a style of its
+        own, and an empty one as "not given") merged in from the initiatives table. Only
         funded rows are drawn, ordered by start year then table order, earliest on top.
     label_width : int
-        Labels (``id  name``) longer than this are shortened with an ellipsis.
+        Characters per line of a label (``id name``): a longer one is wrapped onto a second
+        line and what does not fit is cut with an ellipsis.
     {chart_keywords}
 
     Examples
@@ -129,30 +145,39 @@ def roadmap_gantt(
                          "or after start")
     mandatory = _bools(table["mandatory"], "schedule")
     names = table["name"].tolist() if "name" in table.columns else [None] * len(table)
-    cats = ([str(c).strip().lower() for c in table["category"]] if "category" in table.columns
-            else [""] * len(table))
+    given = (["" if pd.isna(c) else " ".join(str(c).split()) for c in table["category"]]
+             if "category" in table.columns else [""] * len(table))
+    # run / grow / transform in any case; every other category keeps its name as typed
+    cats = [c.lower() if c.lower() in _CATEGORY_STYLE else c for c in given]
+    others = [c for c in dict.fromkeys(cats) if c and c not in _CATEGORY_STYLE]
+    styles: dict[str, tuple[str, str]] = dict(_CATEGORY_STYLE)
+    for k, c in enumerate(others):  # beyond the extra styles, the grey of "not given"
+        styles[c] = _MORE_STYLES[k] if k < len(_MORE_STYLES) else _OTHER_STYLE
+    styles[""] = _OTHER_STYLE
     labels = [_label(i, n, label_width) for i, n in zip(table["initiative"], names, strict=True)]
     n = len(table)
-    with chart(ax, (12.0, max(3.8, 1.6 + 0.19 * n)), title, footnote,
+    pitch = 0.3 if any("\n" in lab for lab in labels) else 0.19  # inches per row
+    with chart(ax, (12.0, max(3.8, 1.6 + pitch * n)), title, footnote,
                "Roadmap of funded initiatives") as (fig, ax):
         y = np.arange(n)[::-1]
         used = []
-        for cat in [*_CATEGORY_STYLE, None]:
-            sel = np.array([(c == cat) if cat else (c not in _CATEGORY_STYLE) for c in cats])
+        for cat in [*_CATEGORY_STYLE, *others, ""]:
+            sel = np.array([c == cat for c in cats])
             if not sel.any():
                 continue
-            fill, hatch = _CATEGORY_STYLE.get(cat, _OTHER_STYLE) if cat else _OTHER_STYLE
+            fill, hatch = styles[cat]
             bars = ax.barh(y[sel], finish_[sel] - start[sel] + 0.9, left=start[sel] - 0.45,
                            height=0.66, zorder=3)
             style_bars(bars, fill, hatch)
-            used.append(legend_patch(fill, hatch, cat if cat else "other / not given"))
+            used.append(legend_patch(fill, hatch, short_label(_words(cat), width=_LEGEND_WIDTH)
+                                     if cat else "not given"))
         handles: list[Any] = used
         if mandatory.any():
             ax.plot(start[mandatory] - 0.45, y[mandatory], linestyle="none", marker="D",
                     markersize=7, color=INK, markeredgecolor="white", zorder=4)
             handles = [*used, Line2D([], [], linestyle="none", marker="D", color=INK,
                                      markeredgecolor="white", label="mandatory (bold)")]
-        ax.set_yticks(y, labels, parse_math=False, fontsize=8)
+        ax.set_yticks(y, labels, fontsize=8)
         for tick, flag in zip(ax.get_yticklabels(), mandatory, strict=True):
             tick.set_fontweight("bold" if flag else "normal")
         first, last = int(start.min()), int(finish_.max())
@@ -163,7 +188,8 @@ def roadmap_gantt(
         ax.grid(axis="x", visible=True, color="#E5E5E5", linewidth=0.6, zorder=0)
         ax.set_xlabel("Calendar year (bar = years of work)")
         ax.set_ylabel("Funded initiative")
-        legend_outside(ax, handles=handles, title="Category")
+        legend_outside(ax, handles=handles, labels=[h.get_label() for h in handles],
+                       title="Category")
         return fig
 
 
@@ -251,7 +277,7 @@ def efficient_frontier(
         ax.set_xlabel(money_label("Total budget over the plan", currency))
         ax.set_ylabel(money_label("Value of funded initiatives", currency))
         ax.set_ylim(bottom=0)
-        legend_outside(ax, handles=handles)
+        legend_outside(ax, handles=handles, labels=[h.get_label() for h in handles])
         return fig
 
 
@@ -338,13 +364,14 @@ def budget_use(
                 rax.plot(xr, nums[rs, 1], linestyle="none", marker="_",
                          markersize=max(8.0, 40 * width), markeredgewidth=2.5, color=INK,
                          zorder=4)
-                handles.append(legend_patch(fill, hatch, f"{name.replace('_', ' ')} used"))
+                handles.append(legend_patch(fill, hatch, short_label(
+                    f"{_words(name)} used", width=_LEGEND_WIDTH)))
             rax.set_xticks(x, [f"{int(v)}" for v in yrs])
             rax.set_ylabel(f"People ({resource_unit.strip()})")
             rax.set_xlabel("Year")
             rax.set_ylim(bottom=0)
             rax.set_title("Scarce people", loc="left", fontsize=10)
-            legend_outside(rax, handles=handles)
+            legend_outside(rax, handles=handles, labels=[h.get_label() for h in handles])
         else:
-            legend_outside(ax, handles=handles)
+            legend_outside(ax, handles=handles, labels=[h.get_label() for h in handles])
         return fig

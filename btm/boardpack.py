@@ -105,16 +105,39 @@ def figure_message(s: Section, entry: Mapping[str, Any]) -> str:
 
 
 def _short(v: Any) -> str:
-    if isinstance(v, str) and ("/" in v or os.sep in v):
+    """A parameter's value in a page's words: an absolute path by its file name, a list
+    compactly (``[5, 10, 15]``: brackets, so its commas are not read as between parameters),
+    a dict as ``{key: value}``, anything else as written (a label ``$110/user`` is no path).
+
+    >>> _short([5, 10.5, "/data/a.csv"]), _short({"run": 0.7, "grow": [1, 2]}), _short([])
+    ('[5, 10.5, a.csv]', '{run: 0.7, grow: [1, 2]}', '[]')
+    >>> _short("SaaS ($110/user)")
+    'SaaS ($110/user)'
+    """
+    if isinstance(v, list | tuple):
+        return "[" + ", ".join(_short(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {_short(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, str) and os.path.isabs(v):
         return Path(v).name
     return str(v)
+
+
+def _parameter_texts(params: Mapping[str, Any]) -> list[str]:
+    """``name = value`` for each parameter a reader should see: every one but input paths
+    (their file names are listed as inputs), lists and dicts included, so a pack run with
+    ``-p risk_register.thresholds [5,10]`` never looks like a default one.
+
+    >>> _parameter_texts({"costs_file": "/x/costs.csv", "thresholds": [5, 10], "seed": 1})
+    ['thresholds = [5, 10]', 'seed = 1']
+    """
+    return [f"{k} = {_short(v)}" for k, v in params.items() if not _runs.is_path_parameter(k)]
 
 
 def assumptions(s: Section) -> str:
     """One line for a page's footnote: the run's parameters and inputs (file names)."""
     params = s.manifest.get("parameters") or s.run.parameters or {}
-    shown = [f"{k} = {_short(v)}" for k, v in params.items()
-             if not _runs.is_path_parameter(k) and not isinstance(v, dict | list)]
+    shown = _parameter_texts(params)
     inputs = [Path(str(i.get("path", ""))).name for i in (s.manifest.get("inputs") or {}).values()]
     text = "Assumptions: " + (", ".join(shown) if shown else "the notebook's defaults")
     if inputs:
@@ -535,8 +558,7 @@ def _fit_messages(messages: list[str], *, room: float) -> tuple[float, list[str]
 
 
 def _params_line(params: Mapping[str, Any]) -> str:
-    shown = [f"{k} = {v}" for k, v in params.items()
-             if not _runs.is_path_parameter(k) and not isinstance(v, dict | list)]
+    shown = _parameter_texts(params)
     return ("  ·  " + ", ".join(shown)) if shown else ""
 
 

@@ -347,3 +347,29 @@ def test_dollar_signs_in_names_are_drawn_as_written(tmp_path):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                               check=True).stdout
         assert f"Tiny analysis {label}" in text
+
+
+def test_list_parameters_are_in_every_page_header_and_footnote():
+    """A reviewer's pack run with other risk thresholds looked like a default one: list (and
+    dict) parameters were left out of the summary page's run line and every footnote (risk
+    thresholds, outsourcing bounds, roadmap frontier factors). They are shown compactly now,
+    in brackets so their commas are not read as between parameters; input paths stay out
+    (listed as inputs by file name) and a '/' in a label is no path."""
+    from types import SimpleNamespace
+
+    params = {"risk_file": "/w/data/risks.csv", "thresholds": [4, 9, 16],
+              "frontier_factors": [0.5, 1.0, 1.5], "weights": {"run": 0.7},
+              "label": "SaaS ($110/user)", "seed": 2026}
+    run = SimpleNamespace(run_id="20260101T000000Z-abc123", succeeded=True, parameters=params,
+                          path=Path("/w/reports/risk_register/x"), error=None)
+    section = boardpack.Section(
+        "risk_register", "Risk register", run,  # type: ignore[arg-type]
+        {"key_numbers": {}, "key_messages": ["m"]}, [], number=1,
+        manifest={"parameters": params, "inputs": {"risk_file": {"path": "/w/data/risks.csv"}}})
+    expected = ("thresholds = [4, 9, 16], frontier_factors = [0.5, 1.0, 1.5], "
+                "weights = {run: 0.7}, label = SaaS ($110/user), seed = 2026")
+    assert boardpack.assumptions(section) == f"Assumptions: {expected} · inputs: risks.csv"
+    page = boardpack._summary(section)  # the run line under the section's heading
+    run_line = " ".join(t.get_text() for t in page.texts).replace("\n", " ")
+    assert f"Run {run.run_id}  ·  {expected}" in run_line
+    assert "risk_file" not in run_line

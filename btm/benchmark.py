@@ -63,7 +63,7 @@ import pandas as pd
 from scipy import stats
 
 from btm import validate
-from btm.constraints import Boolean, Text, constrained
+from btm.constraints import Boolean, Rate, Text, constrained
 from btm.errors import InputError, input_error
 
 __all__ = [
@@ -136,6 +136,11 @@ PEER_COLUMNS: tuple[validate.Column, ...] = (
 )
 """Declared columns of the peer table."""
 
+#: Quantities and ratios of :data:`RATIOS` (amounts, counts, shares): never negative.
+_NON_NEGATIVE = frozenset(name for r in RATIOS for name in r[:3])
+#: Ratios of :data:`RATIOS` that are fractions, whatever a ``unit`` column says.
+_FRACTIONS = frozenset(r[0] for r in RATIOS if r[4] == "fraction")
+
 _BETTER = ("lower", "higher", "neither")
 _Z75 = float(stats.norm.ppf(0.75))
 
@@ -185,6 +190,35 @@ class BenchmarkResult:
 # --------------------------------------------------------------------------- validation
 
 
+def _row_where(source: str, row: int, metric: str, column: str) -> str:
+    return f"{source}, row {row} (metric {metric!r}), column '{column}'"
+
+
+def _is_fraction(metric: str, unit: Any) -> bool:
+    return metric in _FRACTIONS or (isinstance(unit, str) and unit.casefold() == "fraction")
+
+
+def _check_figures(df: pd.DataFrame, columns: tuple[str, ...], source: str,
+                   units: pd.Series | None = None) -> None:
+    """Refuse a fraction written as a percentage (``58`` for 58 %, through
+    :class:`btm.constraints.Rate`) and a negative amount, count or share (:data:`RATIOS`'
+    quantities and ratios), naming the row, its metric and the column. `units` (default: the
+    table's ``unit`` column) says which metrics are fractions."""
+    units = df["unit"] if units is None else units
+    for i, (metric, unit) in enumerate(zip(df["metric"], units, strict=True)):
+        fraction = _is_fraction(str(metric), unit)
+        if not fraction and metric not in _NON_NEGATIVE:
+            continue
+        for column in columns:
+            x = float(df[column].iloc[i])
+            where = _row_where(source, i + 1, str(metric), column)
+            if fraction:
+                Rate(allow_negative=metric not in _NON_NEGATIVE).check(x, where)
+            elif x < 0:
+                raise input_error(where, got=f"{x:g}", literal=True,
+                                  expected="a value of at least 0 (an amount or a count)")
+
+
 @constrained(source=Text())
 def validate_organisation(organisation: pd.DataFrame, *,
                           source: str = "organisation") -> pd.DataFrame:
@@ -210,6 +244,7 @@ def validate_organisation(organisation: pd.DataFrame, *,
         i = int(np.flatnonzero(dup)[0])
         raise input_error(f"{source}, row {i + 1}, column 'metric'", got=df["metric"].iloc[i],
                           expected="each metric once")
+    _check_figures(df, ("value",), source)
     values = dict(zip(df["metric"], df["value"], strict=True))
     parts = ("run_spend", "grow_spend", "transform_spend")
     if "it_spend" in values and all(p in values for p in parts):
@@ -261,6 +296,7 @@ def validate_peers(peers: pd.DataFrame, *, source: str = "peers") -> pd.DataFram
         raise input_error(where(i, "better"), got=df["better"].iloc[i],
                           expected="one of 'lower', 'higher', 'neither'")
     df["better"] = better.astype(object)
+    _check_figures(df, ("p25", "median", "p75"), source)
     key = [df[c].str.casefold() for c in ("industry", "size_band", "metric")]
     dup = pd.concat(key, axis=1).duplicated().to_numpy()
     if dup.any():
@@ -424,6 +460,11 @@ def compare(
     has = group["metric"].isin(list(values)).to_numpy()
     missing_org = [m for m in group["metric"][~has]]
     pos = group[has].reset_index(drop=True)
+    given = org[~org["derived"].to_numpy(dtype=bool)]
+    peer_unit = dict(zip(pos["metric"], pos["unit"], strict=True))
+    _check_figures(given, ("value",), source,  # the peer table's unit wins (README)
+                   units=given["metric"].map(peer_unit).where(
+                       given["metric"].map(peer_unit).notna(), given["unit"]))
 
     factor = np.ones(len(pos))
     for k, row in enumerate(pos.itertuples(index=False)):

@@ -251,3 +251,65 @@ def test_sample_data_smoke():
     assert len(res.positions) >= 12
     assert res.positions["attention"].any() and not res.positions["attention"].all()
     assert res.positions["percentile"].between(0, 100).all()
+
+
+# --------------------------------------------------------------------------- percentages, signs
+
+
+@pytest.mark.parametrize(
+    ("org", "message"),
+    [
+        # 58 meant 58 %: read as 58 it said "First-contact resolution 5800%"
+        (pd.DataFrame({"metric": ["first_contact_resolution"], "value": [58],
+                       "unit": ["fraction"]}),
+         r"^org.csv, row 1 \(metric 'first_contact_resolution'\), column 'value': got 58, "
+         r"which looks like a percentage; expected a fraction such as 0.58$"),
+        # a share given as such is a fraction whatever its unit says
+        (_org(employees=100, run_share=80),
+         r"^org.csv, row 2 \(metric 'run_share'\), column 'value': got 80, which looks like a "
+         r"percentage; expected a fraction such as 0.8$"),
+        # negative amounts and counts: it said "IT spend / revenue -2.7%"
+        (_org(revenue=1e8, it_spend=-2.7e6),
+         r"^org.csv, row 2 \(metric 'it_spend'\), column 'value': got -2.7e\+06; expected a "
+         r"value of at least 0"),
+        (_org(it_spend=1e6, run_spend=-1e5, grow_spend=8e5, transform_spend=3e5),
+         r"^org.csv, row 2 \(metric 'run_spend'\), column 'value': got -100000; expected a "
+         r"value of at least 0"),
+        (_org(employees=-640), r"^org.csv, row 1 \(metric 'employees'\), column 'value': "
+                               r"got -640"),
+        (_org(it_fte=-3), r"^org.csv, row 1 \(metric 'it_fte'\)"),
+        (_org(it_users=-1), r"^org.csv, row 1 \(metric 'it_users'\)"),
+        (_org(service_desk_tickets=-10), r"^org.csv, row 1 \(metric 'service_desk_tickets'\)"),
+    ],
+)
+def test_percentages_and_negative_figures_are_refused(org, message):
+    with pytest.raises(InputError, match=message):
+        benchmark.validate_organisation(org, source="org.csv")
+
+
+def test_the_peer_unit_says_a_figure_is_a_fraction():
+    """Without a unit in the organisation table the peer table's 'fraction' (which wins,
+    README) makes 58 a percentage; the peers' own quartiles are checked the same way."""
+    peers = _peers([("availability", 0.995, 0.9975, 0.999, "higher")], unit="fraction")
+    with pytest.raises(InputError, match=r"^organisation, row 1 \(metric 'availability'\), "
+                                         r"column 'value': got 99.6, which looks like a "
+                                         r"percentage; expected a fraction such as 0.996"):
+        benchmark.compare(_org(availability=99.6), peers, industry="Manufacturing",
+                          size_band="mid")
+    bad = peers.assign(p75=[99.9])
+    with pytest.raises(InputError, match=r"^peers, row 1 \(metric 'availability'\), column "
+                                         r"'p75': got 99.9, which looks like a percentage"):
+        benchmark.validate_peers(bad)
+    with pytest.raises(InputError, match=r"^peers, row 1 \(metric 'it_fte'\), column 'p25': "
+                                         r"got -1"):
+        benchmark.validate_peers(_peers([("it_fte", -1.0, 2.0, 3.0, "neither")]))
+
+
+def test_fractions_zero_to_one_and_other_signed_metrics_pass():
+    """0 and 1 are fractions; a metric the user adds without a fraction unit may be negative
+    (a budget variance); a user fraction may be negative but not a percentage."""
+    org = pd.DataFrame({"metric": ["availability", "projects_on_time", "budget_variance",
+                                   "cost_trend"], "value": [1.0, 0.0, -120_000.0, -0.05],
+                        "unit": ["fraction", "fraction", "EUR", "fraction"]})
+    out = benchmark.validate_organisation(org)
+    assert out["value"].tolist() == [1.0, 0.0, -120_000.0, -0.05]

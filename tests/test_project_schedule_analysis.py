@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from chart_checks import check_chart, legend_texts, overlaps, shown_names
 from matplotlib.figure import Figure
+from message_checks import check_cards_quoted
 from scipy import stats
 
 from btm import InputError, files, schedule
@@ -225,15 +226,17 @@ def test_key_messages_quote_the_numbers(sample):
     s = sim.summary.iloc[0]
     p_pert = stats.norm.cdf((40 - s["pert_duration"]) / s["pert_std"])
     # Week 40 from Monday 6 January 2025 is 280 days: done by the end of Sunday 12 October.
+    # chances written as the key-number cards write them: three significant digits
     assert msgs[0] == (f"Finishing by the deadline, week 40 (12 Oct 2025), has a "
-                       f"{(d <= 40).mean():.0%} chance ({p_pert:.0%} by PERT); P80 is week "
+                       f"{_pct((d <= 40).mean())} chance ({_pct(p_pert)} by PERT); P80 is week "
                        f"{p80:.1f} ({when.day} {when:%b %Y}).")
     # The task off PERT's path that is critical most often (merge bias): T04 in the sample.
     t = sim.tasks
     off = t[~t["pert_critical"]].sort_values("criticality_index", ascending=False).iloc[0]
     name = tasks.set_index("task").loc[off["task"], "name"]
-    assert msgs[1] == (f"{name} ({off['task']}) is critical in {off['criticality_index']:.0%} "
-                       "of simulations although PERT leaves it off the critical path.")
+    assert msgs[1] == (f"{name} ({off['task']}) is critical in "
+                       f"{_pct(off['criticality_index'])} of simulations although PERT leaves "
+                       "it off the critical path.")
     assert msgs[2] == ("Levelling to capacity moves the end from week 37 to 42 (26 Oct 2025); "
                        "the deadline (week 40) must move.")
     assert msgs[3].startswith("The plan takes 37 weeks; ")
@@ -242,6 +245,27 @@ def test_key_messages_quote_the_numbers(sample):
     assert messages.schedule_smoothing_sentence(smooth).endswith(
         f"{r.replace('_', ' ')} units from {smooth.summary.loc[r, 'peak_before']:g} to "
         f"{smooth.summary.loc[r, 'peak_after']:g}.")
+
+
+def _pct(share: float) -> str:
+    """Three significant digits of the per cent, written out independently of btm.style."""
+    x = float(share) * 100
+    if x == 0:
+        return "0%"
+    digits = max(0, 2 - int(np.floor(np.log10(abs(x)))))
+    return f"{round(x, digits):.{digits}f}".rstrip("0").rstrip(".") + "%"
+
+
+def test_deadline_sentence_writes_chances_as_the_cards_and_names_the_exact_percentile(sample):
+    """Cards write "%" key numbers with three significant digits; the sentence did 0.874 as
+    87% beside the card's 87.4%. A confidence of 0.975 is P97.5 (it read P98)."""
+    tasks, _, plan, sim, lev, _ = sample
+    numbers = messages.schedule_key_numbers(plan, sim, lev, confidence=0.975)
+    said = messages.schedule_deadline_sentence(sim, start_date=START, confidence=0.975)
+    check_cards_quoted(numbers, said, ["probability_by_deadline",
+                                       "pert_probability_by_deadline"])
+    assert "P97.5 is week" in said
+    assert numbers["finish_at_confidence"]["label"] == "P97.5 finish (simulation)"
 
 
 def test_dates_in_messages_are_the_day_the_work_ends():

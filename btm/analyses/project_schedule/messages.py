@@ -19,6 +19,7 @@ import pandas as pd
 from btm.errors import InputError
 from btm.messages import check_result
 from btm.schedule import DurationSimulation, Levelling, Schedule, Smoothing, to_date
+from btm.style import format_percent
 from btm.validate import tables_checked
 
 __all__ = [
@@ -40,6 +41,11 @@ def _date(start_date: Any, weeks: float) -> str:
     """The day the work ending at `weeks` ends on (see :func:`btm.schedule.to_date`)."""
     d = to_date(start_date, weeks, unit="week")
     return f"{d.day} {d:%b %Y}"
+
+
+def _p(confidence: float) -> str:
+    """The percentile a confidence names: P80, P97.5 (never rounded to P98)."""
+    return f"P{confidence * 100:g}"
 
 
 def _week(x: float) -> str:
@@ -105,9 +111,9 @@ def schedule_deadline_sentence(simulation: DurationSimulation, *, start_date: An
     d = float(s["deadline"])
     finish = simulation.finish_at(confidence)
     return (f"Finishing by the deadline, week {_week(d)} ({_date(start_date, d)}), has a "
-            f"{float(s['probability_by_deadline']):.0%} chance "
-            f"({float(s['pert_probability_by_deadline']):.0%} by PERT); "
-            f"P{round(confidence * 100):d} is week {_week(finish)} "
+            f"{format_percent(float(s['probability_by_deadline']))} chance "
+            f"({format_percent(float(s['pert_probability_by_deadline']))} by PERT); "
+            f"{_p(confidence)} is week {_week(finish)} "
             f"({_date(start_date, finish)}).")
 
 
@@ -140,7 +146,7 @@ def schedule_criticality_sentence(simulation: DurationSimulation,
     ...     "optimistic": [1, 1, 1], "most_likely": [2, 2, 1], "pessimistic": [3, 3.2, 1],
     ...     "predecessors": ["", "", "A, B"]})
     >>> schedule_criticality_sentence(sch.simulate_duration(t, n_simulations=2000), t)
-    'Build (A) is critical in 49% of simulations although PERT leaves it off the critical path.'
+    'Build (A) is critical in 48.8% of simulations although PERT leaves it off the critical path.'
     """
     _check(simulation, DurationSimulation, "simulation", "simulate_duration")
     names = _names(tasks)
@@ -151,8 +157,9 @@ def schedule_criticality_sentence(simulation: DurationSimulation,
     task, ci, on_path = pick
     if on_path:
         return (f"{_called(task, names)} is on PERT's critical path but critical in only "
-                f"{ci:.0%} of simulations.")
-    return (f"{_called(task, names)} is critical in {ci:.0%} of simulations although PERT "
+                f"{format_percent(ci)} of simulations.")
+    return (f"{_called(task, names)} is critical in {format_percent(ci)} of simulations "
+            "although PERT "
             "leaves it off the critical path.")
 
 
@@ -253,10 +260,9 @@ def schedule_key_numbers(schedule: Schedule, simulation: DurationSimulation,
     _check(schedule, Schedule, "schedule", "critical_path")
     _check(simulation, DurationSimulation, "simulation", "simulate_duration")
     s = simulation.summary.iloc[0]
-    q = round(confidence * 100)
     numbers: dict[str, dict[str, Any]] = {
         "finish_at_confidence": {"value": simulation.finish_at(confidence), "unit": "weeks",
-                                 "label": f"P{q} finish (simulation)"},
+                                 "label": f"{_p(confidence)} finish (simulation)"},
         "p50_finish": {"value": float(s["p50"]), "unit": "weeks",
                        "label": "P50 finish (simulation)"},
         "pert_duration": {"value": float(s["pert_duration"]), "unit": "weeks",

@@ -86,7 +86,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -94,6 +94,7 @@ import pandas as pd
 
 from btm import finance, validate
 from btm.constraints import (
+    Constraint,
     Currency,
     Interval,
     ListOf,
@@ -111,6 +112,7 @@ __all__ = [
     "CRITERIA_COLUMNS",
     "RATING_COLUMNS",
     "COST_COLUMNS",
+    "Boundaries",
     "OutsourcingResult",
     "matrix_cells",
     "validate_criteria",
@@ -182,7 +184,49 @@ COST_COLUMNS: tuple[validate.Column, ...] = (
 )
 """Declared columns of the cost table."""
 
-_BOUNDS = ListOf(Interval(float, 0, 1, closed="neither"), min_length=2)
+
+
+@dataclass(frozen=True)
+class Boundaries(ListOf):
+    """The two band boundaries of an axis: increasing, strictly between 0 and 1.
+
+    ``[low/medium, medium/high]``, such as ``[0.333, 0.667]``. The one declaration of
+    `importance_bounds` and `capability_bounds`, for :func:`assess` and :func:`classify` and
+    for the outsourcing matrix notebook's parameters (its spec), so ``[0.7, 0.3]`` is refused
+    before any kernel starts, not in the notebook's third cell.
+
+    Examples
+    --------
+    >>> Boundaries().check((0.4, 0.7), "importance_bounds")
+    [0.4, 0.7]
+    >>> Boundaries().check([0.7, 0.3], "importance_bounds")
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: importance_bounds: got [0.7, 0.3]; expected two increasing boundaries strictly between 0 and 1, such as (0.4, 0.7)
+    """
+
+    item: Constraint = field(default_factory=lambda: Interval(float, 0, 1, closed="neither"))
+    min_length: int = 2
+    unique: bool = False
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return "two increasing boundaries strictly between 0 and 1, such as (0.4, 0.7)"
+
+    def check(self, value: Any, name: str) -> list[Any]:
+        out = super().check(value, name)
+        if len(out) != 2 or not out[0] < out[1]:
+            raise input_error(name, got=value, expected=self.expected)
+        return out
+
+    def example(self) -> list[float]:
+        return [0.333, 0.667]
+
+    def invalid_values(self) -> list[Any]:
+        return [*super().invalid_values(), [0.7, 0.3], [0.5, 0.5], [0.2, 0.5, 0.8]]
+
+
+_BOUNDS = Boundaries()
 _SCALE = Interval(float)
 _FRACTION = Interval(float, 0, 1)
 
@@ -324,10 +368,6 @@ def _bounds(value: Any, name: str) -> tuple[float, float]:
     if value is None:
         return (1 / 3, 2 / 3)
     b = _BOUNDS.check(value, name)
-    if len(b) != 2 or not b[0] < b[1]:
-        raise input_error(name, got=value,
-                          expected="two increasing boundaries strictly between 0 and 1, "
-                                   "such as (0.4, 0.7)")
     return (float(b[0]), float(b[1]))
 
 

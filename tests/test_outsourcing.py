@@ -365,6 +365,32 @@ def test_bad_parameters_name_the_parameter(kwargs, where):
         outsourcing.assess(ratings_for({"X": {"a": (1, 1, 1, 1)}}), CRITERIA, **kwargs)
 
 
+@pytest.mark.parametrize("bounds", [[0.7, 0.3], [0.5, 0.5], [0.2, 0.5, 0.8]])
+@pytest.mark.parametrize("name", ["importance_bounds", "capability_bounds"])
+def test_bounds_out_of_order_are_refused_before_any_kernel_starts(name, bounds, tmp_path,
+                                                                  monkeypatch):
+    """The notebook's parameters are checked against the spec, which declares the same rule as
+    :func:`outsourcing.assess` (it declared any two numbers: ``[0.7, 0.3]`` started a kernel
+    and failed in the notebook's third cell, leaving a failed run folder)."""
+    import papermill
+
+    from btm import runs
+    from btm.analyses import get_spec
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("papermill.execute_notebook was called")
+
+    monkeypatch.setattr(papermill, "execute_notebook", refuse)
+    assert isinstance(get_spec("outsourcing_matrix").parameters[name], outsourcing.Boundaries)
+    with pytest.raises(InputError, match=rf"^{name}: got \[.*\]; expected two increasing "
+                                         "boundaries strictly between 0 and 1"):
+        runs.run("outsourcing_matrix", {name: bounds}, reports_dir=tmp_path, progress=False)
+    assert not any(tmp_path.rglob("*"))
+    with pytest.raises(InputError, match=rf"^{name}: "):
+        outsourcing.assess(ratings_for({"X": {"a": (1, 1, 1, 1)}}), CRITERIA, **{name: bounds})
+    assert outsourcing.Boundaries().check((0.4, 0.7), name) == [0.4, 0.7]
+
+
 @pytest.mark.parametrize("func", [outsourcing.assess, outsourcing.cost_case,
                                   outsourcing.classify, outsourcing.assessor_scores,
                                   outsourcing.validate_ratings])

@@ -11,9 +11,8 @@ keep/partner/source stances are btm's adaptation of their logic (see :mod:`btm.o
 from __future__ import annotations
 
 from btm.analyses import FigureSpec, KeyNumber, Spec, table_file
-from btm.constraints import Currency, Interval, ListOf, Rate
-
-_BOUNDARY = ListOf(Interval(float, 0, 1, closed="neither"), min_length=2)
+from btm.constraints import Currency, Interval, Rate
+from btm.outsourcing import Boundaries
 
 SPEC = Spec(
     name="outsourcing_matrix",
@@ -27,8 +26,8 @@ SPEC = Spec(
         "costs_file": table_file("a cost table"),
         "scale_min": Interval(float),
         "scale_max": Interval(float),
-        "importance_bounds": _BOUNDARY,
-        "capability_bounds": _BOUNDARY,
+        "importance_bounds": Boundaries(),  # two increasing values, checked before any kernel
+        "capability_bounds": Boundaries(),
         "margin": Interval(float, 0, 0.5),
         "disagreement": Interval(float, 0, 1, closed="right"),
         "opportunism_threshold": Interval(float, 0, 1),

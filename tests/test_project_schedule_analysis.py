@@ -137,6 +137,16 @@ def test_duration_s_curve_shows_simulation_pert_and_deadline(sample):
     assert p80.xy[0] == pytest.approx(np.quantile(sim.trials["duration"], 0.8))
 
 
+def test_duration_s_curve_names_the_exact_percentile(sample):
+    """A confidence of 0.975 is labelled P97.5 on the curve (it read P98)."""
+    sim = sample[3]
+    fig = charts.duration_s_curve(sim.trials, quantiles=[0.5, 0.975])
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert any(t.startswith("P97.5 ") for t in texts), texts
+    assert any(t.startswith("P50 ") for t in texts), texts
+    plt.close(fig)
+
+
 def test_duration_s_curve_follows_chart_conventions(sample):
     _, _, _, sim, *_ = sample
     check_chart(lambda **kw: charts.duration_s_curve(sim.trials, deadline=40, **kw))

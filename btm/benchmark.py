@@ -141,6 +141,9 @@ _NON_NEGATIVE = frozenset(name for r in RATIOS for name in r[:3])
 #: Ratios of :data:`RATIOS` that are fractions, whatever a ``unit`` column says.
 _FRACTIONS = frozenset(r[0] for r in RATIOS if r[4] == "fraction")
 
+#: The names btm knows (:data:`RATIOS`), by their case-folded form: ``IT_FTE`` is ``it_fte``.
+_KNOWN = {name.casefold(): name for r in RATIOS for name in r[:3]}
+
 _BETTER = ("lower", "higher", "neither")
 _Z75 = float(stats.norm.ppf(0.75))
 
@@ -190,6 +193,12 @@ class BenchmarkResult:
 # --------------------------------------------------------------------------- validation
 
 
+def _canonical(metrics: pd.Series) -> pd.Series:
+    """Metric names as btm spells those it knows (``IT_FTE`` -> ``it_fte``); others as given
+    (surrounding spaces are already gone). Metrics are matched ignoring case everywhere."""
+    return metrics.map(lambda m: _KNOWN.get(m.casefold(), m)).astype(object)
+
+
 def _row_where(source: str, row: int, metric: str, column: str) -> str:
     return f"{source}, row {row} (metric {metric!r}), column '{column}'"
 
@@ -224,6 +233,10 @@ def validate_organisation(organisation: pd.DataFrame, *,
                           source: str = "organisation") -> pd.DataFrame:
     """Check the organisation's metrics table (one row per metric, no duplicates).
 
+    Metric names match ignoring case (``IT_FTE`` is ``it_fte``, and written so); a
+    fraction above 1 is refused as a likely percentage, a negative amount, count or share
+    of :data:`RATIOS` as impossible.
+
     Raises
     ------
     InputError
@@ -232,18 +245,20 @@ def validate_organisation(organisation: pd.DataFrame, *,
 
     Examples
     --------
-    >>> validate_organisation(pd.DataFrame({"metric": ["employees", "employees"],
+    >>> validate_organisation(pd.DataFrame({"metric": ["employees", "Employees"],
     ...                                     "value": [400, 410]}))
     Traceback (most recent call last):
     ...
-    btm.errors.InputError: organisation, row 2, column 'metric': got 'employees'; expected each metric once
+    btm.errors.InputError: organisation, row 2, column 'metric': got 'Employees'; expected each metric once (names match ignoring case)
     """
     df = validate.frame(organisation, ORGANISATION_COLUMNS, source=source)
-    dup = df["metric"].duplicated().to_numpy()
+    typed = df["metric"]
+    df["metric"] = _canonical(typed)
+    dup = df["metric"].str.casefold().duplicated().to_numpy()
     if dup.any():
         i = int(np.flatnonzero(dup)[0])
-        raise input_error(f"{source}, row {i + 1}, column 'metric'", got=df["metric"].iloc[i],
-                          expected="each metric once")
+        raise input_error(f"{source}, row {i + 1}, column 'metric'", got=typed.iloc[i],
+                          expected="each metric once (names match ignoring case)")
     _check_figures(df, ("value",), source)
     values = dict(zip(df["metric"], df["value"], strict=True))
     parts = ("run_spend", "grow_spend", "transform_spend")
@@ -279,6 +294,8 @@ def validate_peers(peers: pd.DataFrame, *, source: str = "peers") -> pd.DataFram
     btm.errors.InputError: peers, row 1, column 'median': got 4000; expected a value of at least p25 (5000)
     """
     df = validate.frame(peers, PEER_COLUMNS, source=source)
+    typed = df["metric"]
+    df["metric"] = _canonical(typed)
 
     def where(i: int, col: str) -> str:
         return f"{source}, row {i + 1}, column '{col}'"
@@ -301,7 +318,7 @@ def validate_peers(peers: pd.DataFrame, *, source: str = "peers") -> pd.DataFram
     dup = pd.concat(key, axis=1).duplicated().to_numpy()
     if dup.any():
         i = int(np.flatnonzero(dup)[0])
-        raise input_error(where(i, "metric"), got=df["metric"].iloc[i],
+        raise input_error(where(i, "metric"), got=typed.iloc[i],
                           expected="one row per industry, size band and metric")
     scaled = df["scales_with"].notna().to_numpy()
     bad = scaled & ~(df["peer_size"].to_numpy(dtype=float) > 0)
@@ -408,7 +425,7 @@ def compare(
     peers : pandas.DataFrame
         Peer quartiles by industry, size band and metric (see :func:`validate_peers`).
     industry, size_band : str
-        The peer group (matched ignoring case and surrounding spaces).
+        The peer group (matched ignoring case and surrounding spaces, as metric names are).
     derive : bool
         Derive the usual ratios first (:func:`add_ratios`).
     source, peers_source : str
@@ -456,31 +473,32 @@ def compare(
                           expected=f"one of the size bands of {industry!r}: " + ", ".join(
                               map(repr, sorted(table.loc[ind, "size_band"].unique()))))
     group = table[band.to_numpy()].assign(peer_row=np.flatnonzero(band.to_numpy()) + 1)
-    values = dict(zip(org["metric"], org["value"], strict=True))
-    has = group["metric"].isin(list(values)).to_numpy()
+    # metric names match ignoring case, as industry and size band do
+    values = dict(zip(org["metric"].str.casefold(), org["value"], strict=True))
+    has = group["metric"].str.casefold().isin(list(values)).to_numpy()
     missing_org = [m for m in group["metric"][~has]]
     pos = group[has].reset_index(drop=True)
     given = org[~org["derived"].to_numpy(dtype=bool)]
-    peer_unit = dict(zip(pos["metric"], pos["unit"], strict=True))
+    peer_unit = given["metric"].str.casefold().map(
+        dict(zip(pos["metric"].str.casefold(), pos["unit"], strict=True)))
     _check_figures(given, ("value",), source,  # the peer table's unit wins (README)
-                   units=given["metric"].map(peer_unit).where(
-                       given["metric"].map(peer_unit).notna(), given["unit"]))
+                   units=peer_unit.where(peer_unit.notna(), given["unit"]))
 
     factor = np.ones(len(pos))
     for k, row in enumerate(pos.itertuples(index=False)):
         if row.scales_with is None or pd.isna(row.scales_with):
             continue
         where = f"{peers_source}, row {row.peer_row}, column 'scales_with'"
-        if row.scales_with not in values:
+        size = values.get(row.scales_with.casefold())
+        if size is None:
             raise input_error(where, got=row.scales_with,
                               expected=f"a metric of the {source} table")
-        if not values[row.scales_with] > 0:
-            raise input_error(where, got=row.scales_with,
-                              note=f"whose value is {values[row.scales_with]:g}",
+        if not size > 0:
+            raise input_error(where, got=row.scales_with, note=f"whose value is {size:g}",
                               expected="a positive size")
-        factor[k] = row.peer_size / values[row.scales_with]
+        factor[k] = row.peer_size / size
 
-    value = pos["metric"].map(values).to_numpy(dtype=float)
+    value = pos["metric"].str.casefold().map(values).to_numpy(dtype=float)
     norm = value * factor
     q1, m, q3 = (pos[c].to_numpy(dtype=float) for c in ("p25", "median", "p75"))
     pct = peer_percentile(norm, q1, m, q3)
@@ -496,7 +514,8 @@ def compare(
     with np.errstate(divide="ignore", invalid="ignore"):
         gap_pct = np.where(m != 0, (norm - m) / np.abs(m), np.nan)
     unit = pos["unit"].where(pos["unit"].notna(),
-                             pos["metric"].map(dict(zip(org["metric"], org["unit"], strict=True))))
+                             pos["metric"].str.casefold().map(dict(zip(
+                                 org["metric"].str.casefold(), org["unit"], strict=True))))
     positions = pd.DataFrame({
         "metric": pos["metric"].astype(object), "unit": unit.astype(object),
         "better": pos["better"].astype(object), "value": value,
@@ -509,10 +528,10 @@ def compare(
     summary = positions.set_index(positions["metric"].astype(str))[
         ["value", "normalised_value", "median", "percentile", "position", "attention", "reading"]
     ]
-    compared = set(positions["metric"])
+    compared = set(positions["metric"].str.casefold())
     not_compared = pd.DataFrame(
         [{"metric": m_, "reason": "no peer figure"} for m_ in org["metric"]
-         if m_ not in compared]
+         if m_.casefold() not in compared]
         + [{"metric": m_, "reason": "organisation has no value"} for m_ in missing_org],
         columns=["metric", "reason"],
     ).astype(object)

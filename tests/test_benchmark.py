@@ -313,3 +313,43 @@ def test_fractions_zero_to_one_and_other_signed_metrics_pass():
                         "unit": ["fraction", "fraction", "EUR", "fraction"]})
     out = benchmark.validate_organisation(org)
     assert out["value"].tolist() == [1.0, 0.0, -120_000.0, -0.05]
+
+
+# --------------------------------------------------------------------------- metric names
+
+
+def test_metric_names_match_ignoring_case_as_industry_and_size_band_do():
+    """An 'IT_FTE' row was silently not compared (14 metrics instead of 16, only
+    not_compared.csv said so); now it is it_fte, derives IT staff per 100 employees and is
+    compared at peer size: 16 / 640 * 950 = 23.75 FTE (hand-worked)."""
+    org = pd.read_csv(DATA / "organisation.csv")
+    peers = pd.read_csv(DATA / "peers_illustrative.csv")
+    same = benchmark.compare(org, peers, industry="Manufacturing", size_band="500-1999")
+    org = org.assign(metric=org["metric"].replace({"it_fte": "IT_FTE",
+                                                   "availability": "Availability"}))
+    res = benchmark.compare(org, peers, industry="Manufacturing", size_band="500-1999")
+    assert len(res.positions) == len(same.positions) == 16
+    assert res.positions["metric"].tolist() == same.positions["metric"].tolist()
+    assert res.not_compared["metric"].tolist() == same.not_compared["metric"].tolist()
+    p = _ix(res.positions, "metric")
+    assert p.loc["it_fte", "normalised_value"] == pytest.approx(16 / 640 * 950)
+    assert p.loc["it_staff_per_100_employees", "value"] == pytest.approx(100 * 16 / 640)
+    assert p.loc["availability", "value"] == 0.9961
+    pd.testing.assert_frame_equal(res.positions, same.positions)
+
+
+def test_names_differing_only_in_case_are_one_metric():
+    with pytest.raises(InputError, match=r"^organisation, row 2, column 'metric': got 'IT_FTE'; "
+                                         r"expected each metric once"):
+        benchmark.validate_organisation(_org(it_fte=16, IT_FTE=17))
+    with pytest.raises(InputError, match=r"^peers, row 2, column 'metric': got 'Run_Share'"):
+        benchmark.validate_peers(_peers([("run_share", 0.6, 0.7, 0.8, "lower"),
+                                         ("Run_Share", 0.6, 0.7, 0.8, "lower")]))
+    # a peer table's own spelling of a metric btm does not know is kept, and matched
+    peers = _peers([("NPS", 20.0, 30.0, 40.0, "higher"), ("IT_Spend", 1e6, 2e6, 3e6, "neither")],
+                   scales_with=[None, "Employees"], peer_size=[None, 500.0])
+    res = benchmark.compare(_org(nps=35, it_spend=2e6, employees=250),
+                            peers, industry="Manufacturing", size_band="mid")
+    assert res.positions["metric"].tolist() == ["NPS", "it_spend"]
+    assert res.positions["normalised_value"].tolist() == [35, 4e6]
+    assert res.not_compared["metric"].tolist() == ["employees", "it_spend_per_employee"]

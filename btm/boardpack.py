@@ -10,10 +10,11 @@ same content as editable slides, provenance in the speaker notes, see :mod:`btm.
 ``index.html`` with the figures copied into ``figures/``, and ``manifest.json`` listing the
 runs used. ``sweep=ID`` gives one section per run of that sweep (one per scenario) instead.
 
-Figures are numbered ``<section>.<figure>``: the section number is the analysis's board-pack
-``order`` (or the run's position in a sweep), the figure number its place in the analysis's
-spec, so a figure keeps its number from one pack to the next. A failed analysis gets a page saying so; the board pack
-is still built and its manifest says ``"status": "incomplete"``.
+Figures are numbered ``<section>.<figure>``: the section number is the section's position in
+the pack (1, 2, 3, ... as the contents list them; a spec's ``order`` only sorts, so an unused
+order leaves no gap), the figure number its place in the analysis's spec. A failed analysis
+gets a page saying so; the board pack is still built and its manifest says
+``"status": "incomplete"``.
 
 Examples
 --------
@@ -66,7 +67,7 @@ class Section:
     run: _runs.RunRecord
     results: dict[str, Any] | None
     figures: list[dict[str, Any]] = field(default_factory=list)
-    number: int = 0
+    number: int = 0  # position in the pack (from 1): figures are numbered <number>.<k>
     scenario: str | None = None
     manifest: dict[str, Any] = field(default_factory=dict)
     tables: list[dict[str, Any]] = field(default_factory=list)
@@ -83,10 +84,8 @@ class Section:
 
 
 def figure_number(s: Section, entry: Mapping[str, Any]) -> str:
-    """``"<section>.<figure>"``: stable as long as the analysis's spec lists the figure.
-
-    The figure's place is its position in the analysis's spec (``FigureSpec`` order), else in
-    the run's ``results.json``.
+    """``"<section>.<figure>"``: the section's position in the pack, then the figure's place
+    in the analysis's spec (``FigureSpec`` order), else in the run's ``results.json``.
     """
     spec = _analyses.get_spec(s.analysis)
     names = [f.name for f in spec.figures] if spec is not None and spec.figures else []
@@ -331,8 +330,9 @@ def _existing_run(analysis: str, reports_dir: Path) -> _runs.RunRecord:
     return rec
 
 
-def _section(a: _analyses.Analysis, rec: _runs.RunRecord, *, number: int | None = None,
+def _section(a: _analyses.Analysis, rec: _runs.RunRecord, *, number: int,
              scenario: str | None = None) -> Section:
+    """The section of run `rec`; `number` is its position in the pack (from 1)."""
     results = None
     f = rec.path / RESULTS_FILE
     if f.is_file():
@@ -356,21 +356,14 @@ def _section(a: _analyses.Analysis, rec: _runs.RunRecord, *, number: int | None 
     except InputError:
         manifest = {}
     title = str((results or {}).get("title") or a.title)
-    return Section(a.name, title, rec, results, figures,
-                   number=(a.order if a.spec is not None else 0) if number is None else number,
-                   scenario=scenario,
+    return Section(a.name, title, rec, results, figures, number=number, scenario=scenario,
                    manifest=manifest, tables=tables)
-
-
-def _renumber(s: Section, number: int) -> Section:
-    import dataclasses
-
-    return dataclasses.replace(s, number=number)
 
 
 def _sweep_sections(sweep_id: str, reports: Path, notebooks: str | os.PathLike[str] | None
                     ) -> list[Section]:
-    """One section per run of a sweep, from ``sweeps/<id>/manifest.json``."""
+    """One section per run of a sweep that ran, from ``sweeps/<id>/manifest.json``, numbered
+    by position (a run that never ran leaves no gap; its sweep index is in the notes)."""
     folder = reports / "sweeps" / str(sweep_id)
     try:
         m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -379,14 +372,14 @@ def _sweep_sections(sweep_id: str, reports: Path, notebooks: str | os.PathLike[s
             reports / "sweeps").is_dir() else []
         raise InputError(f"sweep: no sweep {sweep_id!r} in {reports / 'sweeps'}; expected one "
                          f"of {', '.join(known) or '(none: run btm sweep first)'}") from None
-    sections = []
+    sections: list[Section] = []
     for r in m.get("runs", []):
         if not r.get("path") or not (Path(r["path"]) / "manifest.json").is_file():
             continue  # never ran (interrupted sweep): nothing to show
         nb = _runs.read_manifest(r["path"]).get("notebook")
         a = _analyses.get_analysis(r["analysis"], Path(nb).parent if nb else notebooks)
-        sections.append(_section(a, _runs.record_from_folder(r["path"]), number=r["index"],
-                                 scenario=r.get("scenario")))
+        sections.append(_section(a, _runs.record_from_folder(r["path"]),
+                                 number=len(sections) + 1, scenario=r.get("scenario")))
     if not sections:
         raise InputError(f"sweep: {sweep_id} has no run folders; expected a sweep that ran "
                          "(btm sweep --resume to finish it)")
@@ -813,10 +806,8 @@ def build(
                 records.append(_existing_run(a.name, reports))
             if on_run is not None:
                 on_run(records[-1], i, len(chosen))
-        sections = [_section(a, r) for a, r in zip(chosen, records, strict=True)]
-        if any(s.number == 0 for s in sections):  # analyses without a spec: their position
-            sections = [s if s.number else _renumber(s, i)
-                        for i, s in enumerate(sections, start=1)]
+        sections = [_section(a, r, number=i)
+                    for i, (a, r) in enumerate(zip(chosen, records, strict=True), start=1)]
 
     created = _dt.datetime.now(_dt.UTC)
     pack_id, partial = _runs.claim_folder(reports / "boardpack", f"{created:%Y%m%dT%H%M%SZ}",

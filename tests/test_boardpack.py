@@ -241,20 +241,79 @@ def test_pptx_has_editable_titles_text_messages_and_provenance_notes(built):
         sh.text_frame.text for sh in slides[6].shapes if sh.has_text_frame)
 
 
-def test_figure_numbers_stable_between_packs(built):
-    """A figure keeps its number whatever else the pack holds."""
+def test_figure_numbers_follow_the_position_in_the_pack(built):
+    """Sections are numbered as the contents list them: tiny is section 2 when it comes
+    second; a figure's second number is its place in the analysis's spec."""
     reports, first = built
     again = boardpack.build(["failing", "tiny"], reports_dir=reports, notebooks=NOTEBOOKS,
                             run=False)
     numbers = [{r["analysis"]: r["figure_numbers"] for r in
                 json.loads((f / "manifest.json").read_text())["runs"]} for f in (first, again)]
     assert numbers[0]["tiny"] == {"present_value": "1.1", "cumulative_cost": "1.2"}
+    assert numbers[1]["tiny"] == {"present_value": "2.1", "cumulative_cost": "2.2"}
     from btm import analyses
 
     spec = analyses.get_spec("tco_comparison")
-    section = boardpack.Section("tco_comparison", "TCO", None, {}, [], number=spec.order)
-    assert boardpack.figure_number(section, {"name": spec.figures[1].name}) == (
-        f"{spec.order}.2")
+    section = boardpack.Section("tco_comparison", "TCO", None, {}, [], number=4)
+    assert boardpack.figure_number(section, {"name": spec.figures[1].name}) == "4.2"
+
+
+def _fake_run(reports: Path, analysis: str, parameters: dict) -> None:
+    """A finished run folder of `analysis` with one figure per spec figure (a blank PNG)."""
+    import matplotlib.image as mpimg
+    import numpy as np
+
+    from btm import analyses
+
+    folder = reports / analysis / "20260101T000000Z-000001"
+    (folder / "figures").mkdir(parents=True)
+    figures = []
+    for f in analyses.get_spec(analysis).figures:
+        mpimg.imsave(folder / "figures" / f"{f.name}.png", np.ones((20, 30, 3)))
+        figures.append({"name": f.name, "title": f"Title of {f.name}", "caption": None,
+                        "png": f"figures/{f.name}.png", "svg": None})
+    (folder / "results.json").write_text(json.dumps({
+        "analysis": analysis, "title": analysis, "key_numbers": {},
+        "key_messages": [f"{analysis} message"], "figures": figures, "tables": []}))
+    (folder / "manifest.json").write_text(json.dumps({
+        "analysis": analysis, "run_id": folder.name, "status": "succeeded",
+        "finished_at": "2026-01-01T00:00:00Z", "parameters": parameters, "inputs": {}}))
+
+
+def test_an_unused_order_leaves_no_gap_in_figure_numbers(tmp_path):
+    """A reviewer's pack numbered build, buy or cloud's figures 3.x and outsourcing's 5.1:
+    no analysis has order 4, and the section number was the spec's order. It is the
+    section's position now, in the PDF, the slides and the manifest; and the list
+    parameters of a run are in its pages' footnotes, slides too."""
+    from pptx import Presentation
+
+    from btm import analyses
+
+    assert analyses.get_spec("build_buy_cloud").order + 2 == analyses.get_spec(
+        "outsourcing_matrix").order  # the gap this test is about
+    _fake_run(tmp_path, "build_buy_cloud", {"seed": 1})
+    _fake_run(tmp_path, "outsourcing_matrix", {"importance_bounds": [0.3, 0.7]})
+    folder = boardpack.build(["build_buy_cloud", "outsourcing_matrix"], reports_dir=tmp_path,
+                             run=False)
+    runs = json.loads((folder / "manifest.json").read_text())["runs"]
+    assert [sorted(set(n.split(".")[0] for n in r["figure_numbers"].values())) for r in runs] \
+        == [["1"], ["2"]]
+    assert runs[1]["figure_numbers"]["outsourcing_matrix"] == "2.1"
+    titles = [s.shapes.title.text for s in Presentation(str(folder / "boardpack.pptx")).slides]
+    assert "Figure 2.1  Title of outsourcing_matrix" in titles
+    assert not any(t.startswith(("Figure 3.", "Figure 5.")) for t in titles)
+    slide = next(s for s in Presentation(str(folder / "boardpack.pptx")).slides
+                 if s.shapes.title.text == "Figure 2.1  Title of outsourcing_matrix")
+    texts = [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
+    assert "Assumptions: importance_bounds = [0.3, 0.7]" in texts
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(folder / "boardpack.pdf"), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        assert "Figure 2.1" in text and "Figure 5.1" not in text and "Figure 3.1" not in text
+        assert "Assumptions: importance_bounds = [0.3, 0.7]" in text
 
 
 def test_verify_reproduces_and_names_changed_inputs(built, tmp_path):

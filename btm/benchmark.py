@@ -173,6 +173,8 @@ class BenchmarkResult:
     organisation : pandas.DataFrame
         The organisation table with derived ratios (column ``derived`` marks them).
     industry, size_band : str
+        The peer group as the peer table writes it (not as typed: ``' manufacturing '`` is
+        ``'Manufacturing'``).
     """
 
     positions: pd.DataFrame
@@ -324,7 +326,9 @@ def validate_peers(peers: pd.DataFrame, *, source: str = "peers") -> pd.DataFram
     bad = scaled & ~(df["peer_size"].to_numpy(dtype=float) > 0)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise input_error(where(i, "peer_size"), got=f"{df['peer_size'].iloc[i]:g}", literal=True,
+        size = df["peer_size"].iloc[i]
+        raise input_error(where(i, "peer_size"), got=f"{size:g}", literal=True,
+                          problem="the cell is empty" if pd.isna(size) else None,
                           expected=f"a positive size of the typical peer in "
                                    f"{df['scales_with'].iloc[i]!r}")
     return df
@@ -467,11 +471,13 @@ def compare(
     if not ind.any():
         raise input_error("industry", got=industry, expected="one of " + ", ".join(
             map(repr, sorted(table["industry"].unique()))))
+    industry = str(table.loc[ind, "industry"].iloc[0])  # as the peer table writes it
     band = ind & (table["size_band"].str.casefold() == size_band.strip().casefold())
     if not band.any():
         raise input_error("size_band", got=size_band,
                           expected=f"one of the size bands of {industry!r}: " + ", ".join(
                               map(repr, sorted(table.loc[ind, "size_band"].unique()))))
+    size_band = str(table.loc[band, "size_band"].iloc[0])
     group = table[band.to_numpy()].assign(peer_row=np.flatnonzero(band.to_numpy()) + 1)
     # metric names match ignoring case, as industry and size band do
     values = dict(zip(org["metric"].str.casefold(), org["value"], strict=True))

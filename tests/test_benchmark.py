@@ -188,7 +188,11 @@ def test_bad_organisation_tables_name_the_row():
                             r"median \(9\)"),
         ({"better": ["smaller"]}, r"peers, row 1, column 'better': got 'smaller'"),
         ({"p25": [None]}, r"peers, row 1, column 'p25': the cell is empty"),
-        ({"scales_with": ["employees"]}, r"peers, row 1, column 'peer_size': got nan"),
+        ({"scales_with": ["employees"]}, r"peers, row 1, column 'peer_size': the cell is empty; "
+                                         r"expected a positive size of the typical peer in "
+                                         r"'employees'"),
+        ({"scales_with": ["employees"], "peer_size": [-5.0]},
+         r"peers, row 1, column 'peer_size': got -5; expected a positive size"),
     ],
 )
 def test_bad_peer_tables_name_row_and_column(change, message):

@@ -299,3 +299,18 @@ def test_spend_mix_is_the_three_shares_in_order(result, tables):
     assert mix["reading"].tolist() == ["unfavourable"] * 3
     with pytest.raises(InputError, match="^result"):
         benchmark.spend_mix(result.positions)
+
+
+def test_the_peer_group_is_named_as_the_peer_table_writes_it(tables):
+    """Typed ' manufacturing ' and ' 500-1999 ' match (ignoring case and spaces); the
+    message said "Peer group:  manufacturing , size band  500-1999 "."""
+    org, peers = tables
+    r = benchmark.compare(org, peers, industry=" manufacturing ", size_band=" 500-1999 ")
+    assert (r.industry, r.size_band) == ("Manufacturing", "500-1999")
+    assert messages.it_benchmark_key_messages(r)[-1].startswith(
+        "Peer group: Manufacturing, size band 500-1999; percentiles")
+    with pytest.raises(InputError, match=r"^size_band: got 'huge'; expected one of the size "
+                                         r"bands of 'Manufacturing': "):
+        benchmark.compare(org, peers, industry="MANUFACTURING", size_band="huge")
+    source = get_spec("it_benchmarking").notebook.read_text(encoding="utf-8")
+    assert "{result.industry}" in source and "{result.size_band}" in source

@@ -1034,10 +1034,16 @@ def topsis(matrix: Any, weights: Any, benefit: Any, *, normalize_weights: bool =
         S+_i = ||v_i - A+||,  S-_i = ||v_i - A-||          (Euclidean)
         C_i  = S-_i / (S+_i + S-_i)                        (0.5 when both are 0)
 
+    With a single option TOPSIS is undefined: the ideal and the anti-ideal are that option
+    itself, so its closeness is 0/0 (any number, 0.5 included, would be made up). One option is
+    refused; there is nothing to rank it against (:func:`btm.sourcing.evaluate` says so when
+    only one option passes its gates).
+
     Parameters
     ----------
     matrix : pandas.DataFrame or array-like
-        Options (rows) x criteria (columns), finite numbers; no column may be all 0.
+        Options (rows, at least two) x criteria (columns), finite numbers; no column may be
+        all 0.
     weights : sequence, or Series/mapping keyed by criterion
         At least 0, summing to 1 (see the module's weights policy).
     benefit : sequence of bool, or Series/mapping keyed by criterion
@@ -1051,8 +1057,17 @@ def topsis(matrix: Any, weights: Any, benefit: Any, *, normalize_weights: bool =
         Closeness in [0, 1] per option, higher is better; a Series indexed by option when
         `matrix` is a DataFrame.
 
+    Raises
+    ------
+    InputError
+        A single option (closeness undefined), a column of zeros, bad weights or benefit.
+
     Examples
     --------
+    >>> topsis([[3, 1]], [0.5, 0.5], [True, False])
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: matrix: got 1 option; expected at least two options to rank (with one, TOPSIS's ideal and anti-ideal are that option and its closeness is 0/0)
     >>> topsis([[1, 0], [2, 0]], [0.5, 0.5], [True, True])
     Traceback (most recent call last):
     ...
@@ -1061,6 +1076,10 @@ def topsis(matrix: Any, weights: Any, benefit: Any, *, normalize_weights: bool =
     [1.0, 0.0]
     """
     d = _decision(matrix, weights, benefit, normalize_weights)
+    if d.x.shape[0] < 2:
+        raise input_error("matrix", got=f"{d.x.shape[0]} option", literal=True,
+                          expected="at least two options to rank (with one, TOPSIS's ideal and "
+                                   "anti-ideal are that option and its closeness is 0/0)")
     _zero_columns(d)
     return _wrap(_topsis_core(d.x, d.w, d.benefit), d, "closeness")
 

@@ -112,6 +112,9 @@ class SourcingResult:
     ranking : pandas.DataFrame
         Index ``option`` (options that pass every gate, best first): ``score``, ``rank``,
         ``first_rank_share``, ``expected_rank`` and, with a TCO result, ``present_value``.
+        When only one option passes the gates there is nothing to rank it against:
+        ``score``, ``first_rank_share`` and ``expected_rank`` are NaN (not TOPSIS's 0/0 or a
+        weighted sum's 1 by construction), ``summary.n_ranked`` is 1 and `notes` says so.
     excluded : pandas.DataFrame
         ``option, gate, reason``: one row per failed gate (empty when none fails).
     decision_matrix : pandas.DataFrame
@@ -145,7 +148,9 @@ class SourcingResult:
     summary : pandas.DataFrame
         One row of key numbers: ``winner, winner_score, runner_up, margin,
         winner_first_rank_share, most_sensitive_criterion, smallest_weight_change,
-        new_winner, group_consistency_ratio, n_excluded, method, weights_source``.
+        new_winner, group_consistency_ratio, n_excluded, n_ranked, method, weights_source``
+        (``winner`` is the only option left when ``n_ranked`` is 1; its score, margin, share
+        and weight change are then NaN).
     notes : tuple of str
         Things the reader must know (weights rescaled, inconsistent judgements, outlying
         assessors, options excluded).
@@ -451,6 +456,10 @@ def evaluate(
         if o in out:
             why = "; ".join(excluded.loc[excluded["option"] == o, "reason"])
             notes.append(f"{o} excluded: {why}.")
+    alone = len(ranked) == 1  # nothing to rank it against: no score, no robustness
+    if alone:
+        notes.append(f"Only {ranked[0]} passes the must-have gates; there is nothing to rank it "
+                     "against.")
 
     # ---- weights
     ahp = None
@@ -506,7 +515,10 @@ def evaluate(
         else:
             matrix[c] = mean.loc[ranked, c].to_numpy(dtype=float)
     matrix.columns.name = "criterion"
-    score = mcda.scores(matrix, weights, benefit, method=method)
+    # One option: TOPSIS's closeness is 0/0 and a weighted sum of min-max scores is 1 by
+    # construction; neither is a score (mcda.topsis refuses a single option).
+    score = (pd.Series([math.nan], index=pd.Index(ranked, name="option")) if alone
+             else mcda.scores(matrix, weights, benefit, method=method))
 
     # ---- contributions
     bvec = benefit.to_numpy()
@@ -552,8 +564,11 @@ def evaluate(
         samples=samples, seed=gen)
 
     ranking = pd.DataFrame({"score": score.to_numpy()}, index=pd.Index(ranked, name="option"))
-    ranking["rank"] = ranking["score"].rank(method="first", ascending=False).astype(np.int64)
+    ranking["rank"] = ranking["score"].fillna(0.0).rank(method="first",
+                                                        ascending=False).astype(np.int64)
     ranking = ranking.join(acceptability.summary[["first_rank_share", "expected_rank"]])
+    if alone:  # first in every trial, trivially: not evidence of robustness
+        ranking[["first_rank_share", "expected_rank"]] = math.nan
     if use_tco:
         assert present_value is not None  # set above whenever use_tco
         ranking["present_value"] = present_value.loc[ranked].to_numpy()
@@ -569,11 +584,12 @@ def evaluate(
         "margin": float(ranking["score"].iloc[0] - ranking["score"].iloc[1])
         if runner is not None else math.nan,
         "winner_first_rank_share": float(ranking["first_rank_share"].iloc[0]),
-        "most_sensitive_criterion": sens["most_sensitive_criterion"],
-        "smallest_weight_change": float(sens["smallest_change"]),
-        "new_winner": sens["new_winner"],
+        "most_sensitive_criterion": None if alone else sens["most_sensitive_criterion"],
+        "smallest_weight_change": math.nan if alone else float(sens["smallest_change"]),
+        "new_winner": None if alone else sens["new_winner"],
         "group_consistency_ratio": ahp.consistency_ratio if ahp is not None else math.nan,
         "n_excluded": len(out),
+        "n_ranked": len(ranked),
         "method": method,
         "weights_source": weights_source,
     }])

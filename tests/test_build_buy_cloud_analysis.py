@@ -531,3 +531,37 @@ def test_no_text_overlaps_with_long_names(unusual_figures, name):
     its percentages on top of each other, panel titles ran into each other and tick labels
     into the legend. Long names are wrapped and cut (the tables keep them whole)."""
     assert overlaps(unusual_figures[name]) == [], name
+
+
+# --------------------------------------------------------------------------- one option left
+
+
+@pytest.mark.parametrize("method", ["topsis", "weighted_sum"])
+def test_a_single_option_passing_the_gates_gets_no_score(inputs, method):
+    """Build and Buy failing 'EU data residency' leave Cloud alone: it said "Cloud ranks first
+    (TOPSIS 0.5) and in 100% of 500 trials", the 0.5 being TOPSIS's 0/0 with one option."""
+    gates = inputs["gates"].copy()
+    gates.loc[gates["option"].isin(["Build", "Buy"])
+              & (gates["gate"] == "EU data residency"), "passed"] = False
+    r = _evaluate(inputs, gates=gates, method=method)
+    assert list(r.ranking.index) == ["Cloud"]
+    row = r.ranking.loc["Cloud"]
+    assert np.isnan(row["score"]) and np.isnan(row["first_rank_share"])
+    s = r.summary.iloc[0]
+    assert s["winner"] == "Cloud" and s["n_ranked"] == 1 and np.isnan(s["winner_score"])
+    assert np.isnan(s["winner_first_rank_share"]) and np.isnan(s["smallest_weight_change"])
+    alone = "Only Cloud passes the must-have gates; there is nothing to rank it against."
+    assert alone in r.notes
+    said = messages.build_buy_cloud_key_messages(r, tco=inputs["tco"])
+    assert said[0] == alone
+    assert not any("trials" in m or "ranks first" in m or "overtake" in m for m in said)
+    assert any(m.endswith(", the only option still in the running.") for m in said)
+    numbers = messages.build_buy_cloud_key_numbers(r)
+    for key in ("winner_score", "margin", "winner_first_rank_share", "smallest_weight_change"):
+        assert numbers[key]["value"] is None, key
+    assert card_texts(numbers, ["winner_score"])["winner_score"] == "n/a"
+    sentences = messages.build_buy_cloud_sentences(r)
+    assert sentences["ranking"] == alone
+    assert "trials" not in sentences["acceptability"]
+    fig = charts.criterion_contributions(r.contributions, method=method)
+    assert isinstance(fig, Figure)

@@ -576,3 +576,16 @@ def test_every_declared_argument_refuses_its_invalid_values(func):
     for name, bad in all_invalid(declared):
         with pytest.raises(InputError, match=name.split("[")[0]):
             func(*valid, **{name: bad})
+
+
+def test_topsis_refuses_a_single_option():
+    """With one option the ideal and anti-ideal are that option: closeness 0/0 (it returned
+    a made-up 0.5, outside what the closeness means)."""
+    with pytest.raises(InputError, match=r"^matrix: got 1 option; expected at least two "
+                                         "options to rank"):
+        mcda.topsis([[3.0, 1.0]], [0.5, 0.5], [True, False])
+    one = pd.DataFrame({"fit": [4.0], "cost": [100.0]}, index=pd.Index(["Cloud"], name="option"))
+    with pytest.raises(InputError, match="^matrix: got 1 option"):
+        mcda.scores(one, {"fit": 0.5, "cost": 0.5}, {"fit": True, "cost": False})
+    two = mcda.topsis([[3.0, 1.0], [1.0, 3.0]], [0.5, 0.5], [True, False])
+    assert two.tolist() == [1.0, 0.0]

@@ -31,6 +31,9 @@ __all__ = [
 
 _METHOD_WORDS = {"topsis": "TOPSIS", "weighted_sum": "weighted-sum"}
 
+#: What is said when a single option passes the must-have gates (no score, no ranking).
+_ALONE = "Only {winner} passes the must-have gates; there is nothing to rank it against."
+
 
 def _name(x: Any) -> str:
     """A criterion or option name in a sentence: underscores as spaces."""
@@ -189,24 +192,32 @@ def build_buy_cloud_key_messages(
     n = result.acceptability.n
     word = _METHOD_WORDS.get(result.method, result.method)
     messages = []
+    alone = len(ranking) == 1
 
     # figures written as the key-number cards on the same page write them
-    head = f"{winner} ranks first ({word} {format_number(s['winner_score'])}"
+    head = f"{winner} ranks first ({word} {format_number(s['winner_score'])}" if not alone \
+        else ""
     if s["runner_up"] is not None and not pd.isna(s["runner_up"]):
         head += f", {format_number(s['margin'])} ahead of {s['runner_up']}"
-    head += f") and in {format_percent(share)} of {n:,} trials of plausible weights and scores"
-    if share >= robust_threshold:
-        head += "."
+    if alone:  # no score, no trials, no tipping point: nothing to rank it against
+        messages.append(_ALONE.format(winner=winner))
+    elif share >= robust_threshold:
+        head += (f") and in {format_percent(share)} of {n:,} trials of plausible weights and "
+                 "scores.")
     else:
+        head += f") and in {format_percent(share)} of {n:,} trials of plausible weights and scores"
         others = ranking.drop(index=winner).sort_values("first_rank_share", ascending=False,
                                                        kind="stable")
         head += (f"; not a safe margin: {others.index[0]} is first in "
                  f"{format_percent(float(others['first_rank_share'].iloc[0]))}, so settle the "
                  "weights before committing.")
-    messages.append(head)
+    if not alone:
+        messages.append(head)
 
     tips = tipping_points(result)
-    if len(tips):
+    if alone:
+        pass
+    elif len(tips):
         first, parts = None, []
         for t in tips.head(2).itertuples():
             change = (f"the {_name(t.criterion)} weight {t.direction} {t.threshold:.2f} "
@@ -231,7 +242,9 @@ def build_buy_cloud_key_messages(
         sentence = f"{winner}'s cost: {format_money(pv, cur)} present value"
         if tco is not None:
             sentence += f" over {tco.horizon_years} years at {tco.discount_rate:.0%}"
-        if cheapest == winner:
+        if alone:
+            sentence += ", the only option still in the running."
+        elif cheapest == winner:
             sentence += ", the lowest of the options still in the running."
         else:
             gap = pv - float(ranking.loc[cheapest, "present_value"])
@@ -302,6 +315,12 @@ def build_buy_cloud_sentences(result: SourcingResult) -> dict[str, str]:
     n_ranked = len(result.ranking)
     gates = (f"{int(s['n_excluded'])} option{'s' if s['n_excluded'] != 1 else ''} excluded by a "
              f"must-have gate; {n_ranked} ranked: {', '.join(map(str, result.ranking.index))}.")
+    if n_ranked == 1:
+        gates = gates.replace(f"1 ranked: {winner}.", f"only {winner} passes.")
+        return {"gates": gates, "ranking": _ALONE.format(winner=winner),
+                "sensitivity": f"With {winner} alone, no weight change can change the choice.",
+                "acceptability": f"With {winner} alone, there is no ranking to test.",
+                "assessors": _assessors_sentence(result)}
     ranking = f"{winner} ranks first with a {word} score of {format_number(s['winner_score'])}"
     if s["runner_up"] is not None and not pd.isna(s["runner_up"]):
         ranking += f", {format_number(s['margin'])} ahead of {s['runner_up']}"
@@ -315,6 +334,11 @@ def build_buy_cloud_sentences(result: SourcingResult) -> dict[str, str]:
         sensitivity = f"No single weight change makes another option overtake {winner}."
     acceptability = (f"{winner} ranks first in {format_percent(s['winner_first_rank_share'])} of "
                      f"{result.acceptability.n:,} trials.")
+    return {"gates": gates, "ranking": ranking + ".", "sensitivity": sensitivity,
+            "acceptability": acceptability, "assessors": _assessors_sentence(result)}
+
+
+def _assessors_sentence(result: SourcingResult) -> str:
     a = result.assessors
     n_out = int((a["n_outlying"] > 0).sum())
     assessors = f"{n_out} of {len(a)} assessors stand apart on at least one score"
@@ -323,8 +347,7 @@ def build_buy_cloud_sentences(result: SourcingResult) -> dict[str, str]:
         assessors += (f"; {n_bad} gave inconsistent judgements (CR > "
                       f"{mcda.CONSISTENCY_THRESHOLD:.2f}); the group's CR is "
                       f"{result.ahp.consistency_ratio:.2f}")
-    return {"gates": gates, "ranking": ranking + ".", "sensitivity": sensitivity,
-            "acceptability": acceptability, "assessors": assessors + "."}
+    return assessors + "."
 
 
 def _value(x: Any) -> float | None:
@@ -337,8 +360,8 @@ def _value(x: Any) -> float | None:
 def build_buy_cloud_key_numbers(result: SourcingResult) -> dict[str, dict[str, Any]]:
     """Key numbers of a build / buy / cloud evaluation for ``results.json`` and the board pack.
 
-    Numbers that do not apply are ``None`` (written as null): the margin with one option
-    left, the smallest weight change when no weight change alters the winner, the group's
+    Numbers that do not apply are ``None`` (written as null): the score, the margin, the
+    share of trials and the weight change with one option left, the smallest weight change when no weight change alters the winner, the group's
     consistency ratio with direct weights, the present value without a TCO result.
 
     Examples
@@ -369,16 +392,22 @@ def build_buy_cloud_key_numbers(result: SourcingResult) -> dict[str, dict[str, A
     pv = None
     if "present_value" in result.ranking.columns:
         pv = float(result.ranking.loc[winner, "present_value"])
+    alone = len(result.ranking) == 1
+    if alone:  # a score, a share of trials or a weight change would be made up
+        change_label = f"Smallest weight change that changes the winner ({winner} alone)"
     return {
-        "winner_score": {"value": float(s["winner_score"]), "unit": "",
-                         "label": f"{word} score of {winner} (ranked first)"},
+        "winner_score": {"value": _value(s["winner_score"]), "unit": "",
+                         "label": f"{word} score of {winner} (ranked first)" if not alone
+                         else f"{word} score of {winner} (the only option passing the gates: "
+                              "nothing to rank it against)"},
         "margin": {"value": round(float(s["margin"]), 12) if has_runner else None, "unit": "",
                    "label": f"Lead of {winner} over {runner} (score points)" if has_runner
                    else "Lead over the runner-up (no other option left)"},
         "winner_first_rank_share": {
-            "value": float(s["winner_first_rank_share"]), "unit": "%",
+            "value": _value(s["winner_first_rank_share"]), "unit": "%",
             "label": f"Trials in which {winner} ranks first "
-                     f"({result.acceptability.n:,} trials)"},
+                     + (f"({result.acceptability.n:,} trials)" if not alone
+                        else "(no other option to rank against)")},
         "smallest_weight_change": {"value": _value(s["smallest_weight_change"]), "unit": "",
                                    "label": change_label},
         "group_consistency_ratio": {

@@ -179,8 +179,14 @@ class SourcingResult:
 
 
 def _rows_of(mask: np.ndarray) -> str:
-    rows = np.flatnonzero(mask) + 1
-    return ", ".join(f"row {r}" for r in rows[:5]) + (" ..." if rows.size > 5 else "")
+    """The rows of `mask` as a message names them: "row 3", "rows 1 and 73", "rows 1, 5 and 9",
+    "rows 1, 2, 3, 4, 5 ..." (at most five)."""
+    rows = [str(r) for r in np.flatnonzero(mask) + 1]
+    if len(rows) == 1:
+        return f"row {rows[0]}"
+    if len(rows) > 5:
+        return "rows " + ", ".join(rows[:5]) + " ..."
+    return "rows " + ", ".join(rows[:-1]) + " and " + rows[-1]
 
 
 def _one_spelling(table: pd.DataFrame, column: str, source: str, what: str) -> None:

@@ -189,7 +189,7 @@ def _with(df: pd.DataFrame, row: int, column: str, value) -> pd.DataFrame:
         (SCORES.drop(index=5), r"scores.csv: assessor 'A' gave no score for option 'Cloud' on "
                                r"criterion 'security'"),
         (pd.concat([SCORES, SCORES.iloc[[0]]], ignore_index=True),
-         r"scores.csv, row 1, row 19: assessor 'A' scores option 'Build' on criterion 'fit' "
+         r"scores.csv, rows 1 and 19: assessor 'A' scores option 'Build' on criterion 'fit' "
          r"more than once"),
         (_with(SCORES, 6, "option", "build"),
          r"scores.csv, row 7, column 'option': got 'build', which differs from 'Build' \(row 1\)"
@@ -301,3 +301,10 @@ def test_sample_data_smoke():
     assert r.acceptability.acceptability.sum(axis=1).tolist() == pytest.approx([1, 1, 1])
     assert r.sensitivity.intervals.shape[0] == 7
     assert abs(r.weights["weight"].sum() - 1) < 1e-12
+
+
+def test_a_score_given_three_times_names_the_rows_as_a_sentence():
+    """It said "scores.csv, row 1, row 19, row 20": a list of places, not rows."""
+    three = pd.concat([SCORES, SCORES.iloc[[0, 0]]], ignore_index=True)
+    with pytest.raises(InputError, match=r"^scores.csv, rows 1, 19 and 20: assessor 'A' scores "):
+        _evaluate(scores=three, sources={"scores": "scores.csv"})

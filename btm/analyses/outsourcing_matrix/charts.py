@@ -635,9 +635,9 @@ def outsourcing_cost_case(
                     patch.set_linewidth(2.2)
         decimals = distinct_decimals(pv, currency)
         # payback_years is inf when the saving does not pay back within the contract: say so.
-        span = f"{horizon_years} year{'' if horizon_years == 1 else 's'}"
-        over = f" over {span}" if horizon_years else ""
-        never = f"no payback within {span if horizon_years else 'the horizon'}"
+        contract = f"{horizon_years} year{'' if horizon_years == 1 else 's'}"
+        over = f" over {contract}" if horizon_years else ""
+        never = f"no payback within {contract if horizon_years else 'the horizon'}"
         for k, i in enumerate(order):
             years = payback_raw[i]
             text = (never if not np.isfinite(years) else

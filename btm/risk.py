@@ -19,7 +19,7 @@ cost_high
 response             avoid, transfer, mitigate or accept (default accept)
 response_cost        what the response costs (default 0)
 residual_*           likelihood, impact, probability and cost after the response (each empty
-                     cell: as before the response)
+                     cell: as before the response); none may exceed its value before it
 review_date          when the risk is next due for review
 ==================== ==============================================================================
 
@@ -58,6 +58,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,6 +82,7 @@ from btm.errors import InputError, input_error
 
 __all__ = [
     "RISK_COLUMNS",
+    "BANDS",
     "RESPONSES",
     "RiskAssessment",
     "RiskSimulation",
@@ -88,6 +90,9 @@ __all__ = [
     "simulate_cost",
     "review_flags",
 ]
+
+BANDS = ("low", "medium", "high", "critical")
+"""The bands of a risk matrix without labels of its own, lowest first."""
 
 RESPONSES = ("avoid", "transfer", "mitigate", "accept")
 """The four responses to a threat (PMBOK Guide, 6th ed., section 11.5.2.4)."""
@@ -237,6 +242,27 @@ def _label(source: str, row: int, risk: Any, column: str) -> str:
     return f"{source}, row {row} (risk {risk!r}), column '{column}'"
 
 
+def _amount(x: float) -> str:
+    """A cost in a message as typed: 1234567, not 1.23457e+06."""
+    return f"{x:.15g}"
+
+
+def _columns_needed(register: Any) -> tuple[validate.Column, ...]:
+    """:data:`RISK_COLUMNS` with the optional columns this register cannot do without made
+    required, so that a missing (or misspelt) one is reported as a missing column, the columns
+    found listed, as every table's is, and not as an empty cell of the first row: the most
+    likely cost beside a low or a high one (inherent or residual), and a likelihood or an
+    impact when neither it nor what it is derived from (``probability``, ``cost_most_likely``)
+    is there."""
+    found = {str(c) for c in register.columns} if isinstance(register, pd.DataFrame) else set()
+    needed = {ml for lo, ml, hi in (_PRICE, _RES_PRICE) if lo in found or hi in found}
+    for level, source in (("likelihood", "probability"), ("impact", "cost_most_likely")):
+        if level not in found and source not in found:
+            needed.add(level)
+    return tuple(dataclasses.replace(c, required=True) if c.name in needed else c
+                 for c in RISK_COLUMNS)
+
+
 def _bands(values: np.ndarray, cuts: tuple[float, ...]) -> np.ndarray:
     """Level 1 + the number of cut points at or below each value."""
     return 1 + np.searchsorted(np.asarray(cuts, dtype=float), values, side="right")
@@ -245,7 +271,10 @@ def _bands(values: np.ndarray, cuts: tuple[float, ...]) -> np.ndarray:
 def _validated(register: Any, *, likelihood_scale: int, impact_scale: int,
                probability_bands: tuple[float, ...], cost_bands: tuple[float, ...] | None,
                distribution: str, source: str) -> pd.DataFrame:
-    t = validate.frame(register, RISK_COLUMNS, source=source)
+    t = validate.frame(register, _columns_needed(register), source=source)
+    # Residual costs typed by the user (not filled in below from their own most likely cost or
+    # from the inherent ones): each may not exceed its inherent counterpart.
+    typed = {c: t[c].notna().to_numpy() for c in _RES_PRICE}
     ids = t["risk"].astype(str).tolist()
     t["risk"] = ids
     seen: dict[str, int] = {}
@@ -281,9 +310,11 @@ def _validated(register: Any, *, likelihood_scale: int, impact_scale: int,
              f"a most likely cost when '{cols[0]}' or '{cols[2]}' is given")
         lo = np.where(np.isnan(lo), ml, lo)
         hi = np.where(np.isnan(hi), ml, hi)
-        fail(lo > ml, cols[0], lambda i, lo=lo, ml=ml: f"got {lo[i]:g} above most likely {ml[i]:g}",
+        fail(lo > ml, cols[0], lambda i, lo=lo, ml=ml:
+             f"got {_amount(lo[i])} above most likely {_amount(ml[i])}",
              "low <= most likely <= high")
-        fail(hi < ml, cols[2], lambda i, hi=hi, ml=ml: f"got {hi[i]:g} below most likely {ml[i]:g}",
+        fail(hi < ml, cols[2], lambda i, hi=hi, ml=ml:
+             f"got {_amount(hi[i])} below most likely {_amount(ml[i])}",
              "low <= most likely <= high")
         t[cols[0]], t[cols[2]] = lo, hi
 
@@ -321,6 +352,12 @@ def _validated(register: Any, *, likelihood_scale: int, impact_scale: int,
         r, b = t[res].to_numpy(dtype=float), t[base].to_numpy(dtype=float)
         fail(r > b + 1e-12, res, lambda i, r=r, b=b: f"got {r[i]:g} above the inherent {b[i]:g}",
              "a value after the response at most the value before it")
+    for res in _RES_PRICE:
+        base = res.removeprefix("residual_")
+        r, b = t[res].to_numpy(dtype=float), t[base].to_numpy(dtype=float)
+        fail(typed[res] & (r > b), res, lambda i, r=r, b=b, base=base:
+             f"got {_amount(r[i])} above the inherent {_amount(b[i])} ('{base}')",
+             "a cost after the response at most the cost before it")
     return t
 
 
@@ -382,10 +419,11 @@ def assess(
         Number of levels of each scale (5 for the usual 5 x 5 matrix).
     thresholds : list of float
         Ascending score thresholds of the register's bands: a score at or above
-        ``thresholds[k]`` (and below the next) is in band ``labels[k + 1]``.
+        ``thresholds[k]`` (and below the next) is in band ``labels[k + 1]``. Without `labels`,
+        exactly three: where the bands medium, high and critical start.
     labels : list of str, optional
-        Band names, one more than thresholds; default ``low, medium, high, critical`` for three
-        thresholds, else ``band 1, band 2 ...``.
+        Band names, one more than thresholds; default :data:`BANDS` (low, medium, high,
+        critical, the named bands of a risk matrix), which needs three thresholds.
     probability_bands : list of float, optional
         Ascending probability cut points (``likelihood_scale - 1`` of them) that give the
         likelihood level of risks given only a probability; default evenly spaced (0.2, 0.4,
@@ -432,8 +470,11 @@ def assess(
         raise input_error("thresholds", got=list(thresholds), expected=(
             f"thresholds of at most {likelihood_scale * impact_scale}, the highest score"))
     if labels is None:
-        labels = (("low", "medium", "high", "critical") if len(thresholds) == 3 else
-                  tuple(f"band {k + 1}" for k in range(len(thresholds) + 1)))
+        if len(thresholds) != len(BANDS) - 1:
+            raise input_error("thresholds", got=list(thresholds), expected=(
+                "three score thresholds, where the bands medium, high and critical start "
+                "(such as [5, 10, 15]), or labels naming one band more than thresholds"))
+        labels = BANDS
     labels = tuple(labels)
     if len(labels) != len(thresholds) + 1:
         raise input_error("labels", got=list(labels),

@@ -370,3 +370,82 @@ def test_correlated_simulation_is_the_same_whatever_eigenbasis_lapack_returns(ot
     other_eigenbasis()
     again = risk.simulate_cost(a, n_simulations=5_000, correlation=0.3, seed=4)
     pd.testing.assert_frame_equal(again.trials, first.trials)
+
+
+# --------------------------------------------------------------------------- reviewer's cases
+
+
+SAMPLE = pd.read_csv(DATA)
+_RES_COST = ["residual_cost_low", "residual_cost_most_likely", "residual_cost_high"]
+
+
+@pytest.mark.parametrize(("residual", "column", "got", "inherent"), [
+    # R01 costs 80k / 150k / 320k before its response (register.csv, row 1).
+    ([200_000, 300_000, 400_000], "residual_cost_low", 200000, 80000),
+    ([40_000, 300_000, 400_000], "residual_cost_most_likely", 300000, 150000),
+    ([40_000, 80_000, 400_000], "residual_cost_high", 400000, 320000),
+    ([40_000, 80_000, 1_234_567], "residual_cost_high", 1234567, 320000),
+])
+def test_residual_cost_above_the_inherent_one_is_refused(residual, column, got, inherent):
+    """README: "Residual values may not exceed the inherent ones"; only likelihood, impact
+    and probability were checked, so R01 at 200k/300k/400k after a 45k response became the
+    largest consumer of contingency and a response that "costs more than it saves"."""
+    reg = SAMPLE.copy()
+    reg.loc[0, _RES_COST] = residual
+    with pytest.raises(InputError) as err:
+        risk.assess(reg, source="register.csv")
+    assert str(err.value) == (
+        f"register.csv, row 1 (risk 'R01'), column '{column}': got {got} above the inherent "
+        f"{inherent} ('{column.removeprefix('residual_')}'); expected a cost after the "
+        "response at most the cost before it")
+
+
+def test_residual_cost_equal_to_the_inherent_one_or_defaulted_is_accepted():
+    """May not *exceed*: equal costs pass. A residual most likely cost typed alone is a
+    certain cost (low = high = it, README), so only the cells typed are compared: 100k
+    certain after the response is below R01's 150k most likely, though above its 80k low."""
+    reg = SAMPLE.copy()
+    reg.loc[0, _RES_COST] = [80_000, 150_000, 320_000]
+    reg.loc[1, _RES_COST] = [None, 50_000, None]  # R02: 40k / 90k / 200k before
+    r = risk.assess(reg).register.set_index("risk")
+    assert r.loc["R01", _RES_COST].tolist() == [80_000, 150_000, 320_000]
+    assert r.loc["R02", _RES_COST].tolist() == [50_000, 50_000, 50_000]
+    assert r.loc["R02", "residual_expected_cost"] == 50_000
+    assert r.loc["R01", "residual_emv"] == pytest.approx(0.3 * (80 + 4 * 150 + 320) * 1e3 / 6)
+
+
+def test_a_misspelt_cost_column_is_named_as_missing():
+    """Renaming cost_most_likely to cost_ml gave "row 1 (risk 'R01'), column
+    'cost_most_likely': the cell is empty": the optional column was added empty and the
+    low/high cross-check fired. With cost_low or cost_high there, it is needed: missing, as
+    any table's missing column is reported (validate.frame), the columns found listed."""
+    reg = SAMPLE.rename(columns={"cost_most_likely": "cost_ml"})
+    with pytest.raises(InputError) as err:
+        risk.assess(reg, source="register.csv")
+    message = str(err.value)
+    assert message.startswith("register.csv: missing column(s) 'cost_most_likely'; expected ")
+    assert "(found 'risk', 'title'," in message and "'cost_ml'" in message
+    res = SAMPLE.rename(columns={"residual_cost_most_likely": "residual_ml"})
+    with pytest.raises(InputError, match=r"^register: missing column\(s\) "
+                                         r"'residual_cost_most_likely'.*'residual_ml'"):
+        risk.assess(res)
+    with pytest.raises(InputError, match=r"^register: missing column\(s\) 'likelihood'"):
+        risk.assess(MOCHAL.drop(columns=["likelihood", "probability"]))
+    with pytest.raises(InputError, match=r"^register: missing column\(s\) 'impact'"):
+        risk.assess(MOCHAL.drop(columns=["impact", "cost_most_likely"]))
+    # Neither low nor high: the most likely cost stays optional (an unpriced register).
+    assert risk.assess(MOCHAL.drop(columns=["cost_most_likely", "probability"])).summary.loc[
+        "inherent", "n_priced"] == 0
+
+
+@pytest.mark.parametrize("thresholds", [[5, 10], [5, 10, 15, 20], [12]])
+def test_default_bands_need_three_thresholds(thresholds):
+    """The bands are low, medium, high and critical; [5, 10] gave "band 1 .. band 3" and the
+    serious-risk sentence counted the old medium band ("band 2 or band 3")."""
+    with pytest.raises(InputError, match=r"^thresholds: got .*; expected three score "
+                                         "thresholds, where the bands medium, high and critical"):
+        risk.assess(MOCHAL, thresholds=thresholds)
+    labels = [f"level {k}" for k in range(len(thresholds) + 1)]
+    a = risk.assess(MOCHAL, thresholds=thresholds, labels=labels)  # named bands: any count
+    assert a.labels == tuple(labels)
+    assert risk.assess(MOCHAL).labels == risk.BANDS == ("low", "medium", "high", "critical")

@@ -298,3 +298,136 @@ def test_s_curve_lists_every_curve_even_one_starting_with_underscore(sample):
                                  "_residual \\$x\\$"]
     assert "_residual $x$" in shown_names(fig)
     assert overlaps(fig) == []
+
+
+# --------------------------------------------------------------------------- reviewer's cases
+
+
+@pytest.mark.parametrize(("confidence", "name"), [
+    (0.8, "P80"), (0.5, "P50"), (0.975, "P97.5"), (0.995, "P99.5"), (0.9999, "P99.99"),
+    (0.05, "P5"), (0.999999999, "P99.9999999")])
+def test_percentile_names_keep_the_decimals_of_the_confidence(confidence, name):
+    assert messages.risk_percentile_name(confidence) == name
+
+
+def test_contingency_at_995_is_p99_5_in_message_card_and_figures(sample):
+    """confidence=0.995 read "Set aside EUR 816.9k for P100 ..." and "P100 contingency";
+    0.975 "P98": a whole-percentile round of the confidence."""
+    _, a, *_ = sample
+    res = risk.simulate_cost(a, n_simulations=4000, correlation=0.3, confidence=0.995, seed=5)
+    inh = risk.simulate_cost(a, basis="inherent", n_simulations=4000, correlation=0.3,
+                             confidence=0.995, seed=5)
+    cont = float(np.quantile(res.trials["total_cost"], 0.995))
+    said = messages.risk_contingency_sentence(res, inh)
+    assert said.startswith(f"Set aside {_thousands(cont)} for P99.5 of the risk cost after")
+    cards = messages.risk_key_numbers(a, res, inh)
+    assert cards["contingency"]["label"] == "P99.5 contingency after responses"
+    assert cards["contingency_inherent"]["label"] == "P99.5 contingency before responses"
+    fig = charts.contingency_allocation(res.contributions, confidence=0.995)
+    assert fig.axes[0].get_title() == "Where the P99.5 contingency goes"
+    plt.close(fig)
+    trials = pd.DataFrame({"After responses": res.trials["total_cost"]})
+    fig = charts.contingency_s_curve(trials, quantiles=[0.5, 0.975])
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert labels[0].startswith("P50 EUR") and labels[1].startswith("P97.5 EUR")
+    assert fig.axes[0].texts[1].xy == pytest.approx(
+        (np.quantile(res.trials["total_cost"], 0.975), 0.975))
+    plt.close(fig)
+
+
+def test_thresholds_other_than_three_are_refused_before_a_kernel_starts(tmp_path, monkeypatch):
+    """`-p thresholds 5,10` said "17 of 18 risks are band 2 or band 3 before responses": the
+    "serious" bands became the old medium one. The notebook's bands are low, medium, high,
+    critical; its thresholds are where the last three start: three, ascending."""
+    import papermill
+
+    from btm import runs
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("papermill.execute_notebook was called")
+
+    monkeypatch.setattr(papermill, "execute_notebook", refuse)
+    for bad in ("5,10", "5,10,15,20", "15,10,5"):
+        with pytest.raises(InputError, match=r"^thresholds: got .*; expected three ascending "
+                                             "score thresholds, where the bands medium"):
+            runs.run("risk_register", {"thresholds": bad}, reports_dir=tmp_path,
+                     progress=False)
+    assert not any(tmp_path.rglob("*"))
+    assert SPEC.parameters["thresholds"].check([4, 9, 16], "thresholds") == [4.0, 9.0, 16.0]
+
+
+def _crowded_register(n: int = 200) -> pd.DataFrame:
+    """The sample register repeated with new ids R001 ... until it has `n` risks."""
+    base = pd.read_csv(REGISTER)
+    copies = -(-n // len(base))
+    big = pd.concat([base] * copies, ignore_index=True).iloc[:n]
+    return big.assign(risk=[f"R{k:03d}" for k in range(1, n + 1)])
+
+
+def test_heat_map_of_200_risks_keeps_every_cell_readable():
+    """With 200 risks the id lists ran out of their cells over their neighbours and the axis
+    label. A cell shows at most three lines: the first ids, then "+N more"; the heat map
+    table keeps every id. Every text is drawn clear of every other and inside its cell."""
+    from chart_checks import drawn_texts
+
+    register = _crowded_register()
+    a = risk.assess(register)
+    fig = charts.risk_heat_map(a.heat_map, bands=a.labels, footnote="Source: test")
+    assert overlaps(fig) == []
+    texts, _ = drawn_texts(fig)
+    renderer = fig.canvas.get_renderer()
+    heat = a.heat_map.set_index(["basis", "likelihood", "impact"])
+    seen = 0
+    for ax, basis, lik in ((fig.axes[0], "inherent", "likelihood"),
+                           (fig.axes[1], "residual", "residual_likelihood")):
+        for t in (t for t in texts if t.get_gid() == "risks" and t.axes is ax):
+            x, y = t.get_position()
+            cell = heat.loc[(basis, round(y + 0.04), round(x))]
+            ids = cell["risks"].split(", ")
+            lines = t.get_text().split("\n")
+            assert len(lines) <= 3
+            if len(ids) > 6:
+                assert lines == [f"{ids[0]}  {ids[1]}", f"{ids[2]}  {ids[3]}",
+                                 f"+{len(ids) - 4} more"]
+            else:
+                assert t.get_text().split() == ids
+            # inside its cell (data coordinates x +- 0.5, y +- 0.5)
+            box = t.get_window_extent(renderer).transformed(ax.transData.inverted())
+            assert x - 0.5 <= box.x0 and box.x1 <= x + 0.5
+            assert y + 0.04 - 0.5 <= box.y0 and box.y1 <= y + 0.04 + 0.5
+            seen += len(ids)
+        # the table still lists every risk, each once, in the cell of its levels
+        cells = a.heat_map[a.heat_map["basis"] == basis]
+        listed = sorted(r for s in cells["risks"] if s for r in s.split(", "))
+        assert listed == sorted(register["risk"])
+        li = register[lik].fillna(register["likelihood"]).astype(int)
+        per_level = cells.groupby("likelihood")["n_risks"].sum()
+        assert per_level[per_level > 0].to_dict() == li.value_counts().to_dict()
+    assert seen == 2 * len(register)
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(("issues", "expected"), [
+    (["review overdue"], "Every risk has an owner; 1 review is overdue as of 31 March 2025."),
+    ([], "Every risk has an owner and no review is overdue as of 31 March 2025."),
+    (["no owner"], "1 risk has no owner; no review is overdue as of 31 March 2025."),
+    (["no owner", "no owner", "review overdue", "review overdue", "review overdue"],
+     "2 risks have no owner and 3 reviews are overdue as of 31 March 2025."),
+    (["no review date"], "Every risk has an owner and no review is overdue as of 31 March "
+                         "2025; 1 risk has no review date."),
+])
+def test_review_sentence_reads_naturally_for_none_one_and_many(issues, expected):
+    flags = pd.DataFrame({"risk": [f"R{k}" for k in range(len(issues))], "issue": issues},
+                         dtype=object)
+    assert messages.risk_review_sentence(flags, as_of="2025-03-31") == expected
+
+
+def test_single_risk_register_with_owner_and_overdue_review():
+    """The reviewer's case: "0 risks have no owner and 1 review is overdue"."""
+    one = pd.read_csv(REGISTER).iloc[[0]]  # R01, owned, review due 14 March 2025
+    a = risk.assess(one)
+    flags = risk.review_flags(a, as_of="2025-03-31")
+    assert flags["issue"].tolist() == ["review overdue"]
+    assert flags["days_overdue"].tolist() == [17]  # 14 -> 31 March
+    assert messages.risk_review_sentence(flags, as_of="2025-03-31") == (
+        "Every risk has an owner; 1 review is overdue as of 31 March 2025.")

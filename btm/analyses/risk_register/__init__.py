@@ -6,9 +6,13 @@ Decision module :mod:`btm.risk`; charts, messages, notebook and sample data as i
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 from btm.analyses import FigureSpec, KeyNumber, Spec, table_file
 from btm.constraints import (
     CalendarDate,
+    Constraint,
     Currency,
     Interval,
     ListOf,
@@ -16,6 +20,48 @@ from btm.constraints import (
     Probability,
     Seed,
 )
+from btm.errors import input_error
+
+
+@dataclass(frozen=True)
+class BandThresholds(ListOf):
+    """The notebook's ``thresholds``: three ascending scores, where the bands medium, high and
+    critical start (the notebook names its bands as :func:`btm.risk.assess` does by default).
+
+    A risk manager reads "high or critical" as the serious risks; two or four thresholds would
+    silently give the bands other meanings, so they are refused before any kernel starts.
+
+    Examples
+    --------
+    >>> BandThresholds().check([5, 10, 15], "thresholds")
+    [5.0, 10.0, 15.0]
+    >>> BandThresholds().check([5, 10], "thresholds")
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: thresholds: got [5, 10]; expected three ascending score thresholds, where the bands medium, high and critical start (such as [5, 10, 15])
+    """
+
+    item: Constraint = field(default_factory=lambda: Interval(float, 0))
+    min_length: int = 3
+    unique: bool = True
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return ("three ascending score thresholds, where the bands medium, high and critical "
+                "start (such as [5, 10, 15])")
+
+    def check(self, value: Any, name: str) -> list[Any]:
+        out = super().check(value, name)
+        if len(out) != 3 or out != sorted(out):
+            raise input_error(name, got=value, expected=self.expected)
+        return out
+
+    def example(self) -> list[float]:
+        return [5.0, 10.0, 15.0]
+
+    def invalid_values(self) -> list[Any]:
+        return [*super().invalid_values(), [5, 10], [5, 10, 15, 20], [15, 10, 5]]
+
 
 SPEC = Spec(
     name="risk_register",
@@ -28,7 +74,7 @@ SPEC = Spec(
         "as_of": CalendarDate(text=True),
         "likelihood_scale": Interval(int, 2, 10),
         "impact_scale": Interval(int, 2, 10),
-        "thresholds": ListOf(Interval(float, 0), min_length=1, unique=True),
+        "thresholds": BandThresholds(),
         "n_simulations": Interval(int, 100, 10**6),
         "distribution": Options(("pert", "triangular")),
         "correlation": Interval(float, 0, 1),

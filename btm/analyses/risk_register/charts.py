@@ -33,6 +33,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from btm.analyses.risk_register.messages import risk_percentile_name
 from btm.errors import InputError
 from btm.style import (
     INK,
@@ -101,6 +102,17 @@ def _two_lines(text: Any, width: int) -> str:
     return "\n".join(lines)
 
 
+def _cell_lines(risks: str, per_line: int, max_lines: int) -> list[str]:
+    """The lines of ids a heat-map cell shows: all of them when they fit in `max_lines`,
+    else the first ones and "+N more" on the last line."""
+    ids = [s.strip() for s in risks.split(",") if s.strip()]
+    if len(ids) > per_line * max_lines:
+        shown = per_line * (max_lines - 1)
+        return [*("  ".join(ids[k:k + per_line]) for k in range(0, shown, per_line)),
+                f"+{len(ids) - shown} more"]
+    return ["  ".join(ids[k:k + per_line]) for k in range(0, len(ids), per_line)]
+
+
 def risk_heat_map(
     heat_map: pd.DataFrame,
     *,
@@ -110,6 +122,7 @@ def risk_heat_map(
     ax: Axes | None = None,
     footnote: str | None = None,
     ids_per_line: int = 2,
+    max_lines: int = 3,
 ) -> Figure:
     """Likelihood x impact grid, each cell shaded by its band and listing the risks in it; one
     panel per basis (before and after responses).
@@ -131,6 +144,9 @@ def risk_heat_map(
         Draw one basis into this Axes (then `bases` must name one).
     ids_per_line : int
         Risk ids written per line in a cell.
+    max_lines : int
+        Lines of ids a cell holds: a cell with more risks than fit shows the first ones and
+        "+N more" on its last line (the heat map table keeps every id).
 
     Returns
     -------
@@ -146,8 +162,13 @@ def risk_heat_map(
     >>> fig = risk_heat_map(grid, bands=["low", "high"], bases=["inherent"])
     >>> sorted(t.get_text() for t in fig.axes[0].texts if t.get_gid() == "risks")
     ['R1  R3', 'R2']
+    >>> crowded = grid.assign(risks=["", "", "", ", ".join(f"R{k}" for k in range(1, 10))])
+    >>> fig = risk_heat_map(crowded, bands=["low", "high"], bases=["inherent"], max_lines=2)
+    >>> [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "risks"]
+    ['R1  R2\\n+7 more']
     """
     ids_per_line = check_positive_int(ids_per_line, "ids_per_line")
+    max_lines = check_positive_int(max_lines, "max_lines")
     table = require_frame(heat_map, "heat_map",
                           ("basis", "likelihood", "impact", "score", "band", "risks"))
     if isinstance(bases, str) or not isinstance(bases, Sequence) or not bases:
@@ -192,10 +213,8 @@ def risk_heat_map(
                 a.add_patch(rect)
                 a.text(x - 0.44, y + 0.44, f"{int(row.score)}", ha="left", va="top",
                        fontsize=7, color=_text_colour(fill), alpha=0.8, zorder=3)
-                ids = [s.strip() for s in str(row.risks).split(",") if s.strip()]
-                if ids:
-                    lines = ["  ".join(ids[k:k + ids_per_line])
-                             for k in range(0, len(ids), ids_per_line)]
+                lines = _cell_lines(str(row.risks), ids_per_line, max_lines)
+                if lines:
                     a.text(x, y - 0.04, "\n".join(lines), ha="center", va="center",
                            fontsize=8.5 if len(lines) < 3 else 7.5, fontweight="bold",
                            color=_text_colour(fill), parse_math=False, zorder=4, gid="risks",
@@ -281,7 +300,7 @@ def contingency_s_curve(
         the total risk cost of that trial (:attr:`btm.risk.RiskSimulation.trials`).
     currency : str
     quantiles : list of float
-        Percentiles to mark (0.8 is marked ``P80``).
+        Percentiles to mark (0.8 is marked ``P80``, 0.975 ``P97.5``).
     xlabel : str
     {chart_keywords}
 
@@ -310,7 +329,7 @@ def contingency_s_curve(
                 ax.plot([v], [q], linestyle="none", marker=marker, markersize=7,
                         color=style["color"], markeredgecolor="white", zorder=4,
                         label="_percentile")
-                ax.annotate(f"P{round(q * 100):d} {format_money(v, currency)}", (v, q),
+                ax.annotate(f"{risk_percentile_name(q)} {format_money(v, currency)}", (v, q),
                             xytext=(6, -3), textcoords="offset points", ha="left", va="top",
                             fontsize=8.5, color=INK, zorder=5,
                             bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
@@ -385,7 +404,7 @@ def contingency_allocation(
         share.append(float(nums[rest, 1].sum()))
     n = len(labels)
     default = ("Where the contingency goes" if confidence is None
-               else f"Where the P{round(confidence * 100):d} contingency goes")
+               else f"Where the {risk_percentile_name(confidence)} contingency goes")
     with chart(ax, (9.5, max(3.2, 1.5 + 0.42 * n)), title, footnote, default) as (fig, ax):
         y = np.arange(n)[::-1]
         fills = [bar_colour(0)] * len(order[:max_bars]) + ([bar_colour(1)] if rest.size else [])

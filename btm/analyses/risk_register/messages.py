@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from btm.constraints import Probability
 from btm.errors import InputError
 from btm.messages import check_result, format_percent
 from btm.risk import RiskAssessment, RiskSimulation
@@ -18,6 +19,7 @@ from btm.style import check_currency, format_money
 from btm.validate import tables_checked
 
 __all__ = [
+    "risk_percentile_name",
     "risk_band_sentence",
     "risk_contingency_sentence",
     "risk_response_sentence",
@@ -46,6 +48,25 @@ def _date(value: Any) -> str:
     if pd.isna(ts):
         raise InputError(f"as_of: got {value!r}; expected a date such as 2025-03-31")
     return f"{ts.day} {ts:%B %Y}"
+
+
+@tables_checked
+def risk_percentile_name(confidence: float) -> str:
+    """A confidence as the percentile it names, in messages, key-number labels and figures:
+    ``P`` and the confidence in per cent with as many decimals as it has (0.995 is P99.5,
+    never rounded to a whole percentile, "P100", which no finite contingency reaches).
+
+    Examples
+    --------
+    >>> [risk_percentile_name(q) for q in (0.5, 0.8, 0.975, 0.995, 0.9999)]
+    ['P50', 'P80', 'P97.5', 'P99.5', 'P99.99']
+    """
+    x = float(Probability().check(confidence, "confidence")) * 100
+    for decimals in range(13):
+        text = f"{x:.{decimals}f}"
+        if abs(float(text) - x) < 1e-9 and 0 < float(text) < 100:
+            return f"P{text}"
+    return f"P{x!r}"
 
 
 def _serious(assessment: RiskAssessment) -> list[str]:
@@ -108,14 +129,14 @@ def risk_contingency_sentence(residual: RiskSimulation, inherent: RiskSimulation
     if inherent is not None:
         check_result(inherent, "inherent", RiskSimulation, "btm.risk.simulate_cost")
     s = residual.summary.iloc[0]
-    q = round(float(s["confidence"]) * 100)
+    q = risk_percentile_name(float(s["confidence"]))
     basis = "after responses" if s["basis"] == "residual" else "before responses"
     before = ""
     if inherent is not None:
         before = (f" ({format_money(float(inherent.summary['contingency'].iloc[0]), currency)} "
                   "before them)")
     rid, title, share = _top(residual)
-    return (f"Set aside {format_money(float(s['contingency']), currency)} for P{q} of the risk "
+    return (f"Set aside {format_money(float(s['contingency']), currency)} for {q} of the risk "
             f"cost {basis}{before}; {rid} ({title}) accounts for {format_percent(share)} of "
             "it.")  # the share as its card writes it (18.3%, not 18%)
 
@@ -166,17 +187,28 @@ def _review_counts(flags: pd.DataFrame) -> tuple[int, int, int]:
 def risk_review_sentence(flags: pd.DataFrame, *, as_of: Any) -> str:
     """Upkeep of the register: risks without an owner, overdue reviews, missing review dates.
 
+    A count of none is said in words ("every risk has an owner", "no review is overdue"); two
+    findings are joined by "and", a finding and an all-clear by ";".
+
     Examples
     --------
     >>> import pandas as pd
     >>> flags = pd.DataFrame({"risk": ["R1", "R2"], "issue": ["no owner", "review overdue"]})
     >>> risk_review_sentence(flags, as_of="2025-03-31")
     '1 risk has no owner and 1 review is overdue as of 31 March 2025.'
+    >>> risk_review_sentence(flags.iloc[1:], as_of="2025-03-31")
+    'Every risk has an owner; 1 review is overdue as of 31 March 2025.'
+    >>> risk_review_sentence(flags.iloc[:0], as_of="2025-03-31")
+    'Every risk has an owner and no review is overdue as of 31 March 2025.'
     """
     no_owner, overdue, no_date = _review_counts(flags)
     when = _date(as_of)
-    text = (f"{_plural(no_owner, 'risk')} {'has' if no_owner == 1 else 'have'} no owner and "
-            f"{_plural(overdue, 'review')} {'is' if overdue == 1 else 'are'} overdue as of {when}")
+    owners = ("every risk has an owner" if no_owner == 0 else
+              f"{_plural(no_owner, 'risk')} {'has' if no_owner == 1 else 'have'} no owner")
+    reviews = ("no review is overdue" if overdue == 0 else
+               f"{_plural(overdue, 'review')} {'is' if overdue == 1 else 'are'} overdue")
+    joint = " and " if (no_owner == 0) == (overdue == 0) else "; "
+    text = f"{owners[0].upper()}{owners[1:]}{joint}{reviews} as of {when}"
     if no_date:
         text += f"; {_plural(no_date, 'risk')} {'has' if no_date == 1 else 'have'} no review date"
     return text + "."
@@ -252,12 +284,12 @@ def risk_key_numbers(assessment: RiskAssessment, residual: RiskSimulation,
     _check(assessment, residual, "residual")
     currency = check_currency(currency, "currency")
     s = residual.summary.iloc[0]
-    q = round(float(s["confidence"]) * 100)
+    q = risk_percentile_name(float(s["confidence"]))
     summ = assessment.summary
     rid, _, share = _top(residual)
     numbers: dict[str, dict[str, Any]] = {
         "contingency": {"value": float(s["contingency"]), "unit": currency,
-                        "label": f"P{q} contingency after responses"},
+                        "label": f"{q} contingency after responses"},
         "top_risk_share": {"value": share, "unit": "%",
                            "label": f"Share of the contingency needed for {rid}"},
         "emv_reduction": {"value": float(summ.loc["inherent", "total_emv"]
@@ -274,7 +306,7 @@ def risk_key_numbers(assessment: RiskAssessment, residual: RiskSimulation,
         _check(assessment, inherent, "inherent")
         numbers["contingency_inherent"] = {
             "value": float(inherent.summary["contingency"].iloc[0]), "unit": currency,
-            "label": f"P{q} contingency before responses"}
+            "label": f"{q} contingency before responses"}
     if flags is not None:
         no_owner, overdue, no_date = _review_counts(flags)
         numbers["n_no_owner"] = {"value": no_owner, "unit": "risks",

@@ -1111,3 +1111,48 @@ def bar_summary(
             legend_outside(ax, handles=[legend_patch(PALETTE[1], "", "positive"),
                                          legend_patch(PALETTE[2], "//", "negative")])
         return finish(fig, ax, title, footnote, title)
+
+
+def room_for_labels(ax: Axes, labels: Sequence[Any], *, pad: float = 6.0) -> None:
+    """Raise the upper x limit of `ax` so that every label written to the right of its data
+    point (an :class:`~matplotlib.text.Annotation` such as a bar's total) ends inside the axes.
+
+    The figure is laid out once (constrained layout settles the axes' size); the labels' widths
+    are then measured and the data squeezed to the left until the widest fits, so a label never
+    runs into a legend placed beside the axes, however narrow long names leave them.
+
+    Parameters
+    ----------
+    labels : list of matplotlib.text.Annotation
+        Anchored at data points, drawn to their right.
+    pad : float
+        Points kept free between a label and the axes' right edge.
+
+    Examples
+    --------
+    >>> fig, ax = figure()
+    >>> bar = ax.barh([0], [10.0])
+    >>> note = ax.annotate("EUR 10M, the largest of all", (10.0, 0), xytext=(4, 0),
+    ...                    textcoords="offset points", va="center")
+    >>> ax.set_xlim(0, 10.5)
+    (0.0, 10.5)
+    >>> room_for_labels(ax, [note])
+    >>> bool(ax.get_xlim()[1] > 12)
+    True
+    """
+    fig = ax.get_figure(root=True)
+    if not isinstance(fig, Figure) or not labels:
+        return
+    with house_style():
+        fig.draw_without_rendering()
+        box = ax.get_window_extent()
+        lo, hi = ax.get_xlim()
+        top = hi
+        for label in labels:
+            x = float(label.xy[0])
+            anchor = float(ax.transData.transform((x, 0.0))[0])
+            needed = label.get_window_extent().x1 - anchor + pad * fig.dpi / 72.0
+            if box.width > needed and x > lo:
+                top = max(top, lo + (x - lo) * box.width / (box.width - needed))
+    if top > hi:
+        ax.set_xlim(lo, top)

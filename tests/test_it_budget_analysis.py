@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from chart_checks import check_chart
+from chart_checks import check_chart, legend_texts, overlaps, shown_names
 from message_checks import check_cards_quoted
 
 from btm import InputError, boardpack, budget, files, roadmap
@@ -268,3 +268,38 @@ def test_budget_year_beyond_the_roadmap_is_one_clear_line_on_the_command_line(
     assert ("budget_year: got 2035; expected 2026, the year after the actuals (2025) and a year "
             "of the roadmap (2026 to 2030)") in err
     assert "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- unusual names
+
+#: Names a user may type: a leading "_", about 60 characters (one without a space), "$",
+#: non-ASCII.
+UNUSUAL = {"Digital workplace": "_Digital workplace $x$",
+           "Network and connectivity": "managed_network_wan_and_metered_connectivity_services",
+           "Sales": "_Sales",
+           "Research and development": "Übergang/Été: research and development in the $ zone labs"}
+
+
+@pytest.fixture(scope="module")
+def unusual_chargeback(sample):
+    """The chargeback figure as the notebook draws it, with business units and services renamed."""
+    cb = sample["chargeback"]
+    table = cb.by_consumer_service.replace({"business_unit": UNUSUAL, "service": UNUSUAL})
+    return charts.chargeback_by_unit(table, unallocated=float(cb.summary["unallocated"].iloc[0]),
+                                     footnote="Source: test")
+
+
+def test_every_name_is_shown_even_one_starting_with_underscore(unusual_chargeback):
+    """A reviewer: names were cut at 28 characters, and a service named without a space was
+    shortened to a lone "…" in the legend. Every business unit and service is shown as typed
+    ("$" too), long names wrapped onto two lines and cut with "…"."""
+    legend = legend_texts(unusual_chargeback)
+    assert "_Digital workplace \\$x\\$" in legend and legend[-1] == "not allocated"
+    assert "managed_network_wan_and_met…" in legend
+    shown = shown_names(unusual_chargeback)
+    assert "_Sales" in shown and "_Digital workplace $x$" in shown
+    assert "Übergang/Été: research and\ndevelopment in the $ zone…" in shown
+
+
+def test_no_text_overlaps_with_long_names(unusual_chargeback):
+    assert overlaps(unusual_chargeback) == []

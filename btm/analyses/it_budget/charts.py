@@ -3,8 +3,11 @@ chargeback of IT cost to business units by service. Each takes a table :mod:`btm
 returns (or :func:`.messages.category_by_expense` derives) and returns a
 :class:`btm.style.BoardFigure`.
 
-Business-unit and service names come from the analyst's files and are drawn with
-``parse_math=False``.
+Category, business-unit and service names come from the analyst's files and are drawn as
+typed (a ``$`` never switches matplotlib into mathtext, a name such as ``_Sales`` is listed like
+any other); long names are wrapped onto two lines and cut with ``…``
+(:func:`btm.style.short_label`), the tables keep them whole. Every legend is given its handles
+and labels explicitly.
 
 Examples
 --------
@@ -20,7 +23,6 @@ Examples
 from __future__ import annotations
 
 import math
-import textwrap
 from typing import Any
 
 import numpy as np
@@ -45,12 +47,18 @@ from btm.style import (
     money_formatter,
     money_label,
     require_frame,
+    room_for_labels,
+    short_label,
     style_bars,
 )
 
 __all__ = ["budget_split", "chargeback_by_unit"]
 
 _EXPENSE_STYLE = {"opex": (bar_colour(0), ""), "capex": (bar_colour(2), "//")}
+#: Characters per line of a category under its bar.
+_CATEGORY_WIDTH = 20
+#: Hatches of services beyond the sixth, so that a seventh is not solid like the first.
+_MORE_HATCHES = ["++", "--", "||", "**", "OO", "xx.."]
 
 
 @chart_doc
@@ -109,13 +117,14 @@ def budget_split(
                         f"({totals[k] / grand:.0%})", (x[k], totals[k]), xytext=(0, 4),
                         textcoords="offset points", ha="center", va="bottom", fontsize=10,
                         fontweight="bold", color=INK)
-        ax.set_xticks(x, cats, parse_math=False)
+        ax.set_xticks(x, [short_label(c, width=_CATEGORY_WIDTH) for c in cats])
         ax.set_xlim(-0.6, len(cats) - 0.4)
         ax.set_ylim(0, float(totals.max()) * 1.12)
         ax.yaxis.set_major_formatter(money_formatter(currency))
         ax.set_ylabel(money_label("Budget", currency))
         ax.set_xlabel("Category (share of the budget)")
-        legend_outside(ax, handles=handles[::-1], title="Expense type")
+        legend_outside(ax, handles=handles[::-1], labels=[h.get_label() for h in handles[::-1]],
+                       title="Expense type")
         return fig
 
 
@@ -144,7 +153,8 @@ def chargeback_by_unit(
         greater than 0, never spread over the units.
     currency : str
     label_width : int
-        Names longer than this are shortened with an ellipsis.
+        Characters per line of a business unit or service: a longer name is wrapped onto a
+        second line and what does not fit is cut with an ellipsis.
     {chart_keywords}
 
     Examples
@@ -172,7 +182,7 @@ def chargeback_by_unit(
                               fill_value=0.0, sort=False)
     pivot = pivot.loc[pivot.sum(axis=1).sort_values(ascending=False, kind="stable").index]
     pivot = pivot[pivot.sum(axis=0).sort_values(ascending=False, kind="stable").index]
-    units = [textwrap.shorten(u, width=label_width, placeholder="…") for u in pivot.index]
+    units = [short_label(u, width=label_width) for u in pivot.index]
     services = list(pivot.columns)
     extra = float(unallocated) > 0
     n = len(units) + int(extra)
@@ -183,13 +193,12 @@ def chargeback_by_unit(
         left = np.zeros(len(units))
         handles: list[Any] = []
         for j, svc in enumerate(services):
-            fill, hatch = bar_colour(j), HATCHES[j % len(HATCHES)]
+            hatches = HATCHES + _MORE_HATCHES
+            fill, hatch = bar_colour(j), hatches[j % len(hatches)]
             vals = pivot[svc].to_numpy(dtype=float)
             bars = ax.barh(yu, vals, left=left, height=0.62, zorder=3)
             style_bars(bars, fill, hatch)
-            handles.append(legend_patch(fill, hatch,
-                                        textwrap.shorten(svc, width=label_width,
-                                                         placeholder="…")))
+            handles.append(legend_patch(fill, hatch, short_label(svc, width=label_width)))
             left += vals
         totals = left
         labels = list(units)
@@ -201,12 +210,14 @@ def chargeback_by_unit(
             totals = np.append(totals, float(unallocated))
         grand = float(left.sum())  # shares are of the cost that reached a business unit
         decimals = distinct_decimals(totals, currency)
+        notes = []
         for k in range(n):
             share = f" ({totals[k] / grand:.0%})" if grand > 0 and k < len(units) else ""
-            ax.annotate(f"{format_money(float(totals[k]), currency, decimals=decimals)}{share}",
-                        (totals[k], y[k]), xytext=(4, 0), textcoords="offset points",
-                        ha="left", va="center", fontsize=9, color=INK)
-        ax.set_yticks(y, labels, parse_math=False)
+            notes.append(ax.annotate(
+                f"{format_money(float(totals[k]), currency, decimals=decimals)}{share}",
+                (totals[k], y[k]), xytext=(4, 0), textcoords="offset points", ha="left",
+                va="center", fontsize=9, color=INK))
+        ax.set_yticks(y, labels)
         ax.set_xlim(0, float(totals.max(initial=0.0)) * 1.22 or 1.0)
         ax.set_ylim(-0.7, n - 0.3)
         ax.grid(axis="y", visible=False)
@@ -214,5 +225,7 @@ def chargeback_by_unit(
         ax.xaxis.set_major_formatter(money_formatter(currency))
         ax.set_xlabel(money_label("IT cost (share of the allocated cost)", currency))
         ax.set_ylabel("Business unit")
-        legend_outside(ax, handles=handles, title="Service")
+        legend_outside(ax, handles=handles, labels=[h.get_label() for h in handles],
+                       title="Service")
+        room_for_labels(ax, notes)  # the totals end inside the axes, clear of the legend
         return fig

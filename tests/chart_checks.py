@@ -98,3 +98,16 @@ def shown_names(fig) -> str:
     """Every drawn text of `fig`, ``$`` unescaped, joined by newlines: a name is visible when
     it (or the start of it, when cut) is in here."""
     return "\n".join(t.get_text().replace("\\$", "$") for t in drawn_texts(fig)[0])
+
+
+def maths_texts(fig) -> list[str]:
+    """The drawn texts of `fig` that matplotlib reads as mathematics (mathtext): parsed for
+    maths and holding an even, non-zero number of unescaped ``$`` (matplotlib's own rule);
+    ``[]`` when every ``$`` a user typed is drawn as a dollar sign."""
+    found = []
+    for t in drawn_texts(fig)[0]:
+        s = t.get_text()
+        dollars = s.count("$") - s.count("\\$")
+        if t.get_parse_math() and dollars > 0 and dollars % 2 == 0:
+            found.append(s)
+    return found

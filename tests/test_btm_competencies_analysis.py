@@ -18,6 +18,7 @@ matplotlib.use("Agg")
 import numpy as np
 import pandas as pd
 import pytest
+from chart_checks import legend_texts, maths_texts, overlaps, shown_names
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from scipy import stats
@@ -375,3 +376,45 @@ def test_largest_gap_left_out_of_a_plan_of_ready_ones_is_not_called_reached(resu
     first = messages.btm_competency_key_messages(result, plan)[0]
     assert first.endswith("the largest gap; it waits for what it rests on and is not in this "
                           "development plan.")
+
+
+# --------------------------------------------------------------------------- unusual names
+
+#: Names a user may type: a leading "_", about 60 characters with "$" and non-ASCII (no
+#: comma: the catalogue's rests_on lists names separated by commas).
+LONG = "Übergang/Été: strategic sourcing of $2M to $5M cloud deals"
+
+
+@pytest.fixture(scope="module")
+def unusual_figures(survey):
+    """The three figures as the notebook draws them, on the sample files with "Envisioning"
+    named "_Envisioning" and "Strategic sourcing" at length."""
+    catalogue = pd.read_csv(DATA / "catalogue.csv")
+    names = {"Envisioning": "_Envisioning", "Strategic sourcing": LONG}
+    catalogue["competency"] = catalogue["competency"].replace(names)
+    catalogue["rests_on"] = catalogue["rests_on"].str.replace("Envisioning", "_Envisioning")
+    r = competency.assess(survey.assign(competency=survey["competency"].replace(names)),
+                          catalogue=catalogue)
+    p = competency.development_plan(r, **DATES)
+    return {"dumbbell": charts.competency_dumbbell(r.gaps, threshold=3, footnote="Source: test"),
+            "ranking": charts.competency_gap_ranking(r.summary, footnote="Source: test"),
+            "timeline": charts.development_timeline(p.plan, p.calendar, footnote="Source: test")}
+
+
+@pytest.mark.parametrize("name", ["dumbbell", "ranking", "timeline"])
+def test_every_name_is_shown_as_typed(unusual_figures, name):
+    """A reviewer: a competency named with two "$" was drawn as mathematics, and a
+    60-character name squeezed the plot into a third of the figure. Every competency is shown
+    ("_Envisioning" as typed), long names wrapped onto two lines and cut with "…"."""
+    fig = unusual_figures[name]
+    assert maths_texts(fig) == []
+    shown = shown_names(fig)
+    assert "_Envisioning" in shown or name == "timeline"  # reached: not in the plan
+    assert "Übergang/Été: strategic\nsourcing of $2M to $5M…" in shown
+    assert legend_texts(fig)  # every legend given its entries
+
+
+@pytest.mark.parametrize("name", ["dumbbell", "ranking", "timeline"])
+def test_no_text_overlaps_with_long_names(unusual_figures, name):
+    """A reviewer: the gap ranking's largest labels ran into its legend."""
+    assert overlaps(unusual_figures[name]) == [], name

@@ -3,6 +3,11 @@
 Each takes a table of :mod:`btm.competency` (``CompetencyAssessment.gaps`` / ``.summary``,
 ``DevelopmentPlan.plan`` / ``.calendar``) and returns a :class:`btm.style.BoardFigure`.
 
+Competency names come from the analyst's files and are drawn as typed (a ``$`` never switches
+matplotlib into mathtext; ``_Envisioning`` is shown as ``_Envisioning``); long names are wrapped
+onto two lines and cut with ``…`` (:func:`btm.style.short_label`), the tables keep them whole.
+Every legend is given its handles and labels explicitly.
+
 Examples
 --------
 >>> import pandas as pd
@@ -44,6 +49,8 @@ from btm.style import (
     legend_outside,
     legend_patch,
     require_frame,
+    room_for_labels,
+    short_label,
     style_bars,
 )
 
@@ -51,6 +58,8 @@ __all__ = ["competency_dumbbell", "competency_gap_ranking", "development_timelin
 
 _BUSINESS = PALETTE[1]  # blue, circles
 _IT = PALETTE[2]  # vermillion, squares
+#: Characters per line of a competency name on an axis (two lines at most).
+_TICK_WIDTH = 28
 
 #: Bar style per priority status: (fill index for bar_colour, hatch, legend label).
 _STATUS_STYLE: dict[str, tuple[int, str, str]] = {
@@ -166,7 +175,7 @@ def competency_dumbbell(
             ax.axvline(threshold, color=INK, linestyle=(0, (4, 3)), linewidth=1.0, zorder=1)
             handles.append(Line2D([], [], color=INK, linestyle=(0, (4, 3)), linewidth=1.0,
                                   label=f"threshold ({threshold:g})"))
-        ax.set_yticks(y, names)
+        ax.set_yticks(y, [short_label(c, width=_TICK_WIDTH) for c in names])
         ax.set_ylim(n - 0.5, -0.5)
         ax.set_xlim(low - 0.15, high + 0.15)
         ax.set_xticks(np.arange(np.ceil(low), np.floor(high) + 1))
@@ -174,7 +183,8 @@ def competency_dumbbell(
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(f"Mean maturity (rating, {low:g} = absent to {high:g} = excellent)")
         ax.set_ylabel("Competency (framework order)")
-        legend_outside(ax, handles=handles, title="Mean maturity")
+        legend_outside(ax, handles=handles, labels=[h.get_label() for h in handles],
+                       title="Mean maturity")
         return fig
 
 
@@ -249,13 +259,14 @@ def competency_gap_ranking(
             style_bars(bars, bar_colour(fill_i), hatch)
             seen.append(key)
         top = float(weighted.max()) if n else 1.0
+        notes = []
         for k in range(n):
             who = ("IT higher" if gap[k] < 0 else "business higher" if gap[k] > 0
                    else "no gap")
-            ax.annotate(f"{weighted[k]:.2f} ({who})", (weighted[k], k), xytext=(4, 0),
-                        textcoords="offset points", va="center", ha="left", fontsize=8.5,
-                        color=INK)
-        ax.set_yticks(y, names)
+            notes.append(ax.annotate(f"{weighted[k]:.2f} ({who})", (weighted[k], k),
+                                     xytext=(4, 0), textcoords="offset points", va="center",
+                                     ha="left", fontsize=8.5, color=INK))
+        ax.set_yticks(y, [short_label(c, width=_TICK_WIDTH) for c in names])
         ax.set_ylim(n - 0.5, -0.6)
         ax.set_xlim(0, top * 1.45 if top > 0 else 1.0)
         ax.grid(axis="x", visible=True)
@@ -264,7 +275,9 @@ def competency_gap_ranking(
         ax.set_ylabel("Competency (largest gap on top)")
         handles = [legend_patch(bar_colour(_STATUS_STYLE[s][0]), _STATUS_STYLE[s][1],
                                 _STATUS_STYLE[s][2]) for s in seen]
-        legend_outside(ax, handles=handles, title="Development status")
+        legend_outside(ax, handles=handles, labels=[h.get_label() for h in handles],
+                       title="Development status")
+        room_for_labels(ax, notes)  # each gap's label ends inside the axes, clear of the legend
         return fig
 
 
@@ -386,7 +399,7 @@ def development_timeline(
                 drawn.add(m)
                 handles.append(Line2D([], [], color=INK, linestyle=ls, linewidth=1.1,
                                       label=label))
-        ax.set_yticks(y, names)
+        ax.set_yticks(y, [short_label(c, width=_TICK_WIDTH) for c in names])
         ax.set_ylim(n - 0.5, -0.6)
         ax.set_xlim(mdates.date2num(span_lo), mdates.date2num(span_hi))
         locator = mdates.MonthLocator(bymonth=(1, 4, 7, 10))
@@ -396,7 +409,8 @@ def development_timeline(
         ax.grid(axis="y", visible=False)
         ax.set_xlabel("Date (bars: development, start to finish)")
         ax.set_ylabel("Competency (in order of start)")
-        legend_outside(ax, handles=handles, title="Plan")
+        legend_outside(ax, handles=handles, labels=[h.get_label() for h in handles],
+                       title="Plan")
         # The moments are labelled above the plot: lift the title clear of them.
         with rc_context({"axes.titlepad": 78.0}):
             return finish(fig, ax, title, footnote, "What to develop when")

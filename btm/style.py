@@ -415,6 +415,37 @@ def format_percent(share: float) -> str:
     return f"{format_number(_finite(share, 'share') * 100)}%"
 
 
+def percentile_name(confidence: float) -> str:
+    """A confidence as the percentile it names, in messages, key-number labels and figures:
+    ``P`` and the confidence in per cent with as many decimals as it has (0.975 is P97.5,
+    0.995 is P99.5: never rounded to a whole percentile such as "P98" or "P100").
+
+    Parameters
+    ----------
+    confidence : float
+        Strictly between 0 and 1.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> [percentile_name(q) for q in (0.5, 0.8, 0.975, 0.995, 0.9999)]
+    ['P50', 'P80', 'P97.5', 'P99.5', 'P99.99']
+    """
+    q = _finite(confidence, "confidence")
+    if not 0 < q < 1:
+        raise InputError(f"confidence: got {confidence!r}; expected a probability strictly "
+                         "between 0 and 1")
+    x = q * 100
+    for decimals in range(13):
+        text = f"{x:.{decimals}f}"
+        if abs(float(text) - x) < 1e-9 and 0 < float(text) < 100:
+            return f"P{text}"
+    return f"P{x!r}"
+
+
 def ordinal(n: int) -> str:
     """An ordinal number in English: ``1st``, ``2nd``, ``3rd``, ``11th``, ``62nd``.
 

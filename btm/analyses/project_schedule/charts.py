@@ -52,6 +52,7 @@ from btm.style import (
     line_style,
     panels,
     percent_formatter,
+    percentile_name,
     require_frame,
     short_label,
     style_bars,
@@ -280,7 +281,7 @@ def duration_s_curve(
             ax.plot([v], [q], linestyle="none", marker=sim_marker, markersize=7,
                     color=sim_style["color"], markeredgecolor="white", zorder=4,
                     label="_percentile")
-            ax.annotate(f"P{q * 100:g} {period} {v:.1f}", (v, q), xytext=(7, -3),
+            ax.annotate(f"{percentile_name(q)} {period} {v:.1f}", (v, q), xytext=(7, -3),
                         textcoords="offset points", ha="left", va="top", fontsize=9,
                         color=INK, zorder=5,
                         bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",

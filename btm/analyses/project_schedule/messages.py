@@ -19,7 +19,7 @@ import pandas as pd
 from btm.errors import InputError
 from btm.messages import check_result
 from btm.schedule import DurationSimulation, Levelling, Schedule, Smoothing, to_date
-from btm.style import format_percent
+from btm.style import format_percent, percentile_name
 from btm.validate import tables_checked
 
 __all__ = [
@@ -45,7 +45,7 @@ def _date(start_date: Any, weeks: float) -> str:
 
 def _p(confidence: float) -> str:
     """The percentile a confidence names: P80, P97.5 (never rounded to P98)."""
-    return f"P{confidence * 100:g}"
+    return percentile_name(confidence)
 
 
 def _week(x: float) -> str:

@@ -15,7 +15,7 @@ from btm.constraints import Probability
 from btm.errors import InputError
 from btm.messages import check_result, format_percent
 from btm.risk import RiskAssessment, RiskSimulation
-from btm.style import check_currency, format_money
+from btm.style import check_currency, format_money, percentile_name
 from btm.validate import tables_checked
 
 __all__ = [
@@ -61,12 +61,7 @@ def risk_percentile_name(confidence: float) -> str:
     >>> [risk_percentile_name(q) for q in (0.5, 0.8, 0.975, 0.995, 0.9999)]
     ['P50', 'P80', 'P97.5', 'P99.5', 'P99.99']
     """
-    x = float(Probability().check(confidence, "confidence")) * 100
-    for decimals in range(13):
-        text = f"{x:.{decimals}f}"
-        if abs(float(text) - x) < 1e-9 and 0 < float(text) < 100:
-            return f"P{text}"
-    return f"P{x!r}"
+    return percentile_name(float(Probability().check(confidence, "confidence")))
 
 
 def _serious(assessment: RiskAssessment) -> list[str]:

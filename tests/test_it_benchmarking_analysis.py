@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 
 import pandas as pd
 import pytest
+from chart_checks import legend_texts, maths_texts, overlaps, shown_names
 from matplotlib.figure import Figure
 from message_checks import check_cards_quoted
 from scipy import stats
@@ -314,3 +315,41 @@ def test_the_peer_group_is_named_as_the_peer_table_writes_it(tables):
         benchmark.compare(org, peers, industry="MANUFACTURING", size_band="huge")
     source = get_spec("it_benchmarking").notebook.read_text(encoding="utf-8")
     assert "{result.industry}" in source and "{result.size_band}" in source
+
+
+# --------------------------------------------------------------------------- unusual names
+
+#: Metric names a user may add: a leading "_" (here also the name of a usual metric after
+#: it), about 60 characters (one without a space), "$", non-ASCII.
+UNUSUAL = {"projects_on_time": "_projects_on_time",
+           "first_contact_resolution":
+               "first_contact_resolution_of_the_$-priced_managed_service_desk_in_europe",
+           "mean_time_to_resolve_hours":
+               "Übergang/Été: mean time to resolve ($x$) incidents across all sites"}
+
+
+@pytest.fixture(scope="module")
+def unusual_positions(tables):
+    """The positions figure as the notebook draws it, on the sample files with metrics renamed."""
+    org, peers = (t.assign(metric=t["metric"].replace(UNUSUAL)) for t in tables)
+    r = benchmark.compare(org, peers, industry="Manufacturing", size_band="500-1999")
+    return charts.benchmark_positions(r.positions, footnote="Source: test")
+
+
+def test_every_metric_is_shown_as_typed(unusual_positions):
+    """A reviewer: the metric "_projects_on_time" was labelled "Projects on time" like the
+    usual metric, "($x$)" was drawn as mathematics, and a 60-character name squeezed the plot
+    so that its column header ran into the title. Names keep a leading "_", "$" is drawn as
+    typed, long names are wrapped onto two lines and cut with "…"."""
+    fig = unusual_positions
+    assert maths_texts(fig) == []
+    rows = [t.get_text().replace("\\$", "$") for t in fig.axes[0].get_yticklabels()]
+    assert "_projects on time" in rows
+    assert "First contact resolution of\nthe $-priced managed service…" in rows
+    assert "Übergang/Été: mean time to\nresolve ($x$) incidents…" in rows
+    assert "_projects on time" in shown_names(fig)
+    assert legend_texts(fig)[:2] == ["peers' IQR (25th-75th)", "peer median"]
+
+
+def test_no_text_overlaps_with_long_metric_names(unusual_positions):
+    assert overlaps(unusual_positions) == []

@@ -3,6 +3,12 @@
 Each takes ``BenchmarkResult.positions`` of :func:`btm.benchmark.compare` and returns a
 :class:`btm.style.BoardFigure`.
 
+Metric names the analyst adds are drawn as typed (:func:`metric_label`: underscores between
+words as spaces, a leading one kept, so ``_projects_on_time`` is not mistaken for the usual
+``projects_on_time``; a ``$`` never switches matplotlib into mathtext); long names are wrapped
+onto two lines and cut with ``…`` (:func:`btm.style.short_label`), the tables keep them whole.
+Every legend is given its handles and labels explicitly.
+
 Examples
 --------
 >>> import pandas as pd
@@ -41,6 +47,7 @@ from btm.style import (
     format_money,
     legend_patch,
     require_frame,
+    short_label,
     style_bars,
 )
 
@@ -74,6 +81,9 @@ _READINGS: dict[str, tuple[str, bool, str]] = {
     "unusual": ("s", True, "outside IQR (neither better)"),
 }
 
+#: Characters per line of a metric's name on the axis (two lines at most).
+_TICK_WIDTH = 30
+
 _CURRENCY = re.compile(r"[A-Z]{3}")  # an ISO 4217 code such as EUR ...
 _NOT_CURRENCY = {"FTE"}  # ... but not these units
 
@@ -81,16 +91,19 @@ _NOT_CURRENCY = {"FTE"}  # ... but not these units
 def metric_label(metric: str, scales_with: Any = None) -> str:
     """Words for a metric name: ``'run_share'`` -> ``'Run share of IT spend'``.
 
-    A metric compared after size normalisation says so.
+    A metric compared after size normalisation says so. Underscores between words read as
+    spaces; a leading or trailing one is kept.
 
     Examples
     --------
     >>> metric_label("hours_of_downtime"), metric_label("it_fte", "employees")
     ('Hours of downtime', 'IT staff (FTE), at peer size')
+    >>> metric_label("_projects_on_time")
+    '_projects on time'
     """
     name = METRIC_NAMES.get(str(metric))
     if name is None:
-        words = str(metric).replace("_", " ").strip()
+        words = re.sub(r"(?<=\S)_(?=\S)", " ", str(metric)).strip()
         words = re.sub(r"\bit\b", "IT", words)
         name = words[:1].upper() + words[1:]
     if scales_with is not None and not (isinstance(scales_with, float) and np.isnan(scales_with)) \
@@ -203,7 +216,7 @@ def benchmark_positions(
             ax.annotate(f"{ours}  ({peers})", (1.01, k),
                         xycoords=("axes fraction", "data"), va="center", ha="left",
                         fontsize=8.5, color=INK)
-        ax.set_yticks(y, names)
+        ax.set_yticks(y, [short_label(name, width=_TICK_WIDTH) for name in names])
         ax.set_ylim(n - 0.5, -0.5)
         ax.set_xlim(0, 100)
         ax.set_xticks([0, 10, 25, 50, 75, 90, 100])
@@ -222,8 +235,8 @@ def benchmark_positions(
                                   markeredgewidth=1.5, markeredgecolor=colour,
                                   markerfacecolor=colour if filled else "white",
                                   label=f"us: {label}"))
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16),
-                  ncol=3, borderaxespad=0.0)
+        ax.legend(handles=handles, labels=[h.get_label() for h in handles],
+                  loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, borderaxespad=0.0)
         ax.annotate("Our value (peer median)", (1.01, 1.0), xycoords="axes fraction",
                     xytext=(0, 4), textcoords="offset points", va="bottom", ha="left",
                     fontsize=8.5, fontweight="bold", color=INK)
@@ -299,6 +312,6 @@ def benchmark_spend_mix(
         ax.grid(axis="x", visible=True)
         ax.grid(axis="y", visible=False)
         ax.set_xlabel("Share of IT spend (%)")
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
-                  borderaxespad=0.0, title="Spend on")
+        ax.legend(handles=handles, labels=[h.get_label() for h in handles], loc="upper left",
+                  bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, title="Spend on")
         return fig

@@ -165,7 +165,41 @@ def test_contingency_allocation_sorted_with_remainder(sample):
     ticks = [t.get_text() for t in ax.get_yticklabels()]
     assert ticks[0].startswith(top["risk"].iloc[0]) and ticks[-1] == f"Other ({len(c) - 5} risks)"
     assert all(len(line) <= 38 for t in ticks for line in t.split("\n"))
-    assert ax.texts[0].get_text().endswith(f"{top['share'].iloc[0]:.0%}")
+    assert ax.texts[0].get_text().endswith(boardpack.format_key_number(
+        {"value": top["share"].iloc[0], "unit": "%"}))
+
+
+def test_shares_on_the_allocation_page_are_written_as_the_card_writes_them(sample):
+    """The bar labels and the notebook's line on the three largest risks wrote shares with
+    ':.0%' ("18%", "take 42%") beside the card's and the key message's "18.3%"; they use
+    btm.style.format_percent now, and the notebook calls a message helper for its line."""
+    import json
+
+    *_, residual, _ = sample
+    c = residual.contributions.sort_values("allocation", ascending=False, kind="stable")
+    card = lambda share: boardpack.format_key_number({"value": float(share), "unit": "%"})  # noqa: E731
+    fig = charts.contingency_allocation(residual.contributions, confidence=0.8, max_bars=5)
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    plt.close(fig)
+    shares = [*c["share"].head(5), c["share"].iloc[5:].sum()]
+    assert [label.rsplit(" · ", 1)[1] for label in labels] == [card(x) for x in shares]
+    assert card(c["share"].iloc[0]) != f"{c['share'].iloc[0]:.0%}"  # 18.2% where it wrote 18%
+    top3 = c.head(3)
+    sentence = messages.risk_largest_sentence(residual)
+    assert sentence == (f"The three largest, {', '.join(top3['risk'])}, take "
+                        f"{card(top3['share'].sum())} of the P80 contingency.")
+    assert f"{top3['share'].sum():.0%}" not in sentence
+    assert messages.risk_largest_sentence(residual, n=1).startswith(
+        f"The largest, {c['risk'].iloc[0]}, takes {card(c['share'].iloc[0])} of")
+    with pytest.raises(InputError, match="^n: got 0"):
+        messages.risk_largest_sentence(residual, n=0)
+    with pytest.raises(InputError, match="^residual: got str"):
+        messages.risk_largest_sentence("x")
+    notebook = json.loads((files.package_root() / "notebooks" / "risk_register.ipynb")
+                          .read_text(encoding="utf-8"))
+    code = "".join("".join(cell["source"]) for cell in notebook["cells"]
+                   if cell["cell_type"] == "code")
+    assert "messages.risk_largest_sentence(residual)" in code and ".0%}" not in code
 
 
 def test_contingency_allocation_follows_chart_conventions(sample):

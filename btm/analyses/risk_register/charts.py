@@ -45,6 +45,7 @@ from btm.style import (
     check_numeric,
     check_positive_int,
     format_money,
+    format_percent,
     legend_outside,
     legend_patch,
     line_style,
@@ -414,9 +415,9 @@ def contingency_allocation(
             style_bars(bars, fills[k], hatch[k])
         top = max(max(alloc), 1e-9)
         for k in range(n):
-            ax.annotate(f"{format_money(alloc[k], currency)} · {share[k]:.0%}", (alloc[k], y[k]),
-                        xytext=(4, 0), textcoords="offset points", ha="left", va="center",
-                        fontsize=8.5, color=INK)
+            ax.annotate(f"{format_money(alloc[k], currency)} · {format_percent(share[k])}",
+                        (alloc[k], y[k]), xytext=(4, 0), textcoords="offset points",
+                        ha="left", va="center", fontsize=8.5, color=INK)
         ax.set_yticks(y, labels, parse_math=False, fontsize=8.5)
         ax.set_ylim(-0.6, n - 0.4)
         ax.set_xlim(min(0.0, min(alloc) * 1.1), top * 1.22)

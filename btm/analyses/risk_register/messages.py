@@ -15,13 +15,14 @@ from btm.constraints import Probability
 from btm.errors import InputError
 from btm.messages import check_result, format_percent
 from btm.risk import RiskAssessment, RiskSimulation
-from btm.style import check_currency, format_money, percentile_name
+from btm.style import check_currency, check_positive_int, format_money, percentile_name
 from btm.validate import tables_checked
 
 __all__ = [
     "risk_percentile_name",
     "risk_band_sentence",
     "risk_contingency_sentence",
+    "risk_largest_sentence",
     "risk_response_sentence",
     "risk_review_sentence",
     "risk_response_table",
@@ -134,6 +135,42 @@ def risk_contingency_sentence(residual: RiskSimulation, inherent: RiskSimulation
     return (f"Set aside {format_money(float(s['contingency']), currency)} for {q} of the risk "
             f"cost {basis}{before}; {rid} ({title}) accounts for {format_percent(share)} of "
             "it.")  # the share as its card writes it (18.3%, not 18%)
+
+
+_COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
+                9: "nine"}
+
+
+@tables_checked
+def risk_largest_sentence(residual: RiskSimulation, *, n: int = 3) -> str:
+    """Which `n` risks take most of the contingency, and their share of it together, written
+    as the key-number card writes a share (``41.7%``, not ``42%``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from btm import risk
+    >>> r = pd.DataFrame({"risk": ["R1", "R2"], "title": ["a", "b"], "category": ["v", "w"],
+    ...                   "likelihood": [3, 3], "impact": [3, 3], "probability": [1.0, 1.0],
+    ...                   "cost_most_likely": [200.0, 100.0]})
+    >>> s = risk.simulate_cost(risk.assess(r), n_simulations=100, confidence=0.8)
+    >>> risk_largest_sentence(s, n=1)
+    'The largest, R1, takes 66.7% of the P80 contingency.'
+    >>> risk_largest_sentence(s)  # fewer risks than asked for: all of them
+    'The two largest, R1, R2, take 100% of the P80 contingency.'
+    """
+    check_result(residual, "residual", RiskSimulation, "btm.risk.simulate_cost")
+    n = check_positive_int(n, "n")
+    top = residual.contributions.head(n)  # largest allocation first (btm.risk.simulate_cost)
+    if top.empty:
+        raise InputError("residual: no priced risk; expected a simulation of at least one risk")
+    q = risk_percentile_name(float(residual.summary["confidence"].iloc[0]))
+    names = ", ".join(str(r) for r in top["risk"])
+    share = format_percent(float(top["share"].sum()))
+    if len(top) == 1:
+        return f"The largest, {names}, takes {share} of the {q} contingency."
+    count = _COUNT_WORDS.get(len(top), str(len(top)))
+    return f"The {count} largest, {names}, take {share} of the {q} contingency."
 
 
 def _not_paying(assessment: RiskAssessment) -> list[str]:

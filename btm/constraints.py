@@ -7,7 +7,8 @@ place, and every violation raises :class:`btm.InputError` with one message shape
 invalid values for every declaration (:meth:`Constraint.invalid_values`).
 
 Public functions declare their scalar arguments with :func:`constrained`; analyses declare
-their notebook parameters with the same objects (``btm.analyses``). Table columns are declared
+their notebook parameters with the same objects (``btm.analyses``), and what two parameters
+must be together with a :class:`Rule` (``Increasing("scale_min", "scale_max")``). Table columns are declared
 with :class:`btm.validate.Column`, whose checks share the scalar checks below.
 
 Examples
@@ -59,6 +60,8 @@ __all__ = [
     "Percentages",
     "NoneOr",
     "ZeroBasedYear",
+    "Rule",
+    "Increasing",
     "available_memory",
     "check_memory",
     "MEMORY_SHARE",
@@ -660,6 +663,95 @@ class NoneOr(Constraint):
 
     def invalid_values(self) -> list[Any]:
         return [v for v in self.inner.invalid_values() if v is not None]
+
+
+class Rule:
+    """What two or more values must be together (a cross-parameter rule of a spec).
+
+    A :class:`Constraint` judges one value; a rule judges several, after each has passed its
+    own constraint. Subclasses implement :meth:`check`, :meth:`invalid_sets` and
+    :meth:`describe`, and hold the names they relate in :attr:`names`.
+    """
+
+    @property
+    def names(self) -> tuple[str, ...]:  # pragma: no cover - abstract
+        """The parameters this rule relates."""
+        raise NotImplementedError
+
+    def check(self, values: Mapping[str, Any], given: Iterable[str] | None = None) -> None:
+        """Raise InputError when `values` (name → value) break the rule.
+
+        `given` names the values the user gave (the others being defaults), so the message
+        can name the one to change; None means all were given.
+        """
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def invalid_sets(self) -> list[dict[str, Any]]:  # pragma: no cover - abstract
+        """Sets of values this rule refuses (for the generic invalid-input test)."""
+        raise NotImplementedError
+
+    def describe(self) -> str:  # pragma: no cover - abstract
+        """The rule, in plain words or symbols (``"scale_min < scale_max"``)."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Increasing(Rule):
+    """Two numbers in order: `low` below `high` (or equal, unless `strict`).
+
+    The message names both parameters and values. It is about `high`, unless the user gave
+    `low` and left `high` at its default (then `low` is what to change). Values that are not
+    both numbers (a default the notebook computes, None for "not set") are left alone.
+
+    Examples
+    --------
+    >>> rule = Increasing("scale_min", "scale_max")
+    >>> rule.check({"scale_min": 1, "scale_max": 5})
+    >>> rule.check({"scale_min": 5.0, "scale_max": 1.0})
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: scale_max: got 1, not above scale_min 5; expected scale_min < scale_max
+    >>> Increasing("scale_min", "threshold", strict=False).check(
+    ...     {"scale_min": 1, "threshold": 7}, given=["scale_min"])
+    >>> Increasing("threshold", "scale_max", strict=False).check(
+    ...     {"threshold": 7, "scale_max": 5}, given=["threshold"])
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: threshold: got 7, above scale_max 5; expected threshold <= scale_max
+    """
+
+    low: str
+    high: str
+    strict: bool = True
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.low, self.high)
+
+    def describe(self) -> str:
+        return f"{self.low} {'<' if self.strict else '<='} {self.high}"
+
+    def check(self, values: Mapping[str, Any], given: Iterable[str] | None = None) -> None:
+        lo: Any = values.get(self.low)
+        hi: Any = values.get(self.high)
+        if not (_is_real(lo) and _is_real(hi)):
+            return
+        if float(lo) < float(hi) or (not self.strict and float(lo) == float(hi)):
+            return
+        told = None if given is None else set(given)
+        blame_low = told is not None and self.low in told and self.high not in told
+        if blame_low:
+            name, value, other = self.low, lo, self.high
+            word = "not below" if self.strict else "above"
+        else:
+            name, value, other = self.high, hi, self.low
+            word = "not above" if self.strict else "below"
+        raise input_error(name, got=_fmt(float(value)), literal=True, expected=self.describe(),
+                          note=f"{word} {other} {_fmt(float(values[other]))}")
+
+    def invalid_sets(self) -> list[dict[str, Any]]:
+        bad = [{self.low: 5.0, self.high: 1.0}]
+        return [*bad, {self.low: 3.0, self.high: 3.0}] if self.strict else bad
 
 
 def _raise(exc: BaseException) -> Any:

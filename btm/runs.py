@@ -1,7 +1,8 @@
 """Run one analysis notebook into a run folder: ``reports/<analysis>/<run-id>/``.
 
-:func:`run` checks the parameters against the types declared in the notebook's parameters cell
-*before* any kernel starts, resolves and fingerprints input files, executes the notebook with
+:func:`run` checks the parameters against the types declared in the notebook's parameters cell,
+the constraints and rules (``scale_min < scale_max``) declared in the analysis's spec *before*
+any kernel starts, resolves and fingerprints input files, executes the notebook with
 papermill in this process, writes ``report.html`` (no input cells) and ``manifest.json`` and
 renames the folder from ``.<run-id>.partial`` to ``<run-id>`` when complete. A failed run is kept
 and marked failed; an existing run folder is never overwritten.
@@ -41,7 +42,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -409,6 +410,7 @@ def _plan(
             effective[p.name] = p.default if p.default is not None or not p.default_source else (
                 p.default_source
             )
+    check_rules(a, effective, given=given)
     inputs: dict[str, dict[str, Any]] = {}
     inject = dict(given)
     for name, value in effective.items():
@@ -501,6 +503,32 @@ def check_constraints(analysis: _analyses.Analysis, values: Mapping[str, Any]) -
     checks = analysis.constraints
     return {name: checks[name].check(v, name) if name in checks else v
             for name, v in values.items()}
+
+
+def check_rules(analysis: _analyses.Analysis, values: Mapping[str, Any], *,
+                given: Iterable[str] | None = None) -> None:
+    """Check the rules the analysis's spec declares between parameters (``scale_min <
+    scale_max``), after :func:`check_constraints` and before a kernel starts.
+
+    `values` are the effective values (given ones, converted, and the notebook's defaults);
+    `given` names those the user gave, so the message names the one to change.
+
+    Raises
+    ------
+    InputError
+        The first rule broken; the message names both parameters and their values.
+
+    Examples
+    --------
+    >>> a = _analyses.get_analysis("outsourcing_matrix")
+    >>> check_rules(a, {"scale_min": 5, "scale_max": 1})
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: scale_max: got 1, not above scale_min 5; expected scale_min < scale_max
+    """
+    names = None if given is None else list(given)
+    for rule in analysis.rules:
+        rule.check(values, names)
 
 
 def validate_parameters(

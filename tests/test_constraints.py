@@ -167,3 +167,86 @@ def test_constrained_converts_and_keeps_declarations():
     assert f(3.0) == (3, "x") and isinstance(f(3.0)[0], int)
     assert set(constraints.constraints_of(f)) == {"n"}
     assert f.__name__ == "f"
+
+
+RULE_CASES = [
+    pytest.param(spec.name, rule, values, id=f"{spec.name}-{rule.describe()}-{values}"[:120])
+    for spec in analyses.specs()
+    for rule in spec.rules
+    for values in rule.invalid_sets()
+]
+
+
+def test_the_analyses_declare_their_pair_rules():
+    """scale_min < scale_max (and a threshold on the scale) are data on the specs."""
+    declared = {s.name: [r.describe() for r in s.rules] for s in analyses.specs()}
+    assert declared["outsourcing_matrix"] == ["scale_min < scale_max"]
+    assert declared["btm_competencies"] == ["scale_min < scale_max", "scale_min <= threshold",
+                                            "threshold <= scale_max"]
+    assert len(RULE_CASES) >= 5
+
+
+@pytest.mark.parametrize(("analysis", "rule", "values"), RULE_CASES)
+def test_every_rule_refuses_its_invalid_sets_before_any_kernel(analysis, rule, values,
+                                                               tmp_path, no_kernel):
+    with pytest.raises(btm.InputError) as err:
+        runs.run(analysis, values, reports_dir=tmp_path, progress=False)
+    assert str(err.value).startswith(rule.names), str(err.value)
+    assert not any(tmp_path.rglob("*"))  # refused before anything is written
+
+
+@pytest.mark.parametrize("spec", analyses.specs(), ids=lambda s: s.name)
+def test_every_rule_holds_for_the_notebook_defaults(spec):
+    runs.validate_parameters(spec.name, {})  # raises when a default breaks a rule
+    declared = {p.name: p.default for p in analyses.parameters(analyses.get_analysis(spec.name))}
+    for rule in spec.rules:
+        rule.check(declared)
+
+
+@pytest.mark.parametrize(("analysis", "argv", "message"), [
+    ("outsourcing_matrix", ["-p", "scale_min", "5", "-p", "scale_max", "1"],
+     "scale_max: got 1, not above scale_min 5; expected scale_min < scale_max"),
+    ("outsourcing_matrix", ["-p", "scale_min", "3", "-p", "scale_max", "3"],
+     "scale_max: got 3, not above scale_min 3; expected scale_min < scale_max"),
+    ("outsourcing_matrix", ["-p", "scale_min", "6"],  # scale_max left at 5: change scale_min
+     "scale_min: got 6, not below scale_max 5; expected scale_min < scale_max"),
+    ("btm_competencies", ["-p", "scale_min", "5", "-p", "scale_max", "1"],
+     "scale_max: got 1, not above scale_min 5; expected scale_min < scale_max"),
+    ("btm_competencies", ["-p", "threshold", "7"],
+     "threshold: got 7, above scale_max 5; expected threshold <= scale_max"),
+    ("btm_competencies", ["-p", "threshold", "0.5"],
+     "threshold: got 0.5, below scale_min 1; expected scale_min <= threshold"),
+])
+def test_cli_refuses_parameters_out_of_order_before_any_kernel(analysis, argv, message,
+                                                                tmp_path, capsys, no_kernel):
+    """Before, these passed the pre-check and failed in the kernel, leaving a failed run."""
+    code = cli.main(["run", analysis, *argv, "--reports-dir", str(tmp_path)])
+    assert (code, capsys.readouterr().err.strip().splitlines()) == (2, [f"btm: error: {message}"])
+    assert not any(tmp_path.rglob("*"))  # no run folder, not even a partial one
+
+
+def test_values_in_order_pass_the_rules():
+    assert runs.validate_parameters("outsourcing_matrix", {"scale_min": 0, "scale_max": 10})[
+        "scale_max"] == 10
+    got = runs.validate_parameters("btm_competencies", {"threshold": 5, "scale_max": 5})
+    assert (got["threshold"], got["scale_max"]) == (5, 5)  # at the top of the scale: allowed
+
+
+def test_increasing_names_the_value_to_change_and_leaves_non_numbers_alone():
+    rule = constraints.Increasing("low", "high")
+    rule.check({"low": 1, "high": 2})
+    rule.check({"low": None, "high": 2})  # "not set": the notebook decides
+    rule.check({"low": "computed()", "high": 2})
+    with pytest.raises(btm.InputError, match=r"^high: got 1, not above low 2; expected low < high$"):
+        rule.check({"low": 2, "high": 1}, given=["low", "high"])
+    with pytest.raises(btm.InputError, match=r"^low: got 2, not below high 1; expected low < high$"):
+        rule.check({"low": 2, "high": 1}, given=["low"])
+    with pytest.raises(btm.InputError, match=r"^high: got 2.5, below low 3; expected low <= high$"):
+        constraints.Increasing("low", "high", strict=False).check({"low": 3, "high": 2.5})
+    constraints.Increasing("low", "high", strict=False).check({"low": 3, "high": 3})
+
+
+def test_spec_refuses_a_rule_naming_an_undeclared_parameter():
+    with pytest.raises(TypeError, match="undeclared parameters"):
+        analyses.Spec(name="x", title="x", question="x", parameters={"low": constraints.Interval()},
+                      rules=(constraints.Increasing("low", "high"),))

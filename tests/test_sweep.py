@@ -398,3 +398,34 @@ def test_grid_sweep_can_resume_and_labels_what_varies(tmp_path, monkeypatch, cap
     assert (reports / "sweeps" / "fy26-files").is_dir()
     assert main([*args, "--name", "../x"]) == 2
     assert "name: got '../x'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "body", "message"), [
+    (["outsourcing_matrix", "-g", "scale_max", "5,1", "-g", "scale_min", "2"], None,
+     r"^btm: error: parameter set 2: scale_max: got 1, not above scale_min 2; "
+     r"expected scale_min < scale_max$"),
+    (None, "runs:\n  - analysis: outsourcing_matrix\n"
+           "    sets: [{scale_min: 1, scale_max: 5}, {scale_min: 5, scale_max: 1}]\n",
+     r"^btm: error: sweep.yaml: runs\[1\]: scale_max: got 1, not above scale_min 5; "
+     r"expected scale_min < scale_max$"),
+    (None, "runs:\n  - analysis: tco_comparison\n  - analysis: btm_competencies\n"
+           "    grid: {threshold: [3, 7]}\n",
+     r"^btm: error: sweep.yaml: runs\[2\]: threshold: got 7, above scale_max 5; "
+     r"expected threshold <= scale_max$"),
+])
+def test_sweep_checks_rules_between_parameters_of_every_set_before_anything_runs(
+        tmp_path, monkeypatch, capsys, argv, body, message):
+    """Before, a set with scale_min above scale_max passed and failed in its kernel."""
+    from btm.cli import main
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a worker pool was started")
+
+    monkeypatch.setattr(sweep, "ProcessPoolExecutor", refuse)
+    monkeypatch.chdir(tmp_path)
+    reports = tmp_path / "reports"
+    argv = argv if body is None else [str(_sweep_file(tmp_path, body))]
+    assert main(["sweep", *argv, "--reports-dir", str(reports)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert re.search(message, err), err
+    assert not reports.exists()

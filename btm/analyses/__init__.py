@@ -11,7 +11,9 @@ A notebook's parameters (name, type, default, help) are read from its cell tagge
 ``parameters`` (``horizon_years: int = 5  # years after year 0``), the one place Papermill and
 JupyterLab users see them; the cell is parsed here with :mod:`ast` (no papermill import), so
 ``btm list`` is quick. What values each parameter may take is declared in the spec with the
-constraint vocabulary of :mod:`btm.constraints`.
+constraint vocabulary of :mod:`btm.constraints`; what two parameters must be together (``scale_min
+< scale_max``) with its rules (``rules=(Increasing("scale_min", "scale_max"),)``), checked
+after each parameter's own constraint and, like it, before any kernel starts.
 
 The notebooks folder is, in order of precedence: the `notebooks` argument, the ``BTM_NOTEBOOKS``
 environment variable, the ``notebooks/`` of the ``btm init`` working folder the current folder
@@ -46,7 +48,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from btm.constraints import Constraint, Text
+from btm.constraints import Constraint, Rule, Text
 from btm.errors import InputError
 
 __all__ = [
@@ -146,6 +148,10 @@ class Spec:
     parameters : mapping of str to Constraint
         What values each notebook parameter may take, checked before any kernel starts.
         Every parameter of the notebook except ``output_dir`` has one.
+    rules : tuple of Rule
+        What parameters must be together (:class:`btm.constraints.Increasing`: ``scale_min <
+        scale_max``), checked on the effective values (given or default) after `parameters`,
+        before any kernel starts. Each rule names declared parameters only.
     key_numbers : tuple of KeyNumber
         What the notebook writes to ``results.json`` (each one, at least).
     figures : tuple of FigureSpec
@@ -163,6 +169,7 @@ class Spec:
     title: str
     question: str
     parameters: Mapping[str, Constraint] = field(default_factory=dict)
+    rules: tuple[Rule, ...] = ()
     key_numbers: tuple[KeyNumber, ...] = ()
     figures: tuple[FigureSpec, ...] = ()
     data: str = ""
@@ -172,6 +179,12 @@ class Spec:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
+        object.__setattr__(self, "rules", tuple(self.rules))
+        for rule in self.rules:
+            unknown = [n for n in rule.names if n not in self.parameters]
+            if unknown:  # a programming error in btm itself, not bad input
+                raise TypeError(f"btm.analyses.{self.name}: rule {rule.describe()} names "
+                                f"undeclared parameters {unknown}")
 
     @property
     def notebook(self) -> Path:
@@ -243,6 +256,11 @@ class Analysis:
     def constraints(self) -> Mapping[str, Constraint]:
         """Constraints of the parameters (from the spec; none for an undeclared notebook)."""
         return self.spec.parameters if self.spec is not None else MappingProxyType({})
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """Rules relating the parameters (from the spec; none for an undeclared notebook)."""
+        return self.spec.rules if self.spec is not None else ()
 
 
 #: The file ``btm init`` writes at the top of a working folder (see :func:`find_workspace`).

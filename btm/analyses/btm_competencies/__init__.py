@@ -7,7 +7,7 @@ analysis (see :mod:`btm.analyses`).
 from __future__ import annotations
 
 from btm.analyses import FigureSpec, KeyNumber, Spec, table_file
-from btm.constraints import CalendarDate, Interval, Options, Probability, Seed
+from btm.constraints import CalendarDate, Increasing, Interval, Options, Probability, Seed
 
 SPEC = Spec(
     name="btm_competencies",
@@ -33,6 +33,11 @@ SPEC = Spec(
         "development_months": Interval(int, 1, 60),
         "max_parallel": Interval(int, 1, 100),
     },
+    rules=(
+        Increasing("scale_min", "scale_max"),
+        Increasing("scale_min", "threshold", strict=False),  # a threshold on the scale
+        Increasing("threshold", "scale_max", strict=False),
+    ),
     key_numbers=(
         KeyNumber("largest_gap", "Largest business-IT perception gap", "rating points"),
         KeyNumber("n_significant_gaps", "Competencies with a significant gap", "competencies"),

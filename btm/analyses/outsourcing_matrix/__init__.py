@@ -11,7 +11,7 @@ keep/partner/source stances are btm's adaptation of their logic (see :mod:`btm.o
 from __future__ import annotations
 
 from btm.analyses import FigureSpec, KeyNumber, Spec, table_file
-from btm.constraints import Currency, Interval, Rate
+from btm.constraints import Currency, Increasing, Interval, Rate
 from btm.outsourcing import Boundaries
 
 SPEC = Spec(
@@ -35,6 +35,7 @@ SPEC = Spec(
         "discount_rate": Rate(),
         "currency": Currency(),
     },
+    rules=(Increasing("scale_min", "scale_max"),),
     key_numbers=(
         KeyNumber("n_keep", "Activities in keep cells", "activities"),
         KeyNumber("n_partner", "Activities in partner cells", "activities"),

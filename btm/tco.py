@@ -196,8 +196,10 @@ def validate_costs(costs: Any, *, source: str = "costs") -> pd.DataFrame:
         in it (a residual value is a credit), ``low > amount`` or ``high < amount``, an
         option, a category or an item of an option spelled two ways that differ only in case
         or spacing (``SaaS`` and ``Saas``: the same name typed twice, which would split an
-        option or a category in two or count an item twice), a repeated (option, item) pair.
-        Rows are counted from 1 below the header.
+        option or a category in two or count an item twice), a repeated (option, item) pair
+        (named as :func:`btm.validate.frame` names a repeat: ``costs.csv, rows 1 and 2,
+        columns 'option', 'item': 'A' / 'licence' appears twice``). Rows are counted from 1
+        below the header.
 
     Examples
     --------
@@ -208,7 +210,7 @@ def validate_costs(costs: Any, *, source: str = "costs") -> pd.DataFrame:
     ...
     btm.errors.InputError: costs.csv, row 1, column 'amount': got -5, a negative amount in category 'staff'; expected a cost of at least 0 (only category 'residual' may be negative)
     """
-    table = validate.frame(costs, COST_COLUMNS, source=source)
+    table = validate.frame(costs, COST_COLUMNS, source=source, key=["option", "item"])
     rows = np.arange(1, len(table) + 1)
 
     def fail(mask: np.ndarray, column: str, what: str, expected: str) -> None:
@@ -250,16 +252,6 @@ def validate_costs(costs: Any, *, source: str = "costs") -> pd.DataFrame:
     _one_spelling(table, "option", source, "option")
     _one_spelling(table, "category", source, "category")
     _one_spelling(table, "item", source, "item", within="option")
-    dup = table.duplicated(["option", "item"], keep=False).to_numpy()
-    if dup.any():
-        first = int(np.flatnonzero(dup)[0])
-        key = (table["option"].iloc[first], table["item"].iloc[first])
-        same = (table["option"] == key[0]).to_numpy() & (table["item"] == key[1]).to_numpy()
-        where = ", ".join(f"row {r}" for r in rows[same])
-        raise InputError(
-            f"{source}, {where}: option {key[0]!r} has item {key[1]!r} more than once; "
-            "expected each (option, item) pair once"
-        )
     return table
 
 

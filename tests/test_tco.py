@@ -398,7 +398,12 @@ BAD_TABLES = [
     ("high below amount", lambda d: _set(d, 2, "high", 44.0), "row 3, column 'high'"),
     ("escalation percent", lambda d: _set(d, 2, "escalation", 5.0), "row 3, column 'escalation'"),
     ("empty table", lambda d: d.iloc[0:0], "no rows"),
-    ("duplicate pair", lambda d: _set(d, 1, "item", "capex"), "row 1, row 2"),
+    # the wording of validate.frame's repeated-key check (it said "row 1, row 2")
+    ("duplicate pair", lambda d: _set(d, 1, "item", "capex"),
+     "costs.csv, rows 1 and 2, columns 'option', 'item': 'A' / 'capex' appears twice; "
+     "expected each option / item once"),
+    ("duplicate pair apart", lambda d: _set(_set(d, 3, "option", "A"), 3, "item", "capex"),
+     "costs.csv, rows 1 and 4, columns 'option', 'item': 'A' / 'capex' appears twice"),
     ("not a frame", lambda d: d.to_dict(), "expected a pandas DataFrame"),
     # issue 14: plausible mistakes that used to pass silently
     ("calendar start year", lambda d: _set(d, 0, "start_year", 2026),

@@ -50,7 +50,8 @@ from btm.errors import InputError
 from btm.report import RESULTS_FILE, to_jsonable
 
 __all__ = ["build", "format_key_number", "split_parameters", "PACK_TITLE", "Section",
-           "figure_number", "assumptions", "provenance", "figure_message", "appendix_tables"]
+           "figure_number", "assumptions", "footnote_lines", "run_lines", "provenance",
+           "figure_message", "appendix_tables"]
 
 PACK_TITLE = "Technology decisions — board pack"
 _A4_LANDSCAPE = (11.69, 8.27)  # inches
@@ -142,6 +143,55 @@ def assumptions(s: Section) -> str:
     if inputs:
         text += " · inputs: " + ", ".join(inputs)
     return text
+
+
+#: A footnote's type size (points) and characters a line at that size across the page's text
+#: width (x = 0.06 to 0.94 of A4 landscape, 741 points): a line of digits, the widest a
+#: footnote has (0.64 em each), still fits; words take about 80 % of the width.
+FOOTNOTE_SIZE = 7.5
+FOOTNOTE_WIDTH = 170
+_FOOTNOTE_MAX_LINES = 5  # 875 characters; beyond that the figure would be crowded out
+
+
+def _wrap_lines(text: str, width: int, max_lines: int | None = None) -> list[str]:
+    """`text` wrapped at spaces, at most `max_lines` lines (the last ending in ``…`` when
+    cut); a parameter's name stays on the line of its value (``seed = 2026`` is not split at
+    its ``=``) and a date or a range such as ``500-1999`` is not split at its hyphen.
+
+    >>> _wrap_lines("Run 1  ·  seed = 2026, as_of = 2025-03-31", 24)
+    ['Run 1  ·  seed = 2026,', 'as_of = 2025-03-31']
+    """
+    glued = str(text).replace(" = ", "\N{NO-BREAK SPACE}=\N{NO-BREAK SPACE}")
+    lines = textwrap.wrap(glued, width=width, break_on_hyphens=False, max_lines=max_lines,
+                          placeholder=" …")
+    return [line.replace("\N{NO-BREAK SPACE}", " ") for line in lines]
+
+
+def footnote_lines(s: Section, width: int = FOOTNOTE_WIDTH) -> list[str]:
+    """A page's footnote, :func:`assumptions`, wrapped onto as many lines as it needs (up to
+    five), so the inputs at its end are never cut off; the PDF and the slides draw these
+    lines, the speaker notes keep the full :func:`provenance`.
+
+    >>> from types import SimpleNamespace
+    >>> run = SimpleNamespace(parameters={"thresholds": [4, 9, 16], "seed": 1})
+    >>> s = Section("x", "X", run, None, manifest={"inputs": {"f": {"path": "/d/risks.csv"}}})
+    >>> footnote_lines(s, width=40)
+    ['Assumptions: thresholds = [4, 9, 16],', 'seed = 1 · inputs: risks.csv']
+    """
+    return _wrap_lines(assumptions(s), width, _FOOTNOTE_MAX_LINES)
+
+
+def run_lines(s: Section, width: int = 150) -> list[str]:
+    """The line under a summary page's heading, wrapped: the run id and the parameters a
+    reader should see (:func:`assumptions` names them the same way), in the PDF and on the
+    summary slide alike.
+
+    >>> from types import SimpleNamespace
+    >>> run = SimpleNamespace(run_id="R1", parameters={"thresholds": [4, 9], "seed": 1})
+    >>> run_lines(Section("x", "X", run, None), width=32)
+    ['Run R1  ·  thresholds = [4, 9],', 'seed = 1']
+    """
+    return _wrap_lines(f"Run {s.run.run_id}" + _params_line(s.run.parameters or {}), width)
 
 
 def provenance(s: Section) -> list[str]:
@@ -468,8 +518,7 @@ def _summary(s: Section) -> Any:
     from matplotlib.patches import FancyBboxPatch
 
     fig = _page(_shorten(s.heading, 70))
-    fig.text(0.06, 0.845, _wrap(f"Run {s.run.run_id}" + _params_line(s.run.parameters), 150),
-             fontsize=9, color=_MUTED, va="top")
+    fig.text(0.06, 0.845, "\n".join(run_lines(s)), fontsize=9, color=_MUTED, va="top")
     if not s.run.succeeded:
         fig.text(0.06, 0.72, "This analysis did not run to the end.", fontsize=18,
                  fontweight="bold", color=_ALERT)
@@ -567,9 +616,11 @@ def _figure_page(s: Section, entry: Mapping[str, Any]) -> Any:
         fig.text(0.06, 0.81, message, fontsize=12, fontweight="bold", color=_INK, va="top",
                  linespacing=1.3)
     top = 0.80 - lines * 12 * 1.3 / 72 / _A4_LANDSCAPE[1] - 0.015
+    above = _footnote(fig, s)  # the caption and the figure stand above the footnote's lines
     img = mpimg.imread(entry["png_path"])
     h, w = img.shape[:2]
-    box = (0.06, 0.16, 0.88, top - 0.16)  # left, bottom, width, height in figure fraction
+    bottom = 0.16 + above
+    box = (0.06, bottom, 0.88, top - bottom)  # left, bottom, width, height in figure fraction
     page_w, page_h = _A4_LANDSCAPE
     scale = min(box[2] * page_w / w, box[3] * page_h / h)
     fw, fh = w * scale / page_w, h * scale / page_h
@@ -577,11 +628,23 @@ def _figure_page(s: Section, entry: Mapping[str, Any]) -> Any:
     ax.imshow(img)
     ax.set_axis_off()
     if entry.get("caption"):
-        fig.text(0.06, 0.125, _shorten(str(entry["caption"]), 170), fontsize=10, color=_INK,
-                 va="center")
-    fig.text(0.06, 0.088, _shorten(assumptions(s), 210), fontsize=7.5, color=_MUTED,
-             va="center")
+        fig.text(0.06, 0.125 + above, _shorten(str(entry["caption"]), 170), fontsize=10,
+                 color=_INK, va="center")
     return fig
+
+
+_LINE = FOOTNOTE_SIZE * 1.2 / 72 / _A4_LANDSCAPE[1]  # a footnote line's height (fraction)
+_FOOTNOTE_BASE = 0.068  # the footnote's last line stands on this, just above the footer rule
+
+
+def _footnote(fig: Any, s: Section) -> float:
+    """Draw the page's footnote (:func:`footnote_lines`) just above the footer rule, growing
+    upwards; return how much higher than a one-line footnote it reaches, by which whatever
+    stands above it moves up."""
+    lines = footnote_lines(s)
+    fig.text(0.06, _FOOTNOTE_BASE, "\n".join(lines), fontsize=FOOTNOTE_SIZE, color=_MUTED,
+             va="bottom", linespacing=1.2)
+    return max(len(lines) - 1, 0) * _LINE
 
 
 def _table_pages(s: Section) -> list[Any]:
@@ -604,8 +667,7 @@ def _table_pages(s: Section) -> list[Any]:
                     cell.set_text_props(fontweight="bold")
                     cell.set_facecolor("#F3F6F9")
         fig.text(0.06, 0.8 - height - 0.03, t["note"], fontsize=8.5, color=_MUTED, va="top")
-        fig.text(0.06, 0.088, _shorten(assumptions(s), 210), fontsize=7.5, color=_MUTED,
-                 va="center")
+        _footnote(fig, s)
         pages.append(fig)
     return pages
 

@@ -70,15 +70,51 @@ def _text(slide: Any, left: float, top: float, width: float, height: float, text
     return box
 
 
+_FOOTER_TOP = 0.45  # inches above the slide's bottom edge where the footer line starts
+_FOOTNOTE_SIZE = 8.0  # points
+
+
 def _footer(slide: Any, text: str, n: int, total: int) -> None:
     w, h = SLIDE_SIZE_IN
-    _text(slide, 0.5, h - 0.45, w - 2.5, 0.3, text, size=9, colour=_MUTED)
-    box = _text(slide, w - 2.0, h - 0.45, 1.5, 0.3, f"{n} / {total}", size=9, colour=_MUTED)
+    _text(slide, 0.5, h - _FOOTER_TOP, w - 2.5, 0.3, text, size=9, colour=_MUTED)
+    box = _text(slide, w - 2.0, h - _FOOTER_TOP, 1.5, 0.3, f"{n} / {total}", size=9,
+                colour=_MUTED)
     box.text_frame.paragraphs[0].alignment = 3  # right
 
 
 def _notes(slide: Any, lines: list[str]) -> None:
     slide.notes_slide.notes_text_frame.text = "\n".join(lines)
+
+
+def _lines_height(n: int, size: float, min_height: float = 0.3) -> float:
+    """Inches a text box of `n` lines at `size` points takes (at least `min_height`)."""
+    return max(min_height, n * size * 1.2 / 72 + 0.1)  # single spacing, + the box's insets
+
+
+def _lines(slide: Any, left: float, top: float, width: float, lines: list[str], *,
+           size: float, colour: str = _MUTED, min_height: float = 0.3) -> float:
+    """A text box of `lines`, one paragraph each (the PDF's wrapping, so the box holds as
+    many lines as it is given); return its bottom, where whatever stands below may start."""
+    from pptx.util import Pt
+
+    height = _lines_height(len(lines), size, min_height)
+    box = _text(slide, left, top, width, height, lines[0] if lines else "", size=size,
+                colour=colour)
+    for line in lines[1:]:
+        run = box.text_frame.add_paragraph().add_run()
+        run.text = line
+        run.font.size = Pt(size)
+        run.font.color.rgb = _rgb(colour)
+    return top + height
+
+
+def _footnote(slide: Any, s: _bp.Section) -> float:
+    """The assumptions footnote (:func:`btm.boardpack.footnote_lines`, all its lines) ending
+    just above the footer line; return its top, where whatever stands above it must end."""
+    lines = _bp.footnote_lines(s)
+    top = SLIDE_SIZE_IN[1] - _FOOTER_TOP - _lines_height(len(lines), _FOOTNOTE_SIZE)
+    _lines(slide, 0.5, top, SLIDE_SIZE_IN[0] - 1, lines, size=_FOOTNOTE_SIZE)
+    return top
 
 
 def _lines_needed(text: str, width_in: float, size_pt: float) -> int:
@@ -146,18 +182,19 @@ def write_pptx(path: Path, sections: list[_bp.Section], pack_id: str,
         notes = _bp.provenance(s)
         slide = prs.slides.add_slide(title_only)
         _title(slide, s.heading)
-        _text(slide, 0.5, 1.1, w - 1, 0.4, f"Run {s.run.run_id}", size=11, colour=_MUTED)
+        # the PDF's lines under the heading: the run and its parameters; the rest moves down
+        below = _lines(slide, 0.5, 1.1, w - 1, _bp.run_lines(s), size=10, min_height=0.4) - 1.5
         if not s.run.succeeded:
-            _text(slide, 0.5, 1.8, w - 1, 0.6, "This analysis did not run to the end.", size=24,
-                  bold=True, colour=_ALERT)
-            _text(slide, 0.5, 2.6, w - 1, 2, _runs.describe_error(s.run.error), size=14)
+            _text(slide, 0.5, 1.8 + below, w - 1, 0.6, "This analysis did not run to the end.",
+                  size=24, bold=True, colour=_ALERT)
+            _text(slide, 0.5, 2.6 + below, w - 1, 2, _runs.describe_error(s.run.error), size=14)
         elif s.results:
             numbers = list(s.results.get("key_numbers", {}).values())[:8]
             per_row = min(4, max(len(numbers), 1))
             bw = (w - 1 - (per_row - 1) * 0.2) / per_row
             for i, num in enumerate(numbers):
                 row, col = divmod(i, per_row)
-                x, y = 0.5 + col * (bw + 0.2), 1.6 + row * 1.45
+                x, y = 0.5 + col * (bw + 0.2), 1.6 + below + row * 1.45
                 value = _bp.format_key_number(num)
                 vs = min(26, int(bw * 72 / (0.62 * max(len(value), 1))))
                 shape = _text(slide, x, y, bw, 0.6, value, size=vs, bold=True, colour=_ACCENT)
@@ -165,7 +202,7 @@ def write_pptx(path: Path, sections: list[_bp.Section], pack_id: str,
                 shape.fill.fore_color.rgb = _rgb("F3F6F9")
                 _text(slide, x, y + 0.6, bw, 0.75, str(num.get("label", "")), size=11)
             rows = -(-len(numbers) // per_row) if numbers else 0
-            top = 1.6 + rows * 1.45 + 0.1
+            top = 1.6 + below + rows * 1.45 + 0.1
             messages = [str(m) for m in s.results.get("key_messages", [])]
             if messages:
                 room = h - 0.6 - top
@@ -187,13 +224,11 @@ def write_pptx(path: Path, sections: list[_bp.Section], pack_id: str,
             _text(slide, 0.5, 1.1, w - 1, 0.3 + lines * size * 1.25 / 72, message, size=size,
                   bold=True)
             top = 1.25 + lines * size * 1.25 / 72 + 0.15
-            _picture(slide, e["png_path"], 0.5, top, w - 1, h - top - 1.15,
+            above = _footnote(slide, s)  # the caption and the figure stand above it
+            _picture(slide, e["png_path"], 0.5, top, w - 1, above - 0.4 - top,
                      alt=f"{e.get('title') or e['name']}. {e.get('caption') or ''}".strip())
             if e.get("caption"):
-                _text(slide, 0.5, h - 1.1, w - 1, 0.3, str(e["caption"]), size=11)
-            _text(slide, 0.5, h - 0.75, w - 1, 0.3,
-                  textwrap.shorten(_bp.assumptions(s), 230, placeholder=" …"), size=8,
-                  colour=_MUTED)
+                _text(slide, 0.5, above - 0.35, w - 1, 0.3, str(e["caption"]), size=11)
             _notes(slide, [f"Figure {_bp.figure_number(s, e)}: {e.get('title') or e['name']}. "
                            f"{e.get('caption') or ''}".strip(), *notes])
             pages.append((slide, footer))
@@ -218,9 +253,7 @@ def write_pptx(path: Path, sections: list[_bp.Section], pack_id: str,
                         for para in table.cell(i, j).text_frame.paragraphs:
                             for run in para.runs:
                                 run.font.size = Pt(10)
-            _text(slide, 0.5, h - 1.1, w - 1, 0.3, t["note"], size=10, colour=_MUTED)
-            _text(slide, 0.5, h - 0.75, w - 1, 0.3,
-                  textwrap.shorten(_bp.assumptions(s), 230, placeholder=" …"), size=8,
+            _text(slide, 0.5, _footnote(slide, s) - 0.35, w - 1, 0.3, t["note"], size=10,
                   colour=_MUTED)
             _notes(slide, [f"Appendix table {t['name']}.", *notes])
             pages.append((slide, footer))

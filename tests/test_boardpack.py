@@ -432,3 +432,140 @@ def test_list_parameters_are_in_every_page_header_and_footnote():
     run_line = " ".join(t.get_text() for t in page.texts).replace("\n", " ")
     assert f"Run {run.run_id}  ·  {expected}" in run_line
     assert "risk_file" not in run_line
+
+
+_LONG = {"risk_file": "/w/data/risks.csv", "as_of": "2025-03-31", "likelihood_scale": 5,
+         "impact_scale": 5, "thresholds": [5, 10, 15], "n_simulations": 10000,
+         "distribution": "pert", "correlation": 0.3, "confidence": 0.8, "seed": 2026,
+         "currency": "EUR", "frontier_factors": [round(0.5 + 0.05 * k, 2) for k in range(25)]}
+
+
+def _long_section(tmp_path: Path) -> tuple[boardpack.Section, dict]:
+    """A risk-register section whose footnote needs three lines (the real one needs two)."""
+    from types import SimpleNamespace
+
+    import matplotlib.image as mpimg
+    import numpy as np
+
+    png = tmp_path / "figure.png"
+    mpimg.imsave(png, np.ones((300, 600, 3)))
+    entry = {"name": "risk_heat_map", "title": "Heat map", "caption": "A caption.",
+             "png_path": str(png)}
+    run = SimpleNamespace(run_id="20260101T000000Z-abc123", succeeded=True, parameters=_LONG,
+                          path=tmp_path, error=None, status="succeeded")
+    section = boardpack.Section(
+        "risk_register", "Risk register", run,  # type: ignore[arg-type]
+        {"key_numbers": {}, "key_messages": ["m"]}, [entry], number=1,
+        manifest={"parameters": _LONG, "inputs": {"risk_file": {"path": "/w/data/risks.csv"},
+                                                   "other_file": {"path": "/w/data/other.csv"}}})
+    return section, entry
+
+
+def test_footnotes_carry_every_parameter_and_input_on_as_many_lines_as_they_need(tmp_path):
+    """Footnotes were cut at 210 characters: since list parameters show in them, the risk
+    register's and outsourcing's lost their ' · inputs: ...' part (build/buy/cloud, the
+    competencies and the IT budget had lost it before). They are wrapped now, in the PDF page
+    figure and its drawn text, with the caption and the figure moved up to make room, clear of
+    the footer rule and the page number."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from btm import charts
+
+    section, entry = _long_section(tmp_path)
+    full = boardpack.assumptions(section)
+    assert len(full) > 2 * boardpack.FOOTNOTE_WIDTH and full.endswith(" · inputs: risks.csv, other.csv")
+    lines = boardpack.footnote_lines(section)
+    assert " ".join(lines) == full and len(lines) == 3
+    assert all(len(line) <= boardpack.FOOTNOTE_WIDTH for line in lines)
+    assert not any(line.endswith(" =") or line.startswith("= ") for line in lines)
+    with charts.house_style():
+        import matplotlib
+
+        with matplotlib.rc_context({"text.parse_math": False}):
+            pages = [boardpack._figure_page(section, entry), *boardpack._table_pages(section)]
+            for page in pages:
+                boardpack._footer(page, "btm · risk_register · run x", 7, 9)
+                canvas = FigureCanvasAgg(page)
+                canvas.draw()
+                renderer = canvas.get_renderer()
+                box = {t.get_text().split(" ")[0]: t.get_window_extent(renderer)
+                       for t in page.texts}
+                (note,) = [t for t in page.texts if t.get_text().startswith("Assumptions:")]
+                assert note.get_text().replace("\n", " ") == full  # every input named
+                foot = box["Assumptions:"]
+                height, width = page.bbox.height, page.bbox.width
+                assert foot.x1 <= 0.94 * width  # inside the right margin
+                assert foot.y0 > 0.06 * height  # above the footer rule ...
+                assert foot.y0 > max(box["page"].y1, box["btm"].y1)  # ... and the page number
+                caption = box.get("A")
+                if caption is not None:  # the figure page: caption, then the figure, above
+                    assert caption.y0 > foot.y1
+                    image = page.axes[0].get_window_extent(renderer)
+                    assert image.y0 > caption.y1
+    one = boardpack.Section("x", "X", section.run, None, manifest={"inputs": {}})
+    assert boardpack.footnote_lines(one, width=1000) == [boardpack.assumptions(one)]
+
+
+def test_pdf_and_slides_show_each_footnote_whole_and_the_run_line_on_the_summary_slide(
+        tmp_path):
+    """In the built pack every figure and appendix page's footnote, and every slide's, holds
+    its inputs; on the slides it ends above the footer line, the caption and the picture
+    above it. The summary slide showed only "Run <id>" while the PDF's summary page listed the
+    parameters: it carries the same wrapped lines now, with the key numbers below them."""
+    import shutil
+    import subprocess
+
+    from pptx import Presentation
+
+    params = {k: v for k, v in _LONG.items() if k != "risk_file"}
+    _fake_run(tmp_path, "risk_register", params)
+    folder = tmp_path / "risk_register" / "20260101T000000Z-000001"
+    (folder / "data").mkdir()
+    (folder / "data" / "register.csv").write_text("risk\n")
+    m = json.loads((folder / "manifest.json").read_text())
+    m["inputs"] = {"register_file": {"path": str(folder / "data" / "register.csv"),
+                                     "sha256": "0" * 64}}
+    (folder / "manifest.json").write_text(json.dumps(m))
+    r = json.loads((folder / "results.json").read_text())
+    r["key_numbers"] = {"share": {"value": 0.183, "unit": "%", "label": "Largest share"}}
+    (folder / "results.json").write_text(json.dumps(r))
+    pack = boardpack.build(["risk_register"], reports_dir=tmp_path, run=False)
+    section = boardpack._section(boardpack._select(["risk_register"], None)[0],
+                                 boardpack._existing_run("risk_register", tmp_path.resolve()),
+                                 number=1)
+    full = boardpack.assumptions(section)
+    assert full.endswith(" · inputs: register.csv") and len(full) > 210
+    n_figures = len(r["figures"])
+
+    deck = Presentation(str(pack / "boardpack.pptx"))
+    slides = list(deck.slides)
+    summary = slides[2]
+    texts = [sh for sh in summary.shapes if sh.has_text_frame and sh != summary.shapes.title]
+    run_box = next(sh for sh in texts if sh.text_frame.text.startswith("Run "))
+    assert [p.text for p in run_box.text_frame.paragraphs] == boardpack.run_lines(section)
+    assert len(boardpack.run_lines(section)) >= 2
+    said = " ".join(p.text for p in run_box.text_frame.paragraphs)
+    assert "thresholds = [5, 10, 15]" in said and "seed = 2026" in said
+    card = next(sh for sh in texts if sh.text_frame.text == "18.3%")
+    assert card.top >= run_box.top + run_box.height  # the key numbers start below the lines
+    footnoted = slides[3:3 + n_figures]
+    assert len(footnoted) == n_figures
+    for slide in footnoted:
+        shapes = [sh for sh in slide.shapes if sh.has_text_frame]
+        note = next(sh for sh in shapes if sh.text_frame.text.startswith("Assumptions:"))
+        assert [p.text for p in note.text_frame.paragraphs] == boardpack.footnote_lines(section)
+        footer = min(sh.top for sh in shapes if sh.text_frame.text.startswith("btm "))
+        assert note.top + note.height <= footer
+        (picture,) = [sh for sh in slide.shapes if sh.shape_type == 13]
+        assert picture.top + picture.height <= note.top
+        assert "thresholds = [5, 10, 15]" in slide.notes_slide.notes_text_frame.text
+
+    if shutil.which("pdftotext"):
+        pages = []
+        for k in range(1, 3 + n_figures + 1):  # cover, contents, summary, figures
+            out = subprocess.run(["pdftotext", "-f", str(k), "-l", str(k),
+                                  str(pack / "boardpack.pdf"), "-"],
+                                 capture_output=True, text=True, check=True).stdout
+            pages.append(" ".join(out.split()))
+        assert sum(full in p for p in pages) == n_figures  # every figure page, whole
+        assert " ".join(" ".join(boardpack.run_lines(section)).split()) in pages[2]

@@ -144,16 +144,17 @@ _COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"
 @tables_checked
 def risk_largest_sentence(residual: RiskSimulation, *, n: int = 3) -> str:
     """Which `n` risks take most of the contingency, and their share of it together, written
-    as the key-number card writes a share (``41.7%``, not ``42%``).
+    as the key-number card writes a share (``41.9%``, not ``42%``).
 
     Examples
     --------
-    >>> import pandas as pd
     >>> from btm import risk
-    >>> r = pd.DataFrame({"risk": ["R1", "R2"], "title": ["a", "b"], "category": ["v", "w"],
-    ...                   "likelihood": [3, 3], "impact": [3, 3], "probability": [1.0, 1.0],
-    ...                   "cost_most_likely": [200.0, 100.0]})
-    >>> s = risk.simulate_cost(risk.assess(r), n_simulations=100, confidence=0.8)
+    >>> import pandas as pd
+    >>> two = {"risk": ["R1", "R2"], "title": ["a", "b"], "category": ["v", "w"],
+    ...        "likelihood": [3, 3], "impact": [3, 3], "probability": [1.0, 1.0],
+    ...        "cost_most_likely": [200.0, 100.0]}  # certain, fixed costs: shares 2/3 and 1/3
+    >>> s = risk.simulate_cost(risk.assess(pd.DataFrame(two)), n_simulations=100,
+    ...                        confidence=0.8)
     >>> risk_largest_sentence(s, n=1)
     'The largest, R1, takes 66.7% of the P80 contingency.'
     >>> risk_largest_sentence(s)  # fewer risks than asked for: all of them

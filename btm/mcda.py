@@ -1007,6 +1007,13 @@ def _wsm_core(x: np.ndarray, w: np.ndarray, benefit: np.ndarray) -> np.ndarray:
 _CORES = {"topsis": _topsis_core, "weighted_sum": _wsm_core}
 
 
+def _two_options(d: _Decision, why: str) -> None:
+    """Refuse a single option: a score of one option against itself is made up (`why`)."""
+    if d.x.shape[0] < 2:
+        raise input_error("matrix", got=f"{d.x.shape[0]} option", literal=True,
+                          expected=f"at least two options to rank (with one, {why})")
+
+
 def _zero_columns(d: _Decision, name: str = "matrix") -> None:
     zero = ~np.any(d.x != 0, axis=0)
     if zero.any():
@@ -1076,10 +1083,7 @@ def topsis(matrix: Any, weights: Any, benefit: Any, *, normalize_weights: bool =
     [1.0, 0.0]
     """
     d = _decision(matrix, weights, benefit, normalize_weights)
-    if d.x.shape[0] < 2:
-        raise input_error("matrix", got=f"{d.x.shape[0]} option", literal=True,
-                          expected="at least two options to rank (with one, TOPSIS's ideal and "
-                                   "anti-ideal are that option and its closeness is 0/0)")
+    _two_options(d, "TOPSIS's ideal and anti-ideal are that option and its closeness is 0/0")
     _zero_columns(d)
     return _wrap(_topsis_core(d.x, d.w, d.benefit), d, "closeness")
 
@@ -1096,22 +1100,36 @@ def weighted_sum(matrix: Any, weights: Any, benefit: Any, *,
         r_ij = 1 when the column is constant (no option is worse)
         S_i  = sum_j w_j r_ij
 
+    With a single option every column is constant, so its score is 1 by construction (the sum
+    of the weights), whatever its values: one option is refused, as :func:`topsis` refuses it.
+
     Parameters
     ----------
     matrix, weights, benefit, normalize_weights :
-        As for :func:`topsis`.
+        As for :func:`topsis` (at least two options).
 
     Returns
     -------
     pandas.Series or numpy.ndarray
         One score in [0, 1] per option, higher is better.
 
+    Raises
+    ------
+    InputError
+        A single option (its score would be 1 by construction), bad weights or benefit.
+
     Examples
     --------
+    >>> weighted_sum([[3, 1]], [0.5, 0.5], [True, False])
+    Traceback (most recent call last):
+    ...
+    btm.errors.InputError: matrix: got 1 option; expected at least two options to rank (with one, min-max normalisation makes every criterion constant and its score is 1 by construction)
     >>> weighted_sum([[100, 4], [80, 2], [90, 5]], [0.5, 0.5], [False, True]).round(4).tolist()
     [0.3333, 0.5, 0.75]
     """
     d = _decision(matrix, weights, benefit, normalize_weights)
+    _two_options(d, "min-max normalisation makes every criterion constant and its score is 1 "
+                    "by construction")
     return _wrap(_wsm_core(d.x, d.w, d.benefit), d, "score")
 
 

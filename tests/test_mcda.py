@@ -589,3 +589,19 @@ def test_topsis_refuses_a_single_option():
         mcda.scores(one, {"fit": 0.5, "cost": 0.5}, {"fit": True, "cost": False})
     two = mcda.topsis([[3.0, 1.0], [1.0, 3.0]], [0.5, 0.5], [True, False])
     assert two.tolist() == [1.0, 0.0]
+
+
+def test_weighted_sum_refuses_a_single_option_as_topsis_does():
+    """With one option every min-max column is constant: the score was 1 by construction,
+    whatever the option's values."""
+    with pytest.raises(InputError, match=r"^matrix: got 1 option; expected at least two "
+                                         r"options to rank \(with one, min-max normalisation "
+                                         r"makes every criterion constant and its score is 1 by "
+                                         r"construction\)$"):
+        mcda.weighted_sum([[3.0, 1.0]], [0.5, 0.5], [True, False])
+    one = pd.DataFrame({"fit": [4.0], "cost": [100.0]}, index=pd.Index(["Cloud"], name="option"))
+    with pytest.raises(InputError, match="^matrix: got 1 option; expected at least two options"):
+        mcda.scores(one, {"fit": 0.5, "cost": 0.5}, {"fit": True, "cost": False},
+                    method="weighted_sum")
+    two = mcda.weighted_sum([[3.0, 1.0], [1.0, 3.0]], [0.5, 0.5], [True, False])
+    assert two.tolist() == [1.0, 0.0]

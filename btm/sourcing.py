@@ -178,17 +178,6 @@ class SourcingResult:
 # --------------------------------------------------------------------------- checks
 
 
-def _rows_of(mask: np.ndarray) -> str:
-    """The rows of `mask` as a message names them: "row 3", "rows 1 and 73", "rows 1, 5 and 9",
-    "rows 1, 2, 3, 4, 5 ..." (at most five)."""
-    rows = [str(r) for r in np.flatnonzero(mask) + 1]
-    if len(rows) == 1:
-        return f"row {rows[0]}"
-    if len(rows) > 5:
-        return "rows " + ", ".join(rows[:5]) + " ..."
-    return "rows " + ", ".join(rows[:-1]) + " and " + rows[-1]
-
-
 def _one_spelling(table: pd.DataFrame, column: str, source: str, what: str) -> None:
     """Names that differ only in case or inner spaces are the same name typed twice."""
     values = table[column].astype(str)
@@ -217,7 +206,7 @@ def _check_scores(scores: Any, lo: float, hi: float, source: str) -> pd.DataFram
         i = int(np.flatnonzero(dup)[0])
         a, o, c = (t[k].iloc[i] for k in key)
         same = ((t["assessor"] == a) & (t["option"] == o) & (t["criterion"] == c)).to_numpy()
-        raise InputError(f"{source}, {_rows_of(same)}: assessor {a!r} scores option {o!r} on "
+        raise InputError(f"{source}, {validate.rows_text(same)}: assessor {a!r} scores option {o!r} on "
                          f"criterion {c!r} more than once; expected one score per assessor, "
                          "option and criterion")
     return t
@@ -244,7 +233,7 @@ def _check_criteria(criteria: Any, source: str) -> pd.DataFrame:
     dup = t["criterion"].duplicated(keep=False).to_numpy()
     if dup.any():
         name = t["criterion"].iloc[int(np.flatnonzero(dup)[0])]
-        raise InputError(f"{source}, {_rows_of((t['criterion'] == name).to_numpy())}: "
+        raise InputError(f"{source}, {validate.rows_text((t['criterion'] == name).to_numpy())}: "
                          f"criterion {name!r} appears more than once; expected each criterion "
                          "once")
     return t
@@ -264,7 +253,7 @@ def _check_gates(gates: Any, options: list[str], source: str) -> pd.DataFrame:
         i = int(np.flatnonzero(dup)[0])
         o, g = t["option"].iloc[i], t["gate"].iloc[i]
         same = ((t["option"] == o) & (t["gate"] == g)).to_numpy()
-        raise InputError(f"{source}, {_rows_of(same)}: option {o!r} is assessed against gate "
+        raise InputError(f"{source}, {validate.rows_text(same)}: option {o!r} is assessed against gate "
                          f"{g!r} more than once; expected one row per option and gate")
     for g in pd.unique(t["gate"]):
         have = set(t.loc[t["gate"] == g, "option"])

@@ -51,6 +51,7 @@ from btm.errors import InputError, input_error
 
 __all__ = [
     "Column",
+    "rows_text",
     "frame",
     "number",
     "integer",
@@ -252,6 +253,23 @@ def frame(
     return out
 
 
+def rows_text(mask: Any) -> str:
+    """The rows where `mask` is true as a message names them (rows count from 1): "row 3",
+    "rows 1 and 73", "rows 1, 5 and 9", "rows 1, 2, 3, 4, 5 ..." (at most five).
+
+    Examples
+    --------
+    >>> rows_text([False, False, True]), rows_text([True, True, False, True])
+    ('row 3', 'rows 1, 2 and 4')
+    """
+    rows = [str(r) for r in np.flatnonzero(np.asarray(mask, dtype=bool)) + 1]
+    if len(rows) == 1:
+        return f"row {rows[0]}"
+    if len(rows) > 5:
+        return "rows " + ", ".join(rows[:5]) + " ..."
+    return "rows " + ", ".join(rows[:-1]) + " and " + rows[-1]
+
+
 def _check_key(out: pd.DataFrame, key: list[str], source: str) -> None:
     unknown = [k for k in key if k not in out.columns]
     if unknown:
@@ -264,12 +282,13 @@ def _check_key(out: pd.DataFrame, key: list[str], source: str) -> None:
     same = np.ones(len(out), dtype=bool)
     for k in key:
         same &= (out[k] == values[k]).to_numpy()
-    first = int(np.flatnonzero(same)[0])
+    n = int(same.sum())
     shown = " / ".join(repr(v.item() if isinstance(v, np.generic) else v) for v in values)
     column = (f"column '{key[0]}'" if len(key) == 1
               else "columns " + ", ".join(f"'{k}'" for k in key))
+    times = "twice" if n == 2 else f"{n} times"
     raise InputError(
-        f"{source}, rows {first + 1} and {second + 1}, {column}: {shown} appears twice; "
+        f"{source}, {rows_text(same)}, {column}: {shown} appears {times}; "
         f"expected each {' / '.join(key)} once"
     )
 

@@ -299,10 +299,63 @@ def test_levelling_sentence_within_deadline_and_float():
                       "predecessors": ["", "", ""], "resource": ["dev"] * 3, "units": [1] * 3})
     lev = schedule.level_resources(t, {"dev": 2})
     assert messages.schedule_levelling_sentence(lev, start_date=START) == (
-        "Levelling to capacity keeps the end at week 4: every delay fits within the tasks' float.")
+        "Levelling to capacity keeps the end at week 4: the one task it delays stays within its "
+        "float.")
+    t4 = pd.concat([t, t.iloc[[1]].assign(task="d")], ignore_index=True)
+    lev = schedule.level_resources(t4, {"dev": 2})
+    assert int((lev.tasks["delay"] > 0).sum()) == 2
+    assert messages.schedule_levelling_sentence(lev, start_date=START) == (
+        "Levelling to capacity keeps the end at week 4: every delay fits within the tasks' float "
+        "(2 tasks delayed).")
     lev = schedule.level_resources(t, {"dev": 1}, deadline=10)
     assert messages.schedule_levelling_sentence(lev, start_date=START).endswith(
         "still within the deadline (week 10).")
+
+
+def _small_plan(n: int) -> pd.DataFrame:
+    """`n` parallel tasks of one week, each on its own developer: nothing to level or smooth."""
+    return pd.DataFrame({"task": list("AB")[:n], "duration": [1] * n, "optimistic": [1] * n,
+                         "most_likely": [1] * n, "pessimistic": [1] * n,
+                         "predecessors": [""] * n, "resource": ["dev"] * n, "units": [1] * n})
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_small_plans_read_in_the_right_number(n):
+    """A one-task plan said 'PERT's critical path (1 tasks)' and 'The plan takes 1 weeks; 1 of 1
+    tasks are critical'; levelling and smoothing said 'every delay fits within the tasks'
+    float' (or nothing of what happened) when they moved no task."""
+    t = _small_plan(n)
+    plan = schedule.critical_path(t)
+    sim = schedule.simulate_duration(t, n_simulations=100, deadline=2)
+    lev = schedule.level_resources(t, {"dev": 2})
+    said = messages.schedule_key_messages(plan, sim, lev, start_date=START, tasks=t)
+    said.append(messages.schedule_smoothing_sentence(schedule.smooth_resources(t)))
+    expected = {
+        1: ["The one task PERT finds critical is critical in every simulation.",
+            "Levelling to capacity moves no task: the plan already fits every resource's "
+            "capacity, and the end stays at week 1.",
+            "The plan takes 1 week; its one task is critical (no float), on one critical path."],
+        2: ["Both tasks PERT finds critical are critical in every simulation.",
+            "Levelling to capacity moves no task: the plan already fits every resource's "
+            "capacity, and the end stays at week 1.",
+            "The plan takes 1 week; 2 of 2 tasks are critical (no float), on 2 critical paths."],
+    }[n]
+    assert said[1:4] == expected
+    assert said[4] == ("Smoothing moves no task: none has float, so every resource's peak and "
+                       "the end (week 1) stay as planned.")
+    for text in said:
+        for wrong in ("1 tasks", "1 weeks", "1 paths", "1 units", "1 of 1 tasks",
+                      "every delay", "1 critical paths"):
+            assert wrong not in text, (wrong, text)
+
+
+def test_path_sentence_agrees_with_one_critical_task_of_several():
+    t = pd.DataFrame({"task": ["A", "B"], "duration": [2, 1], "predecessors": ["", ""]})
+    assert messages.schedule_path_sentence(schedule.critical_path(t)) == (
+        "The plan takes 2 weeks; 1 of 2 tasks is critical (no float), on one critical path.")
+    half = t.assign(duration=[1.5, 1])
+    assert messages.schedule_path_sentence(schedule.critical_path(half)).startswith(
+        "The plan takes 1.5 weeks; ")
 
 
 def test_messages_refuse_wrong_results(sample):

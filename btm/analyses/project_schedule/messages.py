@@ -52,6 +52,17 @@ def _week(x: float) -> str:
     return f"{x:.0f}" if abs(x - round(x)) < 1e-9 else f"{x:.1f}"
 
 
+def _weeks(x: float) -> str:
+    """A length in weeks: ``1 week``, ``2 weeks``, ``1.5 weeks``."""
+    text = _week(x)
+    return f"{text} week" if text == "1" else f"{text} weeks"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    """``1 task``, ``2 tasks``: a count with its noun in the right number."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def _names(tasks: pd.DataFrame | None) -> dict[str, str]:
     if tasks is None:
         return {}
@@ -79,13 +90,23 @@ def schedule_path_sentence(schedule: Schedule) -> str:
     ...                   "predecessors": ["", "", "A, B"]})
     >>> schedule_path_sentence(sch.critical_path(t))
     'The plan takes 4 weeks; 3 of 3 tasks are critical (no float), on 2 critical paths.'
+    >>> schedule_path_sentence(sch.critical_path(t.iloc[:1]))
+    'The plan takes 3 weeks; its one task is critical (no float), on one critical path.'
+    >>> schedule_path_sentence(sch.critical_path(t.assign(duration=[1, 1, 0]).iloc[:2]))
+    'The plan takes 1 week; 2 of 2 tasks are critical (no float), on 2 critical paths.'
     """
     _check(schedule, Schedule, "schedule", "critical_path")
     s = schedule.summary.iloc[0]
-    n_paths = int(s["n_critical_paths"])
-    paths = "on one critical path" if n_paths == 1 else f"on {n_paths} critical paths"
-    return (f"The plan takes {_week(schedule.duration)} weeks; {int(s['n_critical'])} of "
-            f"{int(s['n_tasks'])} tasks are critical (no float), {paths}.")
+    n_paths, n_critical, n_tasks = (int(s[c]) for c in ("n_critical_paths", "n_critical",
+                                                         "n_tasks"))
+    paths = ("on one critical path" if n_paths == 1
+             else "on no single critical path" if n_paths == 0
+             else f"on {n_paths} critical paths")
+    if n_tasks == 1:
+        critical = f"its one task {'is' if n_critical else 'is not'} critical"
+    else:
+        critical = f"{n_critical} of {n_tasks} tasks {'is' if n_critical == 1 else 'are'} critical"
+    return f"The plan takes {_weeks(schedule.duration)}; {critical} (no float), {paths}."
 
 
 @tables_checked
@@ -153,7 +174,10 @@ def schedule_criticality_sentence(simulation: DurationSimulation,
     pick = _criticality_pick(simulation)
     if pick is None:
         n = int(simulation.tasks["pert_critical"].astype(bool).sum())
-        return f"PERT's critical path ({n} tasks) is critical in every simulation."
+        if n == 1:
+            return "The one task PERT finds critical is critical in every simulation."
+        every = "Both" if n == 2 else f"All {n}"
+        return f"{every} tasks PERT finds critical are critical in every simulation."
     task, ci, on_path = pick
     if on_path:
         return (f"{_called(task, names)} is on PERT's critical path but critical in only "
@@ -180,8 +204,15 @@ def schedule_levelling_sentence(levelling: Levelling, *, start_date: Any) -> str
     before, after = levelling.duration_before, levelling.duration_after
     limit = before if levelling.deadline is None else float(levelling.deadline)
     if after <= before + 1e-9:
+        delayed = int((levelling.tasks["delay"].to_numpy(dtype=float) > 1e-9).sum())
+        if delayed == 0:
+            return (f"Levelling to capacity moves no task: the plan already fits every "
+                    f"resource's capacity, and the end stays at week {_week(after)}.")
+        if delayed == 1:
+            return (f"Levelling to capacity keeps the end at week {_week(after)}: the one task "
+                    "it delays stays within its float.")
         return (f"Levelling to capacity keeps the end at week {_week(after)}: every delay "
-                "fits within the tasks' float.")
+                f"fits within the tasks' float ({delayed} tasks delayed).")
     tail = (f"; the deadline (week {_week(limit)}) must move" if levelling.deadline_must_move
             else f", still within the deadline (week {_week(limit)})")
     return (f"Levelling to capacity moves the end from week {_week(before)} to {_week(after)} "
@@ -207,6 +238,11 @@ def schedule_smoothing_sentence(smoothing: Smoothing) -> str:
     cut = (s["peak_before"] - s["peak_after"]).sort_values(ascending=False, kind="stable")
     end = _week(smoothing.duration)
     if cut.empty or float(cut.iloc[0]) <= 0:
+        t = smoothing.tasks
+        slack = t["latest_start"].to_numpy(dtype=float) - t["earliest_start"].to_numpy(dtype=float)
+        if not (slack > 1e-9).any():
+            return (f"Smoothing moves no task: none has float, so every resource's peak and "
+                    f"the end (week {end}) stay as planned.")
         return (f"Smoothing within float cannot lower any resource's peak without moving the "
                 f"end (week {end}).")
     r = str(cut.index[0])

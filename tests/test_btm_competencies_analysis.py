@@ -196,6 +196,28 @@ def test_development_timeline_refuses_bad_input(plan):
             {"moment": ["board"], "date": [pd.Timestamp("2025-03-01")]}))
 
 
+def test_development_timeline_of_an_empty_plan_says_nothing_is_left_to_develop():
+    # Only Envisioning, rated 3.25 by the business and 3.86 by IT: above the threshold of 3.
+    survey = pd.read_csv(DATA / "survey.csv")
+    survey = survey.loc[survey["competency"] == "Envisioning"]
+    catalogue = pd.read_csv(DATA / "catalogue.csv")
+    r = competency.assess(survey, catalogue=catalogue.loc[catalogue["competency"] == "Envisioning"])
+    p = competency.development_plan(r, **DATES)
+    assert p.plan.empty
+    fig = charts.development_timeline(p.plan, p.calendar, footnote="Source: survey.csv")
+    ax = fig.axes[0]
+    assert ax.get_title() == "What to develop when"
+    assert [t.get_text() for t in ax.texts] == [
+        "Nothing left to develop: every assessed competency has reached the threshold."]
+    assert not ax.patches and ax.get_legend() is None
+    assert messages.btm_competency_sentences(r, p)["plan"].startswith(
+        "Every assessed competency has reached the threshold")
+    with pytest.raises(InputError, match="^plan: missing column.*'start_by'"):
+        charts.development_timeline(p.plan.drop(columns="start_by"))
+    with pytest.raises(InputError, match="^plan: the table is empty"):
+        charts.development_timeline(pd.DataFrame())
+
+
 # --------------------------------------------------------------------------- numbers, messages
 
 

@@ -291,6 +291,24 @@ def _dates(series: pd.Series, name: str, column: str, *, allow_nat: bool = False
     return converted
 
 
+#: The note drawn in place of the bars when the plan is empty.
+NOTHING_TO_DEVELOP = ("Nothing left to develop: every assessed competency has reached the "
+                      "threshold.")
+
+
+def _nothing_to_develop(plan: pd.DataFrame, columns: tuple[str, ...], title: str | None,
+                        ax: Axes | None, footnote: str | None) -> Figure:
+    """The timeline of an empty plan: a one-line note in place of the bars."""
+    # The columns are still checked (an empty table with no columns is refused as before).
+    require_frame(pd.DataFrame(columns=plan.columns, index=[0]) if len(plan.columns) else plan,
+                  "plan", columns)
+    with chart(ax, (8.0, 2.4), title, footnote, "What to develop when") as (fig, ax):
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, NOTHING_TO_DEVELOP, transform=ax.transAxes, ha="center",
+                va="center", fontsize=10, color=INK)
+        return fig
+
+
 @chart_doc
 def development_timeline(
     plan: pd.DataFrame,
@@ -308,7 +326,9 @@ def development_timeline(
         ``DevelopmentPlan.plan``: columns ``competency``, ``start``, ``finish``, ``start_by``
         (latest start for its moment; empty without one) and ``needed_by``. One bar per
         competency from start to finish, in plan order (first on top), hatched by the moment
-        it is needed by; a black triangle marks each ``start_by``.
+        it is needed by; a black triangle marks each ``start_by``. An empty plan (every
+        assessed competency has reached the threshold) gives a figure with a one-line note
+        saying nothing is left to develop.
     calendar : pandas.DataFrame, optional
         ``DevelopmentPlan.calendar``: columns ``moment`` (``strategy_review``,
         ``budget_deadline``, ``fiscal_year_start``) and ``date``. Each moment recurs yearly;
@@ -326,8 +346,10 @@ def development_timeline(
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
     ['A']
     """
-    table = require_frame(plan, "plan", ("competency", "start", "finish", "start_by",
-                                         "needed_by"))
+    columns = ("competency", "start", "finish", "start_by", "needed_by")
+    if isinstance(plan, pd.DataFrame) and len(plan) == 0:
+        return _nothing_to_develop(plan, columns, title, ax, footnote)
+    table = require_frame(plan, "plan", columns)
     start = _dates(table["start"], "plan", "start")
     end = _dates(table["finish"], "plan", "finish")
     start_by = _dates(table["start_by"], "plan", "start_by", allow_nat=True)

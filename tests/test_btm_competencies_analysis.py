@@ -258,6 +258,11 @@ def test_key_messages_quote_the_numbers(result, plan):
         messages.btm_competency_key_numbers(result, plan)["largest_gap"])
     assert card == "1.29 rating points"
     assert card.removesuffix(" rating points") + " points" in first
+    # the card is the size of the gap; its label says which way it goes, as the message does
+    # (gaps.csv has business minus IT, -1.29: a bare "+1.29" card read the other way round)
+    label = messages.btm_competency_key_numbers(result, plan)["largest_gap"]["label"]
+    assert label == "Size of the largest business-IT gap (Financial modelling: IT rates it higher)"
+    assert top["gap"] < 0
     second = messages.btm_competency_key_messages(result, plan)[1]
     assert second.startswith("2 of 15 gaps are significant")
     assert "Strategic sourcing and Financial modelling" in second
@@ -283,6 +288,8 @@ def test_largest_gap_already_reached_or_business_higher():
     assert first == ("Business leaders rate Envisioning 2 points higher than IT does, the "
                      "largest gap; it has reached the threshold, so it is not in the "
                      "development plan.")
+    assert messages.btm_competency_key_numbers(r, p)["largest_gap"]["label"] == (
+        "Size of the largest business-IT gap (Envisioning: the business rates it higher)")
 
 
 def test_messages_refuse_other_objects(result):

@@ -39,7 +39,8 @@ SPEC = Spec(
         Increasing("threshold", "scale_max", strict=False),
     ),
     key_numbers=(
-        KeyNumber("largest_gap", "Largest business-IT perception gap", "rating points"),
+        KeyNumber("largest_gap", "Size of the largest business-IT perception gap",
+                  "rating points"),
         KeyNumber("n_significant_gaps", "Competencies with a significant gap", "competencies"),
         KeyNumber("days_to_first_start_by", "Days until the first competency must start",
                   "days"),

@@ -65,6 +65,13 @@ def _plan_row(plan: DevelopmentPlan | None, competency: str) -> pd.Series | None
     return rows.iloc[0] if len(rows) else None
 
 
+def _higher(gap: float) -> str:
+    """Which side rates a competency higher, from its gap (business minus IT)."""
+    if gap < 0:
+        return "IT rates it higher"
+    return "the business rates it higher" if gap > 0 else "business and IT rate it the same"
+
+
 def _largest_gap_sentence(assessment: CompetencyAssessment,
                           plan: DevelopmentPlan | None) -> str | None:
     top = _largest(assessment)
@@ -241,7 +248,9 @@ def btm_competency_key_numbers(assessment: CompetencyAssessment,
                                plan: DevelopmentPlan | None = None) -> dict[str, dict[str, Any]]:
     """Key numbers for ``results.json`` and the board pack.
 
-    ``largest_gap`` (rating points, business minus IT, absolute), ``n_significant_gaps`` and,
+    ``largest_gap`` (rating points: the size of the largest gap, business minus IT without
+    its sign; the label names the competency and which side rates it higher, so the card
+    reads as the message does), ``n_significant_gaps`` and,
     with a plan, ``days_to_first_start_by``: days from the plan's start to the latest start
     of the first competency in the plan (null when it has no calendar moment).
 
@@ -252,8 +261,11 @@ def btm_competency_key_numbers(assessment: CompetencyAssessment,
     >>> survey = pd.DataFrame({"respondent": list("abcd"),
     ...     "role": ["business", "business", "IT", "IT"],
     ...     "competency": ["Envisioning"] * 4, "maturity": [2, 3, 4, 4]})
-    >>> btm_competency_key_numbers(competency.assess(survey))["largest_gap"]
-    {'value': 1.5, 'unit': 'rating points', 'label': 'Largest business-IT gap (Envisioning)'}
+    >>> largest = btm_competency_key_numbers(competency.assess(survey))["largest_gap"]
+    >>> largest["value"], largest["unit"]
+    (1.5, 'rating points')
+    >>> largest["label"]
+    'Size of the largest business-IT gap (Envisioning: IT rates it higher)'
     """
     _check(assessment, plan)
     top = _largest(assessment)
@@ -261,8 +273,8 @@ def btm_competency_key_numbers(assessment: CompetencyAssessment,
         "largest_gap": {
             "value": None if top is None else float(top["abs_gap"]),
             "unit": "rating points",
-            "label": "Largest business-IT gap" + ("" if top is None
-                                                   else f" ({top['competency']})"),
+            "label": "Size of the largest business-IT gap" + (
+                "" if top is None else f" ({top['competency']}: {_higher(float(top['gap']))})"),
         },
         "n_significant_gaps": {
             "value": int(assessment.gaps["significant"].sum()),

@@ -136,10 +136,13 @@ class Schedule:
     duration : float
         Project length: the latest earliest finish.
     path : list of str
-        The critical task ids in order of earliest start (the critical path; every critical
-        task when there are several critical paths).
+        The critical path: the ids of one chain of critical tasks from a start task to an end
+        task, in order (each finishes when the next starts). With several critical paths it is
+        the first of ``paths``, never a mix of them; every critical task is in
+        ``tasks["critical"]``.
     paths : list of list of str
-        Every critical path from a start task to an end task (at most 100 are listed).
+        Every critical path from a start task to an end task (at most 100 are listed), in
+        the order of the tasks in the input.
     summary : pandas.DataFrame
         One row: ``duration``, ``n_tasks``, ``n_critical``, ``n_critical_paths``.
     """
@@ -166,7 +169,8 @@ class PERTResult:
         Standard deviation along the critical path: the square root of the sum of its tasks'
         variances; with several critical paths, the largest of them (the cautious choice).
     path, paths : list
-        As in :class:`Schedule`.
+        As in :class:`Schedule`, except that with several critical paths ``path`` is the one
+        whose variance gives ``std`` (the first such in ``paths``).
     summary : pandas.DataFrame
         One row: ``duration``, ``std``, ``n_tasks``, ``n_critical``, ``n_critical_paths``.
     """
@@ -469,9 +473,12 @@ def _schedule(table: pd.DataFrame, net: _Network, durations: np.ndarray) -> Sche
     out["total_float"] = tf
     out["free_float"] = ff
     out["critical"] = critical
-    order = np.lexsort((np.arange(len(es)), ef, es))
-    path = [net.ids[i] for i in order if critical[i]]
     paths = _critical_paths(net, es, ef, critical, total, tol)
+    if paths:
+        path = list(paths[0])
+    else:  # not expected: every network has a critical path; keep the critical tasks in order
+        order = np.lexsort((np.arange(len(es)), ef, es))
+        path = [net.ids[i] for i in order if critical[i]]
     summary = pd.DataFrame({
         "duration": [total], "n_tasks": [len(net.ids)], "n_critical": [int(critical.sum())],
         "n_critical_paths": [len(paths)],
@@ -486,11 +493,11 @@ def _critical_paths(net: _Network, es: np.ndarray, ef: np.ndarray, critical: np.
     crit = [t for t in net.ids if critical[index[t]]]
     tight.add_nodes_from(crit)
     start, end = object(), object()
-    for t in crit:
+    for t in crit:  # a path runs from a start task to an end task (zero durations aside)
         i = index[t]
-        if es[i] <= tol:
+        if es[i] <= tol and net.graph.in_degree(t) == 0:
             tight.add_edge(start, t)
-        if ef[i] >= total - tol:
+        if ef[i] >= total - tol and net.graph.out_degree(t) == 0:
             tight.add_edge(t, end)
     for u, v in net.graph.edges:
         iu, iv = index[u], index[v]
@@ -530,7 +537,8 @@ def critical_path(tasks: pd.DataFrame, *, source: str = "tasks") -> Schedule:
     Schedule
         ``tasks`` with ``earliest_start``, ``earliest_finish``, ``latest_start``,
         ``latest_finish``, ``total_float``, ``free_float``, ``critical``; ``duration``;
-        ``path`` (critical task ids in order); ``paths`` (every critical path); ``summary``.
+        ``path`` (one critical path: its task ids in order); ``paths`` (every critical
+        path); ``summary``.
 
     Raises
     ------
@@ -545,7 +553,7 @@ def critical_path(tasks: pd.DataFrame, *, source: str = "tasks") -> Schedule:
     ...                   "predecessors": [None, None, "A, B"]})
     >>> s = critical_path(t)
     >>> s.duration, s.path, s.paths
-    (4.0, ['A', 'B', 'C'], [['A', 'C'], ['B', 'C']])
+    (4.0, ['A', 'C'], [['A', 'C'], ['B', 'C']])
     >>> critical_path(pd.DataFrame({"task": ["A"], "duration": [-1]}))
     Traceback (most recent call last):
     ...
@@ -632,10 +640,12 @@ def pert(tasks: pd.DataFrame, *, source: str = "tasks") -> PERTResult:
     s = _schedule(table, net, expected)
     index = {t: i for i, t in enumerate(net.ids)}
     path_vars = [sum(variance[index[t]] for t in p) for p in s.paths] or [0.0]
-    std = float(math.sqrt(max(path_vars)))
+    widest = int(np.argmax(path_vars))
+    std = float(math.sqrt(path_vars[widest]))
+    path = list(s.paths[widest]) if s.paths else s.path
     summary = s.summary.copy()
     summary.insert(1, "std", std)
-    return PERTResult(s.tasks, s.duration, std, s.path, s.paths, summary)
+    return PERTResult(s.tasks, s.duration, std, path, s.paths, summary)
 
 
 # --------------------------------------------------------------------------- Monte Carlo

@@ -88,7 +88,7 @@ def test_several_critical_paths_are_all_listed():
                       "predecessors": ["", "", ["A", "B"], ""]})
     s = schedule.critical_path(t)
     assert s.paths == [["A", "C"], ["B", "C"]]
-    assert s.path == ["A", "B", "C"]
+    assert s.path == ["A", "C"]  # one of them, not both mixed into 'A, B, C'
     assert s.summary["n_critical_paths"].iloc[0] == 2
 
 
@@ -522,3 +522,65 @@ def test_numbered_tasks_and_levelling_without_resources():
                          "resource": [None, None], "units": [0, 0]})
     lv = schedule.level_resources(free, {"dev": 2})
     assert lv.tasks["delay"].tolist() == [0.0, 0.0] and not lv.deadline_must_move
+
+
+def _longest_paths(tasks: pd.DataFrame) -> list[list[str]]:
+    """Every longest start-to-end path by networkx: a source before each start task, a sink
+    after each end task, an edge weighing its tail task's duration (no btm code)."""
+    dur = dict(zip(tasks["task"], tasks["duration"].astype(float), strict=True))
+    g = nx.DiGraph()
+    for t, preds in zip(tasks["task"], tasks["predecessors"], strict=True):
+        g.add_edge(t, "END", weight=dur[t])
+        if not preds:
+            g.add_edge("START", t, weight=0.0)
+        for p in preds:
+            g.add_edge(p, t, weight=dur[p])
+    ends = [t for t in dur if not any(t in p for p in tasks["predecessors"])]
+    g.remove_edges_from([(t, "END") for t in dur if t not in ends])
+    longest = nx.dag_longest_path_length(g, weight="weight")
+    out = []
+    for p in nx.all_simple_paths(g, "START", "END"):
+        if sum(g.edges[u, v]["weight"] for u, v in itertools.pairwise(p)) >= longest - 1e-9:
+            out.append(p[1:-1])
+    return out
+
+
+def test_two_parallel_critical_tasks_are_two_paths_not_one_sequence():
+    """Two parallel tasks A and B of equal duration: path read ['A', 'B'], as if A came before
+    B; it is one critical path, and paths lists both, as networkx finds them."""
+    t = pd.DataFrame({"task": ["A", "B"], "duration": [2, 2], "predecessors": [[], []]})
+    s = schedule.critical_path(t)
+    assert sorted(s.paths) == sorted(_longest_paths(t)) == [["A"], ["B"]]
+    assert s.path == ["A"]
+    assert s.path in s.paths
+    assert s.tasks["critical"].all()  # every critical task is still marked critical
+
+
+def test_a_zero_duration_start_task_is_on_the_path_not_beside_it():
+    """Z (0 weeks) then A: one critical path Z-A; ['A'] alone was listed as a second one."""
+    t = pd.DataFrame({"task": ["Z", "A"], "duration": [0, 2], "predecessors": [[], ["Z"]]})
+    s = schedule.critical_path(t)
+    assert s.paths == _longest_paths(t) == [["Z", "A"]]
+    assert s.path == ["Z", "A"] and s.summary["n_critical_paths"].iloc[0] == 1
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_path_is_one_of_the_longest_paths_networkx_finds(seed):
+    """path is a real chain of the network (each task a predecessor of the next) and one of the
+    longest paths; paths are all of them. Small integer durations make ties (several critical
+    paths) frequent, and zero durations test that a path starts at a start task and ends at an
+    end task."""
+    t = _random_dag(10, 0.3, seed)
+    t["duration"] = np.random.default_rng(seed).integers(0, 3, len(t)).astype(float)
+    s = schedule.critical_path(t)
+    expected = _longest_paths(t)
+    assert sorted(s.paths) == sorted(expected)
+    assert s.path in expected
+    preds = dict(zip(t["task"], t["predecessors"], strict=True))
+    assert not preds[s.path[0]]
+    assert all(u in preds[v] for u, v in itertools.pairwise(s.path))
+    r = schedule.pert(t.assign(optimistic=t["duration"], most_likely=t["duration"],
+                               pessimistic=t["duration"] * 2))
+    assert r.path in expected
+    var = ((r.tasks.set_index("task")["duration"]) / 6) ** 2
+    assert r.std == pytest.approx(np.sqrt(sum(var[x] for x in r.path)))

@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
@@ -149,6 +149,11 @@ class TCOResult:
     horizon_years : int
     discount_rate : float
     currency : str
+    beyond_horizon : pandas.DataFrame
+        The lines of `lines` that start after ``horizon_years`` (input order, fresh index): they
+        fall wholly outside the analysis and count for nothing, so a report must say they were
+        left out (a line that only *ends* after the horizon is cut at it and still counts).
+        Empty (with the columns of `lines`) when every line starts within the horizon.
     """
 
     yearly: pd.DataFrame
@@ -157,6 +162,7 @@ class TCOResult:
     horizon_years: int
     discount_rate: float
     currency: str
+    beyond_horizon: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # --------------------------------------------------------------------------- validation
@@ -443,6 +449,7 @@ def compare(
 
     lines = table.copy()
     lines["present_value"] = pv_line
+    beyond = lines.loc[lines["start_year"].to_numpy() > model.horizon_years]
     return TCOResult(
         yearly=yearly,
         summary=summary,
@@ -450,6 +457,7 @@ def compare(
         horizon_years=model.horizon_years,
         discount_rate=model.discount_rate,
         currency=currency,
+        beyond_horizon=beyond.reset_index(drop=True),
     )
 
 

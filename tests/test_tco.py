@@ -723,3 +723,18 @@ def test_a_residual_value_of_zero_is_accepted_and_of_a_cent_refused():
                                          "positive amount in category 'residual'; expected a "
                                          "negative amount or 0"):
         tco.validate_costs(costs)
+
+
+def test_lines_starting_after_the_horizon_are_listed_not_lost():
+    """A line starting after the horizon counts for nothing: `beyond_horizon` lists it so a
+    report can say so (a line that only ends after the horizon is cut and still counts)."""
+    costs = pd.DataFrame({"option": ["A", "A", "B", "B"], "item": ["kit", "late", "kit", "run"],
+                          "category": "hardware", "amount": [100.0, 100.0, 100.0, 10.0],
+                          "start_year": [0, 9, 0, 5], "end_year": [0, 9, 3, 12]})
+    result = tco.compare(costs, horizon_years=7, discount_rate=0.08)
+    assert result.beyond_horizon[["option", "item", "start_year"]].values.tolist() == [
+        ["A", "late", 9]]
+    assert float(result.beyond_horizon["present_value"].iloc[0]) == 0.0
+    inside = tco.compare(costs.iloc[[0, 2]], horizon_years=7, discount_rate=0.08)
+    assert inside.beyond_horizon.empty and list(inside.beyond_horizon.columns) == list(
+        inside.lines.columns)

@@ -565,3 +565,95 @@ def test_long_names_are_wrapped_and_cut_but_stay_readable():
     assert ticks[0].get_text() == "_legacy on-\npremises\nestate kept…"
     rows = [t.get_text() for t in figures["tornado"].axes[0].get_yticklabels()]
     assert rows[0] == "Übergang/Été: SaaS suite…:\nERP subscription"
+
+
+# --------------------------------------------------------------------------- inputs a user will try
+
+
+def _edge(rows, horizon=3, rate=0.08, n=200):
+    """What the notebook computes, on a small cost table (rows: option, item, amount, start,
+    end[, low, high])."""
+    cols = ["option", "item", "amount", "start_year", "end_year", "low", "high"][:len(rows[0])]
+    costs = pd.DataFrame(rows, columns=cols).assign(category="hardware")
+    kw = {"horizon_years": horizon, "discount_rate": rate}
+    result = tco.compare(costs, **kw)
+    sensitivity = tco.tornado(costs, **kw)
+    sim = tco.simulate(costs, n=n, seed=1, **kw)
+    out = messages.tco_key_messages(result, simulation=sim, tornado=sensitivity,
+                                    break_evens=tco.break_even_table(result), n_simulations=n)
+    return result, sensitivity, out
+
+
+def test_no_low_or_high_column_draws_a_note_and_says_nothing_varies():
+    """A reviewer's file without low/high (both optional) failed with 'tornado_table: the
+    table is empty' and said 'not a safe margin ... narrow the biggest estimate ranges'."""
+    result, sensitivity, out = _edge([("A", "kit", 100.0, 0, 0), ("B", "kit", 50.0, 0, 2)])
+    assert len(sensitivity) == 0
+    fig = charts.tornado(sensitivity, footnote="3-year horizon")
+    assert [t.get_text() for t in fig.axes[0].texts] == [charts.NO_RANGES]
+    _renders(fig)
+    text = " ".join(out)
+    assert "nothing uncertain to vary" in text and "all 200 simulations" in text
+    assert "safe margin" not in text and "narrow" not in text and "moves the answer most" not in text
+
+
+def test_a_single_option_runs_and_its_words_are_true():
+    """One option failed with 'break_evens: the table is empty' in the cumulative chart."""
+    result, _, out = _edge([("A", "kit", 100.0, 0, 0, 90.0, 130.0), ("A", "fee", 20.0, 1, 1)],
+                           horizon=1)
+    break_evens = tco.break_even_table(result)
+    fig = charts.cumulative_cost(tco.cumulative_cost(result), break_evens=break_evens)
+    assert [t.get_text() for t in fig.axes[0].texts] == []
+    _renders(fig)
+    assert out[0].startswith("A, the only option, has a present value of cost of EUR")
+    assert "over 1 year at 8% a year." in out[0]
+    assert out[1].startswith("A is the only option; its present value P10–P90 across "
+                             "200 simulations is EUR ")
+    text = " ".join(out)
+    assert "cheapest" not in text and "less than" not in text
+    numbers = messages.tco_key_numbers(result)
+    assert numbers["cheapest_present_value"]["label"] == "Present value of A (the only option)"
+
+
+@pytest.mark.parametrize("amount", [100_000.0, 0.0])
+def test_equal_options_tie_rather_than_win(amount):
+    """'A has the lowest present value of cost, EUR 100k ...: EUR 0 (0%) less than B'."""
+    result, _, out = _edge([("A", "kit", amount, 0, 0), ("B", "kit", amount, 0, 0),
+                            ("C", "kit", amount + 10_000, 0, 0)])
+    assert out[0] == (f"A and B tie on present value ({style.format_money(amount)} over 3 years "
+                      "at 8% a year): EUR 10k" + (" (9.09%)" if amount else " (100%)")
+                      + " less than C, the next cheapest.")
+    numbers = messages.tco_key_numbers(result)
+    assert numbers["cheapest_present_value"]["label"] == "Present value of A and B (tied cheapest)"
+    assert numbers["saving_vs_next"]["label"] == "Saving against C (present value)"
+    _, _, out = _edge([("A", "kit", amount, 0, 0), ("B", "kit", amount, 0, 0)])
+    assert out[0] == (f"A and B tie on present value ({style.format_money(amount)} over 3 years "
+                      "at 8% a year).")
+    assert "less than" not in " ".join(out)
+
+
+def test_equal_shares_of_the_simulations_are_a_tie():
+    sim = pd.DataFrame({"prob_cheapest": [0.5, 0.5], "p10": [90.0, 90.0], "p90": [110.0, 110.0]},
+                       index=pd.Index(["A", "B"], name="option"))
+    result, _, _ = _edge([("A", "kit", 100.0, 0, 0), ("B", "kit", 100.0, 0, 0)])
+    out = messages.tco_key_messages(result, simulation=sim, n_simulations=200)
+    assert out[1].startswith("A and B are each cheapest in 50% of 200 simulations")
+    assert "safe margin: B" not in out[1]
+
+
+def test_one_year_horizon_and_one_simulation_are_singular():
+    result, _, out = _edge([("A", "kit", 100.0, 0, 0), ("B", "kit", 50.0, 0, 1)], horizon=1, n=1)
+    text = " ".join(out)
+    assert "over 1 year at" in text and "1 years" not in text
+    assert "1 simulation gives" in text and "1 simulations" not in text
+
+
+def test_lines_after_the_horizon_are_named_as_left_out():
+    """A line starting after the horizon was dropped without a word."""
+    _, _, out = _edge([("A", "kit", 100.0, 0, 0), ("A", "late", 100.0, 9, 9),
+                       ("B", "kit", 100.0, 0, 3), ("SaaS", "Exit", 5.0, 8, 8)], horizon=7)
+    assert out[1] == ("2 cost lines start after the 7-year horizon and are left out: "
+                      "A / late and SaaS / Exit.")
+    _, _, out = _edge([("A", "kit", 100.0, 0, 0), ("A", "late", 100.0, 9, 9),
+                       ("B", "kit", 100.0, 0, 3)], horizon=7)
+    assert out[1] == "1 cost line starts after the 7-year horizon and is left out: A / late."

@@ -204,7 +204,11 @@ def cost_by_category(
 def _break_even_rows(break_evens: Any, cumulative: pd.DataFrame) -> list[tuple[str, str, float]]:
     if break_evens is None:
         return []
-    frame = require_frame(break_evens, "break_evens", ("option", "other", "break_even_year"))
+    columns = ("option", "other", "break_even_year")
+    if isinstance(break_evens, pd.DataFrame) and len(break_evens) == 0 \
+            and set(columns) <= set(break_evens.columns):
+        return []  # one option: no pair, so no break-even to mark
+    frame = require_frame(break_evens, "break_evens", columns)
     years = check_numeric(frame["break_even_year"], "break_evens", allow_nan=True)[:, 0]
     names = {str(c) for c in cumulative.columns}
     low, high = float(cumulative.index.min()), float(cumulative.index.max())
@@ -253,7 +257,8 @@ def cumulative_cost(
         Index: year (0 = now .. horizon); columns: options; values: cumulative cost.
     currency : str
     break_evens : pandas.DataFrame, optional
-        Columns ``option``, ``other``, ``break_even_year`` (empty when the two never cross).
+        Columns ``option``, ``other``, ``break_even_year`` (empty when the two never cross);
+        a table with these columns and no row (one option, nothing to cross) marks nothing.
         Each crossing is marked on the ``option`` line (its cost interpolated linearly between
         years) and numbered, the numbers listed below the plot, in order of year, as
         ``1  A vs B: break-even year 4.3`` (a long name cut with ``…``).
@@ -350,10 +355,19 @@ def tornado(
     >>> fig = tornado(table, currency="EUR")
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]  # top to bottom
     ['Cloud: egress', 'Cloud: licences']
+
+    With no uncertain line (no cost line has a ``low`` or ``high`` apart from its amount, so
+    :func:`btm.tco.tornado` returns no row) the figure says so instead of drawing bars:
+
+    >>> tornado(table.iloc[:0]).axes[0].texts[0].get_text().split(":")[0]
+    'No estimate ranges to show'
     """
     currency = check_currency(currency, "currency")
     max_bars = check_positive_int(max_bars, "max_bars")
     columns = ("option", "item", "category", "base_value", "low_value", "high_value", "swing")
+    if isinstance(tornado_table, pd.DataFrame) and len(tornado_table) == 0 \
+            and set(columns) <= set(tornado_table.columns):
+        return _no_ranges(title, ax, footnote)  # no row but the columns: drawn as a note
     table = require_frame(tornado_table, "tornado_table", columns)
     numbers = check_numeric(table[["base_value", "low_value", "high_value", "swing"]], "tornado_table")
     order = np.argsort(-numbers[:, 3], kind="stable")[:max_bars]
@@ -414,6 +428,21 @@ def tornado(
         below = transforms.offset_copy(ax.transAxes, fig=fig, y=-44, units="points")
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
                   bbox_transform=below, ncol=3)
+        return fig
+
+
+#: The tornado figure when no cost line has an estimate range (what the board reads instead).
+NO_RANGES = ("No estimate ranges to show: no cost line has a low or high estimate apart from "
+             "its amount,\nso every line is taken as certain and no single estimate moves the "
+             "answer.")
+
+
+def _no_ranges(title: str | None, ax: Axes | None, footnote: str | None) -> Figure:
+    """The tornado when there is no uncertain line: a note in place of the bars."""
+    with chart(ax, (9.0, 2.6), title, footnote, "What moves the cost most") as (fig, ax):
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, NO_RANGES, transform=ax.transAxes, ha="center", va="center",
+                fontsize=10, color=INK)
         return fig
 
 

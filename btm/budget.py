@@ -656,6 +656,10 @@ def chargeback(pools: pd.DataFrame, pool_to_tower: pd.DataFrame, tower_to_servic
     Returns
     -------
     Chargeback
+        Pools that hold no cost (every amount 0) are not refused, since a scenario may zero a
+        budget: every business unit gets 0 and its ``share`` is NaN (a share of nothing), so
+        no unit reads as the largest consumer; the messages say "There is no cost to
+        allocate" (:func:`btm.messages.largest_consumers_sentence`).
 
     Raises
     ------

@@ -110,6 +110,16 @@ def test_chargeback_hand_computed_two_units():
     assert (layers == 15000).all()
 
 
+def test_chargeback_of_pools_that_hold_nothing_gives_zero_and_no_share():
+    """Pools all 0 are not refused (a scenario may zero a budget): every business unit gets 0
+    and no share (NaN, not 0%), so that no unit reads as the largest consumer."""
+    pools, p2t, t2s, services, drivers = _tbm_case()
+    cb = budget.chargeback(pools.assign(amount=0.0), p2t, t2s, services, drivers)
+    assert cb.summary[["total", "allocated", "unallocated"]].iloc[0].tolist() == [0, 0, 0]
+    assert (cb.by_consumer["amount"] == 0).all() and cb.by_consumer["share"].isna().all()
+    assert cb.flows.empty and cb.unallocated.empty
+
+
 def test_chargeback_does_not_modify_inputs():
     case = _tbm_case()
     before = [t.copy() for t in case]

@@ -243,6 +243,31 @@ def test_largest_consumers_sentence_with_one_business_unit():
         "Sales, the only consumer, takes all of the allocated cost.")
 
 
+def test_messages_of_a_chargeback_of_nothing(sample):
+    """Every pool amount 0: the sentence said 'The two largest consumers, Corporate functions
+    and Finance, take 0% of the allocated cost.' (shares NaN, units in alphabetical order)."""
+    pools = sample["budget"].by_pool.rename(columns={"total": "amount"}).assign(amount=0.0)
+    cb = budget.chargeback(pools, _read(B + "pool_to_tower.csv"),
+                           _read(B + "tower_to_service.csv"), _read(B + "services.csv"),
+                           _read(B + "drivers.csv"))
+    assert messages.largest_consumers_sentence(cb) == (
+        "There is no cost to allocate: every cost pool is 0.")
+    said = messages.budget_key_messages(sample["budget"], chargeback=cb)
+    assert said[-1] == "There is no cost to allocate: every cost pool is 0."
+    numbers = messages.budget_key_numbers(sample["budget"], chargeback=cb)
+    assert numbers["largest_consumer_share"] == {
+        "value": None, "unit": "%", "label": "No IT cost allocated to a business unit"}
+    assert numbers["unallocated"]["value"] == 0.0
+    # cost in the pools, but mapped to no tower: none of it reached a business unit
+    lost = pools.assign(amount=100.0)
+    cb = budget.chargeback(lost, pd.DataFrame({"cost_pool": ["elsewhere"], "tower": ["t"],
+                                               "weight": [1.0]}),
+                           _read(B + "tower_to_service.csv"), _read(B + "services.csv"),
+                           _read(B + "drivers.csv"))
+    assert cb.summary["allocated"].iloc[0] == 0 < cb.summary["unallocated"].iloc[0]
+    assert messages.largest_consumers_sentence(cb) == "No cost reached a business unit."
+
+
 # --------------------------------------------------------------------------- the budget year
 
 

@@ -137,7 +137,9 @@ def budget_key_messages(
             f"({'+' if float(top['change']) >= 0 else '-'}"
             f"{format_money(abs(float(top['change'])), cur)})."
         )
-    if chargeback is not None and len(chargeback.by_consumer):
+    if chargeback is not None and _nothing_allocated(chargeback):
+        messages.append(str(_nothing_allocated(chargeback)))
+    elif chargeback is not None:
         top = chargeback.by_consumer.iloc[0]
         unalloc = float(chargeback.summary["unallocated"].iloc[0])
         tail = (f"{format_money(unalloc, cur)} could not be allocated and is shown separately"
@@ -184,20 +186,43 @@ def budget_key_numbers(
         "pnl_cost": {"value": float(s["pnl_cost"]), "unit": currency,
                      "label": "P&L cost (opex + depreciation)"},
     }
-    if chargeback is not None and len(chargeback.by_consumer):
-        top = chargeback.by_consumer.iloc[0]
+    if chargeback is not None:
+        nothing = _nothing_allocated(chargeback)
+        top = chargeback.by_consumer.iloc[0] if not nothing else None
         numbers["largest_consumer_share"] = {
-            "value": float(top["share"]), "unit": "%",
-            "label": f"Share of allocated IT cost consumed by {top['business_unit']}"}
+            "value": None if top is None else float(top["share"]), "unit": "%",
+            "label": ("No IT cost allocated to a business unit" if top is None else
+                      f"Share of allocated IT cost consumed by {top['business_unit']}")}
         numbers["unallocated"] = {
             "value": float(chargeback.summary["unallocated"].iloc[0]), "unit": currency,
             "label": "IT cost not allocated to a business unit"}
     return numbers
 
 
+#: The chargeback sentence when the pools hold no cost (every amount 0).
+NO_COST = "There is no cost to allocate: every cost pool is 0."
+#: The chargeback sentence when there is cost but none of it reached a business unit.
+NOTHING_ALLOCATED = "No cost reached a business unit."
+
+
+def _nothing_allocated(chargeback: Chargeback) -> str | None:
+    """The sentence for a chargeback that allocated nothing; None when some cost was allocated.
+
+    A chargeback of pools that are all 0 is not refused (a scenario may zero a budget): its
+    business units get 0 each and no share (NaN), so no unit is "the largest".
+    """
+    by = chargeback.by_consumer
+    if len(by) and by["share"].notna().any():
+        return None
+    return NO_COST if float(chargeback.summary["total"].iloc[0]) == 0 else NOTHING_ALLOCATED
+
+
 @tables_checked
 def largest_consumers_sentence(chargeback: Chargeback) -> str:
     """Who takes most of the allocated IT cost: the two largest business units (or the only one).
+
+    When nothing was allocated it says so: "There is no cost to allocate: every cost pool is
+    0." when the pools hold no cost, "No cost reached a business unit." otherwise.
 
     Examples
     --------
@@ -211,12 +236,13 @@ def largest_consumers_sentence(chargeback: Chargeback) -> str:
     >>> largest_consumers_sentence(cb)
     'Sales, the only consumer, takes all of the allocated cost.'
     """
+    nothing = _nothing_allocated(chargeback)
+    if nothing:
+        return nothing
     by = chargeback.by_consumer
-    if len(by) == 0:
-        return "No cost reached a business unit."
     names = by["business_unit"].astype(str).tolist()
     if len(names) == 1:
         return f"{names[0]}, the only consumer, takes all of the allocated cost."
     share = float(by["share"].iloc[:2].sum())
-    return (f"The two largest consumers, {names[0]} and {names[1]}, take {share:.0%} of the "
-            "allocated cost.")
+    return (f"The two largest consumers, {names[0]} and {names[1]}, take "
+            f"{format_percent(share)} of the allocated cost.")

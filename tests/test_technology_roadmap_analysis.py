@@ -172,6 +172,44 @@ def test_sample_key_numbers_and_messages(sample, sample_run):
     assert said[0].startswith(f"The best roadmap funds {len(cmp.exact.chosen)} of {len(i)} ")
 
 
+def test_messages_count_one_initiative_and_one_busy_year_in_words():
+    """'The best roadmap funds 1 of 1 initiatives'; 'All data engineers are busy in 2029: ...
+    in those years' (one year); 'busy in 2026, 2027' (two years, no 'and')."""
+    i = pd.DataFrame({"initiative": ["A"], "value": [100.0]})
+    p = pd.DataFrame({"initiative": ["A", "A"], "project_year": [0, 1], "cost": [30.0, 20.0],
+                      "architects": [1.0, 1.0], "data_engineers": [0.0, 2.0]})
+    y = pd.DataFrame({"year": [2026, 2027, 2028], "budget": [100.0, 100.0, 100.0],
+                      "architects": [1, 1, 1], "data_engineers": [2, 2, 2]})
+    said = messages.roadmap_key_messages(roadmap.compare_with_ranking(i, p, y))
+    assert said[0] == ("The best roadmap funds the one initiative, worth EUR 100 for EUR 50, "
+                       "16.7% of the budget.")
+    assert said[2:] == [
+        "All architects are busy in 2026 and 2027: people, not only money, constrain the "
+        "roadmap in those years.",
+        "All data engineers are busy in 2027: people, not only money, constrain the roadmap "
+        "in that year."]
+    left_out = messages.roadmap_key_messages(roadmap.compare_with_ranking(
+        i, p, y.assign(architects=0)))
+    assert left_out[0].startswith("The best roadmap leaves out the one initiative, worth EUR 0")
+    three = messages.roadmap_key_messages(roadmap.compare_with_ranking(
+        i, pd.concat([p, p.iloc[[1]].assign(project_year=2)]), y))
+    assert "All architects are busy in 2026, 2027 and 2028: " in " ".join(three)
+    # the notebook's section sentences, which it used to build itself ('funds 1 initiatives')
+    cmp = roadmap.compare_with_ranking(i, p, y)
+    sections = messages.roadmap_sentences(cmp, frontier=roadmap.frontier(i, p, y,
+                                                                          factors=[0.5, 1.0]))
+    assert sections == {
+        "comparison": "The exact method funds 1 initiative worth EUR 100; ranking funds 1 worth "
+                      "EUR 100.",
+        "schedule": "The one initiative is funded, starting in 2026.",
+        "budget_use": "The roadmap uses 16.7% of the EUR 300 budget over the plan.",
+        "frontier": "Between 0.5× and 1× today's budgets the best roadmap is worth EUR 100 to "
+                    "EUR 100."}
+    none = messages.roadmap_sentences(roadmap.compare_with_ranking(i, p, y.assign(architects=0)))
+    assert none["schedule"] == "The one initiative is not funded."
+    assert none["comparison"].startswith("The exact method funds 0 initiatives worth EUR 0")
+
+
 #: The key numbers the key messages state, and those shown on cards only (the ranking's value
 #: and the gain as a share of it, 44.2%, which a sentence beside the 30.7% shortfall would blur).
 QUOTED = ("exact_value", "value_gain", "ranking_shortfall_share", "best_step_gain")

@@ -14,10 +14,10 @@ import pandas as pd
 
 from btm.messages import and_join, check_result, check_table
 from btm.roadmap import RankingComparison
-from btm.style import format_money, format_percent
+from btm.style import format_money, format_number, format_percent
 from btm.validate import tables_checked
 
-__all__ = ["roadmap_key_messages", "roadmap_key_numbers", "best_step"]
+__all__ = ["roadmap_key_messages", "roadmap_key_numbers", "roadmap_sentences", "best_step"]
 
 
 def _check(comparison: Any, shadow: Any) -> None:
@@ -61,6 +61,13 @@ def _shortfall_share(comparison: RankingComparison) -> float:
     that is 0); not ``value_gain_share``, which is a fraction of the ranking's value."""
     exact = comparison.exact.value
     return comparison.value_gain / exact if exact > 0 else math.nan
+
+
+def _funds(n_chosen: int, n_total: int) -> str:
+    """'funds 3 of 5 initiatives'; 'funds the one initiative' (or 'leaves out ...') of one."""
+    if n_total == 1:
+        return "funds the one initiative" if n_chosen else "leaves out the one initiative"
+    return f"funds {n_chosen} of {n_total} initiatives"
 
 
 def _finite(x: float) -> float | None:
@@ -109,9 +116,9 @@ def roadmap_key_messages(
     exact = comparison.exact
     n_total = len(exact.schedule)
     budget = float(exact.summary["budget"].iloc[0])
-    used = f", {exact.cost / budget:.0%} of the budget" if budget > 0 else ""
+    used = f", {format_percent(exact.cost / budget)} of the budget" if budget > 0 else ""
     messages = [
-        f"The best roadmap funds {len(exact.chosen)} of {n_total} initiatives, worth "
+        f"The best roadmap {_funds(len(exact.chosen), n_total)}, worth "
         f"{format_money(exact.value, cur)} for {format_money(exact.cost, cur)}{used}."
     ]
     gain = comparison.value_gain
@@ -136,10 +143,82 @@ def roadmap_key_messages(
                  & (yearly["unused"].abs() <= 1e-9 * yearly["capacity"].abs().clip(lower=1))
                  & (yearly["capacity"] > 0)]
     for name, group in res.groupby("constraint", sort=False):
-        yrs = ", ".join(str(int(y)) for y in group["year"])
-        messages.append(f"All {str(name).replace('_', ' ')} are busy in {yrs}: people, not "
-                        "only money, constrain the roadmap in those years.")
+        yrs = [int(y) for y in group["year"]]
+        messages.append(f"All {str(name).replace('_', ' ')} are busy in {and_join(yrs)}: people, "
+                        "not only money, constrain the roadmap in "
+                        f"{'that year' if len(yrs) == 1 else 'those years'}.")
     return messages
+
+
+def _initiatives_count(n: int) -> str:
+    return f"{n} initiative{'' if n == 1 else 's'}"
+
+
+@tables_checked
+def roadmap_sentences(
+    comparison: RankingComparison,
+    *,
+    frontier: pd.DataFrame | None = None,
+    currency: str = "EUR",
+) -> dict[str, str]:
+    """One sentence per section of the notebook, computed from the results.
+
+    Keys ``comparison`` (the exact method against the ranking), ``schedule`` (what is funded
+    and when), ``budget_use`` (the budget used over the plan) and, with the table of
+    :func:`btm.roadmap.frontier`, ``frontier``.
+
+    Examples
+    --------
+    One initiative, worth 4 for a cost of 3 in each of its two years:
+
+    >>> import pandas as pd
+    >>> from btm import roadmap
+    >>> s = roadmap_sentences(roadmap.compare_with_ranking(
+    ...     pd.DataFrame({"initiative": ["ERP"], "value": [4.0]}),
+    ...     pd.DataFrame({"initiative": ["ERP", "ERP"], "project_year": [0, 1], "cost": [3.0] * 2}),
+    ...     pd.DataFrame({"year": [2026, 2027, 2028], "budget": [5.0] * 3})))
+    >>> s["comparison"]
+    'The exact method funds 1 initiative worth EUR 4; ranking funds 1 worth EUR 4.'
+    >>> s["schedule"]
+    'The one initiative is funded, starting in 2026.'
+    >>> s["budget_use"]
+    'The roadmap uses 40% of the EUR 15 budget over the plan.'
+    """
+    _check(comparison, None)
+    if frontier is not None:
+        check_table(frontier, "frontier", ("factor", "value"), "btm.roadmap.frontier")
+    cur = currency
+    exact, ranking = comparison.exact, comparison.ranking
+    out = {"comparison": (
+        f"The exact method funds {_initiatives_count(len(exact.chosen))} worth "
+        f"{format_money(exact.value, cur)}; ranking funds {len(ranking.chosen)} worth "
+        f"{format_money(ranking.value, cur)}.")}
+    sched = exact.schedule
+    chosen = sched.loc[sched["chosen"].astype(bool)]
+    starts = [int(v) for v in chosen["start_year"].dropna()]
+    if not starts:
+        out["schedule"] = ("No initiative is funded." if len(sched) != 1 else
+                           "The one initiative is not funded.")
+    else:
+        when = (f"in {starts[0]}" if min(starts) == max(starts) else
+                f"between {min(starts)} and {max(starts)}")
+        head = ("The one initiative is funded" if len(sched) == 1 else
+                f"{len(chosen)} of {_initiatives_count(len(sched))} "
+                f"{'is' if len(chosen) == 1 else 'are'} funded")
+        out["schedule"] = f"{head}, starting {when}."
+    rows = exact.yearly[exact.yearly["constraint"] == "budget"]
+    capacity = float(rows["capacity"].sum())
+    out["budget_use"] = (
+        f"The roadmap uses {format_percent(float(rows['used'].sum()) / capacity)} of the "
+        f"{format_money(capacity, cur)} budget over the plan." if capacity > 0 else
+        "The plan has no budget to use.")
+    if frontier is not None and len(frontier):
+        factors, values = frontier["factor"].astype(float), frontier["value"].astype(float)
+        out["frontier"] = (
+            f"Between {format_number(factors.min())}× and {format_number(factors.max())}× "
+            f"today's budgets the best roadmap is worth {format_money(values.min(), cur)} to "
+            f"{format_money(values.max(), cur)}.")
+    return out
 
 
 @tables_checked

@@ -260,9 +260,7 @@ class _Items:
 def _initiatives(data: Any, *, need_cost: bool, need_value: bool, source: str) -> _Items:
     columns = [
         validate.Column("initiative", "text", description="unique id"),
-        # value >= 0 (API.md): a negative value made a funded initiative lower the roadmap's
-        # value, and ranking by value per euro compared it as a gain
-        validate.Column("value", "number", required=need_value, min=0,
+        validate.Column("value", "number", required=need_value,
                         allow_missing=not need_value),
         validate.Column("depends_on", "any", required=False, allow_missing=True),
         validate.Column("excludes", "any", required=False, allow_missing=True),
@@ -570,8 +568,8 @@ def select(initiatives: pd.DataFrame, *, budget: float, source: str = "initiativ
     Parameters
     ----------
     initiatives : pandas.DataFrame
-        ``initiative`` (unique id), ``value`` (a score or NPV, at least 0: an enabling platform
-        worth nothing on its own is 0), ``cost`` (at least 0); optional ``depends_on`` (a list, or comma-separated
+        ``initiative`` (unique id), ``value`` (a score or NPV; may be negative, e.g. an enabling
+        platform), ``cost`` (at least 0); optional ``depends_on`` (a list, or comma-separated
         ids: chosen only if those are chosen too), ``mandatory`` (bool, default False) and
         ``excludes`` (ids that cannot be chosen together with this one). Not modified.
     budget : float
@@ -587,17 +585,16 @@ def select(initiatives: pd.DataFrame, *, budget: float, source: str = "initiativ
     Raises
     ------
     InputError
-        Duplicate or unknown ids, a dependency cycle, a negative value or cost, mandatory
-        initiatives (with their prerequisites) that exclude each other or cost more than the
-        budget.
+        Duplicate or unknown ids, a dependency cycle, a negative cost, mandatory initiatives
+        (with their prerequisites) that exclude each other or cost more than the budget.
 
     Examples
     --------
     >>> import pandas as pd
     >>> items = pd.DataFrame({"initiative": ["platform", "app", "report"],
-    ...                       "value": [0.0, 9.0, 3.0], "cost": [3.0, 3.0, 2.0],
+    ...                       "value": [-1.0, 9.0, 3.0], "cost": [3.0, 3.0, 2.0],
     ...                       "depends_on": ["", "platform", ""]})
-    >>> select(items, budget=6).chosen   # the app needs the platform: 9 beats 3
+    >>> select(items, budget=6).chosen   # the app needs the platform: 8 beats 3
     ['platform', 'app']
     """
     items = _initiatives(initiatives, need_cost=True, need_value=True, source=source)
@@ -1125,7 +1122,7 @@ def plan(initiatives: pd.DataFrame, profiles: pd.DataFrame, years: pd.DataFrame,
     ----------
     initiatives : pandas.DataFrame
         ``initiative`` (unique id); optional ``value`` (score or NPV at the start of the
-        initiative, at least 0), ``depends_on`` (ids that must have *finished* before this one starts),
+        initiative), ``depends_on`` (ids that must have *finished* before this one starts),
         ``excludes``, ``mandatory`` (bool), ``earliest_start`` and ``latest_start`` (years
         from the years table; empty = no limit). Not modified.
     profiles : pandas.DataFrame
@@ -1160,8 +1157,8 @@ def plan(initiatives: pd.DataFrame, profiles: pd.DataFrame, years: pd.DataFrame,
     Raises
     ------
     InputError
-        Bad tables (duplicate or unknown ids, cycles, negative values or costs,
-        non-consecutive years, missing resource columns), or mandatory initiatives that cannot fit: the message names
+        Bad tables (duplicate or unknown ids, cycles, negative costs, non-consecutive years,
+        missing resource columns), or mandatory initiatives that cannot fit: the message names
         the initiative (time window too short after its prerequisites) or the year and the
         budget or resource that would have to grow, and by how much.
 

@@ -401,3 +401,21 @@ def test_every_name_is_shown_even_one_starting_with_underscore(unusual_figures):
 @pytest.mark.parametrize("name", ["gantt", "budget"])
 def test_no_text_overlaps_with_long_names(unusual_figures, name):
     assert overlaps(unusual_figures[name]) == [], name
+
+
+def test_a_ranking_that_funds_a_negative_value_is_named_as_worse():
+    """A value may be negative (an enabling platform, btm.roadmap.select's docstring). One
+    initiative worth -5 for 50 of a budget of 100: the exact method funds nothing (value 0),
+    ranking by value per euro funds it (value -5), 5 worse; the sentence said "the same value
+    here" (the shortfall share of a best roadmap worth 0 is undefined)."""
+    from btm import roadmap
+
+    items = pd.DataFrame({"initiative": ["A"], "value": [-5.0]})
+    prof = pd.DataFrame({"initiative": ["A"], "project_year": [0], "cost": [50.0]})
+    years = pd.DataFrame({"year": [2026], "budget": [100.0]})
+    cmp = roadmap.compare_with_ranking(items, prof, years)
+    assert cmp.exact.value == pytest.approx(0.0)
+    assert cmp.value_gain == pytest.approx(5.0)
+    said = messages.roadmap_key_messages(cmp)[1]
+    assert said == ("Ranking by value per euro would fund a roadmap worth EUR 5 less than the "
+                    "best one.")

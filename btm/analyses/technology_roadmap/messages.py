@@ -126,6 +126,9 @@ def roadmap_key_messages(
     if gain > 0 and math.isfinite(shortfall):
         messages.append(f"Ranking by value per euro would leave {format_money(gain, cur)} of "
                         f"value unfunded ({format_percent(shortfall)} less).")
+    elif gain > 0:  # the best roadmap is worth nothing: no share of it to quote
+        messages.append(f"Ranking by value per euro would fund a roadmap worth "
+                        f"{format_money(gain, cur)} less than the best one.")
     else:
         messages.append("Ranking by value per euro would fund a roadmap of the same value here.")
     row = best_step(shadow) if shadow is not None else None

@@ -15,8 +15,8 @@ from btm.messages import and_join, check_result
 from btm.style import format_money, format_number, format_percent
 from btm.validate import tables_checked
 
-__all__ = ["demand_key_messages", "demand_key_numbers", "no_demand_message",
-           "orders_due_message", "unseen_accuracy_message"]
+__all__ = ["demand_figure_words", "demand_key_messages", "demand_key_numbers",
+           "no_demand_message", "orders_due_message", "unseen_accuracy_message"]
 
 
 def _pct(x: float) -> str:
@@ -28,6 +28,45 @@ def _period_word(freq: str) -> str:
     words = {"W": "weeks", "M": "months", "Q": "quarters", "Y": "years", "A": "years",
              "D": "days", "B": "business days", "h": "hours", "H": "hours"}
     return words.get(str(freq)[:1], "periods")
+
+
+def _periods(n: int, freq: str) -> str:
+    """'1 week', '52 weeks', '1 month' ... : a count of periods of a pandas frequency."""
+    word = _period_word(freq)
+    return f"{n} {word[:-1] if n == 1 else word}"
+
+
+def _period_adjective(freq: str) -> str:
+    """'weekly', 'monthly' ... for a pandas frequency ('per period' when not known)."""
+    words = {"W": "weekly", "M": "monthly", "Q": "quarterly", "Y": "yearly", "A": "yearly",
+             "D": "daily", "B": "per business day", "h": "hourly", "H": "hourly"}
+    return words.get(str(freq)[:1], "per period")
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 SKU', '2 SKUs'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _assumed_words(plan: Any, ids: Any = None) -> str:
+    """'' or '; stock on hand not given for N SKUs: assumed at the reorder point, so ...'.
+
+    ``ids`` are the SKUs of the orders the sentence states (all SKUs of the plan: None).
+    """
+    pol = plan.policy
+    if ids is not None:
+        pol = pol.loc[pol["unique_id"].isin(list(ids))]
+    assumed = pol["on_hand_assumed"].astype(bool)
+    n = int(assumed.sum())
+    if n == 0:
+        return ""
+    if n == len(pol):
+        which = "this order is illustrative" if n == 1 else "these orders are illustrative"
+    else:
+        which = ("the order of that SKU is illustrative" if n == 1
+                 else "the orders of those SKUs are illustrative")
+    return (f"; stock on hand not given for {_count(n, 'SKU')}: assumed at the reorder "
+            f"point, so {which}")
 
 
 def _forecast_vs_naive(plan: Any) -> tuple[int, int, float, float] | None:
@@ -86,9 +125,13 @@ def unseen_accuracy_message(accuracy: Any) -> str:
     r = accuracy.iloc[0]
     ratio = float(r["mase_ratio_to_autoets"])
     method = _METHOD_WORDS.get(str(r["method"]), str(r["method"]))
-    origins = f" ({int(r['origins'])} rolling origins)" if "origins" in accuracy.columns else ""
+    origins = (f" ({_count(int(r['origins']), 'rolling origin')})"
+               if "origins" in accuracy.columns else "")
+    n_series = int(r["n_series"])
+    series = "1 real monthly or quarterly series" if n_series == 1 else (
+        f"{n_series} real monthly and quarterly series")
     less_more = "less" if ratio <= 1 else "more"
-    return (f"On {int(r['n_series'])} real monthly and quarterly series never used to design "
+    return (f"On {series} never used to design "
             f"it{origins}, the forecast method ({method}) erred {_pct(abs(1 - ratio))} "
             f"{less_more} than AutoETS (mean MASE ratio {ratio:.3f}); its 80% and 95% "
             f"intervals held {_pct(float(r['coverage_80']))} and "
@@ -122,12 +165,13 @@ def no_demand_message(plan: Any) -> str | None:
         return None
     n = len(none)
     weeks = sorted(set(none["n_periods"].astype(int)))
-    span = (f"its {weeks[0]}" if n == 1 else f"their {weeks[0]}" if len(weeks) == 1
-            else f"their {weeks[0]} to {weeks[-1]}")
+    span = (f"its {_periods(weeks[0], plan.freq)}" if n == 1
+            else f"their {_periods(weeks[0], plan.freq)}" if len(weeks) == 1
+            else f"their {weeks[0]} to {_periods(weeks[-1], plan.freq)}")
     names = list(none["unique_id"].astype(str))
     listed = and_join(names[:5]) + (f" and {n - 5} more" if n > 5 else "")
     it = "it is" if n == 1 else "they are"
-    return (f"{n} SKU{'s' if n > 1 else ''} sold nothing in {span} {_period_word(plan.freq)} of "
+    return (f"{_count(n, 'SKU')} sold nothing in {span} of "
             f"history ({listed}): {it} planned with no stock and no orders; check whether "
             f"{it} still sold.")
 
@@ -162,16 +206,24 @@ def orders_due_message(plan: Any, due: Any, *, currency: str = "EUR", shown: int
     """
     _check_plan(plan, None)
     if len(due) == 0:
-        return (f"No order to place: over the next {plan.horizon} {_period_word(plan.freq)} the "
+        return (f"No order to place: over the next {_periods(plan.horizon, plan.freq)} the "
                 "stock on hand and on order covers the forecast demand of every SKU.")
     first = due["order_ds"].min()
     which = f"the {_NUMBER_WORDS.get(shown, shown)} largest below" if len(due) > shown else (
         "listed below")
-    return (f"Order now ({first:%d %b %Y}): {len(due)} order{'s' if len(due) > 1 else ''} worth "
-            f"{format_money(float(due['order_value'].sum()), currency)}; {which}.")
+    return (f"Order now ({first:%d %b %Y}): {_count(len(due), 'order')} worth "
+            f"{format_money(float(due['order_value'].sum()), currency)}"
+            f"{_assumed_words(plan, due['unique_id'])}; {which}.")
 
 
 _NUMBER_WORDS = {5: "five", 10: "ten", 20: "twenty"}
+
+
+def _assumed_label(plan: Any, ids: Any) -> str:
+    """'' or ', illustrative: stock on hand assumed for N SKUs' for a card label."""
+    pol = plan.policy.loc[plan.policy["unique_id"].isin(list(ids))]
+    n = int(pol["on_hand_assumed"].astype(bool).sum())
+    return f", illustrative: stock on hand assumed for {_count(n, 'SKU')}" if n else ""
 
 
 @tables_checked
@@ -211,25 +263,31 @@ def demand_key_messages(plan: Any, outcome: Any = None, *, currency: str = "EUR"
     _check_plan(plan, outcome)
     cur = currency
     pol = plan.policy
-    word = _period_word(plan.freq)
     messages = []
     vs = _forecast_vs_naive(plan)
     if vs is not None:
         wins, n, mase, mase_naive = vs
-        messages.append(
-            f"Forecasts chosen per SKU beat seasonal naive on {format_percent(wins / n)} of the "
-            f"{n} regular-demand SKUs (mean MASE {format_number(mase)} vs "
-            f"{format_number(mase_naive)}).")
+        if n == 1:
+            beats = "beats" if wins else "does not beat"
+            messages.append(
+                f"The forecast chosen for the 1 regular-demand SKU {beats} seasonal naive "
+                f"(MASE {format_number(mase)} vs {format_number(mase_naive)}).")
+        else:
+            messages.append(
+                f"Forecasts chosen per SKU beat seasonal naive on {format_percent(wins / n)} "
+                f"of the {n} regular-demand SKUs (mean MASE {format_number(mase)} vs "
+                f"{format_number(mase_naive)}).")
     if accuracy is not None:
         messages.append(unseen_accuracy_message(accuracy))
     ss_value = float(pol["safety_stock_value"].sum())
     skus = f"{len(pol)} SKU needs" if len(pol) == 1 else f"{len(pol)} SKUs need"
-    sentence = (f"At a {plan.service_level:.0%} service level the {skus} "
+    sentence = (f"At a {format_percent(plan.service_level)} service level the {skus} "
                 f"{format_money(ss_value, cur)} of safety stock")
     emp = pol.loc[pol["safety_stock_method"] == "empirical"]
     if len(emp):
         sentence += (f"; {format_money(float(emp['safety_stock_value'].sum()), cur)} of it for "
-                     f"the {len(emp)} intermittent or lumpy SKUs, set from observed forecast "
+                     f"the {_count(len(emp), 'intermittent or lumpy SKU')}, set from observed "
+                     "forecast "
                      "errors rather than a normal curve")
     messages.append(sentence + ".")
     none = no_demand_message(plan)
@@ -239,9 +297,11 @@ def demand_key_messages(plan: Any, outcome: Any = None, *, currency: str = "EUR"
         o = outcome.replay.overall.set_index("policy")
         fr = float(o.loc["forecast", "fill_rate"])
         inv = float(o.loc["forecast", "average_inventory_value"])
-        sentence = (f"Replayed on the last {outcome.holdout_periods} {word}, the policy filled "
+        sentence = (f"Replayed on the last {_periods(outcome.holdout_periods, plan.freq)}, "
+                    "the policy filled "
                     f"{format_percent(fr)} of demand with {format_money(inv, cur)} of average "
                     "inventory")
+        diff = None
         if "naive" in o.index:
             nfr = float(o.loc["naive", "fill_rate"])
             diff = float(o.loc["naive", "average_inventory_value"]) - inv
@@ -249,22 +309,42 @@ def demand_key_messages(plan: Any, outcome: Any = None, *, currency: str = "EUR"
             sentence += (f": {format_money(abs(diff), cur)} {more_less} than ordering from past "
                          f"averages, which filled {format_percent(nfr)}")
         messages.append(sentence + ".")
-        bc = outcome.by_class.loc[outcome.by_class["demand_class"] != "all"]
-        worst = bc.sort_values("inventory_freed", kind="stable").iloc[0] if len(bc) else None
-        if worst is not None and worst["inventory_freed"] < 0:
+        exception = None if diff is None else _class_exception(outcome.by_class, diff >= 0)
+        if exception is not None:
+            freed = float(exception["inventory_freed"])
+            n_class = int(exception["n_skus"])
+            who = (f"the 1 {exception['demand_class']} SKU" if n_class == 1
+                   else f"the {n_class} {exception['demand_class']} SKUs")
             messages.append(
-                f"Exception: {worst['demand_class']} SKUs held "
-                f"{format_money(-float(worst['inventory_freed']), cur)} more inventory than "
-                f"with past averages, for a fill rate of {format_percent(worst['fill_rate'])} "
-                f"(vs {format_percent(worst['naive_fill_rate'])}).")
+                f"Exception: {who} held {format_money(abs(freed), cur)} "
+                f"{'less' if freed > 0 else 'more'} inventory than with past averages, for a "
+                f"fill rate of {format_percent(exception['fill_rate'])} "
+                f"(vs {format_percent(exception['naive_fill_rate'])}).")
     orders = plan.orders
     if len(orders):
         first = orders["order_ds"].min()
         now = orders.loc[orders["order_ds"] == first]
         messages.append(
-            f"Order now ({first:%d %b %Y}): {len(now)} orders worth "
-            f"{format_money(float(now['order_value'].sum()), cur)}.")
+            f"Order now ({first:%d %b %Y}): {_count(len(now), 'order')} worth "
+            f"{format_money(float(now['order_value'].sum()), cur)}"
+            f"{_assumed_words(plan, now['unique_id'])}.")
     return messages
+
+
+def _class_exception(by_class: Any, freed_overall: bool) -> Any:
+    """The demand class whose inventory went the other way from the whole replay's, or None.
+
+    ``freed_overall``: the forecast-driven policy held no more inventory than the naive one
+    over all SKUs; then the class that needed the most extra inventory is the exception, else
+    the class that freed the most.
+    """
+    bc = by_class.loc[by_class["demand_class"] != "all"]
+    if bc.empty:
+        return None
+    ordered = bc.sort_values("inventory_freed", kind="stable", ascending=freed_overall)
+    row = ordered.iloc[0]
+    freed = float(row["inventory_freed"])
+    return row if (freed < 0 if freed_overall else freed > 0) else None
 
 
 @tables_checked
@@ -289,17 +369,17 @@ def demand_key_numbers(
     _check_plan(plan, outcome)
     cur = currency
     pol = plan.policy
-    word = _period_word(plan.freq)
     numbers: dict[str, dict[str, Any]] = {
         "safety_stock_value": {
             "value": float(pol["safety_stock_value"].sum()), "unit": cur,
-            "label": f"Safety stock at a {plan.service_level:.0%} service level"},
+            "label": f"Safety stock at a {format_percent(plan.service_level)} service level"},
     }
     if outcome is not None:
         o = outcome.replay.overall.set_index("policy")
         numbers["replay_fill_rate"] = {
             "value": float(o.loc["forecast", "fill_rate"]), "unit": "%",
-            "label": f"Fill rate replayed on the last {outcome.holdout_periods} {word}"}
+            "label": "Fill rate replayed on the last "
+                     f"{_periods(outcome.holdout_periods, plan.freq)}"}
         numbers["replay_average_inventory_value"] = {
             "value": float(o.loc["forecast", "average_inventory_value"]), "unit": cur,
             "label": "Average inventory in the replay"}
@@ -316,10 +396,12 @@ def demand_key_numbers(
         wins, n, mase, mase_naive = vs
         numbers["share_beating_seasonal_naive"] = {
             "value": wins / n, "unit": "%",
-            "label": f"Regular-demand SKUs whose forecast beats seasonal naive ({n} SKUs)"}
+            "label": "Regular-demand SKUs whose forecast beats seasonal naive "
+                     f"({_count(n, 'SKU')})"}
         numbers["mase_chosen"] = {
             "value": mase, "unit": "",
-            "label": f"Mean MASE of chosen forecasts (seasonal naive "
+            "label": f"{'MASE of the chosen forecast' if n == 1 else 'Mean MASE of chosen forecasts'}"
+                     " (seasonal naive "
                      f"{format_number(mase_naive)})"}
     numbers["empirical_skus"] = {
         "value": int((pol["safety_stock_method"] == "empirical").sum()), "unit": "SKUs",
@@ -329,10 +411,76 @@ def demand_key_numbers(
         now = plan.orders.loc[plan.orders["order_ds"] == first]
         numbers["orders_now_value"] = {
             "value": float(now["order_value"].sum()), "unit": cur,
-            "label": f"Orders to place now ({first:%d %b %Y})"}
+            "label": f"Orders to place now ({first:%d %b %Y})"
+                     + _assumed_label(plan, now["unique_id"])}
     first_shown = ["safety_stock_value", "replay_fill_rate", "naive_fill_rate",
                    "replay_average_inventory_value", "inventory_freed_vs_naive",
                    "share_beating_seasonal_naive", "empirical_skus", "orders_now_value"]
     ordered = [k for k in first_shown if k in numbers] + [k for k in numbers
                                                            if k not in first_shown]
     return {k: numbers[k] for k in ordered}
+
+
+@tables_checked
+def demand_figure_words(plan: Any, outcome: Any = None, *, sources: str = "") -> dict[str, str]:
+    """Footnotes, captions and headings of the notebook's figures and tables, in the plan's
+    periods (weeks, months ...) and with the service level as the key numbers write it.
+
+    Parameters
+    ----------
+    plan : JITPlan
+        From :func:`btm.jit.plan`.
+    outcome : ReplayOutcome, optional
+        From :func:`btm.jit.replay_policy`; adds the replay's words (``last_holdout``,
+        ``replay_footnote``, ``replay_caption``, ``curve_footnote``, ``freed_footnote``).
+    sources : str
+        Names of the input files, for the assumptions line.
+
+    Returns
+    -------
+    dict of str
+        ``assumptions`` (ends every footnote), ``history_column`` (the inputs table's column
+        of history length), ``backtest_footnote`` and, with ``outcome``, the replay's words.
+
+    Examples
+    --------
+    >>> import pandas as pd, pytest
+    >>> _ = pytest.importorskip("statsforecast")  # jit.plan forecasts with statsforecast
+    >>> from btm import jit
+    >>> ds = pd.date_range("2022-01-01", periods=40, freq="MS")
+    >>> h = pd.DataFrame({"unique_id": "A", "ds": ds, "y": [10.0, 14.0] * 20})
+    >>> skus = pd.DataFrame({"unique_id": ["A"], "unit_cost": [500.0], "lead_time_weeks": [2],
+    ...                      "order_cost": [20.0], "holding_cost_rate": [0.2]})
+    >>> p = jit.plan(h, skus, horizon=6, service_level=0.975, season_length=1, models=["Naive"])
+    >>> words = demand_figure_words(p, sources="demand.csv")
+    >>> words["assumptions"]
+    'Service level 97.5%, review every 1 month, 1 SKU; source: demand.csv.'
+    >>> words["backtest_footnote"], words["history_column"]
+    ('Backtest, 2 windows of 6 months. ', 'months of history')
+    """
+    _check_plan(plan, outcome)
+    freq = plan.freq
+    source = f"; source: {sources}" if sources else ""
+    words = {
+        "assumptions": (f"Service level {format_percent(plan.service_level)}, review every "
+                        f"{_periods(plan.review_period, freq)}, "
+                        f"{_count(len(plan.policy), 'SKU')}{source}."),
+        "history_column": f"{_period_word(freq)} of history",
+        "backtest_footnote": (f"Backtest, {_count(int(plan.settings['n_windows']), 'window')} "
+                              f"of {_periods(plan.horizon, freq)}. "),
+    }
+    if outcome is not None:
+        last = f"last {_periods(outcome.holdout_periods, freq)}"
+        adjective = _period_adjective(freq)
+        targets = sorted(float(s) for s in outcome.curve["service_level"].unique())
+        words |= {
+            "last_holdout": last,
+            "replay_footnote": f"Forecast-driven policy, {adjective}. ",
+            "replay_caption": ((f"Demand {adjective}" if adjective.startswith("per")
+                                else f"{adjective.capitalize()} demand")
+                               + ", stock on hand and on order, and stockouts"),
+            "curve_footnote": (f"Targets {', '.join(format_percent(s) for s in targets)}; "
+                               f"{last}. "),
+            "freed_footnote": f"Replay of the {last}. ",
+        }
+    return words

@@ -7,6 +7,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -330,8 +332,235 @@ def test_a_full_fill_rate_reads_100_percent_as_on_its_card():
     assert said[1] == ("Replayed on the last 8 weeks, the policy filled 100% of demand with "
                        "EUR 6.8k of average inventory: EUR 2.3k more than ordering from past "
                        "averages, which filled 100%.")
-    assert said[2] == ("Exception: smooth SKUs held EUR 2.3k more inventory than with past "
-                       "averages, for a fill rate of 100% (vs 100%).")
+    # Both SKUs are smooth: the class went the way of the whole, no exception (it said
+    # "Exception: smooth SKUs held EUR 2.3k more inventory ...", the sentence before again).
+    assert not any(m.startswith("Exception") for m in said), said
+
+
+def test_an_exception_is_a_class_whose_inventory_went_the_other_way():
+    """The whole replay held more inventory than the naive policy: a class that held less is
+    the exception, named with its count ("the 1 erratic SKU"); one that held more too is not
+    (it said "Exception: smooth SKUs held EUR 2.3k more", as the sentence before)."""
+    import dataclasses
+
+    from btm.analyses.demand_forecast_jit import messages
+
+    ds = pd.date_range("2024-01-01", periods=60, freq="W-MON")
+    history = pd.DataFrame({"unique_id": ["A"] * 60 + ["B"] * 60, "ds": list(ds) * 2,
+                            "y": [10.0, 14.0] * 30 + [20.0] * 60})
+    skus = pd.DataFrame({"unique_id": ["A", "B"], "unit_cost": [500.0, 50.0],
+                         "lead_time_weeks": [2, 1], "order_cost": [20.0, 20.0],
+                         "holding_cost_rate": [0.2, 0.2]})
+    plan, outcome = _plan_and_replay(history, skus, holdout=8, horizon=4, service_level=0.9,
+                                     season_length=1, models=["Naive"])
+    bc = outcome.by_class
+    smooth = bc.loc[bc["demand_class"] == "smooth"].iloc[0]
+    erratic = smooth.copy()
+    erratic[["demand_class", "n_skus", "inventory_freed", "fill_rate", "naive_fill_rate"]] = [
+        "erratic", 1, 400.0, 0.95, 0.9]
+    two = dataclasses.replace(outcome, by_class=pd.DataFrame(
+        [smooth, erratic, bc.loc[bc["demand_class"] == "all"].iloc[0]]).reset_index(drop=True))
+    said = messages.demand_key_messages(plan, two)
+    exceptions = [m for m in said if m.startswith("Exception")]
+    assert exceptions == ["Exception: the 1 erratic SKU held EUR 400 less inventory than with "
+                          "past averages, for a fill rate of 95% (vs 90%)."]
+
+
+# --------------------------------------------------------------------------- one SKU
+
+
+def _sample(ids: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from btm.files import package_root
+
+    folder = package_root() / "data" / "demand"
+    demand, skus = pd.read_csv(folder / "demand.csv"), pd.read_csv(folder / "skus.csv")
+    return demand.loc[demand["unique_id"].isin(ids)].reset_index(drop=True), skus
+
+
+@pytest.fixture(scope="module")
+def one_smooth_sku():
+    """SKU-002 (smooth) alone, at a 97.5% service level, replayed on the last 52 weeks."""
+    demand, skus = _sample(["SKU-002"])
+    return _plan_and_replay(demand, skus, holdout=52, horizon=12, service_level=0.975)
+
+
+@pytest.fixture(scope="module")
+def one_lumpy_sku():
+    """SKU-171 (lumpy) alone at 99.5%: the reviewer's case of an exception that repeated the
+    sentence before it."""
+    demand, skus = _sample(["SKU-171"])
+    return _plan_and_replay(demand, skus, holdout=52, horizon=12, service_level=0.995,
+                            season_length=52)
+
+
+#: A count and its noun disagree: "1 orders", "the 1 intermittent or lumpy SKUs", "2 SKU".
+_ONE_MANY = r"\b1 (?:[a-z-]+ ){0,3}(?:SKUs|orders|weeks|months|windows)\b"
+_MANY_ONE = r"\b(?:[02-9]|\d\d+) (?:[a-z-]+ ){0,3}(?:SKU|order|week|month|window)\b(?!s)"
+
+
+def _agreement_errors(texts) -> list[str]:
+    import re
+
+    return [t for t in texts if re.search(_ONE_MANY, t) or re.search(_MANY_ONE, t)]
+
+
+def test_one_sku_is_said_in_the_singular(one_smooth_sku, one_lumpy_sku, five_skus):
+    """One SKU: it said "Order now (02 Nov 2026): 1 orders", "for the 1 intermittent or lumpy
+    SKUs", "beat seasonal naive on 100% of the 1 regular-demand SKUs", the card "(1 SKUs)".
+    Two or more keep the plural."""
+    from btm.analyses.demand_forecast_jit import messages
+
+    for plan, outcome in (one_smooth_sku, one_lumpy_sku, five_skus):
+        said = messages.demand_key_messages(plan, outcome)
+        numbers = messages.demand_key_numbers(plan, outcome)
+        due = messages.orders_due_message(plan, __import__("btm.jit").jit.orders_due(plan))
+        words = messages.demand_figure_words(plan, outcome)
+        texts = [*said, due, *(v["label"] for v in numbers.values()), *words.values()]
+        assert _agreement_errors(texts) == [], texts
+    plan, outcome = one_smooth_sku
+    said = messages.demand_key_messages(plan, outcome)
+    numbers = messages.demand_key_numbers(plan, outcome)
+    assert said[0].startswith("The forecast chosen for the 1 regular-demand SKU ")
+    assert numbers["share_beating_seasonal_naive"]["label"].endswith("seasonal naive (1 SKU)")
+    assert any(m.startswith("Order now (") and ": 1 order worth " in m for m in said)
+    plan, outcome = one_lumpy_sku
+    said = messages.demand_key_messages(plan, outcome)
+    assert "of it for the 1 intermittent or lumpy SKU, set from" in said[0]
+    assert not any(m.startswith("Exception") for m in said), said  # overall also "more"
+
+
+def test_the_service_level_is_written_as_the_key_numbers_write_it(one_smooth_sku,
+                                                                   one_lumpy_sku):
+    """0.975 read "At a 98% service level" and 0.995 "100%", on the card and in the
+    notebook's assumptions line."""
+    from btm.analyses.demand_forecast_jit import messages
+
+    for (plan, outcome), level in ((one_smooth_sku, "97.5%"), (one_lumpy_sku, "99.5%")):
+        said = messages.demand_key_messages(plan, outcome)
+        numbers = messages.demand_key_numbers(plan, outcome)
+        cards = check_cards_quoted(numbers, said, ("safety_stock_value", "orders_now_value"))
+        assert numbers["safety_stock_value"]["label"] == f"Safety stock at a {level} service level"
+        assert any(m.startswith(f"At a {level} service level the 1 SKU needs "
+                                f"{cards['safety_stock_value']} of safety stock") for m in said)
+        assert messages.demand_figure_words(plan)["assumptions"].startswith(
+            f"Service level {level}, review every 1 week, 1 SKU")
+
+
+def test_orders_from_an_assumed_stock_are_said_to_be_illustrative(one_smooth_sku, five_skus):
+    """The sample's SKU master has no on_hand: stock is assumed at the reorder point, so every
+    SKU orders now; the order-now sentence, its card and the sentence above the orders table
+    say so (they did not)."""
+    from btm import jit
+    from btm.analyses.demand_forecast_jit import messages
+
+    for (plan, outcome), n, these in ((one_smooth_sku, "1 SKU", "this order is"),
+                                      (five_skus, "5 SKUs", "these orders are")):
+        assert plan.policy["on_hand_assumed"].all()
+        tail = (f"stock on hand not given for {n}: assumed at the reorder point, so {these} "
+                "illustrative")
+        said = messages.demand_key_messages(plan, outcome)
+        assert [m for m in said if m.startswith("Order now")][0].endswith(f"; {tail}.")
+        numbers = messages.demand_key_numbers(plan, outcome)
+        assert numbers["orders_now_value"]["label"].endswith(
+            f", illustrative: stock on hand assumed for {n}")
+        due = messages.orders_due_message(plan, jit.orders_due(plan))
+        assert f"; {tail}; " in due
+
+
+def test_orders_from_a_given_stock_are_not_called_illustrative():
+    """Stock on hand given for A, assumed for B: only B's order is illustrative."""
+    from btm import jit
+    from btm.analyses.demand_forecast_jit import messages
+
+    ds = pd.date_range("2024-01-01", periods=60, freq="W-MON")
+    history = pd.DataFrame({"unique_id": ["A"] * 60 + ["B"] * 60, "ds": list(ds) * 2,
+                            "y": [10.0, 14.0] * 30 + [20.0] * 60})
+    skus = pd.DataFrame({"unique_id": ["A", "B"], "unit_cost": [500.0, 50.0],
+                         "lead_time_weeks": [2, 1], "order_cost": [20.0, 20.0],
+                         "holding_cost_rate": [0.2, 0.2], "on_hand": [0.0, np.nan]})
+    plan = jit.plan(history, skus, horizon=4, service_level=0.9, season_length=1,
+                    models=["Naive"])
+    assert plan.policy["on_hand_assumed"].tolist() == [False, True]
+    said = messages.demand_key_messages(plan)[-1]
+    assert said.startswith("Order now (") and said.endswith(
+        "; stock on hand not given for 1 SKU: assumed at the reorder point, so the order of "
+        "that SKU is illustrative."), said
+    given = jit.plan(history, skus.assign(on_hand=[0.0, 0.0]), horizon=4, service_level=0.9,
+                     season_length=1, models=["Naive"])
+    assert "illustrative" not in " ".join(messages.demand_key_messages(given))
+    assert "illustrative" not in messages.demand_key_numbers(given)["orders_now_value"]["label"]
+
+
+# --------------------------------------------------------------------------- periods
+
+
+def test_figure_words_of_monthly_data_say_months():
+    """Monthly history: the footnotes said "Backtest, 2 windows of 6 weeks", "last 8 weeks",
+    "Forecast-driven policy, weekly", "review every 1 week(s)" and a table "weeks of history"."""
+    from btm.analyses.demand_forecast_jit import messages
+
+    ds = pd.date_range("2021-01-01", periods=48, freq="MS")
+    history = pd.DataFrame({"unique_id": ["A"] * 48 + ["B"] * 48, "ds": list(ds) * 2,
+                            "y": [10.0, 14.0] * 24 + [20.0] * 48})
+    skus = pd.DataFrame({"unique_id": ["A", "B"], "unit_cost": [500.0, 50.0],
+                         "lead_time_weeks": [2, 1], "order_cost": [20.0, 20.0],
+                         "holding_cost_rate": [0.2, 0.2]})
+    plan, outcome = _plan_and_replay(history, skus, holdout=8, horizon=6, service_level=0.95,
+                                     season_length=1, review_period=2, models=["Naive"])
+    words = messages.demand_figure_words(plan, outcome, sources="my.csv, skus.csv")
+    assert words == {
+        "assumptions": "Service level 95%, review every 2 months, 2 SKUs; source: my.csv, "
+                       "skus.csv.",
+        "history_column": "months of history",
+        "backtest_footnote": "Backtest, 2 windows of 6 months. ",
+        "last_holdout": "last 8 months",
+        "replay_footnote": "Forecast-driven policy, monthly. ",
+        "replay_caption": "Monthly demand, stock on hand and on order, and stockouts",
+        "curve_footnote": words["curve_footnote"],
+        "freed_footnote": "Replay of the last 8 months. ",
+    }
+    assert words["curve_footnote"].endswith("; last 8 months. ")
+    assert "week" not in " ".join(messages.demand_key_messages(plan, outcome))
+
+
+def _notebook_cells() -> list[dict]:
+    import json
+
+    from btm.files import package_root
+
+    path = package_root() / "btm" / "notebooks" / "demand_forecast_jit.ipynb"
+    if not path.exists():
+        import btm
+
+        path = Path(btm.__file__).parent / "notebooks" / "demand_forecast_jit.ipynb"
+    return json.loads(path.read_text())["cells"]
+
+
+def test_notebook_code_writes_no_week_of_its_own():
+    """The notebook's footnotes, captions and table headings come from
+    messages.demand_figure_words; its code wrote "weeks" itself ("last {holdout_weeks}
+    weeks", "review every {review_period} week(s)", "weeks of history") and rounded the service
+    level with :.0%."""
+    code = ["".join(c["source"]) for c in _notebook_cells() if c["cell_type"] == "code"
+            and "parameters" not in c.get("metadata", {}).get("tags", [])]
+    offending = [c for c in code if "week" in c.replace("holdout_weeks", "") or ":.0%" in c]
+    assert offending == []
+
+
+def test_fill_gaps_is_a_parameter_of_the_notebook():
+    """The error for a gap in the dates says "or fill_gaps=True", but `-p fill_gaps true` was
+    refused as not a parameter; it is one now, documented, and passed to the plan (whose
+    settings carry it to the replay)."""
+    from btm import runs
+
+    assert runs.validate_parameters("demand_forecast_jit", {"fill_gaps": "true"})[
+        "fill_gaps"] is True
+    assert runs.validate_parameters("demand_forecast_jit")["fill_gaps"] is False
+    cells = _notebook_cells()
+    params = "".join(next(c for c in cells
+                          if "parameters" in c.get("metadata", {}).get("tags", []))["source"])
+    assert "fill_gaps: bool = False  # " in params
+    assert any("fill_gaps=fill_gaps" in "".join(c["source"]) for c in cells)
 
 
 # --------------------------------------------------------------------------- the notebook
@@ -412,3 +641,14 @@ def test_forecast_fan_legend_keeps_its_entries():
     assert legend_texts(fig) == ["95% prediction interval", "80% prediction interval",
                                  "history", "forecast (AutoETS)"]
     assert overlaps(fig) == []
+
+
+@pytest.mark.slow
+def test_notebook_fills_a_gap_when_asked(tmp_path):
+    """A week missing from SKU-001's history: with fill_gaps=True the run counts it as zero
+    demand and succeeds."""
+    d = _sample_demand().query("unique_id == 'SKU-001'").iloc[:70]
+    gap = d.drop(index=d.index[30])
+    rec = _run_notebook(tmp_path, gap, sku_filter="SKU-001", season_length=1, holdout_weeks=8,
+                        fill_gaps=True)
+    assert rec.succeeded, rec.error

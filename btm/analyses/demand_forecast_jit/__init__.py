@@ -8,7 +8,7 @@ and :mod:`btm.jit`; charts, messages, notebook and sample data as in every analy
 from __future__ import annotations
 
 from btm.analyses import FigureSpec, KeyNumber, Spec, table_file
-from btm.constraints import Currency, Interval, Probability, Text
+from btm.constraints import Boolean, Currency, Interval, Probability, Text
 
 SPEC = Spec(
     name="demand_forecast_jit",
@@ -26,6 +26,7 @@ SPEC = Spec(
         "sku_filter": Text(allow_empty=True),
         "holdout_weeks": Interval(int, 4, 520),
         "n_windows": Interval(int, 2, 52),  # as btm.jit.plan (two windows: a spread)
+        "fill_gaps": Boolean(),  # as btm.jit.plan: a missing period counts as zero demand
         "currency": Currency(),
     },
     key_numbers=(

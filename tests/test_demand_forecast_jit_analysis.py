@@ -308,20 +308,32 @@ def test_messages_write_each_key_number_as_its_card_does(five_skus):
     assert f"average inventory: {cards[freed]} less than ordering from past averages" in said[2]
 
 
+def _two_smooth_inputs(freq: str = "W-MON") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """60 periods (weeks) of two smooth SKUs (A alternates 10 and 14, B sells 20) and their
+    master."""
+    ds = pd.date_range("2024-01-01", periods=60, freq=freq)
+    history = pd.DataFrame({"unique_id": ["A"] * 60 + ["B"] * 60, "ds": list(ds) * 2,
+                            "y": [10.0, 14.0] * 30 + [20.0] * 60})
+    skus = pd.DataFrame({"unique_id": ["A", "B"], "unit_cost": [500.0, 50.0],
+                         "lead_time_weeks": [2, 1], "order_cost": [20.0, 20.0],
+                         "holding_cost_rate": [0.2, 0.2]})
+    return history, skus
+
+
+def _two_smooth_skus():
+    """The plan and 8-week replay of :func:`_two_smooth_inputs` (naive forecasts, 90%)."""
+    history, skus = _two_smooth_inputs()
+    return _plan_and_replay(history, skus, holdout=8, horizon=4, service_level=0.9,
+                            season_length=1, models=["Naive"])
+
+
 def test_a_full_fill_rate_reads_100_percent_as_on_its_card():
     """Both policies fill all demand: the cards read 100%, the message said "filled 100.0% of
     demand ... which filled 100.0%" and "for a 100.0% fill rate (vs 100.0%)"; and where the
     policy holds more inventory (card "-EUR 2.3k"), the message says "EUR 2.3k more"."""
     from btm.analyses.demand_forecast_jit import messages
 
-    ds = pd.date_range("2024-01-01", periods=60, freq="W-MON")
-    history = pd.DataFrame({"unique_id": ["A"] * 60 + ["B"] * 60, "ds": list(ds) * 2,
-                            "y": [10.0, 14.0] * 30 + [20.0] * 60})
-    skus = pd.DataFrame({"unique_id": ["A", "B"], "unit_cost": [500.0, 50.0],
-                         "lead_time_weeks": [2, 1], "order_cost": [20.0, 20.0],
-                         "holding_cost_rate": [0.2, 0.2]})
-    plan, outcome = _plan_and_replay(history, skus, holdout=8, horizon=4, service_level=0.9,
-                                     season_length=1, models=["Naive"])
+    plan, outcome = _two_smooth_skus()
     numbers = messages.demand_key_numbers(plan, outcome)
     said = messages.demand_key_messages(plan, outcome)
     cards = check_cards_quoted(numbers, said, ("replay_fill_rate", "naive_fill_rate",
@@ -345,14 +357,7 @@ def test_an_exception_is_a_class_whose_inventory_went_the_other_way():
 
     from btm.analyses.demand_forecast_jit import messages
 
-    ds = pd.date_range("2024-01-01", periods=60, freq="W-MON")
-    history = pd.DataFrame({"unique_id": ["A"] * 60 + ["B"] * 60, "ds": list(ds) * 2,
-                            "y": [10.0, 14.0] * 30 + [20.0] * 60})
-    skus = pd.DataFrame({"unique_id": ["A", "B"], "unit_cost": [500.0, 50.0],
-                         "lead_time_weeks": [2, 1], "order_cost": [20.0, 20.0],
-                         "holding_cost_rate": [0.2, 0.2]})
-    plan, outcome = _plan_and_replay(history, skus, holdout=8, horizon=4, service_level=0.9,
-                                     season_length=1, models=["Naive"])
+    plan, outcome = _two_smooth_skus()
     bc = outcome.by_class
     smooth = bc.loc[bc["demand_class"] == "smooth"].iloc[0]
     erratic = smooth.copy()
@@ -472,12 +477,8 @@ def test_orders_from_a_given_stock_are_not_called_illustrative():
     from btm import jit
     from btm.analyses.demand_forecast_jit import messages
 
-    ds = pd.date_range("2024-01-01", periods=60, freq="W-MON")
-    history = pd.DataFrame({"unique_id": ["A"] * 60 + ["B"] * 60, "ds": list(ds) * 2,
-                            "y": [10.0, 14.0] * 30 + [20.0] * 60})
-    skus = pd.DataFrame({"unique_id": ["A", "B"], "unit_cost": [500.0, 50.0],
-                         "lead_time_weeks": [2, 1], "order_cost": [20.0, 20.0],
-                         "holding_cost_rate": [0.2, 0.2], "on_hand": [0.0, np.nan]})
+    history, skus = _two_smooth_inputs()
+    skus = skus.assign(on_hand=[0.0, np.nan])
     plan = jit.plan(history, skus, horizon=4, service_level=0.9, season_length=1,
                     models=["Naive"])
     assert plan.policy["on_hand_assumed"].tolist() == [False, True]
@@ -499,12 +500,7 @@ def test_figure_words_of_monthly_data_say_months():
     "Forecast-driven policy, weekly", "review every 1 week(s)" and a table "weeks of history"."""
     from btm.analyses.demand_forecast_jit import messages
 
-    ds = pd.date_range("2021-01-01", periods=48, freq="MS")
-    history = pd.DataFrame({"unique_id": ["A"] * 48 + ["B"] * 48, "ds": list(ds) * 2,
-                            "y": [10.0, 14.0] * 24 + [20.0] * 48})
-    skus = pd.DataFrame({"unique_id": ["A", "B"], "unit_cost": [500.0, 50.0],
-                         "lead_time_weeks": [2, 1], "order_cost": [20.0, 20.0],
-                         "holding_cost_rate": [0.2, 0.2]})
+    history, skus = _two_smooth_inputs("MS")
     plan, outcome = _plan_and_replay(history, skus, holdout=8, horizon=6, service_level=0.95,
                                      season_length=1, review_period=2, models=["Naive"])
     words = messages.demand_figure_words(plan, outcome, sources="my.csv, skus.csv")

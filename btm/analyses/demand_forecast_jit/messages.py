@@ -23,11 +23,17 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
+#: Plural noun and adjective of a period, by the first letter of a pandas frequency.
+_PERIOD_WORDS = {"W": ("weeks", "weekly"), "M": ("months", "monthly"),
+                 "Q": ("quarters", "quarterly"), "Y": ("years", "yearly"),
+                 "A": ("years", "yearly"), "D": ("days", "daily"),
+                 "B": ("business days", "per business day"), "h": ("hours", "hourly"),
+                 "H": ("hours", "hourly")}
+
+
 def _period_word(freq: str) -> str:
     """'weeks', 'months' ... for a pandas frequency."""
-    words = {"W": "weeks", "M": "months", "Q": "quarters", "Y": "years", "A": "years",
-             "D": "days", "B": "business days", "h": "hours", "H": "hours"}
-    return words.get(str(freq)[:1], "periods")
+    return _PERIOD_WORDS.get(str(freq)[:1], ("periods", ""))[0]
 
 
 def _periods(n: int, freq: str) -> str:
@@ -38,9 +44,7 @@ def _periods(n: int, freq: str) -> str:
 
 def _period_adjective(freq: str) -> str:
     """'weekly', 'monthly' ... for a pandas frequency ('per period' when not known)."""
-    words = {"W": "weekly", "M": "monthly", "Q": "quarterly", "Y": "yearly", "A": "yearly",
-             "D": "daily", "B": "per business day", "h": "hourly", "H": "hourly"}
-    return words.get(str(freq)[:1], "per period")
+    return _PERIOD_WORDS.get(str(freq)[:1], ("", "per period"))[1]
 
 
 def _count(n: int, noun: str) -> str:
@@ -444,15 +448,18 @@ def demand_figure_words(plan: Any, outcome: Any = None, *, sources: str = "") ->
 
     Examples
     --------
+    Two years of monthly sales of one SKU, planned for six months at 97.5%:
+
     >>> import pandas as pd, pytest
     >>> _ = pytest.importorskip("statsforecast")  # jit.plan forecasts with statsforecast
     >>> from btm import jit
-    >>> ds = pd.date_range("2022-01-01", periods=40, freq="MS")
-    >>> h = pd.DataFrame({"unique_id": "A", "ds": ds, "y": [10.0, 14.0] * 20})
-    >>> skus = pd.DataFrame({"unique_id": ["A"], "unit_cost": [500.0], "lead_time_weeks": [2],
-    ...                      "order_cost": [20.0], "holding_cost_rate": [0.2]})
-    >>> p = jit.plan(h, skus, horizon=6, service_level=0.975, season_length=1, models=["Naive"])
-    >>> words = demand_figure_words(p, sources="demand.csv")
+    >>> monthly = pd.DataFrame({"unique_id": "A", "y": 12.0,
+    ...                         "ds": pd.date_range("2022-01-01", periods=24, freq="MS")})
+    >>> master = pd.DataFrame([{"unique_id": "A", "unit_cost": 9.0, "lead_time_weeks": 1,
+    ...                         "order_cost": 5.0, "holding_cost_rate": 0.25}])
+    >>> words = demand_figure_words(jit.plan(monthly, master, horizon=6, service_level=0.975,
+    ...                                      season_length=1, models=["Naive"]),
+    ...                             sources="demand.csv")
     >>> words["assumptions"]
     'Service level 97.5%, review every 1 month, 1 SKU; source: demand.csv.'
     >>> words["backtest_footnote"], words["history_column"]

@@ -40,9 +40,15 @@
 5. **lots**: EOQ from the forecast's annual demand, ``order_cost`` and
    ``holding_cost_rate * unit_cost``; the order lot is the EOQ raised to ``min_order`` and
    rounded up to whole ``pack_size`` packs; kanban containers of one lot each cover the
-   order-up-to level (:func:`btm.inventory.kanban_containers`);
-6. **orders**: the periodic-review replenishment plan over the horizon, with minimum order
-   and pack rounding (:func:`btm.inventory.replenishment_plan`).
+   order-up-to level (:func:`btm.inventory.kanban_containers` with the forecast over
+   ``L + R``, so ``ceil(order_up_to / order_lot)`` containers). The EOQ and the order lot
+   are the economic lot and the kanban container size: the orders of step 6 do **not**
+   come in lots;
+6. **orders**: the periodic-review replenishment plan over the horizon
+   (:func:`btm.inventory.replenishment_plan`): at each review the inventory position is
+   raised to the order-up-to level, the order raised to ``min_order`` and rounded up to
+   whole ``pack_size`` packs, so an order is about the demand of one review period (weekly
+   orders of about a week's demand), whatever the EOQ.
 
 :func:`replay_policy` answers "would it have worked?": it holds out the last
 ``holdout_periods`` of the history, chooses models on the data before them, makes rolling
@@ -53,8 +59,9 @@ errors for smooth and erratic SKUs, and for intermittent and lumpy SKUs the serv
 quantile of the lead-time forecast errors observed before each replayed period.
 
 The SKU master (``skus``) is a table like ``data/demand/skus.csv``: ``unique_id``,
-``unit_cost``, ``lead_time_weeks``, ``order_cost``, ``holding_cost_rate`` (fraction of unit
-cost per **year**), optional ``pack_size`` (default 1), ``min_order`` (default 0),
+``unit_cost`` (above 0), ``lead_time_weeks``, ``order_cost``, ``holding_cost_rate`` (fraction
+of unit cost per **year**, above 0), optional ``pack_size`` (a whole number, at least 1;
+default 1), ``min_order`` (default 0),
 ``on_hand`` and ``on_order`` (units now; when ``on_hand`` is absent or empty the stock is
 assumed to stand at the reorder point, nothing on order, and ``on_hand_assumed`` says so).
 Other columns (``description``, ``category`` ...) are carried into ``policy``.
@@ -133,14 +140,16 @@ EMPIRICAL_CLASSES = ("intermittent", "lumpy")
 #: Columns of the SKU master (see ``data/demand/README.md``).
 SKU_COLUMNS: tuple[validate.Column, ...] = (
     validate.Column("unique_id", "text", description="SKU identifier"),
-    validate.Column("unit_cost", "number", min=0, description="purchase cost of one unit"),
+    validate.Column("unit_cost", "number", min=0,
+                    description="purchase cost of one unit (above 0)"),
     validate.Column("lead_time_weeks", "integer", min=0,
                     description="weeks from order to receipt"),
     validate.Column("order_cost", "number", min=0, description="fixed cost per order"),
     validate.Column("holding_cost_rate", "number", min=0, max=1,
-                    description="cost of holding a unit for a year, fraction of unit cost"),
-    validate.Column("pack_size", "number", required=False, default=1.0, min=0,
-                    description="orders are whole multiples of this (units); 0 = no rounding"),
+                    description="cost of holding a unit for a year, fraction of unit cost "
+                    "(above 0)"),
+    validate.Column("pack_size", "integer", required=False, default=1, min=1,
+                    description="orders are whole multiples of this (units, a whole number)"),
     validate.Column("min_order", "number", required=False, default=0.0, min=0,
                     description="smallest order the supplier accepts (units)"),
     validate.Column("on_hand", "number", required=False, allow_missing=True,
@@ -170,19 +179,25 @@ class JITPlan:
         ``unique_id``, ``ds``, ``forecast``, ``model``, ``lo_80``, ``hi_80``, ``lo_95``,
         ``hi_95`` for the next ``horizon`` periods.
     policy : DataFrame
-        One row per SKU: ``unique_id``, ``demand_class``, ``model``, ``lead_time`` and
-        ``review_period`` (periods), ``service_level``, ``forecast_per_period`` (mean over the
+        One row per SKU: ``unique_id``, ``demand_class``, ``model``, ``lead_time_weeks`` (as
+        given), ``lead_time`` (the periods used: rounded up to whole periods of the history)
+        and ``review_period`` (periods), ``service_level``, ``forecast_per_period`` (mean over the
         horizon), ``forecast_error_std`` (per period: RMSE of the rolling one-step forecasts
         over the last ``error_periods``), ``safety_stock_method``
         (``"normal"`` or ``"empirical"``), ``safety_stock``, ``reorder_point``,
         ``order_up_to``, ``annual_demand``, ``eoq``, ``order_lot`` (EOQ raised to the minimum
-        order and rounded to packs), ``kanban_containers`` (of one lot each),
+        order and rounded to packs: the economic lot and the kanban container size, not the
+        size of the planned orders, which follow the periodic review up to ``order_up_to``),
+        ``kanban_containers`` (of one lot each, enough to hold ``order_up_to``:
+        ``ceil(order_up_to / order_lot)``),
         ``pack_size``, ``min_order``, ``on_hand``, ``on_order``, ``on_hand_assumed``,
         ``unit_cost``, ``safety_stock_value``, ``average_inventory`` (safety stock plus half
         a typical order, units), ``average_inventory_value``, ``next_order_ds``,
         ``next_order_quantity``, then the SKU master's other columns.
     orders : DataFrame
-        Planned orders over the horizon (:func:`btm.inventory.replenishment_plan`):
+        Planned orders over the horizon (:func:`btm.inventory.replenishment_plan`): at each
+        review up to ``order_up_to``, raised to ``min_order`` and rounded up to packs (not
+        in lots of ``order_lot``):
         ``unique_id``, ``order_ds``, ``arrival_ds``, ``quantity``, ``inventory_position``,
         ``order_value``.
     summary : DataFrame
@@ -191,6 +206,13 @@ class JITPlan:
         (planned orders over the horizon).
     service_level, review_period, horizon, periods_per_year, freq
         The settings used.
+    settings : Mapping
+        The backtest settings (for :func:`replay_policy`).
+    skus_without_history : pandas.Index
+        SKUs of the SKU master that have no row in the history, in the master's order: they
+        are not planned (nothing to forecast from) and appear nowhere else in the plan, so a
+        report should name them. Empty when every SKU has history or when ``sku_filter``
+        chose the SKUs.
     """
 
     classes: pd.DataFrame
@@ -205,6 +227,8 @@ class JITPlan:
     periods_per_year: float
     freq: str
     settings: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    skus_without_history: pd.Index = dataclasses.field(
+        default_factory=lambda: pd.Index([], dtype=object, name="unique_id"))
 
 
 @dataclass(frozen=True)
@@ -294,8 +318,12 @@ def _sku_filter(sku_filter: Any) -> list[str] | None:
 
 def _inputs(history: Any, skus: Any, sku_filter: Any, *, fill_gaps: bool, freq: str | None,
             source: str = "history", skus_source: str = "skus"
-            ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Validated history and SKU master restricted to the chosen SKUs, in the same order."""
+            ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Index]:
+    """Validated history and SKU master restricted to the chosen SKUs, in the same order.
+
+    The third value lists the SKUs of the master that have no history (they are not
+    planned); empty when ``sku_filter`` chooses the SKUs.
+    """
     df = validate_history(history, fill_gaps=fill_gaps, freq=freq, source=source)
     master = validate.frame(skus, SKU_COLUMNS, source=skus_source)
     dup = master["unique_id"].duplicated().to_numpy()
@@ -304,6 +332,7 @@ def _inputs(history: Any, skus: Any, sku_filter: Any, *, fill_gaps: bool, freq: 
         raise InputError(f"{skus_source}, row {row}, column 'unique_id': "
                          f"{master['unique_id'].iloc[row - 1]!r}"
                          " appears twice; expected one row per SKU")
+    _check_positive_costs(master, skus_source)
     known = pd.Index(df["unique_id"].unique())
     wanted = _sku_filter(sku_filter)
     if wanted is not None:
@@ -318,9 +347,32 @@ def _inputs(history: Any, skus: Any, sku_filter: Any, *, fill_gaps: bool, freq: 
     if len(missing):
         raise InputError(f"{skus_source}: SKU {missing[0]!r} of {source} has no row; expected a row "
                          "for every SKU in the history (unit_cost, lead_time_weeks, ...)")
+    unplanned = pd.Index([], dtype=object, name="unique_id")
+    if wanted is None:
+        unplanned = pd.Index(master["unique_id"], name="unique_id").difference(known, sort=False)
     master = master.set_index("unique_id").loc[ids].reset_index()
     _check_common_end(df, source)
-    return df, master
+    return df, master, unplanned
+
+
+#: Columns of the SKU master that must be above 0, with why (EOQ and holding cost need them).
+_POSITIVE_COSTS = {"unit_cost": "a unit cost", "holding_cost_rate": "a holding cost rate"}
+
+
+def _check_positive_costs(master: pd.DataFrame, source: str) -> None:
+    """InputError naming file, row, SKU and column of a unit cost or holding rate of 0.
+
+    ``SKU_COLUMNS`` already refuses negative values; 0 would give no EOQ (division by a
+    holding cost of 0), lots of ``min_order`` and an inventory worth nothing, silently.
+    """
+    for col, what in _POSITIVE_COSTS.items():
+        bad = np.flatnonzero(master[col].to_numpy(dtype=float) <= 0)
+        if len(bad):
+            i = int(bad[0])
+            raise InputError(
+                f"{source}, row {i + 1} (SKU {master['unique_id'].iloc[i]!r}), column {col!r}: "
+                f"got {master[col].iloc[i]:g}; expected {what} above 0: EOQ and holding cost "
+                "need it")
 
 
 def _check_common_end(df: pd.DataFrame, source: str) -> None:
@@ -363,7 +415,7 @@ def _keep_attrs(part: pd.DataFrame, whole: pd.DataFrame) -> pd.DataFrame:
 
 
 def _lead_periods(master: pd.DataFrame, ppy: float) -> np.ndarray:
-    """Lead time in periods: weeks as they are for weekly data, else rounded up."""
+    """Lead time in periods: weeks as they are for weekly data, else rounded up to whole periods."""
     weeks = master["lead_time_weeks"].to_numpy(dtype=float)
     if ppy == 52.0:
         return weeks.astype(np.int64)
@@ -433,7 +485,18 @@ def plan(
     skus : pandas.DataFrame
         SKU master (:data:`SKU_COLUMNS`): ``unique_id``, ``unit_cost``, ``lead_time_weeks``,
         ``order_cost``, ``holding_cost_rate`` (per year), optional ``pack_size``,
-        ``min_order``, ``on_hand``, ``on_order``. Every SKU of the history needs a row.
+        ``min_order``, ``on_hand``, ``on_order``. Every SKU of the history needs a row; SKUs
+        of ``skus`` with no history are not planned and are listed in
+        ``JITPlan.skus_without_history``. ``unit_cost`` and ``holding_cost_rate`` must be
+        above 0, ``pack_size`` a whole number of at least 1.
+
+        Lead times are rounded **up** to whole periods of the history: weekly history uses
+        ``lead_time_weeks`` as it is; monthly history uses ``ceil(lead_time_weeks * 12 / 52)``
+        months (1 to 4 weeks is 1 month, 5 weeks is 2; other frequencies alike; the reorder point, the
+        order-up-to level and the orders sum whole periods of forecast, and the safety stock
+        covers the same ``L + R`` periods). The policy shows both ``lead_time_weeks`` and the
+        ``lead_time`` in periods used; a short lead time on monthly data thus plans for up to
+        a month more than it takes.
     horizon : int
         Periods to forecast and plan orders for (>= 1).
     service_level : float
@@ -480,8 +543,8 @@ def plan(
     0           0.0           20.0         30.0  144.2
     """
     sl, rp, h, ep = service_level, review_period, horizon, error_periods
-    df, master = _inputs(history, skus, sku_filter, fill_gaps=fill_gaps, freq=freq,
-                         source=source, skus_source=skus_source)
+    df, master, unplanned = _inputs(history, skus, sku_filter, fill_gaps=fill_gaps, freq=freq,
+                                    source=source, skus_source=skus_source)
     f = df.attrs["freq"]
     ppy = periods_per_year(f)
     bt = backtest(df, horizon=h, n_windows=n_windows, season_length=season_length, freq=f,
@@ -509,7 +572,8 @@ def plan(
         ss[empirical] = _empirical_safety_stock(sub, rolling, ids[empirical],
                                                 cover[empirical], sl=sl)
     reorder = _sum_ahead(mat, lead) + ss
-    up_to = _sum_ahead(mat, cover) + ss
+    cover_fc = _sum_ahead(mat, cover)  # forecast over the L + R periods of the cover
+    up_to = cover_fc + ss
 
     unit_cost = master["unit_cost"].to_numpy(dtype=float)
     holding = master["holding_cost_rate"].to_numpy(dtype=float) * unit_cost
@@ -520,9 +584,13 @@ def plan(
     min_order = master["min_order"].to_numpy(dtype=float)
     lot = _round_lot(np.nan_to_num(lot_eoq, nan=0.0), min_order, pack)
     container = np.where(lot > 0, lot, np.where(pack > 0, pack, 1.0))
-    base = mean_fc * cover
-    alpha = np.where(base > 0, ss / np.where(base > 0, base, 1.0), 0.0)
-    kanban = kanban_containers(mean_fc, cover.astype(float), container, safety_factor=alpha)
+    # containers cover the order-up-to level: D * L * (1 + alpha) with D the forecast per
+    # period over the cover (not the horizon's mean: seasons differ) and alpha = ss / (D * L);
+    # a cover with no forecast demand counts the safety stock as its demand
+    has_fc = cover_fc > 0
+    rate = np.where(has_fc, cover_fc, ss) / cover
+    alpha = np.where(has_fc, ss / np.where(has_fc, cover_fc, 1.0), 0.0)
+    kanban = kanban_containers(rate, cover.astype(float), container, safety_factor=alpha)
     typical = _round_lot(mean_fc * rp, min_order, pack)
     avg_inv = ss + typical / 2.0
 
@@ -545,6 +613,7 @@ def plan(
         "unique_id": ids.to_numpy(),
         "demand_class": demand_class,
         "model": chosen["model"].to_numpy(),
+        "lead_time_weeks": master["lead_time_weeks"].to_numpy(),
         "lead_time": lead,
         "review_period": rp,
         "service_level": sl,
@@ -578,7 +647,8 @@ def plan(
                 "error_periods": ep, "fill_gaps": fill_gaps}
     return JITPlan(classes=classes, backtest=bt, forecast=fc, policy=policy, orders=orders,
                    summary=summary, service_level=sl, review_period=rp, horizon=h,
-                   periods_per_year=ppy, freq=f, settings=settings)
+                   periods_per_year=ppy, freq=f, settings=settings,
+                   skus_without_history=unplanned)
 
 
 def _rolling_one_step(df: pd.DataFrame, bt: BacktestResult, ids: pd.Index, *,
@@ -761,9 +831,9 @@ def replay_policy(
     sl = validate.probability(params["service_level"], "service_level")
     rp = validate.integer(params.get("review_period", 1), "review_period", min=1)
     hold = holdout_periods
-    df, master = _inputs(history, skus, params.get("sku_filter"),
-                         fill_gaps=params.get("fill_gaps", False), freq=params.get("freq"),
-                         source=source, skus_source=skus_source)
+    df, master, _ = _inputs(history, skus, params.get("sku_filter"),
+                            fill_gaps=params.get("fill_gaps", False),
+                            freq=params.get("freq"), source=source, skus_source=skus_source)
     f = df.attrs["freq"]
     ppy = periods_per_year(f)
     dates = pd.DatetimeIndex(sorted(df["ds"].unique()))

@@ -230,9 +230,9 @@ def test_plan_eoq_equals_stockpyl_economic_order_quantity(small_plan, skus):
         lot = pol.loc[uid, "order_lot"]
         assert lot >= max(q, master.loc[uid, "min_order"]) - 1e-9
         assert lot % master.loc[uid, "pack_size"] == 0
-        # Toyota formula with D = forecast per period, L = lead time + review period
-        cover = pol.loc[uid, "lead_time"] + pol.loc[uid, "review_period"]
-        need = (pol.loc[uid, "forecast_per_period"] * cover + pol.loc[uid, "safety_stock"]) / lot
+        # Toyota formula with D * L = forecast over the cover (lead time + review period)
+        # plus safety stock = the order-up-to level (not the horizon's mean times L + R)
+        need = pol.loc[uid, "order_up_to"] / lot
         assert pol.loc[uid, "kanban_containers"] == math.ceil(need - 1e-9)
 
 
@@ -642,3 +642,128 @@ def test_orders_due_message_counts_the_orders(small_plan):
     said = messages.orders_due_message(small_plan, due, currency="EUR")
     assert said.startswith(f"Order now ({due['order_ds'].min():%d %b %Y}): {len(due)} order")
     assert said.endswith("; listed below." if len(due) <= 10 else "; the ten largest below.")
+
+
+# --------------------------------------------------------------------------- plan numbers and inputs
+
+
+def _master(**over) -> pd.DataFrame:
+    base = {"unique_id": ["SKU-001"], "unit_cost": [5.0], "lead_time_weeks": [2],
+            "order_cost": [20.0], "holding_cost_rate": [0.2]}
+    return pd.DataFrame({**base, **over})
+
+
+def test_kanban_containers_cover_the_order_up_to_level_of_a_seasonal_sku(few, skus):
+    """Seasonal SKU-042 (lead time 8 weeks, R = 1): the containers hold the order-up-to level,
+    ceil(order_up_to / order_lot) = ceil(3778.3 / 164) = 24; they were sized on the mean
+    forecast over the whole 12-week horizon times L + R plus safety stock (26 containers)."""
+    p = jit.plan(few.loc[few["unique_id"] == "SKU-042"], skus, horizon=12,
+                 service_level=0.95, season_length=52)
+    pol = p.policy.iloc[0]
+    f = p.forecast.sort_values("ds")["forecast"].to_numpy()
+    cover = int(pol["lead_time"]) + 1
+    assert cover == 9  # skus.csv: lead_time_weeks 8
+    up_to = f[:cover].sum() + pol["safety_stock"]  # forecast over L + R plus safety stock
+    assert pol["order_up_to"] == pytest.approx(up_to, rel=1e-12)
+    by_hand = math.ceil(up_to / pol["order_lot"])
+    assert by_hand == 24 and pol["kanban_containers"] == by_hand
+    # the horizon's mean (what it used to use) would ask for more here: the season falls
+    assert f.mean() * cover + pol["safety_stock"] > up_to
+
+
+@pytest.mark.parametrize(("column", "what"), [("unit_cost", "a unit cost"),
+                                              ("holding_cost_rate", "a holding cost rate")])
+def test_unit_cost_or_holding_rate_of_zero_is_refused(column, what):
+    """A unit cost of 0 gave eoq NaN, lots of min_order, a stock worth 0 and no warning."""
+    skus = pd.concat([_master(unique_id=["SKU-000"]), _master(**{column: [0.0]})],
+                     ignore_index=True)
+    h = pd.concat([_weekly(np.full(40, 10.0), "SKU-000"), _weekly(np.full(40, 10.0), "SKU-001")],
+                  ignore_index=True)
+    msg = (rf"^skus\.csv, row 2 \(SKU 'SKU-001'\), column '{column}': got 0; expected {what} "
+           r"above 0: EOQ and holding cost need it$")
+    with pytest.raises(InputError, match=msg):
+        jit.plan(h, skus, horizon=4, service_level=0.9, models=["Naive"],
+                 skus_source="skus.csv")
+    with pytest.raises(InputError, match=msg):
+        jit.replay_policy(h, skus, {"service_level": 0.9, "horizon": 4, "models": ["Naive"]},
+                          holdout_periods=8, skus_source="skus.csv")
+
+
+@pytest.mark.parametrize(("pack", "expected"), [(0, "a value of at least 1"),
+                                                (2.5, "a whole number")])
+def test_pack_size_is_a_whole_number_of_at_least_one(pack, expected):
+    """README: pack_size is an integer >= 1. A pack of 0 meant "no rounding" (order lot
+    110.66, orders of 27.735 units) and fractions were taken as they were."""
+    with pytest.raises(InputError, match=(rf"^skus\.csv, row 1, column 'pack_size': got "
+                                          rf"{pack}; expected {expected}")):
+        jit.plan(_weekly(np.full(40, 10.0), "SKU-001"), _master(pack_size=[pack]), horizon=4,
+                 service_level=0.9, models=["Naive"], skus_source="skus.csv")
+
+
+def test_pack_size_defaults_to_one_and_orders_are_whole_units():
+    """Without pack_size every order is a whole number of units (a pack of 1)."""
+    p = jit.plan(_weekly(np.full(40, 10.3), "SKU-001"), _master(), horizon=4,
+                 service_level=0.9, models=["Naive"])
+    assert p.policy["pack_size"].tolist() == [1.0]
+    assert len(p.orders) and (p.orders["quantity"] % 1 == 0).all()
+
+
+def test_skus_without_history_are_listed_not_dropped():
+    """A SKU of the master with no history is not planned but named in the plan (it used to
+    vanish: the report said "1 SKU" and the other appeared nowhere)."""
+    skus = pd.concat([_master(), _master(unique_id=["SKU-009"]), _master(unique_id=["SKU-005"])],
+                     ignore_index=True)
+    h = _weekly(np.full(40, 10.0), "SKU-001")
+    p = jit.plan(h, skus, horizon=4, service_level=0.9, models=["Naive"])
+    assert p.policy["unique_id"].tolist() == ["SKU-001"]
+    assert list(p.skus_without_history) == ["SKU-009", "SKU-005"]  # the master's order
+    # sku_filter chooses the SKUs: nothing is left out unasked
+    chosen = jit.plan(h, skus, horizon=4, service_level=0.9, models=["Naive"],
+                      sku_filter="SKU-001")
+    assert len(chosen.skus_without_history) == 0
+    # existing callers that build a JITPlan themselves get an empty list
+    fields = {f.name: getattr(p, f.name) for f in dataclasses.fields(p)
+              if f.name != "skus_without_history"}
+    assert len(jit.JITPlan(**fields).skus_without_history) == 0
+
+
+def test_monthly_lead_time_in_weeks_is_rounded_up_to_whole_months_and_shown():
+    """Monthly history: 1 week of lead time plans as 1 month, 5 weeks as 2 (documented in
+    plan); the policy shows the weeks given next to the periods used, and the safety stock
+    and reorder point use those whole periods: z * sigma * sqrt(L + R), forecast over L."""
+    from scipy.stats import norm
+    rng = np.random.default_rng(5)
+    ds = pd.date_range("2021-01-01", periods=48, freq="MS")
+    h = pd.DataFrame({"unique_id": np.repeat(["SKU-001", "SKU-002"], 48),
+                      "ds": np.tile(ds, 2), "y": rng.poisson(100, 96).astype(float)})
+    skus = pd.concat([_master(lead_time_weeks=[1]),
+                      _master(unique_id=["SKU-002"], lead_time_weeks=[5])], ignore_index=True)
+    p = jit.plan(h, skus, horizon=6, service_level=0.95, models=["HistoricAverage"],
+                 season_length=1, error_periods=24)
+    pol = p.policy.set_index("unique_id")
+    assert pol["lead_time_weeks"].tolist() == [1, 5]
+    assert pol["lead_time"].tolist() == [1, 2]  # ceil(1 * 12 / 52), ceil(5 * 12 / 52)
+    z = norm.ppf(0.95)
+    for uid, lead in [("SKU-001", 1), ("SKU-002", 2)]:
+        r = pol.loc[uid]
+        f = p.forecast.loc[p.forecast["unique_id"] == uid].sort_values("ds")["forecast"]
+        assert r["safety_stock"] == pytest.approx(
+            z * r["forecast_error_std"] * math.sqrt(lead + 1), rel=1e-9)
+        assert r["reorder_point"] == pytest.approx(f.iloc[:lead].sum() + r["safety_stock"])
+        assert r["order_up_to"] == pytest.approx(f.iloc[:lead + 1].sum() + r["safety_stock"])
+
+
+def test_orders_follow_the_periodic_review_not_the_order_lot(few, skus):
+    """Documented behaviour (plan's docstring, README): order_lot is the economic lot and the
+    kanban container, the planned orders raise the position to the order-up-to level at each
+    review: SKU-002 (pack 10) orders about a week's forecast, in packs, far below its lot."""
+    p = jit.plan(few.loc[few["unique_id"] == "SKU-002"], skus, horizon=12,
+                 service_level=0.95, season_length=52)
+    pol = p.policy.iloc[0]
+    q = p.orders["quantity"].to_numpy()
+    later = q[1:]  # after the first order, each replaces about one week of demand
+    f = p.forecast.sort_values("ds")["forecast"].to_numpy()
+    assert (q % pol["pack_size"] == 0).all()
+    assert len(later) >= 5 and later.mean() < pol["order_lot"] / 2
+    # a week's forecast, rounded to packs: never more than a pack above it
+    assert later.mean() <= f.mean() + pol["pack_size"]

@@ -541,6 +541,8 @@ def test_notebook_code_writes_no_week_of_its_own():
             and "parameters" not in c.get("metadata", {}).get("tags", [])]
     offending = [c for c in code if "week" in c.replace("holdout_weeks", "") or ":.0%" in c]
     assert offending == []
+    # The fans show the last year of history ("Last year of demand"), not 52 months.
+    assert any("history_periods=round(jit.periods_per_year(plan.freq))" in c for c in code)
 
 
 def test_fill_gaps_is_a_parameter_of_the_notebook():

@@ -399,8 +399,8 @@ def one_lumpy_sku():
 
 
 #: A count and its noun disagree: "1 orders", "the 1 intermittent or lumpy SKUs", "2 SKU".
-_ONE_MANY = r"\b1 (?:[a-z-]+ ){0,3}(?:SKUs|orders|weeks|months|windows)\b"
-_MANY_ONE = r"\b(?:[02-9]|\d\d+) (?:[a-z-]+ ){0,3}(?:SKU|order|week|month|window)\b(?!s)"
+_ONE_MANY = r"(?<![\w-])1 (?:[a-z-]+ ){0,3}(?:SKUs|orders|weeks|months|windows)\b"
+_MANY_ONE = r"(?<![\w-])(?:[02-9]|\d\d+) (?:[a-z-]+ ){0,3}(?:SKU|order|week|month|window)\b(?!s)"
 
 
 def _agreement_errors(texts) -> list[str]:
@@ -650,3 +650,23 @@ def test_notebook_fills_a_gap_when_asked(tmp_path):
     rec = _run_notebook(tmp_path, gap, sku_filter="SKU-001", season_length=1, holdout_weeks=8,
                         fill_gaps=True)
     assert rec.succeeded, rec.error
+
+
+def test_skus_of_the_master_without_history_are_named_not_lost():
+    """A SKU in skus.csv with no sales history is not planned: the key messages name it (it
+    vanished from every table and sentence)."""
+    from btm import jit
+    from btm.analyses.demand_forecast_jit import messages
+
+    ds = pd.date_range("2024-01-01", periods=40, freq="W-MON")
+    h = pd.DataFrame({"unique_id": "A", "ds": ds, "y": 10.0})
+    skus = pd.DataFrame({"unique_id": ["A", "Z1", "Z2"], "unit_cost": [5.0] * 3,
+                         "lead_time_weeks": [1] * 3, "order_cost": [9.0] * 3,
+                         "holding_cost_rate": [0.2] * 3})
+    plan = jit.plan(h, skus, horizon=2, service_level=0.9, models=["Naive"])
+    said = messages.demand_key_messages(plan)
+    assert ("2 SKUs of the SKU master have no sales history and are not planned (Z1 and Z2): "
+            "add their history or remove them from the master.") in said
+    assert messages.without_history_message(jit.plan(h, skus.iloc[:1], horizon=2,
+                                                     service_level=0.9,
+                                                     models=["Naive"])) is None

@@ -16,7 +16,8 @@ from btm.style import format_money, format_number, format_percent
 from btm.validate import tables_checked
 
 __all__ = ["demand_figure_words", "demand_key_messages", "demand_key_numbers",
-           "no_demand_message", "orders_due_message", "unseen_accuracy_message"]
+           "no_demand_message", "orders_due_message", "unseen_accuracy_message",
+           "without_history_message"]
 
 
 def _pct(x: float) -> str:
@@ -140,6 +141,38 @@ def unseen_accuracy_message(accuracy: Any) -> str:
             f"{less_more} than AutoETS (mean MASE ratio {ratio:.3f}); its 80% and 95% "
             f"intervals held {_pct(float(r['coverage_80']))} and "
             f"{_pct(float(r['coverage_95']))} of actual values.")
+
+
+@tables_checked
+def without_history_message(plan: Any) -> str | None:
+    """One sentence naming the SKUs of the SKU master that have no history, so are not planned
+    (:attr:`btm.jit.JITPlan.skus_without_history`); None when every SKU has history.
+
+    Examples
+    --------
+    >>> import pandas as pd, pytest
+    >>> _ = pytest.importorskip("statsforecast")  # jit.plan forecasts with statsforecast
+    >>> from btm import jit
+    >>> ds = pd.date_range("2024-01-01", periods=40, freq="W-MON")
+    >>> h = pd.DataFrame({"unique_id": "A", "ds": ds, "y": 10.0})
+    >>> skus = pd.DataFrame({"unique_id": ["A", "Z"], "unit_cost": [5.0, 5.0],
+    ...     "lead_time_weeks": [1, 1], "order_cost": [9.0, 9.0], "holding_cost_rate": [0.2, 0.2]})
+    >>> without_history_message(jit.plan(h, skus, horizon=2, service_level=0.9,
+    ...                                  models=["Naive"]))
+    '1 SKU of the SKU master has no sales history and is not planned (Z): add its history or remove it from the master.'
+    """
+    _check_plan(plan, None)
+    missing = [str(u) for u in getattr(plan, "skus_without_history", [])]
+    if not missing:
+        return None
+    n = len(missing)
+    listed = and_join(missing[:5]) + (f" and {n - 5} more" if n > 5 else "")
+    verb = "has" if n == 1 else "have"
+    is_ = "is" if n == 1 else "are"
+    its = "its" if n == 1 else "their"
+    them = "it" if n == 1 else "them"
+    return (f"{_count(n, 'SKU')} of the SKU master {verb} no sales history and {is_} not "
+            f"planned ({listed}): add {its} history or remove {them} from the master.")
 
 
 @tables_checked
@@ -332,6 +365,9 @@ def demand_key_messages(plan: Any, outcome: Any = None, *, currency: str = "EUR"
             f"Order now ({first:%d %b %Y}): {_count(len(now), 'order')} worth "
             f"{format_money(float(now['order_value'].sum()), cur)}"
             f"{_assumed_words(plan, now['unique_id'])}.")
+    unplanned = without_history_message(plan)
+    if unplanned is not None:  # last: the sentences above keep their places
+        messages.append(unplanned)
     return messages
 
 

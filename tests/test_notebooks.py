@@ -105,7 +105,7 @@ def test_demand_notebook_declares_its_parameters_and_board_pack_place():
     assert a.boardpack and a.order == 2
     names = [p.name for p in analyses.parameters("demand_forecast_jit")]
     assert names == ["demand_file", "skus_file", "horizon", "season_length", "service_level",
-                     "review_period", "sku_filter", "holdout_weeks", "n_windows", "currency",
-                     "output_dir"]
+                     "review_period", "sku_filter", "holdout_weeks", "n_windows", "fill_gaps",
+                     "currency", "output_dir"]
     assert all(p.help for p in analyses.parameters("demand_forecast_jit"))
     assert Path(a.path).name == "demand_forecast_jit.ipynb"

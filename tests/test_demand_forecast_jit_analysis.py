@@ -474,6 +474,7 @@ def test_orders_from_an_assumed_stock_are_said_to_be_illustrative(one_smooth_sku
 
 def test_orders_from_a_given_stock_are_not_called_illustrative():
     """Stock on hand given for A, assumed for B: only B's order is illustrative."""
+    pytest.importorskip("statsforecast")  # jit.plan forecasts with statsforecast
     from btm import jit
     from btm.analyses.demand_forecast_jit import messages
 
@@ -655,6 +656,7 @@ def test_notebook_fills_a_gap_when_asked(tmp_path):
 def test_skus_of_the_master_without_history_are_named_not_lost():
     """A SKU in skus.csv with no sales history is not planned: the key messages name it (it
     vanished from every table and sentence)."""
+    pytest.importorskip("statsforecast")  # jit.plan forecasts with statsforecast
     from btm import jit
     from btm.analyses.demand_forecast_jit import messages
 

@@ -471,6 +471,13 @@ def _on_sigint(signum: int, frame: Any) -> None:
     global _STOPPING
     first = not _STOPPING
     _STOPPING = True
+    if first:
+        # the kernel has the same Ctrl-C: nbclient would log "Kernel died while waiting for
+        # execute reply." on stderr; the run's manifest records the interruption instead
+        import logging
+
+        for name in ("traitlets", "nbclient", "papermill"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     if first and _IN_RUN:
         raise KeyboardInterrupt
 
